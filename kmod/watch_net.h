@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfpost_watch's per-network-namespace state: configuration, counters, the
+ * binding table and the trackers, and the helpers to reach them.
+ */
+#ifndef NFPOST_WATCH_NET_H
+#define NFPOST_WATCH_NET_H
+
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <linux/nfpost_watch.h>
+
+#include "watch_table.h"
+#include "watch_tracker.h"
+
+struct nfpost_watch_cfg {
+	u32 max_bindings;
+	u32 flood_pps;
+	u32 sweep_hosts;
+	u32 sweep_window_ms;
+	u32 trace_probes;
+	u32 trace_max_ttl;
+	u32 flipflop_ms;
+	u32 echo_timeout_ms;
+};
+
+/* Indexed by NFPW_A_STAT_* - NFPW_A_STAT_ARP; the bindings slot is unused. */
+#define NFPW_NSTATS	(NFPW_A_STAT_TRACKER_EVICTED - NFPW_A_STAT_ARP + 1)
+
+struct nfpost_watch_stats {
+	u64 c[NFPW_NSTATS];
+};
+
+struct nfpost_watch_net {
+	struct net *net;
+	/* Written under genl_mutex with WRITE_ONCE, read with READ_ONCE. */
+	struct nfpost_watch_cfg cfg;
+	struct nfpost_watch_stats __percpu *stats;
+	struct nfpost_table table;
+	/* One lock for the four trackers: they are touched per ICMP/ARP. */
+	spinlock_t trk_lock;
+	struct nfpost_tracker arp_req;	/* pending ARP requests */
+	struct nfpost_tracker echo;	/* pending echo requests */
+	struct nfpost_tracker src;	/* per-source flood and sweep */
+	struct nfpost_tracker trace;	/* per (source, destination) TTL runs */
+};
+
+extern unsigned int nfpost_watch_net_id;
+
+static inline struct nfpost_watch_net *nfpost_watch_net(const struct net *net)
+{
+	return net_generic(net, nfpost_watch_net_id);
+}
+
+static inline void nfpost_watch_count(struct nfpost_watch_net *wn, int attr)
+{
+	this_cpu_inc(wn->stats->c[attr - NFPW_A_STAT_ARP]);
+}
+
+#define NFPW_CFG(wn, field)	READ_ONCE((wn)->cfg.field)
+
+#endif /* NFPOST_WATCH_NET_H */

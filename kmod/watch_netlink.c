@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control plane: the nfpost_watch generic netlink family, per the prose in
+ * include/uapi/linux/nfpost_watch.h. Every request acts on the namespace of
+ * the socket that sent it.
+ */
+#include <linux/etherdevice.h>
+#include <linux/ktime.h>
+#include <linux/netdevice.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include <linux/nfpost_watch.h>
+
+#include "watch_net.h"
+#include "watch_netlink.h"
+
+static struct netlink_range_validation max_bindings_range = {
+	.min = 16, .max = 1048576,
+};
+static struct netlink_range_validation flood_pps_range = {
+	.min = 1, .max = 10000000,
+};
+static struct netlink_range_validation sweep_window_range = {
+	.min = 100, .max = 3600000,
+};
+static struct netlink_range_validation flipflop_range = {
+	.min = 1000, .max = 86400000,
+};
+static struct netlink_range_validation echo_timeout_range = {
+	.min = 100, .max = 600000,
+};
+
+/* Only what a request may carry; strict validation rejects the rest. */
+static const struct nla_policy nfpw_policy[NFPW_A_MAX + 1] = {
+	[NFPW_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[NFPW_A_ADDR] = { .type = NLA_BE32 },
+	[NFPW_A_LLADDR] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[NFPW_A_CFG_MAX_BINDINGS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &max_bindings_range),
+	[NFPW_A_CFG_FLOOD_PPS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &flood_pps_range),
+	[NFPW_A_CFG_SWEEP_HOSTS] = NLA_POLICY_RANGE(NLA_U32, 2, 256),
+	[NFPW_A_CFG_SWEEP_WINDOW_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &sweep_window_range),
+	[NFPW_A_CFG_TRACE_PROBES] = NLA_POLICY_RANGE(NLA_U32, 2, 32),
+	[NFPW_A_CFG_TRACE_MAX_TTL] = NLA_POLICY_RANGE(NLA_U32, 1, 255),
+	[NFPW_A_CFG_FLIPFLOP_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &flipflop_range),
+	[NFPW_A_CFG_ECHO_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &echo_timeout_range),
+};
+
+static struct nfpost_watch_net *info_wn(struct genl_info *info)
+{
+	return nfpost_watch_net(genl_info_net(info));
+}
+
+/* Replies to a GET with a message built by @fill. */
+static int reply(struct genl_info *info, u8 cmd,
+		 int (*fill)(struct sk_buff *, struct nfpost_watch_net *))
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int ret;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nfpost_watch_family, 0, cmd);
+	ret = -EMSGSIZE;
+	if (!hdr)
+		goto err_free;
+	ret = fill(msg, info_wn(info));
+	if (ret)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+err_free:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* --- bindings --- */
+
+struct dump_ctx {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	struct net *net;
+};
+
+static int put_binding(struct sk_buff *skb, const struct nfpost_binding *b,
+		       struct net *net)
+{
+	const struct net_device *dev;
+
+	if (nla_put_u32(skb, NFPW_A_IFINDEX, b->ifindex) ||
+	    nla_put_in_addr(skb, NFPW_A_ADDR, b->addr) ||
+	    nla_put(skb, NFPW_A_LLADDR, ETH_ALEN, b->hist.slot[0].addr) ||
+	    (b->hist.n > 1 &&
+	     nla_put(skb, NFPW_A_PREV_LLADDR, ETH_ALEN, b->hist.slot[1].addr)) ||
+	    nla_put_u64_64bit(skb, NFPW_A_FIRST_SEEN, b->first_seen,
+			      NFPW_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFPW_A_LAST_SEEN, b->last_seen, NFPW_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFPW_A_PACKETS, b->packets, NFPW_A_PAD) ||
+	    nla_put_u32(skb, NFPW_A_CHANGES, b->changes) ||
+	    nla_put_u32(skb, NFPW_A_FLAGS, b->flags))
+		return -EMSGSIZE;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(net, b->ifindex);
+	if (dev && nla_put_string(skb, NFPW_A_IFNAME, dev->name)) {
+		rcu_read_unlock();
+		return -EMSGSIZE;
+	}
+	rcu_read_unlock();
+	return 0;
+}
+
+static int dump_one(const struct nfpost_binding *b, void *arg)
+{
+	struct dump_ctx *ctx = arg;
+	void *hdr;
+
+	hdr = genlmsg_put(ctx->skb, NETLINK_CB(ctx->cb->skb).portid,
+			  ctx->cb->nlh->nlmsg_seq, &nfpost_watch_family,
+			  NLM_F_MULTI, NFPW_CMD_GET_BINDINGS);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (put_binding(ctx->skb, b, ctx->net)) {
+		genlmsg_cancel(ctx->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(ctx->skb, hdr);
+	return 0;
+}
+
+/* cb->args[0]: bucket, cb->args[1]: index in the bucket, to resume. */
+static int get_bindings_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct net *net = sock_net(skb->sk);
+	struct dump_ctx ctx = { .skb = skb, .cb = cb, .net = net };
+	struct nlattr *ifa = info->attrs[NFPW_A_IFINDEX];
+	int ret;
+
+	ret = nfpost_table_walk(&nfpost_watch_net(net)->table, cb->args,
+				ifa ? nla_get_u32(ifa) : 0, dump_one, &ctx);
+	/* A full skb is not an error: the dump resumes from cb->args. */
+	if (ret == -EMSGSIZE && skb->len)
+		return skb->len;
+	return ret ?: skb->len;
+}
+
+/* A macro: NL_SET_ERR_MSG_MOD takes a string literal. */
+#define need(info, attr, msg) ({					\
+	int __ret = 0;							\
+									\
+	if (!(info)->attrs[attr]) {					\
+		NL_SET_ERR_MSG_MOD((info)->extack, msg);		\
+		NL_SET_ERR_ATTR_MISS((info)->extack, NULL, attr);	\
+		__ret = -EINVAL;					\
+	}								\
+	__ret;								\
+})
+
+static int binding_key(struct genl_info *info)
+{
+	int ret;
+
+	ret = need(info, NFPW_A_IFINDEX, "missing interface index");
+	if (!ret)
+		ret = need(info, NFPW_A_ADDR, "missing IPv4 address");
+	return ret;
+}
+
+/* The interface must be here, and be where bindings live (not a port). */
+static int check_dev(struct genl_info *info, int ifindex)
+{
+	struct net_device *dev;
+	int ret = 0;
+
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(genl_info_net(info), ifindex);
+	if (!dev) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFPW_A_IFINDEX],
+				    "no such interface in this namespace");
+		ret = -ENODEV;
+	} else if (netif_is_bridge_port(dev)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFPW_A_IFINDEX],
+				    "interface is a bridge port: bind on its bridge");
+		ret = -EINVAL;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
+static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfpost_watch_net *wn = info_wn(info);
+	struct nfpost_sighting s = {};
+	bool evicted;
+	int ret;
+
+	ret = binding_key(info);
+	if (!ret)
+		ret = need(info, NFPW_A_LLADDR, "missing link-layer address");
+	if (ret)
+		return ret;
+	s.ifindex = nla_get_u32(info->attrs[NFPW_A_IFINDEX]);
+	s.addr = nla_get_in_addr(info->attrs[NFPW_A_ADDR]);
+	s.lladdr = nla_data(info->attrs[NFPW_A_LLADDR]);
+	ret = check_dev(info, s.ifindex);
+	if (ret)
+		return ret;
+	if (!is_valid_ether_addr(s.lladdr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[NFPW_A_LLADDR],
+				    "link-layer address must be unicast and non-zero");
+		return -EINVAL;
+	}
+	s.mono = ktime_get_ns();
+	s.real = ktime_get_real_ns();
+	s.max = NFPW_CFG(wn, max_bindings);
+	ret = nfpost_table_add_static(&wn->table, &s, &evicted);
+	if (evicted)
+		nfpost_watch_count(wn, NFPW_A_STAT_EVICTED);
+	if (ret == -ENOSPC)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "binding table full of static bindings");
+	return ret;
+}
+
+static int del_binding_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret = binding_key(info);
+
+	if (ret)
+		return ret;
+	ret = nfpost_table_del_static(&info_wn(info)->table,
+				      nla_get_u32(info->attrs[NFPW_A_IFINDEX]),
+				      nla_get_in_addr(info->attrs[NFPW_A_ADDR]));
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "no static binding for this address");
+	return ret;
+}
+
+static int flush_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *ifa = info->attrs[NFPW_A_IFINDEX];
+
+	nfpost_table_flush(&info_wn(info)->table, ifa ? nla_get_u32(ifa) : 0,
+			   false);
+	return 0;
+}
+
+/* --- configuration --- */
+
+#define CFG_FIELDS(X)						\
+	X(NFPW_A_CFG_MAX_BINDINGS, max_bindings)		\
+	X(NFPW_A_CFG_FLOOD_PPS, flood_pps)			\
+	X(NFPW_A_CFG_SWEEP_HOSTS, sweep_hosts)			\
+	X(NFPW_A_CFG_SWEEP_WINDOW_MS, sweep_window_ms)		\
+	X(NFPW_A_CFG_TRACE_PROBES, trace_probes)		\
+	X(NFPW_A_CFG_TRACE_MAX_TTL, trace_max_ttl)		\
+	X(NFPW_A_CFG_FLIPFLOP_MS, flipflop_ms)			\
+	X(NFPW_A_CFG_ECHO_TIMEOUT_MS, echo_timeout_ms)
+
+static int fill_config(struct sk_buff *msg, struct nfpost_watch_net *wn)
+{
+#define PUT_CFG(attr, field)					\
+	if (nla_put_u32(msg, attr, NFPW_CFG(wn, field)))	\
+		return -EMSGSIZE;
+	CFG_FIELDS(PUT_CFG)
+#undef PUT_CFG
+	return 0;
+}
+
+static int get_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, NFPW_CMD_GET_CONFIG, fill_config);
+}
+
+/* Serialized by genl_mutex; the packet path reads with READ_ONCE. */
+static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfpost_watch_net *wn = info_wn(info);
+
+#define SET_CFG(attr, field)					\
+	if (info->attrs[attr])					\
+		WRITE_ONCE(wn->cfg.field, nla_get_u32(info->attrs[attr]));
+	CFG_FIELDS(SET_CFG)
+#undef SET_CFG
+	return 0;
+}
+
+/* --- counters --- */
+
+static int fill_stats(struct sk_buff *msg, struct nfpost_watch_net *wn)
+{
+	u64 sum[NFPW_NSTATS] = {};
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		const struct nfpost_watch_stats *s = per_cpu_ptr(wn->stats, cpu);
+
+		for (i = 0; i < NFPW_NSTATS; i++)
+			sum[i] += READ_ONCE(s->c[i]);
+	}
+	sum[NFPW_A_STAT_BINDINGS - NFPW_A_STAT_ARP] =
+		nfpost_table_count(&wn->table);
+	for (i = 0; i < NFPW_NSTATS; i++)
+		if (nla_put_u64_64bit(msg, NFPW_A_STAT_ARP + i, sum[i],
+				      NFPW_A_PAD))
+			return -EMSGSIZE;
+	return 0;
+}
+
+static int get_stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return reply(info, NFPW_CMD_GET_STATS, fill_stats);
+}
+
+static const struct genl_small_ops nfpw_ops[] = {
+	{ .cmd = NFPW_CMD_GET_BINDINGS, .dumpit = get_bindings_dump },
+	{ .cmd = NFPW_CMD_ADD_BINDING, .doit = add_binding_doit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFPW_CMD_DEL_BINDING, .doit = del_binding_doit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFPW_CMD_FLUSH, .doit = flush_doit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFPW_CMD_GET_CONFIG, .doit = get_config_doit },
+	{ .cmd = NFPW_CMD_SET_CONFIG, .doit = set_config_doit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFPW_CMD_GET_STATS, .doit = get_stats_doit },
+};
+
+static const struct genl_multicast_group nfpw_mcgrps[] = {
+	{ .name = NFPW_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+};
+
+struct genl_family nfpost_watch_family = {
+	.name = NFPW_GENL_NAME,
+	.version = NFPW_GENL_VERSION,
+	.maxattr = NFPW_A_MAX,
+	.policy = nfpw_policy,
+	.netnsok = true,
+	/* Strict validation for every command: the family is new. */
+	.resv_start_op = NFPW_CMD_EVENT + 1,
+	.small_ops = nfpw_ops,
+	.n_small_ops = ARRAY_SIZE(nfpw_ops),
+	.mcgrps = nfpw_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nfpw_mcgrps),
+	.module = THIS_MODULE,
+};
+
+int nfpost_netlink_register(void)
+{
+	return genl_register_family(&nfpost_watch_family);
+}
+
+void nfpost_netlink_unregister(void)
+{
+	genl_unregister_family(&nfpost_watch_family);
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The binding table: (interface, IPv4 address) -> link-layer address, with
+ * its history, counters and static flag. Read under RCU, written under the
+ * table's lock, bounded with least-recently-seen eviction of learned entries.
+ */
+#ifndef NFPOST_WATCH_TABLE_H
+#define NFPOST_WATCH_TABLE_H
+
+#include <linux/if_ether.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "lladdr.h"
+
+#define NFPOST_TABLE_BITS	12
+
+struct nfpost_binding {
+	struct hlist_node hnode;	/* RCU readers */
+	struct list_head lru;		/* under the lock, least recent first */
+	struct rcu_head rcu;
+	int ifindex;
+	__be32 addr;
+	u32 flags;			/* NFPW_BF_*; fixed while visible */
+	u32 changes;
+	u64 packets;
+	u64 first_seen;			/* CLOCK_REALTIME ns */
+	u64 last_seen;			/* CLOCK_REALTIME ns */
+	/*
+	 * slot[0] is the current address. A static entry's address never
+	 * changes in place (it is replaced), so RCU readers may compare it.
+	 */
+	struct nfpost_lladdr_hist hist;
+};
+
+struct nfpost_table {
+	spinlock_t lock;
+	struct hlist_head *buckets;
+	struct list_head lru;
+	u32 count;
+	u32 seed;
+};
+
+/* One ARP sender seen on an interface. */
+struct nfpost_sighting {
+	int ifindex;
+	__be32 addr;
+	const u8 *lladdr;
+	u64 mono;			/* ktime_get_ns() */
+	u64 real;			/* ktime_get_real_ns() */
+	u64 flipflop_ns;
+	u32 max;			/* CFG_MAX_BINDINGS */
+};
+
+struct nfpost_sighting_res {
+	enum nfpost_lladdr_verdict verdict;
+	u8 prev[ETH_ALEN];		/* the address before, if it changed */
+	bool learned;			/* false: table full of static entries */
+	bool evicted;
+};
+
+int nfpost_table_init(struct nfpost_table *t);
+void nfpost_table_destroy(struct nfpost_table *t);
+void nfpost_table_observe(struct nfpost_table *t,
+			  const struct nfpost_sighting *s,
+			  struct nfpost_sighting_res *res);
+bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
+			      __be32 addr, const u8 *lladdr, u8 *bound);
+int nfpost_table_add_static(struct nfpost_table *t,
+			    const struct nfpost_sighting *s, bool *evicted);
+int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr);
+void nfpost_table_flush(struct nfpost_table *t, int ifindex, bool statics);
+u32 nfpost_table_count(struct nfpost_table *t);
+
+typedef int (*nfpost_table_fn)(const struct nfpost_binding *b, void *arg);
+int nfpost_table_walk(struct nfpost_table *t, long *pos, int ifindex,
+		      nfpost_table_fn fn, void *arg);
+
+#endif /* NFPOST_WATCH_TABLE_H */
