@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The nfpost command line, parsed without I/O so that test_args.c can check
+ * it from a table. Errors in the command line's shape are EXIT_USAGE; a
+ * well-placed but invalid value (address, number) is EXIT_RUNTIME, "Error: ".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "args.h"
+#include "fmt.h"
+
+struct cur {
+	int argc;
+	char **argv;
+	int i;
+	char *err;
+	size_t len;
+	struct nfpost_args *a;
+};
+
+struct verb {
+	const char *name;
+	int (*parse)(struct cur *c);
+};
+
+static const char *next(struct cur *c)
+{
+	return c->i < c->argc ? c->argv[c->i++] : NULL;
+}
+
+static int fail(struct cur *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->err, c->len, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int incomplete(struct cur *c)
+{
+	return fail(c, EXIT_USAGE,
+		    "Command line is not complete. Try \"nfpost help\".");
+}
+
+static int unknown(struct cur *c, const char *word, const char *help)
+{
+	return fail(c, EXIT_USAGE, "Unknown keyword \"%s\". Try \"nfpost %s\".",
+		    word, help);
+}
+
+static bool is_json(const char *w)
+{
+	return !strcmp(w, "-j") || !strcmp(w, "--json");
+}
+
+/* The kernel's dev_valid_name(), so that we fail before asking it. */
+static bool valid_ifname(const char *s)
+{
+	if (!*s || strlen(s) >= IF_NAMESIZE || !strcmp(s, ".") ||
+	    !strcmp(s, ".."))
+		return false;
+	return !strpbrk(s, "/: \t\n\v\f\r");
+}
+
+static int dev_arg(struct cur *c)
+{
+	const char *v = next(c);
+
+	if (!v)
+		return incomplete(c);
+	if (c->a->dev)
+		return fail(c, EXIT_USAGE, "\"dev\" is given twice.");
+	if (!valid_ifname(v))
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid interface name.", v);
+	c->a->dev = v;
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t *v_r)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v > UINT32_MAX)
+		return -ERANGE;
+	*v_r = v;
+	return 0;
+}
+
+/* Words allowed: -j, and "dev IF" when with_dev. */
+static int dev_and_json(struct cur *c, bool with_dev)
+{
+	const char *w;
+	int ret;
+
+	while ((w = next(c))) {
+		if (is_json(w)) {
+			c->a->json = true;
+		} else if (with_dev && !strcmp(w, "dev")) {
+			ret = dev_arg(c);
+			if (ret)
+				return ret;
+		} else {
+			return unknown(c, w, "watch help");
+		}
+	}
+	return 0;
+}
+
+static int watch_show(struct cur *c)
+{
+	c->a->cmd = CMD_WATCH_SHOW;
+	return dev_and_json(c, true);
+}
+
+static int watch_flush(struct cur *c)
+{
+	c->a->cmd = CMD_WATCH_FLUSH;
+	return dev_and_json(c, true);
+}
+
+static int watch_config(struct cur *c)
+{
+	c->a->cmd = CMD_WATCH_CONFIG;
+	return dev_and_json(c, false);
+}
+
+static int watch_stats(struct cur *c)
+{
+	c->a->cmd = CMD_WATCH_STATS;
+	return dev_and_json(c, false);
+}
+
+static int watch_help(struct cur *c)
+{
+	c->a->cmd = CMD_WATCH_HELP;
+	return 0;
+}
+
+static int lladdr_arg(struct cur *c)
+{
+	const char *v = next(c);
+
+	if (!v)
+		return incomplete(c);
+	if (c->a->has_lladdr)
+		return fail(c, EXIT_USAGE, "\"lladdr\" is given twice.");
+	if (fmt_parse_lladdr(v, c->a->lladdr))
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid link-layer address.",
+			    v);
+	c->a->has_lladdr = true;
+	return 0;
+}
+
+static int bind_words(struct cur *c)
+{
+	const char *w;
+	int ret;
+
+	while ((w = next(c))) {
+		if (is_json(w))
+			ret = (c->a->json = true, 0);
+		else if (!strcmp(w, "dev"))
+			ret = dev_arg(c);
+		else if (!strcmp(w, "lladdr"))
+			ret = lladdr_arg(c);
+		else
+			ret = unknown(c, w, "watch help");
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* bind add|del IP [lladdr MAC] [dev IF]: del ignores lladdr, as ip neigh. */
+static int watch_bind(struct cur *c)
+{
+	const char *op = next(c), *ip;
+	int ret;
+
+	if (!op)
+		return incomplete(c);
+	if (!strcmp(op, "add"))
+		c->a->cmd = CMD_WATCH_BIND_ADD;
+	else if (!strcmp(op, "del"))
+		c->a->cmd = CMD_WATCH_BIND_DEL;
+	else
+		return unknown(c, op, "watch help");
+	ip = next(c);
+	if (!ip)
+		return incomplete(c);
+	if (inet_pton(AF_INET, ip, &c->a->addr) != 1)
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid IPv4 address.", ip);
+	ret = bind_words(c);
+	if (ret)
+		return ret;
+	if (!c->a->dev)
+		return fail(c, EXIT_USAGE, "\"dev\" is required. Try \"nfpost watch help\".");
+	if (c->a->cmd == CMD_WATCH_BIND_ADD && !c->a->has_lladdr)
+		return fail(c, EXIT_USAGE, "\"lladdr\" is required. Try \"nfpost watch help\".");
+	return 0;
+}
+
+static int set_pair(struct cur *c, const char *k)
+{
+	const struct config_key *key = config_key_find(k);
+	const char *v;
+	unsigned int i;
+	uint32_t val;
+	int ret;
+
+	if (!key)
+		return unknown(c, k, "watch help");
+	v = next(c);
+	if (!v)
+		return incomplete(c);
+	for (i = 0; i < c->a->n_set; i++)
+		if (c->a->set[i].key == key)
+			return fail(c, EXIT_USAGE, "\"%s\" is given twice.", k);
+	ret = parse_u32(v, &val);
+	if (ret == -ERANGE)
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is out of range for \"%s\": the maximum is %u.",
+			    v, k, UINT32_MAX);
+	if (ret)
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid value for \"%s\": an unsigned decimal number is expected.",
+			    v, k);
+	c->a->set[c->a->n_set++] = (struct config_set){ key, val };
+	return 0;
+}
+
+static int watch_set(struct cur *c)
+{
+	const char *w;
+	int ret;
+
+	c->a->cmd = CMD_WATCH_SET;
+	while ((w = next(c))) {
+		ret = is_json(w) ? (c->a->json = true, 0) : set_pair(c, w);
+		if (ret)
+			return ret;
+	}
+	return c->a->n_set ? 0 : incomplete(c);
+}
+
+static const struct verb watch_verbs[] = {
+	{ "show",	watch_show },
+	{ "bind",	watch_bind },
+	{ "flush",	watch_flush },
+	{ "set",	watch_set },
+	{ "config",	watch_config },
+	{ "stats",	watch_stats },
+	{ "help",	watch_help },
+};
+
+static void start(struct cur *c, int argc, char **argv,
+		  struct nfpost_args *a, char *err, size_t len)
+{
+	*c = (struct cur){ argc, argv, 0, err, len, a };
+	err[0] = '\0';
+}
+
+/* argv[0] is the word after "watch"; no verb means "show", as ip link. */
+int args_watch(int argc, char **argv, struct nfpost_args *a, char *err,
+	       size_t len)
+{
+	struct cur c;
+	const char *w;
+	size_t i;
+
+	start(&c, argc, argv, a, err, len);
+	while (c.i < argc && is_json(argv[c.i]))
+		a->json = true, c.i++;
+	w = next(&c);
+	if (!w) {
+		a->cmd = CMD_WATCH_SHOW;
+		return 0;
+	}
+	for (i = 0; i < sizeof(watch_verbs) / sizeof(watch_verbs[0]); i++)
+		if (!strcmp(w, watch_verbs[i].name))
+			return watch_verbs[i].parse(&c);
+	return unknown(&c, w, "watch help");
+}
+
+static int count_arg(struct cur *c)
+{
+	const char *v = next(c);
+	uint32_t n;
+
+	if (!v)
+		return incomplete(c);
+	if (parse_u32(v, &n) || !n)
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid count: a positive decimal number is expected.",
+			    v);
+	c->a->count = n;
+	return 0;
+}
+
+/* argv[0] is the word after "monitor": [watch] [-j] [-c COUNT]. */
+int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
+		 size_t len)
+{
+	bool watch = false;
+	struct cur c;
+	const char *w;
+	int ret = 0;
+
+	start(&c, argc, argv, a, err, len);
+	a->cmd = CMD_MONITOR;
+	while (!ret && (w = next(&c))) {
+		if (is_json(w))
+			a->json = true;
+		else if (!strcmp(w, "-c") || !strcmp(w, "--count"))
+			ret = count_arg(&c);
+		else if (!strcmp(w, "help"))
+			return (a->cmd = CMD_HELP, 0);
+		else if (!strcmp(w, "watch") && !watch)
+			watch = true;
+		else
+			ret = unknown(&c, w, "help");
+	}
+	return ret;
+}
+
+/*
+ * Global options, argv[0] being the program. *next_r gets the index of the
+ * object word; a->cmd stays CMD_NONE when there is none.
+ */
+int args_global(int argc, char **argv, struct nfpost_args *a, int *next_r,
+		char *err, size_t len)
+{
+	struct cur c;
+	const char *w;
+
+	memset(a, 0, sizeof(*a));
+	start(&c, argc, argv, a, err, len);
+	c.i = 1;
+	while (c.i < argc && argv[c.i][0] == '-') {
+		w = next(&c);
+		if (is_json(w))
+			a->json = true;
+		else if (!strcmp(w, "-V") || !strcmp(w, "--version"))
+			return (a->cmd = CMD_VERSION, 0);
+		else if (!strcmp(w, "-h") || !strcmp(w, "--help"))
+			return (a->cmd = CMD_HELP, 0);
+		else
+			return fail(&c, EXIT_USAGE,
+				    "Option \"%s\" is unknown, try \"nfpost help\".",
+				    w);
+	}
+	*next_r = c.i;
+	return 0;
+}

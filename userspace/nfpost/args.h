@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The nfpost command line, parsed without I/O: argv in, struct nfpost_args
+ * or an error message and exit code out.
+ */
+#ifndef NFPOST_ARGS_H
+#define NFPOST_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include "config.h"
+
+/* Exit codes, as ip(8): */
+#define EXIT_RUNTIME	1	/* the kernel, the system or a bad value */
+#define EXIT_USAGE	2	/* the command line's shape */
+
+enum nfpost_cmd {
+	CMD_NONE,		/* nothing after the global options */
+	CMD_HELP,
+	CMD_VERSION,
+	CMD_WATCH_HELP,
+	CMD_WATCH_SHOW,
+	CMD_WATCH_BIND_ADD,
+	CMD_WATCH_BIND_DEL,
+	CMD_WATCH_FLUSH,
+	CMD_WATCH_SET,
+	CMD_WATCH_CONFIG,
+	CMD_WATCH_STATS,
+	CMD_MONITOR,
+};
+
+struct config_set {
+	const struct config_key *key;
+	uint32_t val;
+};
+
+struct nfpost_args {
+	enum nfpost_cmd cmd;
+	bool json;
+	const char *dev;		/* NULL: every interface */
+	struct in_addr addr;
+	uint8_t lladdr[6];
+	bool has_lladdr;
+	unsigned int n_set;
+	struct config_set set[CONFIG_KEYS];
+	unsigned long count;		/* monitor -c; 0: until killed */
+};
+
+#define ARGS_ERR_LEN 256
+
+int args_global(int argc, char **argv, struct nfpost_args *a, int *next_r,
+		char *err, size_t len);
+int args_watch(int argc, char **argv, struct nfpost_args *a, char *err,
+	       size_t len);
+int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
+		 size_t len);
+
+#endif /* NFPOST_ARGS_H */

@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: GPL-2.0
+# userspace/nfpost: the nfpost CLI and its unit tests (no kernel needed).
+
+NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+NFPOST_CORE	:= args config attrs binding event stats netns
+NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
+		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
+NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
+		     $(addsuffix .o,$(NFPOST_CORE)))
+NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output
+
+BINS		+= $(BUILD)/nfpost
+TESTS		+= $(NFPOST_TESTS)
+
+$(BUILD)/userspace/nfpost/nfpost.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
+
+$(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBNFPOST)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl
+
+$(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
+			$(NFPOST_CORE_OBJS) $(LIBNFPOST)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka
