@@ -353,6 +353,7 @@ int args_global(int argc, char **argv, struct nfpost_args *a, int *next_r,
 
 	memset(a, 0, sizeof(*a));
 	start(&c, argc, argv, a, err, len);
+	*next_r = argc;
 	c.i = 1;
 	while (c.i < argc && argv[c.i][0] == '-') {
 		w = next(&c);

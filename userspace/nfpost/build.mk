@@ -18,6 +18,6 @@ $(BUILD)/userspace/nfpost/nfpost.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSIO
 $(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl
 
-$(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
+$(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka

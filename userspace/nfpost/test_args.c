@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for args.c, as ethtool's test-cmdline.c: a table of command
+ * lines with the parse result or the exact error and exit code expected.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "args.h"
+#include "fmt.h"
+#include "test_table.h"
+
+enum parser { GLOBAL, WATCH, MONITOR };
+
+static const struct args_case {
+	const char *name;
+	enum parser parser;
+	const char *line;	/* words after "nfpost" / "watch" / "monitor" */
+	int ret;
+	const char *err;	/* exact message when ret != 0 */
+	enum nfpost_cmd cmd;
+	bool json;
+	const char *dev;
+	const char *addr;
+	const char *lladdr;
+	const char *set;	/* "key=value ..." in order given */
+	unsigned long count;
+	const char *next;	/* GLOBAL: the object word, NULL if none */
+} cases[] = {
+#define OK(n, p, l, c) .name = n, .parser = p, .line = l, .cmd = c
+#define ERR(n, p, l, r) .name = n, .parser = p, .line = l, .ret = r
+#define INCOMPLETE "Command line is not complete. Try \"nfpost help\"."
+#define UNKNOWN(w) "Unknown keyword \"" w "\". Try \"nfpost watch help\"."
+	/* global options */
+	{ OK("global_json_before_object", GLOBAL, "-j watch show", CMD_NONE),
+	  .json = true, .next = "watch" },
+	{ OK("global_long_json_before_object", GLOBAL, "--json monitor", CMD_NONE),
+	  .json = true, .next = "monitor" },
+	{ OK("global_short_version", GLOBAL, "-V", CMD_VERSION) },
+	{ OK("global_long_version", GLOBAL, "--version", CMD_VERSION) },
+	{ OK("global_help_option", GLOBAL, "-h", CMD_HELP) },
+	{ OK("global_no_object_leaves_cmd_none", GLOBAL, "", CMD_NONE) },
+	{ OK("global_options_after_object_belong_to_it", GLOBAL, "watch -x", CMD_NONE),
+	  .next = "watch" },
+	{ ERR("global_unknown_option_is_usage_error", GLOBAL, "-x watch", 2),
+	  .err = "Option \"-x\" is unknown, try \"nfpost help\"." },
+	/* watch show */
+	{ OK("watch_without_verb_is_show", WATCH, "", CMD_WATCH_SHOW) },
+	{ OK("watch_show_every_interface", WATCH, "show", CMD_WATCH_SHOW) },
+	{ OK("watch_show_dev", WATCH, "show dev br0", CMD_WATCH_SHOW),
+	  .dev = "br0" },
+	{ OK("watch_show_json_after_verb", WATCH, "show dev br0 -j", CMD_WATCH_SHOW),
+	  .json = true, .dev = "br0" },
+	{ OK("watch_json_before_verb", WATCH, "--json show", CMD_WATCH_SHOW),
+	  .json = true },
+	{ ERR("watch_show_dev_without_name_is_incomplete", WATCH, "show dev", 2),
+	  .err = INCOMPLETE },
+	{ ERR("watch_show_dev_twice_is_usage_error", WATCH, "show dev a dev b", 2),
+	  .err = "\"dev\" is given twice." },
+	{ ERR("watch_show_dev_16_chars_is_invalid", WATCH, "show dev abcdefghijklmnop", 1),
+	  .err = "Error: \"abcdefghijklmnop\" is not a valid interface name." },
+	{ ERR("watch_show_dev_with_slash_is_invalid", WATCH, "show dev a/b", 1),
+	  .err = "Error: \"a/b\" is not a valid interface name." },
+	{ ERR("watch_show_dev_dotdot_is_invalid", WATCH, "show dev ..", 1),
+	  .err = "Error: \"..\" is not a valid interface name." },
+	{ ERR("watch_show_unknown_keyword_named", WATCH, "show foo", 2),
+	  .err = UNKNOWN("foo") },
+	{ ERR("watch_unknown_verb_named", WATCH, "frob", 2),
+	  .err = UNKNOWN("frob") },
+	{ OK("watch_help", WATCH, "help", CMD_WATCH_HELP) },
+	/* watch bind */
+	{ OK("bind_add_full", WATCH, "bind add 10.0.0.1 lladdr aa:bb:cc:dd:ee:ff dev br0", CMD_WATCH_BIND_ADD),
+	  .dev = "br0", .addr = "10.0.0.1",
+	  .lladdr = "aa:bb:cc:dd:ee:ff" },
+	{ OK("bind_add_keywords_in_any_order", WATCH, "bind add 10.0.0.1 dev br0 lladdr 0:1:2:3:4:5", CMD_WATCH_BIND_ADD),
+	  .dev = "br0", .addr = "10.0.0.1",
+	  .lladdr = "00:01:02:03:04:05" },
+	{ ERR("bind_add_without_lladdr_is_usage_error", WATCH, "bind add 10.0.0.1 dev br0", 2),
+	  .err = "\"lladdr\" is required. Try \"nfpost watch help\"." },
+	{ ERR("bind_add_without_dev_is_usage_error", WATCH, "bind add 10.0.0.1 lladdr aa:bb:cc:dd:ee:ff", 2),
+	  .err = "\"dev\" is required. Try \"nfpost watch help\"." },
+	{ OK("bind_del_needs_no_lladdr", WATCH, "bind del 10.0.0.1 dev br0", CMD_WATCH_BIND_DEL),
+	  .dev = "br0", .addr = "10.0.0.1" },
+	{ ERR("bind_del_without_dev_is_usage_error", WATCH, "bind del 10.0.0.1", 2),
+	  .err = "\"dev\" is required. Try \"nfpost watch help\"." },
+	{ ERR("bind_without_op_is_incomplete", WATCH, "bind", 2),
+	  .err = INCOMPLETE },
+	{ ERR("bind_unknown_op_named", WATCH, "bind replace 10.0.0.1", 2),
+	  .err = UNKNOWN("replace") },
+	{ ERR("bind_without_address_is_incomplete", WATCH, "bind add", 2),
+	  .err = INCOMPLETE },
+	{ ERR("bind_octet_over_255_is_invalid", WATCH, "bind add 10.0.0.256 lladdr aa:bb:cc:dd:ee:ff dev br0", 1),
+	  .err = "Error: \"10.0.0.256\" is not a valid IPv4 address." },
+	{ ERR("bind_prefix_is_invalid", WATCH, "bind del 10.0.0.1/24 dev br0", 1),
+	  .err = "Error: \"10.0.0.1/24\" is not a valid IPv4 address." },
+	{ ERR("bind_short_form_address_is_invalid", WATCH, "bind del 10.1 dev x", 1),
+	  .err = "Error: \"10.1\" is not a valid IPv4 address." },
+	{ ERR("bind_ipv6_is_invalid", WATCH, "bind del ::1 dev br0", 1),
+	  .err = "Error: \"::1\" is not a valid IPv4 address." },
+	{ ERR("bind_bad_lladdr_is_invalid", WATCH, "bind add 10.0.0.1 lladdr aa:bb:cc:dd:ee dev br0", 1),
+	  .err = "Error: \"aa:bb:cc:dd:ee\" is not a valid link-layer address." },
+	{ ERR("bind_lladdr_twice_is_usage_error", WATCH, "bind add 10.0.0.1 lladdr 0:0:0:0:0:1 lladdr 0:0:0:0:0:2", 2),
+	  .err = "\"lladdr\" is given twice." },
+	{ ERR("bind_unknown_keyword_named", WATCH, "bind add 10.0.0.1 mac 0:0:0:0:0:1", 2),
+	  .err = UNKNOWN("mac") },
+	/* watch flush */
+	{ OK("flush_every_interface", WATCH, "flush", CMD_WATCH_FLUSH) },
+	{ OK("flush_one_dev", WATCH, "flush dev eth0", CMD_WATCH_FLUSH),
+	  .dev = "eth0" },
+	/* watch set */
+	{ OK("set_one_key", WATCH, "set max-bindings 4096", CMD_WATCH_SET),
+	  .set = "max-bindings=4096" },
+	{ OK("set_every_key_in_order_given", WATCH, "set echo-timeout 1 flipflop 2 trace-max-ttl 3 trace-probes 4 "
+	  "sweep-window 5 sweep-hosts 6 flood-pps 7 max-bindings 8", CMD_WATCH_SET), .set = "echo-timeout=1 flipflop=2 trace-max-ttl=3 "
+	  "trace-probes=4 sweep-window=5 sweep-hosts=6 flood-pps=7 "
+	  "max-bindings=8" },
+	{ OK("set_leading_zeros_are_decimal", WATCH, "set flood-pps 010", CMD_WATCH_SET),
+	  .set = "flood-pps=10" },
+	{ OK("set_u32_max_accepted", WATCH, "set flood-pps 4294967295", CMD_WATCH_SET),
+	  .set = "flood-pps=4294967295" },
+	{ OK("set_range_is_left_to_the_kernel", WATCH, "set sweep-hosts 0", CMD_WATCH_SET),
+	  .set = "sweep-hosts=0" },
+	{ ERR("set_u32_overflow_is_invalid", WATCH, "set flood-pps 4294967296", 1),
+	  .err = "Error: \"4294967296\" is out of range for \"flood-pps\": "
+	  "the maximum is 4294967295." },
+	{ ERR("set_huge_number_is_invalid", WATCH, "set flood-pps 99999999999999999999999", 1),
+	  .err = "Error: \"99999999999999999999999\" is out of range for "
+	  "\"flood-pps\": the maximum is 4294967295." },
+	{ ERR("set_negative_is_invalid", WATCH, "set flood-pps -1", 1),
+	  .err = "Error: \"-1\" is not a valid value for \"flood-pps\": "
+	  "an unsigned decimal number is expected." },
+	{ ERR("set_plus_sign_is_invalid", WATCH, "set flood-pps +1", 1),
+	  .err = "Error: \"+1\" is not a valid value for \"flood-pps\": "
+	  "an unsigned decimal number is expected." },
+	{ ERR("set_unit_suffix_is_invalid", WATCH, "set flipflop 10ms", 1),
+	  .err = "Error: \"10ms\" is not a valid value for \"flipflop\": "
+	  "an unsigned decimal number is expected." },
+	{ ERR("set_hex_is_invalid", WATCH, "set flipflop 0x10", 1),
+	  .err = "Error: \"0x10\" is not a valid value for \"flipflop\": "
+	  "an unsigned decimal number is expected." },
+	{ ERR("set_without_pairs_is_incomplete", WATCH, "set", 2),
+	  .err = INCOMPLETE },
+	{ ERR("set_key_without_value_is_incomplete", WATCH, "set flood-pps", 2),
+	  .err = INCOMPLETE },
+	{ ERR("set_unknown_key_named", WATCH, "set max_bindings 5", 2),
+	  .err = UNKNOWN("max_bindings") },
+	{ ERR("set_key_twice_is_usage_error", WATCH, "set flood-pps 1 flood-pps 2", 2),
+	  .err = "\"flood-pps\" is given twice." },
+	/* watch config, stats */
+	{ OK("config_text", WATCH, "config", CMD_WATCH_CONFIG) },
+	{ OK("config_json", WATCH, "config -j", CMD_WATCH_CONFIG),
+	  .json = true },
+	{ ERR("config_takes_no_dev", WATCH, "config dev br0", 2),
+	  .err = UNKNOWN("dev") },
+	{ OK("stats_json", WATCH, "stats --json", CMD_WATCH_STATS),
+	  .json = true },
+	/* monitor */
+	{ OK("monitor_bare_runs_forever", MONITOR, "", CMD_MONITOR) },
+	{ OK("monitor_watch_object", MONITOR, "watch", CMD_MONITOR) },
+	{ OK("monitor_json_and_count", MONITOR, "watch -j -c 5", CMD_MONITOR),
+	  .json = true, .count = 5 },
+	{ OK("monitor_long_count", MONITOR, "--count 3", CMD_MONITOR),
+	  .count = 3 },
+	{ ERR("monitor_count_zero_is_invalid", MONITOR, "-c 0", 1),
+	  .err = "Error: \"0\" is not a valid count: a positive decimal number is expected." },
+	{ ERR("monitor_count_junk_is_invalid", MONITOR, "-c five", 1),
+	  .err = "Error: \"five\" is not a valid count: a positive decimal number is expected." },
+	{ ERR("monitor_count_without_value_is_incomplete", MONITOR, "-c", 2),
+	  .err = INCOMPLETE },
+	{ ERR("monitor_unknown_word_named", MONITOR, "arp", 2),
+	  .err = "Unknown keyword \"arp\". Try \"nfpost help\"." },
+	{ ERR("monitor_watch_twice_is_usage_error", MONITOR, "watch watch", 2),
+	  .err = "Unknown keyword \"watch\". Try \"nfpost help\"." },
+	{ OK("monitor_help", MONITOR, "help", CMD_HELP) },
+};
+
+static int split(const char *line, char *copy, size_t len, char **argv)
+{
+	int argc = 0;
+	char *w;
+
+	snprintf(copy, len, "%s", line);
+	for (w = strtok(copy, " "); w; w = strtok(NULL, " "))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static void set_string(const struct nfpost_args *a, char *buf, size_t len)
+{
+	size_t n = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->n_set; i++)
+		n += snprintf(buf + n, len - n, "%s%s=%u", i ? " " : "",
+			      a->set[i].key->key, a->set[i].val);
+}
+
+static int parse(const struct args_case *c, struct nfpost_args *a,
+		 char *err, const char **next_r)
+{
+	char copy[256], *argv[32];
+	int argc, next = 0, ret;
+
+	*next_r = NULL;
+	argv[0] = "nfpost";
+	if (c->parser == GLOBAL) {
+		argc = split(c->line, copy, sizeof(copy), argv + 1) + 1;
+		ret = args_global(argc, argv, a, &next, err, ARGS_ERR_LEN);
+		if (!ret && next < argc)
+			*next_r = argv[next];
+		return ret;
+	}
+	memset(a, 0, sizeof(*a));
+	argc = split(c->line, copy, sizeof(copy), argv);
+	if (c->parser == WATCH)
+		return args_watch(argc, argv, a, err, ARGS_ERR_LEN);
+	return args_monitor(argc, argv, a, err, ARGS_ERR_LEN);
+}
+
+static void check_values(const struct args_case *c,
+			 const struct nfpost_args *a)
+{
+	char buf[256];
+
+	assert_int_equal(a->cmd, c->cmd);
+	assert_int_equal(a->json, c->json);
+	if (c->dev)
+		assert_string_equal(a->dev, c->dev);
+	else
+		assert_null(a->dev);
+	if (c->addr)
+		assert_string_equal(inet_ntoa(a->addr), c->addr);
+	if (c->lladdr)
+		assert_string_equal(fmt_lladdr(buf, a->lladdr), c->lladdr);
+	set_string(a, buf, sizeof(buf));
+	assert_string_equal(buf, c->set ? c->set : "");
+	assert_int_equal(a->count, c->count);
+}
+
+static void run_case(void **state)
+{
+	const struct args_case *c = *state;
+	char err[ARGS_ERR_LEN];
+	struct nfpost_args a;
+	const char *next;
+	int ret = parse(c, &a, err, &next);
+
+	assert_int_equal(ret, c->ret);
+	if (c->ret) {
+		assert_string_equal(err, c->err);
+		return;
+	}
+	check_values(c, &a);
+	if (c->parser != GLOBAL)
+		return;
+	if (c->next)
+		assert_string_equal(next, c->next);
+	else
+		assert_null(next);
+}
+
+int main(void)
+{
+	struct CMUnitTest tests[ARRAY_SIZE(cases)];
+	size_t n = 0;
+
+	TEST_TABLE(tests, n, cases, run_case);
+	return cmocka_run_group_tests_name("nfpost_args", tests, NULL, NULL);
+}
