@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nfpost top-level build.  `make` builds the kernel modules against Debian 12's
+# 6.1 headers (never `uname -r`: this machine's own kernel has no modules) and
+# the userspace tools.  Userspace objects go under build/ so that the parsers in
+# kmod/proto/, compiled by kbuild as well, never share an object file.
+
+KVER	?= $(shell scripts/kver)
+KDIR	?= /lib/modules/$(KVER)/build
+BUILD	?= build
+
+CC	?= cc
+FUZZCC	?= clang
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi \
+	   -Ikmod/proto -Iuserspace/lib -MMD -MP
+FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+	   -Iinclude/uapi -Ikmod/proto -Iuserspace/lib
+
+# Filled in by the build.mk fragments below.
+BINS	:=
+TESTS	:=
+FUZZERS	:=
+
+.PHONY: all modules userspace tests fuzzers check demo lab deps clean bench
+
+all: modules userspace
+
+include kmod/proto/build.mk
+include userspace/lib/build.mk
+include userspace/nfpost/build.mk
+
+modules:
+	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR); run scripts/deps" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace: $(BINS)
+tests: $(TESTS)
+fuzzers: $(FUZZERS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FUZZFLAGS) -c -o $@ $<
+
+deps:
+	scripts/deps
+
+check:
+	scripts/check
+
+demo:
+	scripts/deps --if-missing
+	$(MAKE) all
+	scripts/labvm -- scripts/demo
+
+lab:
+	scripts/deps --if-missing
+	$(MAKE) all
+	scripts/labvm --shell
+
+bench:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/watch
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

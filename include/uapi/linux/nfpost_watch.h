@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * nfpost_watch: the generic netlink ABI of the ARP and ICMP observer.
+ * Shared, as is, by the kernel module and by the nfpost CLI.
+ *
+ * Overview
+ * --------
+ * nfpost_watch watches ARP and ICMP in every network namespace it is loaded
+ * into. It keeps a table of IPv4 -> link-layer address bindings per
+ * (namespace, interface) and reports what a lab operator wants to know as
+ * events: new stations, changed or flip-flopping addresses, gratuitous or
+ * unsolicited ARP, spoofing, pings with their round-trip time, unreachables,
+ * time-exceeded, traceroutes, redirects, ICMP floods and ping sweeps.
+ *
+ * Where a bridge carries the traffic, the interface of a binding is the
+ * bridge, not the port: the bridge is the broadcast domain the addresses
+ * live in, and a station moving between ports keeps its binding.
+ *
+ * The generic netlink family is NFPW_GENL_NAME, version NFPW_GENL_VERSION.
+ * Every request and reply carries flat attributes from enum nfpw_attr.
+ * All state is per network namespace: a request sees and changes only the
+ * namespace of the socket that sent it, and an event reaches only listeners
+ * in the namespace where the packet was seen.
+ *
+ * Permissions
+ * -----------
+ * NFPW_CMD_GET_BINDINGS, NFPW_CMD_GET_CONFIG and NFPW_CMD_GET_STATS are open
+ * to any user. Every command that changes state, and joining the
+ * NFPW_MCGRP_EVENTS group, need CAP_NET_ADMIN in the user namespace that owns
+ * the network namespace; otherwise they fail with -EPERM.
+ *
+ * Errors
+ * ------
+ * Every rejected request fails with a negative errno and, where the cause is
+ * the request itself, an extended ack message (and, where it applies, the
+ * offending attribute) saying what was wrong.
+ *
+ * Commands
+ * --------
+ * NFPW_CMD_GET_BINDINGS (dump only)
+ *   Lists the binding table, one message per binding, resuming where the
+ *   previous part of the dump stopped. An optional NFPW_A_IFINDEX in the
+ *   request restricts the dump to one interface. Each message carries:
+ *     NFPW_A_IFINDEX, NFPW_A_IFNAME     the interface (bridge, if bridged)
+ *     NFPW_A_ADDR                       the IPv4 address
+ *     NFPW_A_LLADDR                     its current link-layer address
+ *     NFPW_A_PREV_LLADDR                the one before, if it ever changed
+ *     NFPW_A_FIRST_SEEN, NFPW_A_LAST_SEEN  wall-clock times, see below
+ *     NFPW_A_PACKETS                    ARP packets seen from this address
+ *     NFPW_A_CHANGES                    times its link-layer address changed
+ *     NFPW_A_FLAGS                      NFPW_BF_* bits
+ *
+ * NFPW_CMD_ADD_BINDING, NFPW_CMD_DEL_BINDING (CAP_NET_ADMIN)
+ *   Add or remove a static binding. Requires NFPW_A_IFINDEX, NFPW_A_ADDR and,
+ *   for ADD, NFPW_A_LLADDR. A static binding is never evicted and is
+ *   enforced: an ARP packet whose sender claims the bound IPv4 address with
+ *   another link-layer address is dropped, counted in NFPW_A_STAT_ENFORCED
+ *   and reported as NFPW_EV_SPOOF_DROPPED. Without static bindings nothing is
+ *   ever dropped: enforcement is off by default. ADD of an existing static
+ *   binding replaces its address; ADD over a learned binding turns it static.
+ *   DEL of a binding that is not static fails with -ENOENT.
+ *
+ * NFPW_CMD_FLUSH (CAP_NET_ADMIN)
+ *   Removes every learned (non-static) binding, of NFPW_A_IFINDEX if given.
+ *
+ * NFPW_CMD_GET_CONFIG, NFPW_CMD_SET_CONFIG (SET: CAP_NET_ADMIN)
+ *   Read or change the namespace's thresholds, NFPW_A_CFG_*. SET changes
+ *   only the attributes it carries; GET returns all of them. Out-of-range
+ *   values are rejected by the policy, with the range in the extack.
+ *
+ * NFPW_CMD_GET_STATS
+ *   Returns the namespace's counters, NFPW_A_STAT_*, as u64. Counters only
+ *   grow, except NFPW_A_STAT_BINDINGS, the current table size.
+ *
+ * NFPW_CMD_EVENT (kernel to user, multicast on NFPW_MCGRP_EVENTS)
+ *   One message per event. Always present: NFPW_A_EVENT (enum nfpw_event),
+ *   NFPW_A_TIME, NFPW_A_NETNS. Present where they apply: NFPW_A_IFINDEX and
+ *   NFPW_A_IFNAME, NFPW_A_ADDR and NFPW_A_LLADDR (the station), and the
+ *   attributes listed with each event in enum nfpw_event. An event that
+ *   cannot be delivered (no memory, or a listener's socket buffer full) is
+ *   counted in NFPW_A_STAT_EVENTS_DROPPED; it is never silently lost.
+ *
+ * Times are nanoseconds since the Unix epoch (CLOCK_REALTIME), u64.
+ * IPv4 addresses are u32 in network byte order; link-layer addresses are
+ * ETH_ALEN binary octets.
+ */
+#ifndef _UAPI_LINUX_NFPOST_WATCH_H
+#define _UAPI_LINUX_NFPOST_WATCH_H
+
+#define NFPW_GENL_NAME		"nfpost_watch"
+#define NFPW_GENL_VERSION	1
+#define NFPW_MCGRP_EVENTS	"events"
+
+enum nfpw_cmd {
+	NFPW_CMD_UNSPEC,
+	NFPW_CMD_GET_BINDINGS,
+	NFPW_CMD_ADD_BINDING,
+	NFPW_CMD_DEL_BINDING,
+	NFPW_CMD_FLUSH,
+	NFPW_CMD_GET_CONFIG,
+	NFPW_CMD_SET_CONFIG,
+	NFPW_CMD_GET_STATS,
+	NFPW_CMD_EVENT,
+
+	__NFPW_CMD_MAX,
+	NFPW_CMD_MAX = __NFPW_CMD_MAX - 1
+};
+
+/* NFPW_A_FLAGS of a binding */
+enum nfpw_binding_flags {
+	NFPW_BF_STATIC = 1 << 0,	/* set by NFPW_CMD_ADD_BINDING, enforced */
+};
+
+enum nfpw_attr {
+	NFPW_A_UNSPEC,
+	NFPW_A_PAD,
+	NFPW_A_IFINDEX,		/* u32 */
+	NFPW_A_IFNAME,		/* string, in replies and events */
+	NFPW_A_ADDR,		/* be32: IPv4 address of the station */
+	NFPW_A_LLADDR,		/* binary, ETH_ALEN */
+	NFPW_A_PREV_LLADDR,	/* binary, ETH_ALEN */
+	NFPW_A_FIRST_SEEN,	/* u64, ns since the epoch */
+	NFPW_A_LAST_SEEN,	/* u64, ns since the epoch */
+	NFPW_A_PACKETS,		/* u64 */
+	NFPW_A_CHANGES,		/* u32 */
+	NFPW_A_FLAGS,		/* u32, NFPW_BF_* */
+
+	/* events */
+	NFPW_A_EVENT,		/* u32, enum nfpw_event */
+	NFPW_A_TIME,		/* u64, ns since the epoch */
+	NFPW_A_NETNS,		/* u32: inode of the network namespace */
+	NFPW_A_SADDR,		/* be32: IPv4 source of the packet */
+	NFPW_A_DADDR,		/* be32: IPv4 destination of the packet */
+	NFPW_A_ETH_SADDR,	/* binary, ETH_ALEN: Ethernet source */
+	NFPW_A_ARP_OP,		/* u16: ARPOP_REQUEST or ARPOP_REPLY */
+	NFPW_A_ICMP_TYPE,	/* u8 */
+	NFPW_A_ICMP_CODE,	/* u8 */
+	NFPW_A_ICMP_ID,		/* u16, host order */
+	NFPW_A_ICMP_SEQ,	/* u16, host order */
+	NFPW_A_RTT_US,		/* u32: round-trip time in microseconds */
+	NFPW_A_TTL,		/* u8 */
+	NFPW_A_GATEWAY,		/* be32: gateway of a redirect */
+	NFPW_A_ORIG_SADDR,	/* be32: source of the packet an error quotes */
+	NFPW_A_ORIG_DADDR,	/* be32: destination of the quoted packet */
+	NFPW_A_ORIG_PROTO,	/* u8: IP protocol of the quoted packet */
+	NFPW_A_COUNT,		/* u32: see the event */
+	NFPW_A_RATE,		/* u32: packets per second */
+
+	/* configuration, NFPW_CMD_{GET,SET}_CONFIG */
+	NFPW_A_CFG_MAX_BINDINGS,	/* u32, 16..1048576, default 4096 */
+	NFPW_A_CFG_FLOOD_PPS,		/* u32, 1..10000000, default 1000 */
+	NFPW_A_CFG_SWEEP_HOSTS,		/* u32, 2..256, default 16 */
+	NFPW_A_CFG_SWEEP_WINDOW_MS,	/* u32, 100..3600000, default 10000 */
+	NFPW_A_CFG_TRACE_PROBES,	/* u32, 2..32, default 3 */
+	NFPW_A_CFG_TRACE_MAX_TTL,	/* u32, 1..255, default 30 */
+	NFPW_A_CFG_FLIPFLOP_MS,		/* u32, 1000..86400000, default 3600000 */
+	NFPW_A_CFG_ECHO_TIMEOUT_MS,	/* u32, 100..600000, default 10000 */
+
+	/* counters, NFPW_CMD_GET_STATS, all u64 */
+	NFPW_A_STAT_ARP,		/* ARP packets parsed */
+	NFPW_A_STAT_ICMP,		/* ICMP packets parsed */
+	NFPW_A_STAT_IPV4,		/* other IPv4 packets looked at (TTL) */
+	NFPW_A_STAT_ARP_MALFORMED,	/* truncated or inconsistent ARP */
+	NFPW_A_STAT_ICMP_MALFORMED,	/* truncated or inconsistent IP/ICMP */
+	NFPW_A_STAT_BINDINGS,		/* current number of bindings */
+	NFPW_A_STAT_EVICTED,		/* bindings evicted to make room */
+	NFPW_A_STAT_ENFORCED,		/* ARP packets dropped by a static binding */
+	NFPW_A_STAT_EVENTS,		/* events delivered to the group */
+	NFPW_A_STAT_EVENTS_DROPPED,	/* events lost: no memory, buffer full */
+	NFPW_A_STAT_ECHO_PAIRED,	/* echo replies matched to a request */
+	NFPW_A_STAT_TRACKER_EVICTED,	/* echo/source/ARP-request trackers evicted */
+
+	__NFPW_A_MAX,
+	NFPW_A_MAX = __NFPW_A_MAX - 1
+};
+
+/*
+ * Events. Names follow arpwatch's reports where arpwatch has one.
+ * The attributes named with each are present in its NFPW_CMD_EVENT message
+ * in addition to NFPW_A_EVENT, NFPW_A_TIME and NFPW_A_NETNS.
+ */
+enum nfpw_event {
+	NFPW_EV_UNSPEC,
+	/* ARP; all carry IFINDEX, IFNAME, ADDR (sender IP), LLADDR (sender
+	 * MAC), ARP_OP and, where the frame had one, ETH_SADDR. */
+	NFPW_EV_NEW_STATION,	  /* first time this IPv4 address is seen */
+	NFPW_EV_CHANGED_LLADDR,	  /* new MAC; PREV_LLADDR is the old one */
+	NFPW_EV_FLIP_FLOP,	  /* back to PREV_LLADDR within CFG_FLIPFLOP_MS */
+	NFPW_EV_REUSED_LLADDR,	  /* back to an older MAC of this address */
+	NFPW_EV_GRATUITOUS,	  /* sender IP == target IP */
+	NFPW_EV_UNSOLICITED,	  /* reply with no matching request; DADDR is
+				   * the target IP */
+	NFPW_EV_BOGON,		  /* sender IP outside the interface's subnets */
+	NFPW_EV_ETHER_MISMATCH,	  /* ETH_SADDR != ARP sender MAC */
+	NFPW_EV_BCAST_SENDER,	  /* sender MAC is broadcast or multicast */
+	NFPW_EV_SPOOF_DROPPED,	  /* contradicted a static binding: dropped;
+				   * PREV_LLADDR is the bound MAC */
+	/* ICMP; all carry SADDR, DADDR, ICMP_TYPE, ICMP_CODE and, where known,
+	 * IFINDEX and IFNAME. */
+	NFPW_EV_ECHO_REQUEST,	  /* ICMP_ID, ICMP_SEQ, TTL */
+	NFPW_EV_ECHO_REPLY,	  /* ICMP_ID, ICMP_SEQ, TTL; RTT_US if paired */
+	NFPW_EV_UNREACHABLE,	  /* ORIG_SADDR, ORIG_DADDR, ORIG_PROTO */
+	NFPW_EV_TIME_EXCEEDED,	  /* ORIG_SADDR, ORIG_DADDR, ORIG_PROTO */
+	NFPW_EV_REDIRECT,	  /* GATEWAY, ORIG_SADDR, ORIG_DADDR */
+	NFPW_EV_TRACEROUTE,	  /* SADDR probes DADDR with rising TTL: COUNT
+				   * probes with distinct TTLs, TTL the last */
+	NFPW_EV_FLOOD,		  /* SADDR sends ICMP above CFG_FLOOD_PPS:
+				   * RATE; reported once per second at most */
+	NFPW_EV_SWEEP,		  /* SADDR pinged COUNT distinct hosts within
+				   * CFG_SWEEP_WINDOW_MS; once per window */
+
+	__NFPW_EV_MAX,
+	NFPW_EV_MAX = __NFPW_EV_MAX - 1
+};
+
+#endif /* _UAPI_LINUX_NFPOST_WATCH_H */
