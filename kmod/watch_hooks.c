@@ -8,7 +8,8 @@
  *   entered any other interface        NF_ARP_IN / NF_INET_PRE_ROUTING
  *   originated here                    NF_ARP_OUT / NF_INET_LOCAL_OUT
  * NF_ARP_IN and NF_INET_PRE_ROUTING skip what arrives on a bridge (the bridge
- * hook had it) and what br_netfilter passes up from a port.
+ * hook had it) and what br_netfilter passes up from a port; IPv4 prerouting
+ * also skips loopback, already seen leaving.
  */
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
@@ -112,8 +113,10 @@ static unsigned int arp_out(void *priv, struct sk_buff *skb,
 static unsigned int ip_in(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)
 {
+	/* Loopback traffic was seen on its way out, at NF_INET_LOCAL_OUT. */
 	if (!netif_is_bridge_master(state->in) &&
-	    !netif_is_bridge_port(state->in))
+	    !netif_is_bridge_port(state->in) &&
+	    !(state->in->flags & IFF_LOOPBACK))
 		ipv4(skb, state->in, state->net);
 	return NF_ACCEPT;
 }

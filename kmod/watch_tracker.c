@@ -97,7 +97,7 @@ void *nfpost_tracker_insert(struct nfpost_tracker *t, const void *key, u64 now,
 
 	*evicted = false;
 	make_room(t, now, lifetime, evicted);
-	/* Drop a couple of expired heads on the way, to keep the table lean. */
+	/* Drop one more expired head on the way, to keep the table lean. */
 	n = list_first_entry_or_null(&t->lru, struct nfpost_trk_node, lru);
 	if (n && expired(n, now, lifetime))
 		nfpost_tracker_remove(t, n);
