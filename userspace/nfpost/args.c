@@ -174,8 +174,9 @@ static int bind_words(struct cur *c)
 	int ret;
 
 	while ((w = next(c))) {
+		ret = 0;
 		if (is_json(w))
-			ret = (c->a->json = true, 0);
+			c->a->json = true;
 		else if (!strcmp(w, "dev"))
 			ret = dev_arg(c);
 		else if (!strcmp(w, "lladdr"))
@@ -254,7 +255,11 @@ static int watch_set(struct cur *c)
 
 	c->a->cmd = CMD_WATCH_SET;
 	while ((w = next(c))) {
-		ret = is_json(w) ? (c->a->json = true, 0) : set_pair(c, w);
+		if (is_json(w)) {
+			c->a->json = true;
+			continue;
+		}
+		ret = set_pair(c, w);
 		if (ret)
 			return ret;
 	}
@@ -287,8 +292,10 @@ int args_watch(int argc, char **argv, struct nfpost_args *a, char *err,
 	size_t i;
 
 	start(&c, argc, argv, a, err, len);
-	while (c.i < argc && is_json(argv[c.i]))
-		a->json = true, c.i++;
+	while (c.i < argc && is_json(argv[c.i])) {
+		a->json = true;
+		c.i++;
+	}
 	w = next(&c);
 	if (!w) {
 		a->cmd = CMD_WATCH_SHOW;
@@ -332,7 +339,7 @@ int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 		else if (!strcmp(w, "-c") || !strcmp(w, "--count"))
 			ret = count_arg(&c);
 		else if (!strcmp(w, "help"))
-			return (a->cmd = CMD_HELP, 0);
+			a->cmd = CMD_HELP;
 		else if (!strcmp(w, "watch") && !watch)
 			watch = true;
 		else
@@ -355,19 +362,19 @@ int args_global(int argc, char **argv, struct nfpost_args *a, int *next_r,
 	start(&c, argc, argv, a, err, len);
 	*next_r = argc;
 	c.i = 1;
-	while (c.i < argc && argv[c.i][0] == '-') {
+	while (c.i < argc && argv[c.i][0] == '-' && a->cmd == CMD_NONE) {
 		w = next(&c);
 		if (is_json(w))
 			a->json = true;
 		else if (!strcmp(w, "-V") || !strcmp(w, "--version"))
-			return (a->cmd = CMD_VERSION, 0);
+			a->cmd = CMD_VERSION;
 		else if (!strcmp(w, "-h") || !strcmp(w, "--help"))
-			return (a->cmd = CMD_HELP, 0);
+			a->cmd = CMD_HELP;
 		else
 			return fail(&c, EXIT_USAGE,
 				    "Option \"%s\" is unknown, try \"nfpost help\".",
 				    w);
 	}
-	*next_r = c.i;
+	*next_r = a->cmd == CMD_NONE ? c.i : argc;
 	return 0;
 }

@@ -195,6 +195,13 @@ static void catch_signals(sigset_t *orig_r)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+static int recv_failed(void)
+{
+	fprintf(stderr, "nfpost: Error: receiving events: %s\n",
+		strerror(errno));
+	return -EXIT_RUNTIME;
+}
+
 /* Returns > 0 to go on, 0 when done, < 0 (an exit code, negated) on error. */
 static int receive(struct monitor *m, const sigset_t *orig)
 {
@@ -203,7 +210,7 @@ static int receive(struct monitor *m, const sigset_t *orig)
 	int n;
 
 	if (ppoll(&pfd, 1, NULL, orig) < 0)
-		return errno == EINTR ? 1 : -EXIT_RUNTIME;
+		return errno == EINTR ? 1 : recv_failed();
 	n = recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT);
 	if (n < 0 && errno == ENOBUFS) {
 		m->lost++;
@@ -211,7 +218,7 @@ static int receive(struct monitor *m, const sigset_t *orig)
 		return 1;
 	}
 	if (n < 0)
-		return errno == EAGAIN || errno == EINTR ? 1 : -EXIT_RUNTIME;
+		return errno == EAGAIN || errno == EINTR ? 1 : recv_failed();
 	n = mnl_cb_run(buf, n, 0, 0, on_msg, m);
 	if (n == MNL_CB_ERROR)
 		return m->ret ? -m->ret : 1;
@@ -233,9 +240,6 @@ int monitor_run(const struct nfpost_args *a)
 	do {
 		ret = receive(&m, &orig);
 	} while (ret > 0 && !stop);
-	if (ret < 0 && !m.ret)
-		fprintf(stderr, "nfpost: Error: receiving events: %s\n",
-			strerror(errno));
 	ret = ret < 0 ? -ret : 0;
 	if (m.lost)
 		fprintf(stderr, "nfpost: events were lost %lu time(s): socket buffer overrun\n",
