@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers shared by the selftests: TAP results in the style of the kernel's
+# net/forwarding lib.sh (check_err, log_test), namespaces, the nfpost CLI and
+# its event stream.
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NFPOST=$TOP/build/nfpost
+KMOD=$TOP/kmod
+PY=/usr/bin/python3		# Debian's: it sees python3-scapy
+WORK=$(mktemp -d /tmp/selftest.XXXXXX)
+RET=0
+RETMSG=
+
+# check_err RC MSG: record a failure of the current case unless RC is 0.
+check_err() {
+	if [ "$1" -ne 0 ] && [ "$RET" -eq 0 ]; then
+		RET=$1
+		RETMSG=$2
+	fi
+}
+
+# check_fail RC MSG: the same, for a command that was expected to fail.
+check_fail() {
+	if [ "$1" -eq 0 ] && [ "$RET" -eq 0 ]; then
+		RET=1
+		RETMSG=$2
+	fi
+}
+
+# log_test NAME: print the TAP line of the case that just ran, and reset.
+log_test() {
+	if [ "$RET" -eq 0 ]; then
+		echo "ok - $TEST_FILE: $1"
+	else
+		echo "not ok - $TEST_FILE: $1"
+		echo "#   $RETMSG"
+	fi
+	RET=0
+	RETMSG=
+}
+
+skip() {
+	echo "# $TEST_FILE: skipped: $*"
+	exit 4
+}
+
+require() {
+	local c
+	for c in "$@"; do
+		command -v "$c" > /dev/null || skip "$c is not installed"
+	done
+	[ "$(id -u)" = 0 ] || skip "needs root (run it in the lab VM: scripts/labvm)"
+	[ -x "$NFPOST" ] || skip "build/nfpost is not built"
+}
+
+# Run a command in namespace $1.
+n() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+mac_of() {			# NS DEV
+	n "$1" cat "/sys/class/net/$2/address"
+}
+
+# monitor_start NS: stream `nfpost monitor -j` of NS into $WORK/events.json.
+# `ip netns exec` execs the CLI, so $! is nfpost itself (not a subshell) and
+# can be stopped, paused or waited for.
+monitor_start() {
+	: > "$WORK/events.json"
+	ip netns exec "$1" "$NFPOST" monitor -j > "$WORK/events.json" \
+		2> "$WORK/monitor.err" &
+	MONITOR_PID=$!
+	# It subscribes within a few milliseconds of starting; leave it a second
+	# under emulation, and fail loudly if it died (module missing, EPERM).
+	sleep 1
+	kill -0 "$MONITOR_PID" 2>/dev/null ||
+		{ echo "# monitor died: $(cat "$WORK/monitor.err")"; return 1; }
+}
+
+monitor_stop() {
+	[ -n "${MONITOR_PID:-}" ] || return 0
+	kill "$MONITOR_PID" 2>/dev/null
+	wait "$MONITOR_PID" 2>/dev/null
+	MONITOR_PID=
+}
+
+# wait_event JQ_FILTER [SECONDS]: true once an event line matches the filter.
+wait_event() {
+	local filter=$1 limit=${2:-10} i
+	for i in $(seq $((limit * 10))); do
+		jq -e -c "select($filter)" "$WORK/events.json" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# count_events JQ_FILTER: how many event lines so far match the filter.
+count_events() {
+	jq -c "select($1)" "$WORK/events.json" 2>/dev/null | wc -l
+}
+
+# stat_of NS KEY: one counter of `nfpost watch stats -j`.
+stat_of() {
+	n "$1" "$NFPOST" watch stats -j | jq -r ".$2"
+}
+
+# tc_count NS DEV HANDLE: packets matched by an ingress flower filter.
+tc_count() {
+	n "$1" tc -s -j filter show dev "$2" ingress |
+		jq "[.[] | select(.options.handle == $3) | .options.actions[0].stats.packets] | add // 0"
+}
+
+lib_cleanup() {
+	monitor_stop
+	local ns
+	for ns in $(ip netns list | awk '{print $1}'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns"
+	done
+	rm -rf "$WORK"
+}
