@@ -72,3 +72,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# `make -s print-TESTS` lets scripts/check run what the fragments registered.
+print-%:
+	@echo $($*)
