@@ -32,6 +32,7 @@ ALL_TESTS="
 	permissions
 	extack
 	eviction_and_dump
+	arpwatch_agrees
 	reload_under_traffic
 "
 TESTS=${TESTS:-$ALL_TESTS}
@@ -406,6 +407,48 @@ EOF
 	ip -n sw addr del 10.0.64.254/18 dev br0
 	sw watch flush
 	log_test "the table is bounded, evicts the oldest, and dumps whole"
+}
+
+# arpwatch's reports as "KIND ADDR" lines, in nfpost's event names. In debug
+# mode it mails most of them on stdout ("Subject: KIND (ADDR) IF") but logs a
+# reused address as "arpwatch: KIND ADDR MAC (OLD) IF" on stderr; a report
+# made both ways counts once.
+arpwatch_kinds() {
+	sed -nE -e 's/^Subject: ([a-z ]+) \(([0-9.]+)\) .*/\1 \2/p' \
+		-e 's/^arpwatch: ([a-z ]+) ([0-9.]+) .*/\1 \2/p' "$1" |
+		sed -nE -e 's/^new station /new-station /p' \
+		    -e 's/^changed ethernet address /changed-lladdr /p' \
+		    -e 's/^flip flop /flip-flop /p' \
+		    -e 's/^reused old ethernet address /reused-lladdr /p' | uniq
+}
+
+arpwatch_agrees() {
+	local x=02:00:00:00:00:41 y=02:00:00:00:00:42 z=02:00:00:00:00:43 aw
+	if ! command -v arpwatch > /dev/null; then
+		echo "ok - $TEST_FILE: arpwatch reports what nfpost reports # SKIP arpwatch not installed"
+		return
+	fi
+	# arpwatch reports nothing while its database is empty (a first run
+	# only learns): give it one unrelated station.
+	printf '2:0:0:0:0:99\t10.0.0.99\t%s\t\tbr0\n' "$(date +%s)" > "$WORK/arp.dat"
+	n sw stdbuf -oL arpwatch -d -i br0 -f "$WORK/arp.dat" > "$WORK/arpwatch.out" 2>&1 &
+	aw=$!
+	sleep 3
+	# new station, changed, flip flop (back), changed, reused (an older one).
+	frame() { echo "Ether(dst=BC, src='$1')/ARP(op=1, hwsrc='$1', psrc='10.0.0.40', pdst='10.0.0.1')"; }
+	forge h3 "$(frame $x)" "$(frame $y)" "$(frame $x)" "$(frame $z)" "$(frame $y)"
+	ev reused-lladdr '.addr == "10.0.0.40"'
+	sleep 3
+	kill $aw
+	wait $aw 2>/dev/null
+	jq -r 'select(.addr == "10.0.0.40" and (.event | test("station|lladdr|flip"))) | "\(.event) \(.addr)"' \
+		"$WORK/events.json" > "$WORK/nfpost.kinds"
+	arpwatch_kinds "$WORK/arpwatch.out" | grep ' 10.0.0.40$' > "$WORK/arpwatch.kinds"
+	[ -s "$WORK/arpwatch.kinds" ]
+	check_err $? "arpwatch reported nothing: $(head -c 300 "$WORK/arpwatch.out")"
+	diff "$WORK/arpwatch.kinds" "$WORK/nfpost.kinds" > "$WORK/kinds.diff"
+	check_err $? "arpwatch and nfpost disagree: $(tr '\n' ';' < "$WORK/kinds.diff")"
+	log_test "arpwatch reports what nfpost reports, in the same order"
 }
 
 reload_under_traffic() {
