@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Builds and multicasts NFPW_CMD_EVENT messages from the packet path:
- * GFP_ATOMIC, nothing done without a listener, every loss counted.
+ * Builds NFPW_CMD_EVENT messages in the packet path and hands them to the
+ * subscribers: GFP_ATOMIC, nothing done without one, every loss counted.
  */
 #include <linux/ktime.h>
 #include <net/genetlink.h>
@@ -9,10 +9,11 @@
 #include "watch_event.h"
 #include "watch_net.h"
 #include "watch_netlink.h"
+#include "watch_subs.h"
 
 /*
  * Cleared, then an RCU grace period waited for, before the family goes: the
- * hooks run under RCU, so none can multicast on a stale group after that.
+ * hooks run under RCU, so none can send with a stale family id after that.
  */
 static bool events_on;
 
@@ -26,8 +27,7 @@ void nfpost_event_enable(bool on)
 
 bool nfpost_event_wanted(struct nfpost_watch_net *wn)
 {
-	return READ_ONCE(events_on) &&
-	       genl_has_listeners(&nfpost_watch_family, wn->net, 0);
+	return READ_ONCE(events_on) && !nfpost_subs_empty(&wn->subs);
 }
 
 static int put_lladdr(struct sk_buff *skb, int attr, const u8 *addr)
@@ -127,24 +127,18 @@ void nfpost_event_send(struct nfpost_watch_net *wn,
 		       const struct nfpost_event *ev)
 {
 	struct sk_buff *skb;
-	int ret;
 
 	if (!nfpost_event_wanted(wn))
 		return;
 	skb = genlmsg_new(EVENT_SIZE, GFP_ATOMIC);
 	if (!skb) {
-		nfpost_watch_count(wn, NFPW_A_STAT_EVENTS_DROPPED);
+		nfpost_subs_lost(wn);
 		return;
 	}
 	if (WARN_ON_ONCE(fill(skb, wn, ev))) {
 		nlmsg_free(skb);
-		nfpost_watch_count(wn, NFPW_A_STAT_EVENTS_DROPPED);
+		nfpost_subs_lost(wn);
 		return;
 	}
-	ret = genlmsg_multicast_netns(&nfpost_watch_family, wn->net, skb, 0, 0,
-				      GFP_ATOMIC);
-	if (!ret)
-		nfpost_watch_count(wn, NFPW_A_STAT_EVENTS);
-	else if (ret != -ESRCH)
-		nfpost_watch_count(wn, NFPW_A_STAT_EVENTS_DROPPED);
+	nfpost_subs_deliver(wn, skb);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Event messages: one NFPW_CMD_EVENT multicast on the "events" group per
+ * Event messages: one NFPW_CMD_EVENT, unicast to each subscriber, per
  * observation. Fields are filled by the ARP and ICMP code, then sent here.
  */
 #ifndef NFPOST_WATCH_EVENT_H

@@ -13,6 +13,7 @@
 #include "watch_icmp.h"
 #include "watch_net.h"
 #include "watch_netlink.h"
+#include "watch_subs.h"
 
 unsigned int nfpost_watch_net_id __read_mostly;
 
@@ -35,6 +36,7 @@ static int __net_init watch_net_init(struct net *net)
 	wn->net = net;
 	wn->cfg = default_cfg;
 	spin_lock_init(&wn->trk_lock);
+	nfpost_subs_init(&wn->subs);
 	nfpost_arp_init(wn);
 	nfpost_icmp_init(wn);
 	wn->stats = alloc_percpu(struct nfpost_watch_stats);
@@ -63,6 +65,7 @@ static void __net_exit watch_net_exit(struct net *net)
 	struct nfpost_watch_net *wn = nfpost_watch_net(net);
 
 	nfpost_hooks_unregister(net);
+	nfpost_subs_flush(&wn->subs);
 	nfpost_icmp_destroy(wn);
 	nfpost_arp_destroy(wn);
 	nfpost_table_destroy(&wn->table);
@@ -102,6 +105,9 @@ static int __init nfpost_watch_init(void)
 	ret = register_netdevice_notifier(&watch_netdev_nb);
 	if (ret)
 		goto err_notifier;
+	ret = nfpost_subs_register();
+	if (ret)
+		goto err_subs;
 	ret = nfpost_netlink_register();
 	if (ret)
 		goto err_netlink;
@@ -109,6 +115,8 @@ static int __init nfpost_watch_init(void)
 	return 0;
 
 err_netlink:
+	nfpost_subs_unregister();
+err_subs:
 	unregister_netdevice_notifier(&watch_netdev_nb);
 err_notifier:
 	unregister_pernet_subsys(&watch_net_ops);
@@ -118,13 +126,14 @@ err_pernet:
 
 static void __exit nfpost_watch_exit(void)
 {
-	/* Hooks run under RCU: after this none multicasts on the family. */
+	/* Hooks run under RCU: after this none sends an event. */
 	nfpost_event_enable(false);
 	synchronize_rcu();
 	nfpost_netlink_unregister();
+	nfpost_subs_unregister();
 	unregister_netdevice_notifier(&watch_netdev_nb);
 	unregister_pernet_subsys(&watch_net_ops);
-	/* Bindings are freed with kfree_rcu: let every callback run. */
+	/* Bindings and subscribers are freed with kfree_rcu: let them run. */
 	rcu_barrier();
 }
 

@@ -12,6 +12,7 @@
 #include <net/netns/generic.h>
 #include <linux/nfpost_watch.h>
 
+#include "watch_subs.h"
 #include "watch_table.h"
 #include "watch_tracker.h"
 
@@ -38,6 +39,7 @@ struct nfpost_watch_net {
 	/* Written under genl_mutex with WRITE_ONCE, read with READ_ONCE. */
 	struct nfpost_watch_cfg cfg;
 	struct nfpost_watch_stats __percpu *stats;
+	struct nfpost_subs subs;	/* who gets this namespace's events */
 	struct nfpost_table table;
 	/* One lock for the four trackers: they are touched per ICMP/ARP. */
 	spinlock_t trk_lock;

@@ -291,6 +291,23 @@ static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
+/* --- events --- */
+
+static int subscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nfpost_subs_add(&info_wn(info)->subs, info->snd_portid,
+			       info->extack);
+}
+
+static int unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	int ret = nfpost_subs_del(&info_wn(info)->subs, info->snd_portid);
+
+	if (ret == -ENOENT)
+		NL_SET_ERR_MSG_MOD(info->extack, "this socket is not subscribed");
+	return ret;
+}
+
 /* --- counters --- */
 
 static int fill_stats(struct sk_buff *msg, struct nfpost_watch_net *wn)
@@ -330,10 +347,10 @@ static const struct genl_small_ops nfpw_ops[] = {
 	{ .cmd = NFPW_CMD_SET_CONFIG, .doit = set_config_doit,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NFPW_CMD_GET_STATS, .doit = get_stats_doit },
-};
-
-static const struct genl_multicast_group nfpw_mcgrps[] = {
-	{ .name = NFPW_MCGRP_EVENTS, .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFPW_CMD_SUBSCRIBE, .doit = subscribe_doit,
+	  .flags = GENL_UNS_ADMIN_PERM },
+	{ .cmd = NFPW_CMD_UNSUBSCRIBE, .doit = unsubscribe_doit,
+	  .flags = GENL_UNS_ADMIN_PERM },
 };
 
 struct genl_family nfpost_watch_family = {
@@ -346,8 +363,6 @@ struct genl_family nfpost_watch_family = {
 	.resv_start_op = NFPW_CMD_EVENT + 1,
 	.small_ops = nfpw_ops,
 	.n_small_ops = ARRAY_SIZE(nfpw_ops),
-	.mcgrps = nfpw_mcgrps,
-	.n_mcgrps = ARRAY_SIZE(nfpw_mcgrps),
 	.module = THIS_MODULE,
 };
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `nfpost monitor`: joins nfpost_watch's "events" group and prints one line
- * per event. It also follows nlctrl's "notify" group, so that unloading and
- * reloading the module (which may renumber the family and its group) is
- * reported and survived rather than silently ending the stream.
+ * `nfpost monitor`: subscribes its socket to nfpost_watch's events and prints
+ * one line per event. It also follows nlctrl's "notify" group, so that
+ * unloading and reloading the module (which may renumber the family and
+ * drops every subscription) is reported and survived rather than silently
+ * ending the stream.
  */
 #include <errno.h>
 #include <poll.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 #include <linux/nfpost_watch.h>
 #include "attrs.h"
 #include "event.h"
@@ -24,7 +26,7 @@
 
 struct monitor {
 	struct nfpw w;
-	uint32_t group;		/* the events group we are in, 0: none */
+	uint32_t sub_seq;	/* of the SUBSCRIBE awaiting its ack, 0: none */
 	unsigned long count;	/* stop after this many events; 0: never */
 	unsigned long seen;
 	unsigned long lost;	/* buffer overruns */
@@ -59,27 +61,50 @@ static void notice(struct monitor *m, enum event_notice n)
 	fflush(stdout);
 }
 
-/* Joins the current events group unless in it already; 0 or exit code. */
-static int join_events(struct monitor *m)
+/*
+ * Asks for events on our socket. The ack comes back through receive(), like
+ * everything else: events may arrive before it (the kernel subscribes us,
+ * then acks), and waiting for it elsewhere would mean dropping them.
+ */
+static int subscribe(struct monitor *m)
 {
-	uint32_t grp = genl_family_group(&m->w.fam, NFPW_MCGRP_EVENTS);
-	int ret;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
 
-	if (!grp || grp == m->group)
-		return 0;
-	ret = genl_join(&m->w.sock, grp);
-	if (ret == -EPERM || ret == -EACCES) {
-		fprintf(stderr, "nfpost: Error: joining the %s \"%s\" group needs CAP_NET_ADMIN.\n",
-			NFPW_GENL_NAME, NFPW_MCGRP_EVENTS);
+	nlh = nfpw_msg(&m->w, buf, NFPW_CMD_SUBSCRIBE, NLM_F_ACK);
+	nlh->nlmsg_seq = ++m->w.sock.seq;
+	if (!nlh->nlmsg_seq)
+		nlh->nlmsg_seq = ++m->w.sock.seq;
+	if (mnl_socket_sendto(m->w.sock.nl, nlh, nlh->nlmsg_len) < 0) {
+		fprintf(stderr, "nfpost: Error: cannot subscribe to %s events: %s\n",
+			NFPW_GENL_NAME, strerror(errno));
 		return EXIT_RUNTIME;
 	}
-	if (ret) {
-		fprintf(stderr, "nfpost: Error: cannot join the %s \"%s\" group: %s\n",
-			NFPW_GENL_NAME, NFPW_MCGRP_EVENTS, strerror(-ret));
-		return EXIT_RUNTIME;
-	}
-	m->group = grp;
+	m->sub_seq = nlh->nlmsg_seq;
 	return 0;
+}
+
+/* The ack of our SUBSCRIBE; events have seq 0 and other acks are stale. */
+static int on_ack(const struct nlmsghdr *nlh, void *data)
+{
+	struct monitor *m = data;
+	int err;
+
+	if (!m->sub_seq || nlh->nlmsg_seq != m->sub_seq)
+		return MNL_CB_OK;
+	m->sub_seq = 0;
+	err = genl_error_parse(nlh, m->w.sock.extack, GENL_EXTACK_LEN);
+	/* Failed because the family went away meanwhile: we will resubscribe. */
+	if (!err || !m->w.fam.id)
+		return MNL_CB_OK;
+	if (err == -EPERM || err == -EACCES) {
+		fprintf(stderr, "nfpost: Error: subscribing to %s events needs CAP_NET_ADMIN.\n",
+			NFPW_GENL_NAME);
+		m->ret = EXIT_RUNTIME;
+	} else {
+		m->ret = nfpw_report(&m->w, err, "subscribe");
+	}
+	return MNL_CB_ERROR;
 }
 
 static int on_event(const struct nlmsghdr *nlh, struct monitor *m)
@@ -106,23 +131,18 @@ static int on_ctrl(const struct nlmsghdr *nlh, struct monitor *m)
 		return MNL_CB_OK;
 	switch (g->cmd) {
 	case CTRL_CMD_DELFAMILY:
-		/* The kernel dropped our membership with the family. */
+		/* Our subscription went with the module. */
 		m->w.fam.id = 0;
-		m->group = 0;
 		notice(m, NOTICE_UNLOADED);
 		return MNL_CB_OK;
 	case CTRL_CMD_NEWFAMILY:
 		m->w.fam = fam;
 		notice(m, NOTICE_LOADED);
-		break;
-	case CTRL_CMD_NEWMCAST_GRP:
-		m->w.fam = fam;
-		break;
+		m->ret = subscribe(m);
+		return m->ret ? MNL_CB_ERROR : MNL_CB_OK;
 	default:
 		return MNL_CB_OK;
 	}
-	m->ret = join_events(m);
-	return m->ret ? MNL_CB_ERROR : MNL_CB_OK;
 }
 
 static int on_msg(const struct nlmsghdr *nlh, void *data)
@@ -163,21 +183,19 @@ static void follow_reloads(struct monitor *m)
 			strerror(-ret));
 }
 
-/* Before any join: a request's reply must not meet an event. */
+/*
+ * Synchronous requests first: once subscribed, genl_request() could meet an
+ * event. The SUBSCRIBE ack is awaited in the main loop.
+ */
 static int setup(struct monitor *m)
 {
 	int ret = nfpw_open(&m->w);
 
 	if (ret)
 		return nfpw_report(&m->w, ret, "monitor");
-	if (!genl_family_group(&m->w.fam, NFPW_MCGRP_EVENTS)) {
-		fprintf(stderr, "nfpost: Error: %s has no \"%s\" group\n",
-			NFPW_GENL_NAME, NFPW_MCGRP_EVENTS);
-		return EXIT_RUNTIME;
-	}
 	grow_rcvbuf(m);
 	follow_reloads(m);
-	return join_events(m);
+	return subscribe(m);
 }
 
 static void catch_signals(sigset_t *orig_r)
@@ -205,6 +223,7 @@ static int recv_failed(void)
 /* Returns > 0 to go on, 0 when done, < 0 (an exit code, negated) on error. */
 static int receive(struct monitor *m, const sigset_t *orig)
 {
+	static mnl_cb_t ctl[] = { [NLMSG_ERROR] = on_ack };
 	static char buf[GENL_BUF_SIZE];
 	struct pollfd pfd = { mnl_socket_get_fd(m->w.sock.nl), POLLIN, 0 };
 	int n;
@@ -219,7 +238,7 @@ static int receive(struct monitor *m, const sigset_t *orig)
 	}
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 1 : recv_failed();
-	n = mnl_cb_run(buf, n, 0, 0, on_msg, m);
+	n = mnl_cb_run2(buf, n, 0, 0, on_msg, m, ctl, MNL_ARRAY_SIZE(ctl));
 	if (n == MNL_CB_ERROR)
 		return m->ret ? -m->ret : 1;
 	return n == MNL_CB_STOP ? 0 : 1;

@@ -19,15 +19,17 @@
  * The generic netlink family is NFPW_GENL_NAME, version NFPW_GENL_VERSION.
  * Every request and reply carries flat attributes from enum nfpw_attr.
  * All state is per network namespace: a request sees and changes only the
- * namespace of the socket that sent it, and an event reaches only listeners
- * in the namespace where the packet was seen.
+ * namespace of the socket that sent it, and an event reaches only
+ * subscribers in the namespace where the packet was seen.
  *
  * Permissions
  * -----------
  * NFPW_CMD_GET_BINDINGS, NFPW_CMD_GET_CONFIG and NFPW_CMD_GET_STATS are open
- * to any user. Every command that changes state, and joining the
- * NFPW_MCGRP_EVENTS group, need CAP_NET_ADMIN in the user namespace that owns
- * the network namespace; otherwise they fail with -EPERM.
+ * to any user. Every command that changes state, and NFPW_CMD_SUBSCRIBE and
+ * NFPW_CMD_UNSUBSCRIBE, need CAP_NET_ADMIN in the user namespace that owns
+ * the network namespace; otherwise they fail with -EPERM. Events are never
+ * multicast: the family has no multicast group, so there is nothing an
+ * unprivileged socket could join to read them.
  *
  * Errors
  * ------
@@ -72,13 +74,34 @@
  *   Returns the namespace's counters, NFPW_A_STAT_*, as u64. Counters only
  *   grow, except NFPW_A_STAT_BINDINGS, the current table size.
  *
- * NFPW_CMD_EVENT (kernel to user, multicast on NFPW_MCGRP_EVENTS)
- *   One message per event. Always present: NFPW_A_EVENT (enum nfpw_event),
- *   NFPW_A_TIME, NFPW_A_NETNS. Present where they apply: NFPW_A_IFINDEX and
- *   NFPW_A_IFNAME, NFPW_A_ADDR and NFPW_A_LLADDR (the station), and the
- *   attributes listed with each event in enum nfpw_event. An event that
- *   cannot be delivered (no memory, or a listener's socket buffer full) is
- *   counted in NFPW_A_STAT_EVENTS_DROPPED; it is never silently lost.
+ * NFPW_CMD_SUBSCRIBE (CAP_NET_ADMIN)
+ *   Subscribes the socket that sent it (its netlink port id) to the events
+ *   of the socket's namespace; events then arrive on that same socket as
+ *   NFPW_CMD_EVENT messages. Idempotent: subscribing twice is one
+ *   subscription. At most 64 sockets per namespace; beyond that it fails
+ *   with -ENOSPC. A subscription ends when the socket is closed, with
+ *   NFPW_CMD_UNSUBSCRIBE, or when the module is unloaded (a monitor that
+ *   sees the family come back, through nlctrl's "notify" group, subscribes
+ *   again).
+ *
+ * NFPW_CMD_UNSUBSCRIBE (CAP_NET_ADMIN)
+ *   Ends the sending socket's subscription; -ENOENT if it had none.
+ *
+ * NFPW_CMD_EVENT (kernel to user, unicast to each subscriber)
+ *   One message per event and subscriber, with sequence number 0 and port
+ *   id 0, so that a subscriber can tell events from the replies to its own
+ *   requests on the same socket. Always present: NFPW_A_EVENT (enum
+ *   nfpw_event), NFPW_A_TIME, NFPW_A_NETNS. Present where they apply:
+ *   NFPW_A_IFINDEX and NFPW_A_IFNAME, NFPW_A_ADDR and NFPW_A_LLADDR (the
+ *   station), and the attributes listed with each event in enum nfpw_event.
+ *   Delivery is counted per subscriber: each message queued on a
+ *   subscriber's socket adds one to NFPW_A_STAT_EVENTS; each one that is not
+ *   (no memory to build or copy it, the subscriber's receive buffer full, or
+ *   its socket gone) adds one to NFPW_A_STAT_EVENTS_DROPPED, so with N
+ *   subscribers an event adds N to their sum. When the buffer was full the
+ *   socket also gets ENOBUFS from its next recv(), as for any netlink
+ *   overrun. Nothing is counted, and no event is built, while no socket is
+ *   subscribed.
  *
  * Times are nanoseconds since the Unix epoch (CLOCK_REALTIME), u64.
  * IPv4 addresses are u32 in network byte order; link-layer addresses are
@@ -89,7 +112,6 @@
 
 #define NFPW_GENL_NAME		"nfpost_watch"
 #define NFPW_GENL_VERSION	1
-#define NFPW_MCGRP_EVENTS	"events"
 
 enum nfpw_cmd {
 	NFPW_CMD_UNSPEC,
@@ -101,6 +123,8 @@ enum nfpw_cmd {
 	NFPW_CMD_SET_CONFIG,
 	NFPW_CMD_GET_STATS,
 	NFPW_CMD_EVENT,
+	NFPW_CMD_SUBSCRIBE,
+	NFPW_CMD_UNSUBSCRIBE,
 
 	__NFPW_CMD_MAX,
 	NFPW_CMD_MAX = __NFPW_CMD_MAX - 1
@@ -165,8 +189,10 @@ enum nfpw_attr {
 	NFPW_A_STAT_BINDINGS,		/* current number of bindings */
 	NFPW_A_STAT_EVICTED,		/* bindings evicted to make room */
 	NFPW_A_STAT_ENFORCED,		/* ARP packets dropped by a static binding */
-	NFPW_A_STAT_EVENTS,		/* events delivered to the group */
-	NFPW_A_STAT_EVENTS_DROPPED,	/* events lost: no memory, buffer full */
+	NFPW_A_STAT_EVENTS,		/* event messages delivered, per
+					 * subscriber */
+	NFPW_A_STAT_EVENTS_DROPPED,	/* event messages lost, per subscriber:
+					 * no memory, buffer full, socket gone */
 	NFPW_A_STAT_ECHO_PAIRED,	/* echo replies matched to a request */
 	NFPW_A_STAT_TRACKER_EVICTED,	/* echo/source/ARP-request trackers evicted */
 
@@ -195,15 +221,17 @@ enum nfpw_event {
 	NFPW_EV_BCAST_SENDER,	  /* sender MAC is broadcast or multicast */
 	NFPW_EV_SPOOF_DROPPED,	  /* contradicted a static binding: dropped;
 				   * PREV_LLADDR is the bound MAC */
-	/* ICMP; all carry SADDR, DADDR, ICMP_TYPE, ICMP_CODE and, where known,
-	 * IFINDEX and IFNAME. */
+	/* ICMP; all carry SADDR, DADDR, ICMP_TYPE, ICMP_CODE (but see
+	 * TRACEROUTE) and, where known, IFINDEX and IFNAME. */
 	NFPW_EV_ECHO_REQUEST,	  /* ICMP_ID, ICMP_SEQ, TTL */
 	NFPW_EV_ECHO_REPLY,	  /* ICMP_ID, ICMP_SEQ, TTL; RTT_US if paired */
 	NFPW_EV_UNREACHABLE,	  /* ORIG_SADDR, ORIG_DADDR, ORIG_PROTO */
 	NFPW_EV_TIME_EXCEEDED,	  /* ORIG_SADDR, ORIG_DADDR, ORIG_PROTO */
 	NFPW_EV_REDIRECT,	  /* GATEWAY, ORIG_SADDR, ORIG_DADDR */
 	NFPW_EV_TRACEROUTE,	  /* SADDR probes DADDR with rising TTL: COUNT
-				   * probes with distinct TTLs, TTL the last */
+				   * probes with distinct TTLs, TTL the last;
+				   * ICMP_TYPE and ICMP_CODE only when the
+				   * probes are ICMP (not UDP or TCP) */
 	NFPW_EV_FLOOD,		  /* SADDR sends ICMP above CFG_FLOOD_PPS:
 				   * RATE; reported once per second at most */
 	NFPW_EV_SWEEP,		  /* SADDR pinged COUNT distinct hosts within
