@@ -78,7 +78,7 @@ static bool solicited(struct nfpost_watch_net *wn,
 		      const struct nfpost_arp_pkt *p)
 {
 	struct arp_req_key key = { .ifindex = p->dev->ifindex };
-	u64 now = ktime_get_ns();
+	u64 now = nfpost_watch_now();
 	bool evicted = false, found = true;
 
 	spin_lock_bh(&wn->trk_lock);
@@ -132,8 +132,8 @@ static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p,
 		.ifindex = p->dev->ifindex,
 		.addr = p->arp.sip,
 		.lladdr = p->arp.sha,
-		.mono = ktime_get_ns(),
-		.real = ktime_get_real_ns(),
+		.mono = nfpost_watch_now(),
+		.real = nfpost_watch_wall(),
 		.flipflop_ns = (u64)NFPW_CFG(wn, flipflop_ms) * NSEC_PER_MSEC,
 		.max = NFPW_CFG(wn, max_bindings),
 	};

@@ -167,10 +167,12 @@ static u64 echo_lifetime(struct nfpost_watch_net *wn)
 }
 
 static void echo_request(struct nfpost_watch_net *wn,
-			 const struct nfpost_ip_pkt *p, u64 now)
+			 const struct nfpost_ip_pkt *p, u64 now, bool wanted)
 {
 	struct echo_key key = { p->ip.saddr, p->ip.daddr, p->icmp.id,
 				p->icmp.seq };
+	/* Read outside the lock, and only if a reply's event may use it. */
+	u64 sent = wanted ? ktime_get_ns() : 0;
 	struct echo_rec *e;
 	bool evicted;
 
@@ -179,48 +181,58 @@ static void echo_request(struct nfpost_watch_net *wn,
 	e = nfpost_tracker_get(&wn->echo, &key, now, echo_lifetime(wn),
 			       &evicted);
 	if (e)
-		e->sent = now;
+		e->sent = sent;
 	spin_unlock_bh(&wn->trk_lock);
 	count_evicted(wn, evicted);
 }
 
-/* Returns the round-trip time in ns, or 0 if no request is pending. */
-static u64 echo_reply(struct nfpost_watch_net *wn,
-		      const struct nfpost_ip_pkt *p, u64 now)
+/*
+ * Returns whether a request was pending, and in @rtt the round-trip time in
+ * ns, or 0 if unknown (no one was subscribed when the request passed).
+ */
+static bool echo_reply(struct nfpost_watch_net *wn,
+		       const struct nfpost_ip_pkt *p, u64 now, bool wanted,
+		       u64 *rtt)
 {
 	struct echo_key key = { p->ip.daddr, p->ip.saddr, p->icmp.id,
 				p->icmp.seq };
+	u64 fine = wanted ? ktime_get_ns() : 0;
 	struct echo_rec *e;
-	u64 rtt = 0;
 
+	*rtt = 0;
 	spin_lock_bh(&wn->trk_lock);
 	e = nfpost_tracker_find(&wn->echo, &key, now, echo_lifetime(wn));
 	if (e) {
-		rtt = max_t(u64, now - e->sent, 1);
+		if (e->sent && fine)
+			*rtt = max_t(u64, fine - e->sent, 1);
 		nfpost_tracker_remove(&wn->echo, e);
 	}
 	spin_unlock_bh(&wn->trk_lock);
-	return rtt;
+	return e;
 }
 
 static void echo(struct nfpost_watch_net *wn, const struct nfpost_ip_pkt *p,
 		 u64 now)
 {
 	bool request = p->icmp.type == NFPOST_ICMP_ECHO;
+	bool wanted = nfpost_event_wanted(wn), paired = false;
 	struct nfpost_event ev;
 	u64 rtt = 0;
 
 	if (request)
-		echo_request(wn, p, now);
+		echo_request(wn, p, now, wanted);
 	else
-		rtt = echo_reply(wn, p, now);
+		paired = echo_reply(wn, p, now, wanted, &rtt);
+	if (paired)
+		nfpost_watch_count(wn, NFPW_A_STAT_ECHO_PAIRED);
+	if (!wanted)
+		return;
 	event_init(&ev, p, request ? NFPW_EV_ECHO_REQUEST : NFPW_EV_ECHO_REPLY);
 	ev.has |= NFPW_EVF_ECHO | NFPW_EVF_TTL;
 	ev.id = p->icmp.id;
 	ev.seq = p->icmp.seq;
 	ev.ttl = p->ip.ttl;
-	if (!request && rtt) {
-		nfpost_watch_count(wn, NFPW_A_STAT_ECHO_PAIRED);
+	if (rtt) {
 		ev.has |= NFPW_EVF_RTT;
 		ev.rtt_us = min_t(u64, div_u64(rtt, NSEC_PER_USEC), U32_MAX);
 	}
@@ -249,13 +261,17 @@ static void icmp_error(struct nfpost_watch_net *wn,
 void nfpost_icmp_observe(struct nfpost_watch_net *wn,
 			 const struct nfpost_ip_pkt *p)
 {
-	u64 now = ktime_get_ns();
+	u64 now = nfpost_watch_now();
+	/* Traceroutes, floods and sweeps are only ever reported as events. */
+	bool wanted = nfpost_event_wanted(wn);
 
-	if (p->ip.first_frag && p->ip.ttl <= NFPW_CFG(wn, trace_max_ttl))
+	if (wanted && p->ip.first_frag &&
+	    p->ip.ttl <= NFPW_CFG(wn, trace_max_ttl))
 		traceroute(wn, p, now);
 	if (!p->is_icmp)
 		return;
-	per_source(wn, p, now);
+	if (wanted)
+		per_source(wn, p, now);
 	switch (p->icmp.type) {
 	case NFPOST_ICMP_ECHO:
 	case NFPOST_ICMP_ECHOREPLY:

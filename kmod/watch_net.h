@@ -6,6 +6,7 @@
 #ifndef NFPOST_WATCH_NET_H
 #define NFPOST_WATCH_NET_H
 
+#include <linux/ktime.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
@@ -62,5 +63,23 @@ static inline void nfpost_watch_count(struct nfpost_watch_net *wn, int attr)
 }
 
 #define NFPW_CFG(wn, field)	READ_ONCE((wn)->cfg.field)
+
+/*
+ * The clock of trackers, rates and binding history: monotonic, to the tick,
+ * read from the timekeeper's copy without touching the clocksource (under
+ * emulation an HPET or ACPI PM timer read costs microseconds). Windows and
+ * lifetimes are 100 ms and more: a tick is plenty. Round-trip times, which
+ * need better, read ktime_get_ns() only when an event will carry them.
+ */
+static inline u64 nfpost_watch_now(void)
+{
+	return ktime_get_coarse_ns();
+}
+
+/* Wall-clock time of bindings (first and last seen), to the tick as well. */
+static inline u64 nfpost_watch_wall(void)
+{
+	return ktime_get_coarse_real_ns();
+}
 
 #endif /* NFPOST_WATCH_NET_H */

@@ -216,8 +216,9 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 				    "link-layer address must be unicast and non-zero");
 		return -EINVAL;
 	}
-	s.mono = ktime_get_ns();
-	s.real = ktime_get_real_ns();
+	/* The packet path's clocks: one timeline in the history. */
+	s.mono = nfpost_watch_now();
+	s.real = nfpost_watch_wall();
 	s.max = NFPW_CFG(wn, max_bindings);
 	ret = nfpost_table_add_static(&wn->table, &s, &evicted);
 	if (evicted)

@@ -101,7 +101,10 @@
  *   subscribers an event adds N to their sum. When the buffer was full the
  *   socket also gets ENOBUFS from its next recv(), as for any netlink
  *   overrun. Nothing is counted, and no event is built, while no socket is
- *   subscribed.
+ *   subscribed. Traceroute, flood and sweep detection run only while a
+ *   socket is subscribed (they have nothing to report otherwise), and an
+ *   echo reply carries NFPW_A_RTT_US only if its request passed while one
+ *   was: the fine clock it needs is read only then.
  *
  * Times are nanoseconds since the Unix epoch (CLOCK_REALTIME), u64.
  * IPv4 addresses are u32 in network byte order; link-layer addresses are
