@@ -21,7 +21,7 @@ struct event_ctx {
 enum event_notice {
 	NOTICE_LOST,		/* our socket buffer overran: events lost */
 	NOTICE_UNLOADED,	/* the nfpost_watch family went away */
-	NOTICE_LOADED,		/* and came back; we joined its group again */
+	NOTICE_LOADED,		/* and came back; we subscribed again */
 };
 
 void event_print(FILE *f, const struct nlattr *const *tb,
