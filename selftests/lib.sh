@@ -61,6 +61,25 @@ n() {
 	ip netns exec "$ns" "$@"
 }
 
+# host_on_bridge NS ADDR/LEN [MAC]: a host whose eth0 is a port of sw's br0.
+host_on_bridge() {
+	ip -n sw link add "$1" type veth peer name eth0 netns "$1"
+	ip -n sw link set "$1" master br0 up
+	[ -z "${3:-}" ] || ip -n "$1" link set eth0 address "$3"
+	ip -n "$1" link set eth0 up
+	ip -n "$1" link set lo up
+	ip -n "$1" addr add "$2" dev eth0
+}
+
+# link_pair NS1 DEV1 ADDR1 NS2 DEV2 ADDR2: a point-to-point veth link.
+link_pair() {
+	ip -n "$1" link add "$2" type veth peer name "$5" netns "$4"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+}
+
 mac_of() {			# NS DEV
 	n "$1" cat "/sys/class/net/$2/address"
 }

@@ -52,22 +52,6 @@ forge() {			# NS FRAME...: frames out of NS's eth0
 
 sw() { n sw "$NFPOST" "$@"; }
 
-host_on_bridge() {		# NS MAC ADDR/LEN
-	ip -n sw link add "$1" type veth peer name eth0 netns "$1"
-	ip -n sw link set "$1" master br0 up
-	ip -n "$1" link set eth0 address "$2" up
-	ip -n "$1" link set lo up
-	ip -n "$1" addr add "$3" dev eth0
-}
-
-link_pair() {			# NS1 DEV1 ADDR1 NS2 DEV2 ADDR2
-	ip -n "$1" link add "$2" type veth peer name "$5" netns "$4"
-	ip -n "$1" link set "$2" up
-	ip -n "$4" link set "$5" up
-	ip -n "$1" addr add "$3" dev "$2"
-	ip -n "$4" addr add "$6" dev "$5"
-}
-
 setup() {
 	local ns
 	modprobe -a veth bridge sch_ingress cls_flower act_gact ||
@@ -80,10 +64,10 @@ setup() {
 	ip -n sw link add br0 type bridge
 	ip -n sw link set br0 up
 	ip -n sw addr add 10.0.0.254/24 dev br0
-	host_on_bridge h1 $H1 10.0.0.1/24
-	host_on_bridge h2 $H2 10.0.0.2/24
-	host_on_bridge h3 $H3 10.0.0.3/24
-	host_on_bridge rt $RT 10.0.0.253/24
+	host_on_bridge h1 10.0.0.1/24 $H1
+	host_on_bridge h2 10.0.0.2/24 $H2
+	host_on_bridge h3 10.0.0.3/24 $H3
+	host_on_bridge rt 10.0.0.253/24 $RT
 	link_pair rt eth1 10.0.1.253/24 mid eth0 10.0.1.1/24
 	link_pair mid eth1 10.0.3.1/24 far eth0 10.0.3.2/24
 	for ns in h1 h2 h3; do
