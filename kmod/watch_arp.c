@@ -2,10 +2,10 @@
 /*
  * ARP observation, after arpwatch. Per packet, in this order:
  *
- *   sender claims a statically bound IPv4 with another MAC, on input
+ *   a static binding of the sender IP has another MAC, on input
  *                                    -> spoof dropped, NF_DROP, stop
  *   Ethernet source != sender MAC    -> ethernet mismatch
- *   sender MAC broadcast/multicast   -> broadcast sender
+ *   sender MAC broadcast/multicast   -> ethernet broadcast
  *   sender IP == target IP           -> gratuitous
  *   request                          -> remember (if, sender, target)
  *   reply to no remembered request   -> unsolicited (gratuitous excepted)

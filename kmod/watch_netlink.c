@@ -254,23 +254,37 @@ static int flush_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* --- configuration --- */
 
-#define CFG_FIELDS(X)						\
-	X(NFPW_A_CFG_MAX_BINDINGS, max_bindings)		\
-	X(NFPW_A_CFG_FLOOD_PPS, flood_pps)			\
-	X(NFPW_A_CFG_SWEEP_HOSTS, sweep_hosts)			\
-	X(NFPW_A_CFG_SWEEP_WINDOW_MS, sweep_window_ms)		\
-	X(NFPW_A_CFG_TRACE_PROBES, trace_probes)		\
-	X(NFPW_A_CFG_TRACE_MAX_TTL, trace_max_ttl)		\
-	X(NFPW_A_CFG_FLIPFLOP_MS, flipflop_ms)			\
-	X(NFPW_A_CFG_ECHO_TIMEOUT_MS, echo_timeout_ms)
+/* Each configuration attribute and the u32 of struct nfpost_watch_cfg it sets. */
+static const struct {
+	int attr;
+	size_t off;
+} cfg_fields[] = {
+	{ NFPW_A_CFG_MAX_BINDINGS, offsetof(struct nfpost_watch_cfg, max_bindings) },
+	{ NFPW_A_CFG_FLOOD_PPS, offsetof(struct nfpost_watch_cfg, flood_pps) },
+	{ NFPW_A_CFG_SWEEP_HOSTS, offsetof(struct nfpost_watch_cfg, sweep_hosts) },
+	{ NFPW_A_CFG_SWEEP_WINDOW_MS,
+	  offsetof(struct nfpost_watch_cfg, sweep_window_ms) },
+	{ NFPW_A_CFG_TRACE_PROBES, offsetof(struct nfpost_watch_cfg, trace_probes) },
+	{ NFPW_A_CFG_TRACE_MAX_TTL,
+	  offsetof(struct nfpost_watch_cfg, trace_max_ttl) },
+	{ NFPW_A_CFG_FLIPFLOP_MS, offsetof(struct nfpost_watch_cfg, flipflop_ms) },
+	{ NFPW_A_CFG_ECHO_TIMEOUT_MS,
+	  offsetof(struct nfpost_watch_cfg, echo_timeout_ms) },
+};
+
+static u32 *cfg_slot(struct nfpost_watch_net *wn, int i)
+{
+	return (u32 *)((u8 *)&wn->cfg + cfg_fields[i].off);
+}
 
 static int fill_config(struct sk_buff *msg, struct nfpost_watch_net *wn)
 {
-#define PUT_CFG(attr, field)					\
-	if (nla_put_u32(msg, attr, NFPW_CFG(wn, field)))	\
-		return -EMSGSIZE;
-	CFG_FIELDS(PUT_CFG)
-#undef PUT_CFG
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cfg_fields); i++)
+		if (nla_put_u32(msg, cfg_fields[i].attr,
+				READ_ONCE(*cfg_slot(wn, i))))
+			return -EMSGSIZE;
 	return 0;
 }
 
@@ -283,12 +297,14 @@ static int get_config_doit(struct sk_buff *skb, struct genl_info *info)
 static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfpost_watch_net *wn = info_wn(info);
+	struct nlattr *a;
+	int i;
 
-#define SET_CFG(attr, field)					\
-	if (info->attrs[attr])					\
-		WRITE_ONCE(wn->cfg.field, nla_get_u32(info->attrs[attr]));
-	CFG_FIELDS(SET_CFG)
-#undef SET_CFG
+	for (i = 0; i < ARRAY_SIZE(cfg_fields); i++) {
+		a = info->attrs[cfg_fields[i].attr];
+		if (a)
+			WRITE_ONCE(*cfg_slot(wn, i), nla_get_u32(a));
+	}
 	return 0;
 }
 

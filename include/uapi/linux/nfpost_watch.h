@@ -192,11 +192,15 @@ enum nfpw_attr {
 	NFPW_A_STAT_BINDINGS,		/* current number of bindings */
 	NFPW_A_STAT_EVICTED,		/* bindings evicted to make room */
 	NFPW_A_STAT_ENFORCED,		/* ARP packets dropped by a static binding */
-	NFPW_A_STAT_EVENTS,		/* event messages delivered, per
-					 * subscriber */
-	NFPW_A_STAT_EVENTS_DROPPED,	/* event messages lost, per subscriber:
-					 * no memory, buffer full, socket gone */
-	NFPW_A_STAT_ECHO_PAIRED,	/* echo replies matched to a request */
+	/* event messages delivered, per subscriber */
+	NFPW_A_STAT_EVENTS,
+	/*
+	 * event messages lost, per subscriber: no memory, buffer full, socket
+	 * gone
+	 */
+	NFPW_A_STAT_EVENTS_DROPPED,
+	/* echo replies matched to a request */
+	NFPW_A_STAT_ECHO_PAIRED,
 	NFPW_A_STAT_TRACKER_EVICTED,	/* echo/source/ARP-request trackers evicted */
 
 	__NFPW_A_MAX,
@@ -210,35 +214,49 @@ enum nfpw_attr {
  */
 enum nfpw_event {
 	NFPW_EV_UNSPEC,
-	/* ARP; all carry IFINDEX, IFNAME, ADDR (sender IP), LLADDR (sender
-	 * MAC), ARP_OP and, where the frame had one, ETH_SADDR. */
+	/*
+	 * ARP; all carry IFINDEX, IFNAME, ADDR (sender IP), LLADDR (sender
+	 * MAC), ARP_OP and, where the frame had one, ETH_SADDR.
+	 */
 	NFPW_EV_NEW_STATION,	  /* first time this IPv4 address is seen */
 	NFPW_EV_CHANGED_LLADDR,	  /* new MAC; PREV_LLADDR is the old one */
 	NFPW_EV_FLIP_FLOP,	  /* back to PREV_LLADDR within CFG_FLIPFLOP_MS */
 	NFPW_EV_REUSED_LLADDR,	  /* back to an older MAC of this address */
 	NFPW_EV_GRATUITOUS,	  /* sender IP == target IP */
-	NFPW_EV_UNSOLICITED,	  /* reply with no matching request; DADDR is
-				   * the target IP */
+	/* reply with no matching request; DADDR is the target IP */
+	NFPW_EV_UNSOLICITED,
 	NFPW_EV_BOGON,		  /* sender IP outside the interface's subnets */
 	NFPW_EV_ETHER_MISMATCH,	  /* ETH_SADDR != ARP sender MAC */
 	NFPW_EV_BCAST_SENDER,	  /* sender MAC is broadcast or multicast */
-	NFPW_EV_SPOOF_DROPPED,	  /* contradicted a static binding: dropped;
-				   * PREV_LLADDR is the bound MAC */
-	/* ICMP; all carry SADDR, DADDR, ICMP_TYPE, ICMP_CODE (but see
-	 * TRACEROUTE) and, where known, IFINDEX and IFNAME. */
+	/*
+	 * contradicted a static binding: dropped; PREV_LLADDR is the bound MAC
+	 */
+	NFPW_EV_SPOOF_DROPPED,
+	/*
+	 * ICMP; all carry SADDR, DADDR, ICMP_TYPE, ICMP_CODE (but see
+	 * TRACEROUTE) and, where known, IFINDEX and IFNAME.
+	 */
 	NFPW_EV_ECHO_REQUEST,	  /* ICMP_ID, ICMP_SEQ, TTL */
 	NFPW_EV_ECHO_REPLY,	  /* ICMP_ID, ICMP_SEQ, TTL; RTT_US if paired */
 	NFPW_EV_UNREACHABLE,	  /* ORIG_SADDR, ORIG_DADDR, ORIG_PROTO */
 	NFPW_EV_TIME_EXCEEDED,	  /* ORIG_SADDR, ORIG_DADDR, ORIG_PROTO */
 	NFPW_EV_REDIRECT,	  /* GATEWAY, ORIG_SADDR, ORIG_DADDR */
-	NFPW_EV_TRACEROUTE,	  /* SADDR probes DADDR with rising TTL: COUNT
-				   * probes with distinct TTLs, TTL the last;
-				   * ICMP_TYPE and ICMP_CODE only when the
-				   * probes are ICMP (not UDP or TCP) */
-	NFPW_EV_FLOOD,		  /* SADDR sends ICMP above CFG_FLOOD_PPS:
-				   * RATE; reported once per second at most */
-	NFPW_EV_SWEEP,		  /* SADDR pinged COUNT distinct hosts within
-				   * CFG_SWEEP_WINDOW_MS; once per window */
+	/*
+	 * SADDR probes DADDR with rising TTL: COUNT probes with distinct TTLs,
+	 * TTL the last; ICMP_TYPE and ICMP_CODE only when the probes are ICMP
+	 * (not UDP or TCP)
+	 */
+	NFPW_EV_TRACEROUTE,
+	/*
+	 * SADDR sends ICMP above CFG_FLOOD_PPS: RATE; reported once per second
+	 * at most
+	 */
+	NFPW_EV_FLOOD,
+	/*
+	 * SADDR pinged COUNT distinct hosts within CFG_SWEEP_WINDOW_MS; once
+	 * per window
+	 */
+	NFPW_EV_SWEEP,
 
 	__NFPW_EV_MAX,
 	NFPW_EV_MAX = __NFPW_EV_MAX - 1
