@@ -7,8 +7,10 @@
  *   Ethernet source != sender MAC    -> ethernet mismatch
  *   sender MAC broadcast/multicast   -> ethernet broadcast
  *   sender IP == target IP           -> gratuitous
+ * while someone is subscribed to events (they are all these checks feed):
  *   request                          -> remember (if, sender, target)
  *   reply to no remembered request   -> unsolicited (gratuitous excepted)
+ * always:
  *   sender 0.0.0.0 (probe)           -> stop: nothing to bind
  *   sender outside the subnets       -> bogon, stop
  *   mismatch or group sender MAC     -> stop: not a binding to learn
@@ -26,6 +28,12 @@
 
 /* A request is answered within milliseconds; allow for a slow lab VM. */
 #define ARP_REQ_LIFETIME_NS	(5 * NSEC_PER_SEC)
+/*
+ * Requests are remembered only while someone is subscribed: for a second
+ * after the first subscriber came, a reply's request may have passed before,
+ * and no reply is called unsolicited.
+ */
+#define ARP_REQ_WARMUP_NS	NSEC_PER_SEC
 #define ARP_REQ_MAX		256
 
 struct arp_req_key {
@@ -52,25 +60,39 @@ void nfpost_arp_destroy(struct nfpost_watch_net *wn)
 	spin_unlock_bh(&wn->trk_lock);
 }
 
-static void report(struct nfpost_watch_net *wn, struct nfpost_event *ev,
-		   u32 type)
+/*
+ * Builds and sends one event about the sender of @p, with the address it had
+ * before (@prev) and the target address (@daddr) if asked. Out of line: its
+ * event lives on the stack only when there is one.
+ */
+static noinline void report(struct nfpost_watch_net *wn,
+			    const struct nfpost_arp_pkt *p, u32 type,
+			    const u8 *prev, bool daddr)
 {
-	ev->type = type;
-	nfpost_event_send(wn, ev);
-}
+	struct nfpost_event ev;
 
-static void event_init(struct nfpost_event *ev, const struct nfpost_arp_pkt *p)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->dev = p->dev;
-	ev->has = NFPW_EVF_STATION | NFPW_EVF_ARP_OP;
-	ev->addr = p->arp.sip;
-	memcpy(ev->lladdr, p->arp.sha, ETH_ALEN);
-	ev->arp_op = p->arp.op;
+	if (!nfpost_event_wanted(wn))
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.dev = p->dev;
+	ev.has = NFPW_EVF_STATION | NFPW_EVF_ARP_OP;
+	ev.addr = p->arp.sip;
+	memcpy(ev.lladdr, p->arp.sha, ETH_ALEN);
+	ev.arp_op = p->arp.op;
 	if (p->has_eth) {
-		ev->has |= NFPW_EVF_ETH_SADDR;
-		memcpy(ev->eth_saddr, p->eth_saddr, ETH_ALEN);
+		ev.has |= NFPW_EVF_ETH_SADDR;
+		memcpy(ev.eth_saddr, p->eth_saddr, ETH_ALEN);
 	}
+	if (prev) {
+		ev.has |= NFPW_EVF_PREV;
+		memcpy(ev.prev, prev, ETH_ALEN);
+	}
+	if (daddr) {
+		ev.has |= NFPW_EVF_DADDR;
+		ev.daddr = p->arp.tip;
+	}
+	nfpost_event_send(wn, &ev);
 }
 
 /* Records a request, or says whether a reply answers a recorded one. */
@@ -91,7 +113,8 @@ static bool solicited(struct nfpost_watch_net *wn,
 		key.requester = p->arp.tip;
 		key.target = p->arp.sip;
 		found = nfpost_tracker_find(&wn->arp_req, &key, now,
-					    ARP_REQ_LIFETIME_NS);
+					    ARP_REQ_LIFETIME_NS) ||
+			now - nfpost_subs_since(&wn->subs) < ARP_REQ_WARMUP_NS;
 	}
 	spin_unlock_bh(&wn->trk_lock);
 	if (evicted)
@@ -125,15 +148,13 @@ static const u32 verdict_event[] = {
 	[NFPOST_LL_REUSED]	= NFPW_EV_REUSED_LLADDR,
 };
 
-static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p,
-		  struct nfpost_event *ev)
+static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p)
 {
 	struct nfpost_sighting s = {
 		.ifindex = p->dev->ifindex,
 		.addr = p->arp.sip,
 		.lladdr = p->arp.sha,
 		.mono = nfpost_watch_now(),
-		.real = nfpost_watch_wall(),
 		.flipflop_ns = (u64)NFPW_CFG(wn, flipflop_ms) * NSEC_PER_MSEC,
 		.max = NFPW_CFG(wn, max_bindings),
 	};
@@ -144,24 +165,22 @@ static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p,
 		nfpost_watch_count(wn, NFPW_A_STAT_EVICTED);
 	if (!res.learned || res.verdict == NFPOST_LL_SAME)
 		return;
-	if (res.verdict != NFPOST_LL_NEW) {
-		ev->has |= NFPW_EVF_PREV;
-		memcpy(ev->prev, res.prev, ETH_ALEN);
-	}
-	report(wn, ev, verdict_event[res.verdict]);
+	report(wn, p, verdict_event[res.verdict],
+	       res.verdict != NFPOST_LL_NEW ? res.prev : NULL, false);
 }
 
 static bool spoofed(struct nfpost_watch_net *wn,
-		    const struct nfpost_arp_pkt *p, struct nfpost_event *ev)
+		    const struct nfpost_arp_pkt *p)
 {
+	u8 bound[ETH_ALEN];
+
 	if (!p->input || nfpost_arp_is_probe(&p->arp))
 		return false;
 	if (!nfpost_table_contradicts(&wn->table, p->dev->ifindex, p->arp.sip,
-				      p->arp.sha, ev->prev))
+				      p->arp.sha, bound))
 		return false;
 	nfpost_watch_count(wn, NFPW_A_STAT_ENFORCED);
-	ev->has |= NFPW_EVF_PREV;
-	report(wn, ev, NFPW_EV_SPOOF_DROPPED);
+	report(wn, p, NFPW_EV_SPOOF_DROPPED, bound, false);
 	return true;
 }
 
@@ -169,34 +188,28 @@ unsigned int nfpost_arp_observe(struct nfpost_watch_net *wn,
 				const struct nfpost_arp_pkt *p)
 {
 	const struct nfpost_arp *arp = &p->arp;
-	struct nfpost_event ev;
 	bool mismatch, group;
 
 	nfpost_watch_count(wn, NFPW_A_STAT_ARP);
-	event_init(&ev, p);
-	if (spoofed(wn, p, &ev))
+	if (spoofed(wn, p))
 		return NF_DROP;
 	mismatch = p->has_eth && !ether_addr_equal(p->eth_saddr, arp->sha);
 	group = nfpost_lladdr_is_group(arp->sha);
 	if (mismatch)
-		report(wn, &ev, NFPW_EV_ETHER_MISMATCH);
+		report(wn, p, NFPW_EV_ETHER_MISMATCH, NULL, false);
 	if (group)
-		report(wn, &ev, NFPW_EV_BCAST_SENDER);
+		report(wn, p, NFPW_EV_BCAST_SENDER, NULL, false);
 	if (nfpost_arp_is_gratuitous(arp))
-		report(wn, &ev, NFPW_EV_GRATUITOUS);
-	else if (!solicited(wn, p)) {
-		ev.has |= NFPW_EVF_DADDR;
-		ev.daddr = arp->tip;
-		report(wn, &ev, NFPW_EV_UNSOLICITED);
-		ev.has &= ~NFPW_EVF_DADDR;
-	}
+		report(wn, p, NFPW_EV_GRATUITOUS, NULL, false);
+	else if (nfpost_event_wanted(wn) && !solicited(wn, p))
+		report(wn, p, NFPW_EV_UNSOLICITED, NULL, true);
 	if (nfpost_arp_is_probe(arp))
 		return NF_ACCEPT;
 	if (bogon(p->dev, arp->sip)) {
-		report(wn, &ev, NFPW_EV_BOGON);
+		report(wn, p, NFPW_EV_BOGON, NULL, false);
 		return NF_ACCEPT;
 	}
 	if (!mismatch && !group)
-		learn(wn, p, &ev);
+		learn(wn, p);
 	return NF_ACCEPT;
 }

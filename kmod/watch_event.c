@@ -15,19 +15,14 @@
  * Cleared, then an RCU grace period waited for, before the family goes: the
  * hooks run under RCU, so none can send with a stale family id after that.
  */
-static bool events_on;
+bool nfpost_events_on __read_mostly;
 
 /* Every attribute at once, with headroom: well under this. */
 #define EVENT_SIZE	512
 
 void nfpost_event_enable(bool on)
 {
-	WRITE_ONCE(events_on, on);
-}
-
-bool nfpost_event_wanted(struct nfpost_watch_net *wn)
-{
-	return READ_ONCE(events_on) && !nfpost_subs_empty(&wn->subs);
+	WRITE_ONCE(nfpost_events_on, on);
 }
 
 static int put_lladdr(struct sk_buff *skb, int attr, const u8 *addr)

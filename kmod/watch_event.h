@@ -55,7 +55,6 @@ struct nfpost_event {
 	u32 rate;
 };
 
-bool nfpost_event_wanted(struct nfpost_watch_net *wn);
 void nfpost_event_send(struct nfpost_watch_net *wn,
 		       const struct nfpost_event *ev);
 void nfpost_event_enable(bool on);

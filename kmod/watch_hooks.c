@@ -10,6 +10,11 @@
  * NF_ARP_IN and NF_INET_PRE_ROUTING skip what arrives on a bridge (the bridge
  * hook had it) and what br_netfilter passes up from a port; IPv4 prerouting
  * also skips loopback, already seen leaving.
+ *
+ * The common case is cheap: the namespace's state comes as the hook's priv,
+ * bounce buffers are left uninitialized (they are written before they are
+ * read), and an IPv4 packet that is neither ICMP nor a low-TTL probe costs
+ * two bytes of header.
  */
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
@@ -46,12 +51,12 @@ static bool eth_source(const struct sk_buff *skb, const struct net_device *in,
 	return true;
 }
 
-static unsigned int arp(struct sk_buff *skb, const struct net_device *dev,
-			const struct net_device *in, bool input, struct net *net)
+static unsigned int arp(struct nfpost_watch_net *wn, struct sk_buff *skb,
+			const struct net_device *dev,
+			const struct net_device *in, bool input)
 {
-	struct nfpost_watch_net *wn = nfpost_watch_net(net);
 	struct nfpost_arp_pkt p = { .dev = dev, .input = input };
-	u8 buf[NFPOST_ARP_LEN];
+	u8 buf[NFPOST_ARP_LEN] __uninitialized;
 	const void *hdr;
 	int len = avail(skb);
 
@@ -68,32 +73,46 @@ static unsigned int arp(struct sk_buff *skb, const struct net_device *dev,
 	return nfpost_arp_observe(wn, &p);
 }
 
-/* Fast path first: most traffic is neither ICMP nor a low-TTL probe. */
-static void ipv4(struct sk_buff *skb, const struct net_device *dev,
-		 struct net *net)
+/* ICMP, or a probe low enough to be part of a traceroute: parse it all. */
+static noinline void ipv4_observe(struct nfpost_watch_net *wn,
+				  struct sk_buff *skb,
+				  const struct net_device *dev, int len)
 {
-	struct nfpost_watch_net *wn = nfpost_watch_net(net);
-	struct nfpost_ip_pkt p = { .dev = dev };
-	u8 buf[NFPOST_ICMP_COPY_LEN];
-	int off = skb_network_offset(skb), len = avail(skb);
+	/* The parsers fill every field that is read after them. */
+	struct nfpost_ip_pkt p __uninitialized;
+	u8 buf[NFPOST_ICMP_COPY_LEN] __uninitialized;
+	const u8 *hdr;
+
+	p.dev = dev;
+	len = min_t(int, len, sizeof(buf));
+	hdr = skb_header_pointer(skb, skb_network_offset(skb), len, buf);
+	if (!hdr || nfpost_icmp_parse_packet(hdr, len, avail(skb), &p.ip,
+					     &p.icmp, &p.is_icmp)) {
+		nfpost_watch_count(wn, NFPW_A_STAT_ICMP_MALFORMED);
+		return;
+	}
+	nfpost_watch_count(wn, p.is_icmp ? NFPW_A_STAT_ICMP : NFPW_A_STAT_IPV4);
+	if (nfpost_event_wanted(wn))
+		nfpost_icmp_observe(wn, &p);
+}
+
+static void ipv4(struct nfpost_watch_net *wn, struct sk_buff *skb,
+		 const struct net_device *dev)
+{
+	u8 buf[NFPOST_IPV4_MIN_LEN] __uninitialized;
+	int len = avail(skb);
 	const u8 *hdr;
 
 	hdr = len < NFPOST_IPV4_MIN_LEN ? NULL :
-	      skb_header_pointer(skb, off, NFPOST_IPV4_MIN_LEN, buf);
-	if (!hdr)
-		goto malformed;
-	if (hdr[9] != NFPOST_IPPROTO_ICMP &&
-	    hdr[8] > NFPW_CFG(wn, trace_max_ttl))
+	      skb_header_pointer(skb, skb_network_offset(skb),
+				 NFPOST_IPV4_MIN_LEN, buf);
+	if (!hdr) {
+		nfpost_watch_count(wn, NFPW_A_STAT_ICMP_MALFORMED);
 		return;
-	hdr = skb_header_pointer(skb, off, min_t(int, len, sizeof(buf)), buf);
-	if (!hdr || nfpost_icmp_parse_packet(hdr, min_t(int, len, sizeof(buf)),
-					     len, &p.ip, &p.icmp, &p.is_icmp))
-		goto malformed;
-	nfpost_watch_count(wn, p.is_icmp ? NFPW_A_STAT_ICMP : NFPW_A_STAT_IPV4);
-	nfpost_icmp_observe(wn, &p);
-	return;
-malformed:
-	nfpost_watch_count(wn, NFPW_A_STAT_ICMP_MALFORMED);
+	}
+	if (hdr[9] == NFPOST_IPPROTO_ICMP ||
+	    hdr[8] <= NFPW_CFG(wn, trace_max_ttl))
+		ipv4_observe(wn, skb, dev, len);
 }
 
 static unsigned int arp_in(void *priv, struct sk_buff *skb,
@@ -101,13 +120,13 @@ static unsigned int arp_in(void *priv, struct sk_buff *skb,
 {
 	if (netif_is_bridge_master(state->in))
 		return NF_ACCEPT;
-	return arp(skb, state->in, state->in, true, state->net);
+	return arp(priv, skb, state->in, state->in, true);
 }
 
 static unsigned int arp_out(void *priv, struct sk_buff *skb,
 			    const struct nf_hook_state *state)
 {
-	return arp(skb, state->out, NULL, false, state->net);
+	return arp(priv, skb, state->out, NULL, false);
 }
 
 static unsigned int ip_in(void *priv, struct sk_buff *skb,
@@ -117,14 +136,14 @@ static unsigned int ip_in(void *priv, struct sk_buff *skb,
 	if (!netif_is_bridge_master(state->in) &&
 	    !netif_is_bridge_port(state->in) &&
 	    !(state->in->flags & IFF_LOOPBACK))
-		ipv4(skb, state->in, state->net);
+		ipv4(priv, skb, state->in);
 	return NF_ACCEPT;
 }
 
 static unsigned int ip_out(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	ipv4(skb, state->out, state->net);
+	ipv4(priv, skb, state->out);
 	return NF_ACCEPT;
 }
 
@@ -137,15 +156,15 @@ static unsigned int br_in(void *priv, struct sk_buff *skb,
 
 	switch (skb->protocol) {
 	case htons(ETH_P_ARP):
-		return arp(skb, dev, state->in, true, state->net);
+		return arp(priv, skb, dev, state->in, true);
 	case htons(ETH_P_IP):
-		ipv4(skb, dev, state->net);
+		ipv4(priv, skb, dev);
 		break;
 	}
 	return NF_ACCEPT;
 }
 
-static const struct nf_hook_ops watch_hook_ops[] = {
+static const struct nf_hook_ops watch_hook_ops[NFPOST_WATCH_NHOOKS] = {
 	{ .hook = arp_in, .pf = NFPROTO_ARP, .hooknum = NF_ARP_IN },
 	{ .hook = arp_out, .pf = NFPROTO_ARP, .hooknum = NF_ARP_OUT },
 	{ .hook = ip_in, .pf = NFPROTO_IPV4, .hooknum = NF_INET_PRE_ROUTING,
@@ -156,14 +175,19 @@ static const struct nf_hook_ops watch_hook_ops[] = {
 	  .priority = NF_BR_PRI_FIRST },
 };
 
-int nfpost_hooks_register(struct net *net)
+int nfpost_hooks_register(struct nfpost_watch_net *wn)
 {
-	return nf_register_net_hooks(net, watch_hook_ops,
-				     ARRAY_SIZE(watch_hook_ops));
+	int i;
+
+	memcpy(wn->hook_ops, watch_hook_ops, sizeof(wn->hook_ops));
+	for (i = 0; i < ARRAY_SIZE(wn->hook_ops); i++)
+		wn->hook_ops[i].priv = wn;
+	return nf_register_net_hooks(wn->net, wn->hook_ops,
+				     ARRAY_SIZE(wn->hook_ops));
 }
 
-void nfpost_hooks_unregister(struct net *net)
+void nfpost_hooks_unregister(struct nfpost_watch_net *wn)
 {
-	nf_unregister_net_hooks(net, watch_hook_ops,
-				ARRAY_SIZE(watch_hook_ops));
+	nf_unregister_net_hooks(wn->net, wn->hook_ops,
+				ARRAY_SIZE(wn->hook_ops));
 }

@@ -5,9 +5,9 @@
 #ifndef NFPOST_WATCH_HOOKS_H
 #define NFPOST_WATCH_HOOKS_H
 
-struct net;
+struct nfpost_watch_net;
 
-int nfpost_hooks_register(struct net *net);
-void nfpost_hooks_unregister(struct net *net);
+int nfpost_hooks_register(struct nfpost_watch_net *wn);
+void nfpost_hooks_unregister(struct nfpost_watch_net *wn);
 
 #endif /* NFPOST_WATCH_HOOKS_H */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * ICMP trackers. All state lives in bounded LRU tables under the namespace's
- * tracker lock; events are built after the lock is dropped.
+ * tracker lock; events are built after the lock is dropped. Everything here
+ * ends in an event, so nothing runs while no one is subscribed.
  */
 #include <linux/ktime.h>
 
@@ -167,12 +168,12 @@ static u64 echo_lifetime(struct nfpost_watch_net *wn)
 }
 
 static void echo_request(struct nfpost_watch_net *wn,
-			 const struct nfpost_ip_pkt *p, u64 now, bool wanted)
+			 const struct nfpost_ip_pkt *p, u64 now)
 {
 	struct echo_key key = { p->ip.saddr, p->ip.daddr, p->icmp.id,
 				p->icmp.seq };
-	/* Read outside the lock, and only if a reply's event may use it. */
-	u64 sent = wanted ? ktime_get_ns() : 0;
+	/* Read outside the lock. */
+	u64 sent = ktime_get_ns();
 	struct echo_rec *e;
 	bool evicted;
 
@@ -186,47 +187,41 @@ static void echo_request(struct nfpost_watch_net *wn,
 	count_evicted(wn, evicted);
 }
 
-/*
- * Returns whether a request was pending, and in @rtt the round-trip time in
- * ns, or 0 if unknown (no one was subscribed when the request passed).
- */
+/* Returns whether a request was pending, and in @rtt the round trip in ns. */
 static bool echo_reply(struct nfpost_watch_net *wn,
-		       const struct nfpost_ip_pkt *p, u64 now, bool wanted,
-		       u64 *rtt)
+		       const struct nfpost_ip_pkt *p, u64 now, u64 *rtt)
 {
 	struct echo_key key = { p->ip.daddr, p->ip.saddr, p->icmp.id,
 				p->icmp.seq };
-	u64 fine = wanted ? ktime_get_ns() : 0;
+	u64 fine = ktime_get_ns();
 	struct echo_rec *e;
 
 	*rtt = 0;
 	spin_lock_bh(&wn->trk_lock);
 	e = nfpost_tracker_find(&wn->echo, &key, now, echo_lifetime(wn));
 	if (e) {
-		if (e->sent && fine)
-			*rtt = max_t(u64, fine - e->sent, 1);
+		*rtt = max_t(u64, fine - e->sent, 1);
 		nfpost_tracker_remove(&wn->echo, e);
 	}
 	spin_unlock_bh(&wn->trk_lock);
 	return e;
 }
 
+/*
+ * Pairing only serves the events' round-trip times, so it runs only while
+ * someone is subscribed: a reply whose request passed before is not paired.
+ */
 static void echo(struct nfpost_watch_net *wn, const struct nfpost_ip_pkt *p,
 		 u64 now)
 {
 	bool request = p->icmp.type == NFPOST_ICMP_ECHO;
-	bool wanted = nfpost_event_wanted(wn), paired = false;
 	struct nfpost_event ev;
 	u64 rtt = 0;
 
 	if (request)
-		echo_request(wn, p, now, wanted);
-	else
-		paired = echo_reply(wn, p, now, wanted, &rtt);
-	if (paired)
+		echo_request(wn, p, now);
+	else if (echo_reply(wn, p, now, &rtt))
 		nfpost_watch_count(wn, NFPW_A_STAT_ECHO_PAIRED);
-	if (!wanted)
-		return;
 	event_init(&ev, p, request ? NFPW_EV_ECHO_REQUEST : NFPW_EV_ECHO_REPLY);
 	ev.has |= NFPW_EVF_ECHO | NFPW_EVF_TTL;
 	ev.id = p->icmp.id;
@@ -262,16 +257,12 @@ void nfpost_icmp_observe(struct nfpost_watch_net *wn,
 			 const struct nfpost_ip_pkt *p)
 {
 	u64 now = nfpost_watch_now();
-	/* Traceroutes, floods and sweeps are only ever reported as events. */
-	bool wanted = nfpost_event_wanted(wn);
 
-	if (wanted && p->ip.first_frag &&
-	    p->ip.ttl <= NFPW_CFG(wn, trace_max_ttl))
+	if (p->ip.first_frag && p->ip.ttl <= NFPW_CFG(wn, trace_max_ttl))
 		traceroute(wn, p, now);
 	if (!p->is_icmp)
 		return;
-	if (wanted)
-		per_source(wn, p, now);
+	per_source(wn, p, now);
 	switch (p->icmp.type) {
 	case NFPOST_ICMP_ECHO:
 	case NFPOST_ICMP_ECHOREPLY:

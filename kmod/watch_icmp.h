@@ -21,6 +21,7 @@ struct nfpost_ip_pkt {
 
 void nfpost_icmp_init(struct nfpost_watch_net *wn);
 void nfpost_icmp_destroy(struct nfpost_watch_net *wn);
+/* Only while nfpost_event_wanted(): all it does ends in an event. */
 void nfpost_icmp_observe(struct nfpost_watch_net *wn,
 			 const struct nfpost_ip_pkt *p);
 

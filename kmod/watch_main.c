@@ -46,7 +46,7 @@ static int __net_init watch_net_init(struct net *net)
 	ret = nfpost_table_init(&wn->table);
 	if (ret)
 		goto err_table;
-	ret = nfpost_hooks_register(net);
+	ret = nfpost_hooks_register(wn);
 	if (ret)
 		goto err_hooks;
 	return 0;
@@ -64,7 +64,7 @@ static void __net_exit watch_net_exit(struct net *net)
 {
 	struct nfpost_watch_net *wn = nfpost_watch_net(net);
 
-	nfpost_hooks_unregister(net);
+	nfpost_hooks_unregister(wn);
 	nfpost_subs_flush(&wn->subs);
 	nfpost_icmp_destroy(wn);
 	nfpost_arp_destroy(wn);

@@ -6,7 +6,9 @@
 #ifndef NFPOST_WATCH_NET_H
 #define NFPOST_WATCH_NET_H
 
+#include <linux/jiffies.h>
 #include <linux/ktime.h>
+#include <linux/netfilter.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <net/net_namespace.h>
@@ -35,6 +37,8 @@ struct nfpost_watch_stats {
 	u64 c[NFPW_NSTATS];
 };
 
+#define NFPOST_WATCH_NHOOKS	5
+
 struct nfpost_watch_net {
 	struct net *net;
 	/* Written under genl_mutex with WRITE_ONCE, read with READ_ONCE. */
@@ -48,6 +52,8 @@ struct nfpost_watch_net {
 	struct nfpost_tracker echo;	/* pending echo requests */
 	struct nfpost_tracker src;	/* per-source flood and sweep */
 	struct nfpost_tracker trace;	/* per (source, destination) TTL runs */
+	/* Registered per namespace so that each hook gets this as its priv. */
+	struct nf_hook_ops hook_ops[NFPOST_WATCH_NHOOKS];
 };
 
 extern unsigned int nfpost_watch_net_id;
@@ -64,22 +70,32 @@ static inline void nfpost_watch_count(struct nfpost_watch_net *wn, int attr)
 
 #define NFPW_CFG(wn, field)	READ_ONCE((wn)->cfg.field)
 
+/* Set while the module is up; see watch_event.c. */
+extern bool nfpost_events_on;
+
+/* Whether events would reach anyone: else none is built, no tracker runs. */
+static inline bool nfpost_event_wanted(const struct nfpost_watch_net *wn)
+{
+	return READ_ONCE(nfpost_events_on) && !nfpost_subs_empty(&wn->subs);
+}
+
 /*
- * The clock of trackers, rates and binding history: monotonic, to the tick,
- * read from the timekeeper's copy without touching the clocksource (under
- * emulation an HPET or ACPI PM timer read costs microseconds). Windows and
- * lifetimes are 100 ms and more: a tick is plenty. Round-trip times, which
- * need better, read ktime_get_ns() only when an event will carry them.
+ * The clock of trackers, rates and binding history: jiffies in ns, a plain
+ * load. Windows and lifetimes are 100 ms and more: a tick is plenty, and
+ * neither the clocksource (under emulation an HPET read costs microseconds)
+ * nor the timekeeper's seqcount is touched per packet. Round-trip times,
+ * which need better, read ktime_get_ns() only when an event will carry them.
  */
 static inline u64 nfpost_watch_now(void)
 {
-	return ktime_get_coarse_ns();
+	BUILD_BUG_ON(NSEC_PER_SEC % HZ);
+	return get_jiffies_64() * (NSEC_PER_SEC / HZ);
 }
 
-/* Wall-clock time of bindings (first and last seen), to the tick as well. */
-static inline u64 nfpost_watch_wall(void)
+/* CLOCK_REALTIME ns of an instant @stamp of nfpost_watch_now(), for dumps. */
+static inline u64 nfpost_watch_to_wall(u64 stamp)
 {
-	return ktime_get_coarse_real_ns();
+	return ktime_get_real_ns() - (nfpost_watch_now() - stamp);
 }
 
 #endif /* NFPOST_WATCH_NET_H */

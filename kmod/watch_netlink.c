@@ -100,8 +100,11 @@ static int put_binding(struct sk_buff *skb, const struct nfpost_binding *b,
 	     nla_put(skb, NFPW_A_PREV_LLADDR, ETH_ALEN, b->hist.slot[1].addr)) ||
 	    nla_put_u64_64bit(skb, NFPW_A_FIRST_SEEN, b->first_seen,
 			      NFPW_A_PAD) ||
-	    nla_put_u64_64bit(skb, NFPW_A_LAST_SEEN, b->last_seen, NFPW_A_PAD) ||
-	    nla_put_u64_64bit(skb, NFPW_A_PACKETS, b->packets, NFPW_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFPW_A_LAST_SEEN,
+			      nfpost_watch_to_wall(READ_ONCE(b->hist.slot[0].last_seen)),
+			      NFPW_A_PAD) ||
+	    nla_put_u64_64bit(skb, NFPW_A_PACKETS, atomic64_read(&b->packets),
+			      NFPW_A_PAD) ||
 	    nla_put_u32(skb, NFPW_A_CHANGES, b->changes) ||
 	    nla_put_u32(skb, NFPW_A_FLAGS, b->flags))
 		return -EMSGSIZE;
@@ -218,7 +221,6 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* The packet path's clocks: one timeline in the history. */
 	s.mono = nfpost_watch_now();
-	s.real = nfpost_watch_wall();
 	s.max = NFPW_CFG(wn, max_bindings);
 	ret = nfpost_table_add_static(&wn->table, &s, &evicted);
 	if (evicted)

@@ -63,8 +63,9 @@ int nfpost_subs_add(struct nfpost_subs *subs, u32 portid,
 		NL_SET_ERR_MSG_MOD(extack, "too many event subscribers in this namespace");
 		ret = -ENOSPC;
 	} else {
+		if (!subs->n++)
+			WRITE_ONCE(subs->since, nfpost_watch_now());
 		list_add_tail_rcu(&s->node, &subs->list);
-		subs->n++;
 	}
 	spin_unlock_bh(&subs->lock);
 	return ret;

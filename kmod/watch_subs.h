@@ -18,6 +18,7 @@ struct nfpost_subs {
 	struct list_head list;	/* of struct nfpost_sub, RCU */
 	spinlock_t lock;	/* writers; BH-safe: the packet path removes */
 	unsigned int n;		/* under lock */
+	u64 since;		/* nfpost_watch_now() when n last left 0 */
 };
 
 struct nfpost_watch_net;
@@ -36,6 +37,11 @@ void nfpost_subs_unregister(void);
 static inline bool nfpost_subs_empty(const struct nfpost_subs *subs)
 {
 	return list_empty(&subs->list);
+}
+
+static inline u64 nfpost_subs_since(const struct nfpost_subs *subs)
+{
+	return READ_ONCE(subs->since);
 }
 
 #endif /* NFPOST_WATCH_SUBS_H */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Binding table. Packets read it under RCU to enforce static bindings, and
- * update it under the table's spinlock; entries are freed with kfree_rcu.
+ * Binding table. Packets read it under RCU to enforce static bindings and
+ * to refresh a known station (see struct nfpost_binding), and change it under
+ * the table's spinlock; entries are freed with kfree_rcu.
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/slab.h>
@@ -51,7 +53,8 @@ static struct nfpost_binding *lookup(struct nfpost_table *t, int ifindex,
 	struct nfpost_binding *b;
 
 	hlist_for_each_entry_rcu(b, bucket(t, ifindex, addr), hnode,
-				 lockdep_is_held(&t->lock))
+				 lockdep_is_held(&t->lock) ||
+				 rcu_read_lock_held())
 		if (b->ifindex == ifindex && b->addr == addr)
 			return b;
 	return NULL;
@@ -60,6 +63,7 @@ static struct nfpost_binding *lookup(struct nfpost_table *t, int ifindex,
 static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
 {
 	lockdep_assert_held(&t->lock);
+	b->unlinked = true;
 	hlist_del_rcu(&b->hnode);
 	list_del(&b->lru);
 	t->count--;
@@ -91,8 +95,9 @@ static struct nfpost_binding *create(struct nfpost_table *t,
 		return NULL;
 	b->ifindex = s->ifindex;
 	b->addr = s->addr;
-	b->first_seen = s->real;
-	b->last_seen = s->real;
+	b->first_seen = ktime_get_coarse_real_ns();
+	b->lru_stamp = s->mono;
+	seqcount_init(&b->seq);
 	nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
 	hlist_add_head_rcu(&b->hnode, bucket(t, s->ifindex, s->addr));
 	list_add_tail(&b->lru, &t->lru);
@@ -119,10 +124,47 @@ static void update(struct nfpost_table *t, struct nfpost_binding *b,
 		memcpy(res->prev, b->hist.slot[0].addr, ETH_ALEN);
 		b->changes++;
 	}
+	write_seqcount_begin(&b->seq);
 	nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
-	b->packets++;
-	b->last_seen = s->real;
+	write_seqcount_end(&b->seq);
+	atomic64_inc(&b->packets);
+	b->lru_stamp = s->mono;
 	list_move_tail(&b->lru, &t->lru);
+}
+
+static bool current_lladdr(struct nfpost_binding *b, const u8 *lladdr)
+{
+	unsigned int seq;
+	bool same;
+
+	do {
+		seq = read_seqcount_begin(&b->seq);
+		same = ether_addr_equal(b->hist.slot[0].addr, lladdr);
+	} while (read_seqcount_retry(&b->seq, seq));
+	return same;
+}
+
+/*
+ * A known station with its current address: no lock but for the LRU move,
+ * once a second at most. A writer racing with the stores can only be
+ * recording a sighting of the same moment.
+ */
+static bool refresh(struct nfpost_table *t, struct nfpost_binding *b,
+		    const struct nfpost_sighting *s)
+{
+	if (!current_lladdr(b, s->lladdr))
+		return false;
+	WRITE_ONCE(b->hist.slot[0].last_seen, s->mono);
+	atomic64_inc(&b->packets);
+	if (s->mono - READ_ONCE(b->lru_stamp) < NFPOST_TABLE_LRU_NS)
+		return true;
+	spin_lock_bh(&t->lock);
+	if (!b->unlinked) {
+		b->lru_stamp = s->mono;
+		list_move_tail(&b->lru, &t->lru);
+	}
+	spin_unlock_bh(&t->lock);
+	return true;
 }
 
 void nfpost_table_observe(struct nfpost_table *t,
@@ -131,7 +173,13 @@ void nfpost_table_observe(struct nfpost_table *t,
 {
 	struct nfpost_binding *b;
 
-	memset(res, 0, sizeof(*res));
+	res->learned = true;
+	res->evicted = false;
+	res->verdict = NFPOST_LL_SAME;
+	b = lookup(t, s->ifindex, s->addr);
+	if (b && refresh(t, b, s))
+		return;
+	res->learned = false;
 	spin_lock_bh(&t->lock);
 	b = lookup(t, s->ifindex, s->addr);
 	if (b) {
@@ -140,29 +188,27 @@ void nfpost_table_observe(struct nfpost_table *t,
 	} else if (make_room(t, s->max, &res->evicted)) {
 		b = create(t, s);
 		if (b)
-			b->packets = 1;
+			atomic64_set(&b->packets, 1);
 		res->learned = b;
 		res->verdict = NFPOST_LL_NEW;
 	}
 	spin_unlock_bh(&t->lock);
 }
 
-/* True if a static binding holds @addr with another address, put in @bound. */
+/*
+ * True if a static binding holds @addr with another address, put in @bound.
+ * Under rcu_read_lock(), as netfilter hooks run.
+ */
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound)
 {
-	struct nfpost_binding *b;
-	bool ret = false;
+	struct nfpost_binding *b = lookup(t, ifindex, addr);
 
-	rcu_read_lock();
-	b = lookup(t, ifindex, addr);
-	if (b && (b->flags & NFPW_BF_STATIC) &&
-	    !ether_addr_equal(b->hist.slot[0].addr, lladdr)) {
-		memcpy(bound, b->hist.slot[0].addr, ETH_ALEN);
-		ret = true;
-	}
-	rcu_read_unlock();
-	return ret;
+	if (!b || !(b->flags & NFPW_BF_STATIC) ||
+	    ether_addr_equal(b->hist.slot[0].addr, lladdr))
+		return false;
+	memcpy(bound, b->hist.slot[0].addr, ETH_ALEN);
+	return true;
 }
 
 /* Replaces @old by a static copy, so RCU readers never see it half-made. */
@@ -174,6 +220,7 @@ static int make_static(struct nfpost_table *t, struct nfpost_binding *old,
 	if (!b)
 		return -ENOMEM;
 	b->flags |= NFPW_BF_STATIC;
+	seqcount_init(&b->seq);
 	if (!ether_addr_equal(b->hist.slot[0].addr, s->lladdr)) {
 		b->changes++;
 		nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);

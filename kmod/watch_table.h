@@ -9,14 +9,23 @@
 
 #include <linux/if_ether.h>
 #include <linux/list.h>
+#include <linux/atomic.h>
 #include <linux/rcupdate.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "lladdr.h"
 
 #define NFPOST_TABLE_BITS	12
+/* The LRU order is kept to this: an entry seen again moves at most so often. */
+#define NFPOST_TABLE_LRU_NS	NSEC_PER_SEC
 
+/*
+ * A sighting of a known station with its current address, the common case,
+ * takes no lock: it reads slot[0] under @seq, and updates the times and the
+ * packet count in place. Everything else happens under the table's lock.
+ */
 struct nfpost_binding {
 	struct hlist_node hnode;	/* RCU readers */
 	struct list_head lru;		/* under the lock, least recent first */
@@ -25,12 +34,15 @@ struct nfpost_binding {
 	__be32 addr;
 	u32 flags;			/* NFPW_BF_*; fixed while visible */
 	u32 changes;
-	u64 packets;
+	bool unlinked;			/* under the lock */
+	atomic64_t packets;
 	u64 first_seen;			/* CLOCK_REALTIME ns */
-	u64 last_seen;			/* CLOCK_REALTIME ns */
+	u64 lru_stamp;			/* last move to the LRU tail */
+	seqcount_t seq;			/* writers of hist hold the lock */
 	/*
-	 * slot[0] is the current address. A static entry's address never
-	 * changes in place (it is replaced), so RCU readers may compare it.
+	 * slot[0] is the current address, and its last_seen the last sighting
+	 * (nfpost_watch_now() clock). A static entry's address never changes
+	 * in place (it is replaced), so RCU readers may compare it.
 	 */
 	struct nfpost_lladdr_hist hist;
 };
@@ -48,8 +60,7 @@ struct nfpost_sighting {
 	int ifindex;
 	__be32 addr;
 	const u8 *lladdr;
-	u64 mono;			/* ktime_get_ns() */
-	u64 real;			/* ktime_get_real_ns() */
+	u64 mono;			/* nfpost_watch_now() */
 	u64 flipflop_ns;
 	u32 max;			/* CFG_MAX_BINDINGS */
 };
@@ -63,9 +74,11 @@ struct nfpost_sighting_res {
 
 int nfpost_table_init(struct nfpost_table *t);
 void nfpost_table_destroy(struct nfpost_table *t);
+/* Under rcu_read_lock(), as netfilter hooks run. */
 void nfpost_table_observe(struct nfpost_table *t,
 			  const struct nfpost_sighting *s,
 			  struct nfpost_sighting_res *res);
+/* Under rcu_read_lock(), as netfilter hooks run. */
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound);
 int nfpost_table_add_static(struct nfpost_table *t,

@@ -199,7 +199,7 @@ enum nfpw_attr {
 	 * gone
 	 */
 	NFPW_A_STAT_EVENTS_DROPPED,
-	/* echo replies matched to a request */
+	/* echo replies matched to a request (paired while subscribed) */
 	NFPW_A_STAT_ECHO_PAIRED,
 	NFPW_A_STAT_TRACKER_EVICTED,	/* echo/source/ARP-request trackers evicted */
 
