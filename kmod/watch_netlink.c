@@ -378,8 +378,11 @@ struct genl_family nfpost_watch_family = {
 	.maxattr = NFPW_A_MAX,
 	.policy = nfpw_policy,
 	.netnsok = true,
-	/* Strict validation for every command: the family is new. */
-	.resv_start_op = NFPW_CMD_EVENT + 1,
+	/*
+	 * A new family: every command has its header's reserved field checked
+	 * and is parsed strictly against the policy.
+	 */
+	.resv_start_op = 0,
 	.small_ops = nfpw_ops,
 	.n_small_ops = ARRAY_SIZE(nfpw_ops),
 	.module = THIS_MODULE,

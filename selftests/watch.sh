@@ -361,6 +361,13 @@ extack() {
 	check_err $? "no extack for a multicast lladdr: $out"
 	out=$(sw watch bind add 10.0.0.77 lladdr $H1 dev nosuch 2>&1)
 	check_fail $? "an unknown device was accepted"
+	# What the CLI never sends: a header whose reserved field is set.
+	out=$(n sw python3 "$TOP/selftests/genl_raw.py" nfpost_watch 7 1 2>&1)
+	grep -q '^error 22: .*reserved' <<< "$out"
+	check_err $? "a request with genlmsghdr.reserved set was not refused: $out"
+	out=$(n sw python3 "$TOP/selftests/genl_raw.py" nfpost_watch 7 0 2>&1)
+	[ "$out" = ok ]
+	check_err $? "the same request with reserved 0 failed: $out"
 	log_test "every rejected request says why"
 }
 
