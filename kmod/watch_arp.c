@@ -174,7 +174,8 @@ static bool spoofed(struct nfpost_watch_net *wn,
 {
 	u8 bound[ETH_ALEN];
 
-	if (!p->input || nfpost_arp_is_probe(&p->arp))
+	if (!p->input || nfpost_arp_is_probe(&p->arp) ||
+	    !nfpost_table_enforces(&wn->table))
 		return false;
 	if (!nfpost_table_contradicts(&wn->table, p->dev->ifindex, p->arp.sip,
 				      p->arp.sha, bound))

@@ -13,8 +13,9 @@
  *
  * The common case is cheap: the namespace's state comes as the hook's priv,
  * bounce buffers are left uninitialized (they are written before they are
- * read), and an IPv4 packet that is neither ICMP nor a low-TTL probe costs
- * two bytes of header.
+ * read), an IPv4 packet that is neither ICMP nor a low-TTL probe costs
+ * two bytes of header, and an ICMP message that is not an error is only
+ * counted, unless someone listens to events (nfpost_icmp_plain()).
  */
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
@@ -99,15 +100,24 @@ static noinline void ipv4_observe(struct nfpost_watch_net *wn,
 static void ipv4(struct nfpost_watch_net *wn, struct sk_buff *skb,
 		 const struct net_device *dev)
 {
-	u8 buf[NFPOST_IPV4_MIN_LEN] __uninitialized;
+	u8 buf[NFPOST_ICMP_PLAIN_LEN] __uninitialized;
 	int len = avail(skb);
 	const u8 *hdr;
 
-	hdr = len < NFPOST_IPV4_MIN_LEN ? NULL :
-	      skb_header_pointer(skb, skb_network_offset(skb),
-				 NFPOST_IPV4_MIN_LEN, buf);
+	if (len < NFPOST_IPV4_MIN_LEN) {
+		nfpost_watch_count(wn, NFPW_A_STAT_ICMP_MALFORMED);
+		return;
+	}
+	hdr = skb_header_pointer(skb, skb_network_offset(skb),
+				 min_t(int, len, sizeof(buf)), buf);
 	if (!hdr) {
 		nfpost_watch_count(wn, NFPW_A_STAT_ICMP_MALFORMED);
+		return;
+	}
+	/* An echo or the like, to be counted only: no parse, no call. */
+	if (len >= NFPOST_ICMP_PLAIN_LEN && nfpost_icmp_plain(hdr, len) &&
+	    !nfpost_event_wanted(wn)) {
+		nfpost_watch_count(wn, NFPW_A_STAT_ICMP);
 		return;
 	}
 	if (hdr[9] == NFPOST_IPPROTO_ICMP ||

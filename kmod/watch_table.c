@@ -28,6 +28,7 @@ int nfpost_table_init(struct nfpost_table *t)
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->lru);
 	t->count = 0;
+	t->nstatic = 0;
 	t->seed = get_random_u32();
 	return 0;
 }
@@ -67,6 +68,8 @@ static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
 	hlist_del_rcu(&b->hnode);
 	list_del(&b->lru);
 	t->count--;
+	if (b->flags & NFPW_BF_STATIC)
+		WRITE_ONCE(t->nstatic, t->nstatic - 1);
 	kfree_rcu(b, rcu);
 }
 
@@ -219,6 +222,8 @@ static int make_static(struct nfpost_table *t, struct nfpost_binding *old,
 
 	if (!b)
 		return -ENOMEM;
+	if (!(b->flags & NFPW_BF_STATIC))
+		WRITE_ONCE(t->nstatic, t->nstatic + 1);
 	b->flags |= NFPW_BF_STATIC;
 	seqcount_init(&b->seq);
 	if (!ether_addr_equal(b->hist.slot[0].addr, s->lladdr)) {
@@ -246,10 +251,12 @@ int nfpost_table_add_static(struct nfpost_table *t,
 		ret = -ENOSPC;
 	} else {
 		b = create(t, s);
-		if (!b)
+		if (!b) {
 			ret = -ENOMEM;
-		else
+		} else {
 			b->flags = NFPW_BF_STATIC;
+			WRITE_ONCE(t->nstatic, t->nstatic + 1);
+		}
 	}
 	spin_unlock_bh(&t->lock);
 	return ret;

@@ -52,6 +52,7 @@ struct nfpost_table {
 	struct hlist_head *buckets;
 	struct list_head lru;
 	u32 count;
+	u32 nstatic;			/* of count; 0: nothing to enforce */
 	u32 seed;
 };
 
@@ -78,6 +79,12 @@ void nfpost_table_destroy(struct nfpost_table *t);
 void nfpost_table_observe(struct nfpost_table *t,
 			  const struct nfpost_sighting *s,
 			  struct nfpost_sighting_res *res);
+/* Whether any binding is static: if not, no packet needs the lookup. */
+static inline bool nfpost_table_enforces(const struct nfpost_table *t)
+{
+	return READ_ONCE(t->nstatic);
+}
+
 /* Under rcu_read_lock(), as netfilter hooks run. */
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound);

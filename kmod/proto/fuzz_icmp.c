@@ -9,9 +9,14 @@ static void check(const u8 *buf, size_t len, size_t avail)
 {
 	struct nfpost_ipv4 ip;
 	struct nfpost_icmp icmp;
-	bool is_icmp;
+	bool is_icmp, plain;
+	int ret;
 
-	if (nfpost_icmp_parse_packet(buf, len, avail, &ip, &icmp, &is_icmp))
+	/* The hook asks for the shortcut on NFPOST_ICMP_PLAIN_LEN bytes. */
+	plain = len >= NFPOST_ICMP_PLAIN_LEN && nfpost_icmp_plain(buf, avail);
+	ret = nfpost_icmp_parse_packet(buf, len, avail, &ip, &icmp, &is_icmp);
+	assert(!plain || (!ret && is_icmp && !icmp.has_orig));
+	if (ret)
 		return;
 	assert(ip.hdr_len >= NFPOST_IPV4_MIN_LEN && ip.hdr_len <= len);
 	assert(ip.hdr_len <= ip.tot_len && ip.tot_len <= avail);

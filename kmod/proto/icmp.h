@@ -56,4 +56,25 @@ static inline bool nfpost_icmp_is_error(u8 type)
 	       type == NFPOST_ICMP_PARAMETERPROB;
 }
 
+/* The first bytes nfpost_icmp_plain() decides on. */
+#define NFPOST_ICMP_PLAIN_LEN	(NFPOST_IPV4_MIN_LEN + NFPOST_ICMP_HDR_LEN)
+
+/*
+ * The common case, decided from the first NFPOST_ICMP_PLAIN_LEN bytes of a
+ * packet of @avail bytes: a 20-byte IPv4 header whose lengths fit, not a
+ * later fragment, carrying an ICMP message that is not an error. True only
+ * where nfpost_icmp_parse_packet() would return 0 with *is_icmp set (the unit
+ * test and the fuzzer check it), so a caller that only counts can skip the
+ * full parse. False says nothing: parse it all.
+ */
+static inline bool nfpost_icmp_plain(const u8 *p, size_t avail)
+{
+	size_t tot_len = (size_t)(p[2] << 8 | p[3]);
+
+	return p[0] == 0x45 && p[9] == NFPOST_IPPROTO_ICMP &&
+	       tot_len >= NFPOST_ICMP_PLAIN_LEN && tot_len <= avail &&
+	       ((p[6] & 0x1f) | p[7]) == 0 &&
+	       !nfpost_icmp_is_error(p[NFPOST_IPV4_MIN_LEN]);
+}
+
 #endif /* NFPOST_PROTO_ICMP_H */

@@ -227,6 +227,49 @@ static void padding_after_tot_len_is_ignored(void **state)
 	assert_int_equal(ip.tot_len, sizeof(timex));
 }
 
+/* nfpost_icmp_plain() on every one-byte change of the first 28 bytes. */
+static void plain_only_where_parse_agrees(void **state)
+{
+	static const struct {
+		const u8 *pkt;
+		size_t len;
+		bool plain;
+	} base[] = {
+		{ echo, sizeof(echo), true },
+		{ timex, sizeof(timex), false },
+		{ redirect, sizeof(redirect), false },
+	};
+	struct nfpost_ipv4 ip;
+	struct nfpost_icmp icmp;
+	size_t b, i, avail;
+	bool is_icmp;
+	u8 buf[64];
+	int v, ret;
+
+	(void)state;
+	for (b = 0; b < sizeof(base) / sizeof(base[0]); b++) {
+		assert_int_equal(nfpost_icmp_plain(base[b].pkt, base[b].len),
+				 base[b].plain);
+		for (i = 0; i < NFPOST_ICMP_PLAIN_LEN; i++) {
+			for (v = 0; v < 256; v++) {
+				memcpy(buf, base[b].pkt, base[b].len);
+				buf[i] = (u8)v;
+				for (avail = base[b].len - 1;
+				     avail <= base[b].len + 1; avail++) {
+					if (!nfpost_icmp_plain(buf, avail))
+						continue;
+					ret = nfpost_icmp_parse_packet(buf,
+						base[b].len < avail ?
+						base[b].len : avail, avail,
+						&ip, &icmp, &is_icmp);
+					assert_int_equal(ret, 0);
+					assert_true(is_icmp && !icmp.has_orig);
+				}
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -240,6 +283,7 @@ int main(void)
 		cmocka_unit_test(other_protocol_is_not_icmp),
 		cmocka_unit_test(copy_shorter_than_packet_is_accepted),
 		cmocka_unit_test(padding_after_tot_len_is_ignored),
+		cmocka_unit_test(plain_only_where_parse_agrees),
 	};
 
 	return cmocka_run_group_tests_name("icmp", tests, NULL, NULL);
