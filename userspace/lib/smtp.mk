@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0
+# userspace/lib: the SMTP protocol parsers (command lines, DATA, addresses).
+
+SMTP_UNITS	:= smtp_cmd smtp_data mailaddr
+SMTP_TESTS	:= $(patsubst %,$(BUILD)/test_%,$(SMTP_UNITS))
+
+LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(SMTP_UNITS))
+TESTS		+= $(SMTP_TESTS)
+FUZZERS		+= $(patsubst %,$(BUILD)/fuzz_%,$(SMTP_UNITS))
+
+# A test links only the parser it tests, not all of $(LIBMAIL): a unit half
+# written elsewhere in the library then cannot stop these from building.
+$(SMTP_TESTS): $(BUILD)/test_%: $(BUILD)/userspace/lib/test_%.o \
+			       $(BUILD)/userspace/lib/%.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+
+# A fuzzer links its parser built with the sanitizers, not $(LIBMAIL).
+define smtp_fuzz_rule
+$(BUILD)/fuzz_$(1): $(BUILD)/fuzz/userspace/lib/fuzz_$(1).o \
+		    $(BUILD)/fuzz/userspace/lib/$(1).o
+	$$(FUZZCC) $$(FUZZFLAGS) -o $$@ $$^
+endef
+
+$(foreach u,$(SMTP_UNITS),$(eval $(call smtp_fuzz_rule,$(u))))

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DATA reader: finds <CRLF>.<CRLF>, undoes dot-stuffing, and stops at
+ * the first bare CR or LF so that no smuggled end of data is ever honoured.
+ */
+#include <string.h>
+
+#include "smtp_data.h"
+
+/*
+ * Where the reader is (RFC 5321 4.1.1.4, 4.5.2). "keep" bytes go out as they
+ * are; "cut" bytes are dropped; "bad" leaves the byte unconsumed.
+ *
+ *   state   byte     next    action
+ *   BOL     '.'      DOT     cut: a stuffing dot, or the final line
+ *   BOL     other    as TEXT
+ *   TEXT    '\r'     CR      keep, but held back at the end of a chunk
+ *   TEXT    '\n'     BAD     bad: bare LF
+ *   TEXT    other    TEXT    keep
+ *   DOT     '\r'     DOT_CR  cut
+ *   DOT     other    as TEXT (".." gives ".", ".x" gives "x")
+ *   DOT_CR  '\n'     END     cut: the end of the message
+ *   DOT_CR  other    BAD     bad: bare CR
+ *   CR      '\n'     BOL     keep
+ *   CR      other    BAD     bad: bare CR
+ *   END, BAD                 sticky: nothing more is consumed
+ */
+enum { ST_BOL, ST_TEXT, ST_CR, ST_DOT, ST_DOT_CR, ST_END, ST_BAD };
+
+enum act { KEEP, CUT, STOP_END, STOP_BAD };
+
+void smtp_data_init(struct smtp_data *d, uint64_t max_size,
+		    smtp_data_out_fn out, void *ctx)
+{
+	memset(d, 0, sizeof(*d));
+	d->state = ST_BOL;
+	d->max_size = max_size;
+	d->out = out;
+	d->ctx = ctx;
+}
+
+/* Line lengths count the line as stored: the stuffing dot is not in it. */
+static void count(struct smtp_data *d, unsigned char c)
+{
+	if (!c)
+		d->flags |= SMTP_DATA_E_NUL;
+	if (c >= 0x80)
+		d->flags |= SMTP_DATA_E_8BIT;
+	if (++d->line_len > SMTP_TEXT_LINE_MAX)
+		d->flags |= SMTP_DATA_E_LINE_TOO_LONG;
+}
+
+static enum act bad(struct smtp_data *d)
+{
+	d->state = ST_BAD;
+	return STOP_BAD;
+}
+
+static enum act text(struct smtp_data *d, unsigned char c)
+{
+	if (c == '\n')
+		return bad(d);
+	d->state = c == '\r' ? ST_CR : ST_TEXT;
+	count(d, c);
+	return KEEP;
+}
+
+static enum act step(struct smtp_data *d, unsigned char c)
+{
+	switch (d->state) {
+	case ST_BOL:
+		if (c != '.')
+			return text(d, c);
+		d->state = ST_DOT;
+		return CUT;
+	case ST_TEXT:
+		return text(d, c);
+	case ST_DOT:
+		if (c != '\r')
+			return text(d, c);
+		d->state = ST_DOT_CR;
+		return CUT;
+	case ST_DOT_CR:
+		if (c != '\n')
+			return bad(d);
+		d->state = ST_END;
+		return STOP_END;
+	case ST_CR:
+		if (c != '\n')
+			return bad(d);
+		count(d, c);
+		d->state = ST_BOL;
+		d->line_len = 0;
+		return KEEP;
+	}
+	return bad(d);
+}
+
+/* Past max_size bytes are counted but no longer passed out. */
+static void emit(struct smtp_data *d, const char *p, size_t n)
+{
+	uint64_t room = n;
+
+	if (d->max_size && d->size + n > d->max_size) {
+		room = d->size < d->max_size ? d->max_size - d->size : 0;
+		d->flags |= SMTP_DATA_E_TOO_BIG;
+	}
+	d->size += n;
+	if (room && d->out)
+		d->out(d->ctx, p, room);
+}
+
+/*
+ * Passes out the run [@from, @to) of kept bytes, less a CR at its end that
+ * has not yet shown its LF: it goes out with the LF, or never.
+ */
+static void flush(struct smtp_data *d, const char *in, size_t from, size_t to,
+		  bool cr_pending)
+{
+	if (cr_pending && to > from)
+		to--;
+	if (to > from)
+		emit(d, in + from, to - from);
+}
+
+size_t smtp_data_feed(struct smtp_data *d, const char *in, size_t n,
+		      enum smtp_data_status *status_r)
+{
+	enum act act = KEEP;
+	size_t i, run = 0;
+	bool cr;
+
+	if (d->state == ST_END || d->state == ST_BAD) {
+		*status_r = d->state == ST_END ? SMTP_DATA_END :
+			    SMTP_DATA_BAD_EOL;
+		return 0;
+	}
+	for (i = 0; i < n && act <= CUT; i++) {
+		cr = d->state == ST_CR;
+		act = step(d, in[i]);
+		/* A CR held back at the end of the last chunk: its LF came. */
+		if (act == KEEP && cr && i == 0)
+			emit(d, "\r", 1);
+		if (act == KEEP)
+			continue;
+		flush(d, in, run, i, act == STOP_BAD && cr);
+		run = i + 1;
+	}
+	if (act == KEEP)
+		flush(d, in, run, n, d->state == ST_CR);
+	*status_r = act == STOP_END ? SMTP_DATA_END :
+		    act == STOP_BAD ? SMTP_DATA_BAD_EOL : SMTP_DATA_MORE;
+	return act == STOP_BAD ? i - 1 : i;
+}
