@@ -14,6 +14,7 @@
 #include <string.h>
 #include "args.h"
 #include "fmt.h"
+#include "users.h"
 
 struct cur {
 	int argc;
@@ -346,6 +347,173 @@ int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 			ret = unknown(&c, w, "help");
 	}
 	return ret;
+}
+
+static int mail_help(struct cur *c)
+{
+	c->a->cmd = CMD_MAIL_HELP;
+	return 0;
+}
+
+/* trace FILE [-j]: FILE "-" is stdin, so it is a file, not an option. */
+static int mail_trace(struct cur *c)
+{
+	const char *w;
+
+	c->a->cmd = CMD_MAIL_TRACE;
+	while ((w = next(c))) {
+		if (is_json(w))
+			c->a->json = true;
+		else if (!c->a->file && (w[0] != '-' || !strcmp(w, "-")))
+			c->a->file = w;
+		else
+			return unknown(c, w, "mail help");
+	}
+	return c->a->file ? 0 : incomplete(c);
+}
+
+static const struct verb mail_verbs[] = {
+	{ "trace",	mail_trace },
+	{ "help",	mail_help },
+};
+
+static int find_verb(struct cur *c, const struct verb *verbs, size_t n,
+		     const char *help)
+{
+	const char *w = next(c);
+	size_t i;
+
+	if (!w)
+		return incomplete(c);
+	for (i = 0; i < n; i++)
+		if (!strcmp(w, verbs[i].name))
+			return verbs[i].parse(c);
+	return unknown(c, w, help);
+}
+
+/* argv[0] is the word after "mail": [-j] VERB ... */
+int args_mail(int argc, char **argv, struct nfpost_args *a, char *err,
+	      size_t len)
+{
+	struct cur c;
+
+	start(&c, argc, argv, a, err, len);
+	while (c.i < argc && is_json(argv[c.i])) {
+		a->json = true;
+		c.i++;
+	}
+	return find_verb(&c, mail_verbs,
+			 sizeof(mail_verbs) / sizeof(mail_verbs[0]),
+			 "mail help");
+}
+
+static int users_file_arg(struct cur *c)
+{
+	const char *v = next(c);
+
+	if (!v)
+		return incomplete(c);
+	if (c->a->users_file)
+		return fail(c, EXIT_USAGE, "\"-f\" is given twice.");
+	c->a->users_file = v;
+	return 0;
+}
+
+/* -j or -f FILE: 0 if taken, -1 if @w is not one of them, else the error. */
+static int user_option(struct cur *c, const char *w)
+{
+	if (is_json(w)) {
+		c->a->json = true;
+		return 0;
+	}
+	return strcmp(w, "-f") ? -1 : users_file_arg(c);
+}
+
+/* The words after a verb: options only. */
+static int user_options(struct cur *c)
+{
+	const char *w;
+	int ret = 0;
+
+	while (!ret && (w = next(c))) {
+		ret = user_option(c, w);
+		if (ret < 0)
+			return unknown(c, w, "user help");
+	}
+	return ret;
+}
+
+static int user_list(struct cur *c)
+{
+	c->a->cmd = CMD_USER_LIST;
+	return user_options(c);
+}
+
+static int user_help(struct cur *c)
+{
+	c->a->cmd = CMD_USER_HELP;
+	return 0;
+}
+
+static int user_name(struct cur *c, enum nfpost_cmd cmd)
+{
+	const char *v = next(c);
+
+	c->a->cmd = cmd;
+	if (!v)
+		return incomplete(c);
+	if (!users_name_ok(v))
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid user name: 1 to 64 of a-z 0-9 . _ - are expected.",
+			    v);
+	c->a->user = v;
+	return user_options(c);
+}
+
+static int user_add(struct cur *c)
+{
+	return user_name(c, CMD_USER_ADD);
+}
+
+static int user_del(struct cur *c)
+{
+	return user_name(c, CMD_USER_DEL);
+}
+
+static int user_passwd(struct cur *c)
+{
+	return user_name(c, CMD_USER_PASSWD);
+}
+
+static const struct verb user_verbs[] = {
+	{ "list",	user_list },
+	{ "add",	user_add },
+	{ "del",	user_del },
+	{ "passwd",	user_passwd },
+	{ "help",	user_help },
+};
+
+/* argv[0] is the word after "user": [-f FILE] [-j] [VERB]; none: list. */
+int args_user(int argc, char **argv, struct nfpost_args *a, char *err,
+	      size_t len)
+{
+	struct cur c;
+	int ret;
+
+	start(&c, argc, argv, a, err, len);
+	a->cmd = CMD_USER_LIST;
+	while (c.i < argc && argv[c.i][0] == '-') {
+		ret = user_option(&c, next(&c));
+		if (ret < 0)
+			return unknown(&c, argv[c.i - 1], "user help");
+		if (ret)
+			return ret;
+	}
+	if (c.i == argc)
+		return 0;
+	return find_verb(&c, user_verbs,
+			 sizeof(user_verbs) / sizeof(user_verbs[0]),
+			 "user help");
 }
 
 /*

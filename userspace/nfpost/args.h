@@ -29,6 +29,13 @@ enum nfpost_cmd {
 	CMD_WATCH_CONFIG,
 	CMD_WATCH_STATS,
 	CMD_MONITOR,
+	CMD_MAIL_HELP,
+	CMD_MAIL_TRACE,
+	CMD_USER_HELP,
+	CMD_USER_LIST,
+	CMD_USER_ADD,
+	CMD_USER_DEL,
+	CMD_USER_PASSWD,
 };
 
 struct config_set {
@@ -46,6 +53,9 @@ struct nfpost_args {
 	unsigned int n_set;
 	struct config_set set[CONFIG_KEYS];
 	unsigned long count;		/* monitor -c; 0: until killed */
+	const char *file;		/* mail trace FILE; "-": stdin */
+	const char *users_file;		/* user -f; NULL: the default */
+	const char *user;		/* user add|del|passwd NAME */
 };
 
 #define ARGS_ERR_LEN 256
@@ -56,5 +66,9 @@ int args_watch(int argc, char **argv, struct nfpost_args *a, char *err,
 	       size_t len);
 int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 		 size_t len);
+int args_mail(int argc, char **argv, struct nfpost_args *a, char *err,
+	      size_t len);
+int args_user(int argc, char **argv, struct nfpost_args *a, char *err,
+	      size_t len);
 
 #endif /* NFPOST_ARGS_H */

@@ -3,21 +3,23 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns
+NFPOST_CORE	:= args config attrs binding event stats netns mail user
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE)))
-NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output
+NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output \
+		   $(BUILD)/test_nfpost_trace
 
 BINS		+= $(BUILD)/nfpost
 TESTS		+= $(NFPOST_TESTS)
 
 $(BUILD)/userspace/nfpost/nfpost.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
 
-$(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBNFPOST)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl
+# mail and user: the RFC 5322 parsers and the users file of $(LIBMAIL).
+$(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt
 
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
-			$(NFPOST_CORE_OBJS) $(LIBNFPOST)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka
+			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt

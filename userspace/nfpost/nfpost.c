@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "args.h"
+#include "mail.h"
 #include "monitor.h"
+#include "user.h"
 #include "watch.h"
 
 #ifndef NFPOST_VERSION
@@ -27,6 +29,10 @@ static const struct object {
 	  "ARP/ICMP observer: bindings, thresholds, counters" },
 	{ "monitor", args_monitor, monitor_run, monitor_usage,
 	  "print events as they happen" },
+	{ "mail", args_mail, mail_run, mail_usage,
+	  "mail messages: the path a message took (trace)" },
+	{ "user", args_user, user_run, user_usage,
+	  "the mail accounts of the users file" },
 };
 
 static void usage(FILE *f)

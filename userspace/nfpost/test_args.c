@@ -15,12 +15,12 @@
 #include "fmt.h"
 #include "test_table.h"
 
-enum parser { GLOBAL, WATCH, MONITOR };
+enum parser { GLOBAL, WATCH, MONITOR, MAIL, USER };
 
 static const struct args_case {
 	const char *name;
 	enum parser parser;
-	const char *line;	/* words after "nfpost" / "watch" / "monitor" */
+	const char *line;	/* words after "nfpost" or the object */
 	int ret;
 	const char *err;	/* exact message when ret != 0 */
 	enum nfpost_cmd cmd;
@@ -31,6 +31,9 @@ static const struct args_case {
 	const char *set;	/* "key=value ..." in order given */
 	unsigned long count;
 	const char *next;	/* GLOBAL: the object word, NULL if none */
+	const char *file;	/* mail trace FILE */
+	const char *users_file;	/* user -f FILE */
+	const char *user;	/* user add|del|passwd NAME */
 } cases[] = {
 #define OK(n, p, l, c) .name = n, .parser = p, .line = l, .cmd = c
 #define ERR(n, p, l, r) .name = n, .parser = p, .line = l, .ret = r
@@ -41,6 +44,8 @@ static const struct args_case {
 	  .json = true, .next = "watch" },
 	{ OK("global_long_json_before_object", GLOBAL, "--json monitor", CMD_NONE),
 	  .json = true, .next = "monitor" },
+	{ OK("global_json_before_mail", GLOBAL, "-j mail trace m", CMD_NONE),
+	  .json = true, .next = "mail" },
 	{ OK("global_short_version", GLOBAL, "-V", CMD_VERSION) },
 	{ OK("global_long_version", GLOBAL, "--version", CMD_VERSION) },
 	{ OK("global_help_option", GLOBAL, "-h", CMD_HELP) },
@@ -177,6 +182,66 @@ static const struct args_case {
 	{ ERR("monitor_watch_twice_is_usage_error", MONITOR, "watch watch", 2),
 	  .err = "Unknown keyword \"watch\". Try \"nfpost help\"." },
 	{ OK("monitor_help", MONITOR, "help", CMD_HELP) },
+	/* mail */
+#define MAIL_UNKNOWN(w) "Unknown keyword \"" w "\". Try \"nfpost mail help\"."
+	{ OK("mail_trace_file", MAIL, "trace msg.eml", CMD_MAIL_TRACE),
+	  .file = "msg.eml" },
+	{ OK("mail_trace_dash_is_stdin_not_an_option", MAIL, "trace -", CMD_MAIL_TRACE),
+	  .file = "-" },
+	{ OK("mail_trace_json_after_file", MAIL, "trace m -j", CMD_MAIL_TRACE),
+	  .file = "m", .json = true },
+	{ OK("mail_json_before_verb", MAIL, "--json trace m", CMD_MAIL_TRACE),
+	  .file = "m", .json = true },
+	{ OK("mail_trace_json_before_file", MAIL, "trace -j m", CMD_MAIL_TRACE),
+	  .file = "m", .json = true },
+	{ OK("mail_help", MAIL, "help", CMD_MAIL_HELP) },
+	{ ERR("mail_trace_without_file_is_incomplete", MAIL, "trace", 2),
+	  .err = INCOMPLETE },
+	{ ERR("mail_trace_json_only_is_incomplete", MAIL, "trace -j", 2),
+	  .err = INCOMPLETE },
+	{ ERR("mail_trace_two_files_is_usage_error", MAIL, "trace a b", 2),
+	  .err = MAIL_UNKNOWN("b") },
+	{ ERR("mail_trace_unknown_option_named", MAIL, "trace -x a", 2),
+	  .err = MAIL_UNKNOWN("-x") },
+	{ ERR("mail_without_verb_is_incomplete", MAIL, "", 2),
+	  .err = INCOMPLETE },
+	{ ERR("mail_unknown_verb_named", MAIL, "queue", 2),
+	  .err = MAIL_UNKNOWN("queue") },
+	/* user */
+#define USER_UNKNOWN(w) "Unknown keyword \"" w "\". Try \"nfpost user help\"."
+	{ OK("user_without_verb_is_list", USER, "", CMD_USER_LIST) },
+	{ OK("user_list", USER, "list", CMD_USER_LIST) },
+	{ OK("user_list_json", USER, "list -j", CMD_USER_LIST),
+	  .json = true },
+	{ OK("user_file_before_verb", USER, "-f /tmp/u add alice", CMD_USER_ADD),
+	  .users_file = "/tmp/u", .user = "alice" },
+	{ OK("user_file_after_name", USER, "del bob -f u", CMD_USER_DEL),
+	  .users_file = "u", .user = "bob" },
+	{ OK("user_file_without_verb_lists", USER, "-f u", CMD_USER_LIST),
+	  .users_file = "u" },
+	{ OK("user_passwd", USER, "passwd carol", CMD_USER_PASSWD),
+	  .user = "carol" },
+	{ OK("user_name_upper_case_accepted", USER, "add Alice.Smith", CMD_USER_ADD),
+	  .user = "Alice.Smith" },
+	{ OK("user_help", USER, "help", CMD_USER_HELP) },
+	{ ERR("user_add_without_name_is_incomplete", USER, "add", 2),
+	  .err = INCOMPLETE },
+	{ ERR("user_file_without_path_is_incomplete", USER, "-f", 2),
+	  .err = INCOMPLETE },
+	{ ERR("user_file_twice_is_usage_error", USER, "-f a add x -f b", 2),
+	  .err = "\"-f\" is given twice." },
+	{ ERR("user_bad_name_is_invalid", USER, "add a@b", 1),
+	  .err = "Error: \"a@b\" is not a valid user name: 1 to 64 of a-z 0-9 . _ - are expected." },
+	{ ERR("user_dotdot_name_is_invalid", USER, "del ..", 1),
+	  .err = "Error: \"..\" is not a valid user name: 1 to 64 of a-z 0-9 . _ - are expected." },
+	{ ERR("user_extra_word_named", USER, "add a b", 2),
+	  .err = USER_UNKNOWN("b") },
+	{ ERR("user_list_takes_no_name", USER, "list a", 2),
+	  .err = USER_UNKNOWN("a") },
+	{ ERR("user_unknown_option_named", USER, "-x list", 2),
+	  .err = USER_UNKNOWN("-x") },
+	{ ERR("user_unknown_verb_named", USER, "remove a", 2),
+	  .err = USER_UNKNOWN("remove") },
 };
 
 static int split(const char *line, char *copy, size_t len, char **argv)
@@ -221,7 +286,19 @@ static int parse(const struct args_case *c, struct nfpost_args *a,
 	argc = split(c->line, copy, sizeof(copy), argv);
 	if (c->parser == WATCH)
 		return args_watch(argc, argv, a, err, ARGS_ERR_LEN);
+	if (c->parser == MAIL)
+		return args_mail(argc, argv, a, err, ARGS_ERR_LEN);
+	if (c->parser == USER)
+		return args_user(argc, argv, a, err, ARGS_ERR_LEN);
 	return args_monitor(argc, argv, a, err, ARGS_ERR_LEN);
+}
+
+static void opt_string_equal(const char *got, const char *want)
+{
+	if (want)
+		assert_string_equal(got, want);
+	else
+		assert_null(got);
 }
 
 static void check_values(const struct args_case *c,
@@ -242,6 +319,9 @@ static void check_values(const struct args_case *c,
 	set_string(a, buf, sizeof(buf));
 	assert_string_equal(buf, c->set ? c->set : "");
 	assert_int_equal(a->count, c->count);
+	opt_string_equal(a->file, c->file);
+	opt_string_equal(a->users_file, c->users_file);
+	opt_string_equal(a->user, c->user);
 }
 
 static void run_case(void **state)
