@@ -28,7 +28,19 @@ all: modules userspace
 
 include kmod/proto/build.mk
 include userspace/lib/build.mk
+# The mail side: each fragment adds its sources to LIBMAIL_SRCS (archived
+# into libnfmail.a below), and its tests and fuzzers.
+LIBMAIL_SRCS	:=
+LIBMAIL		:= $(BUILD)/libnfmail.a
+MAIL_LIBS	:= $(shell pkg-config --libs libevent_openssl libevent openssl \
+			   inih libcrypt 2>/dev/null)
+include userspace/lib/smtp.mk
+include userspace/lib/store.mk
 include userspace/nfpost/build.mk
+include userspace/nfpostd/build.mk
+
+$(LIBMAIL): $(LIBMAIL_SRCS:%.c=$(BUILD)/%.o)
+	$(AR) rcs $@ $^
 
 modules:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR); run scripts/deps" >&2; exit 1; }

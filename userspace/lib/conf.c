@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nfpostd's INI configuration: defaults, one handler per section, checks
+ * of what must hang together once the file is read.
+ */
+#include <ctype.h>
+#include <stddef.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "mailaddr.h"
+
+struct loader {
+	struct conf *c;
+	char *err;
+	size_t len;
+	int line;
+};
+
+/* Splits @value on spaces and commas, calling @fn on each word. */
+static int each_word(const char *value, int (*fn)(struct conf *, const char *),
+		     struct conf *c)
+{
+	char buf[1024], *save, *w;
+	int ret;
+
+	if (strlen(value) >= sizeof(buf))
+		return -E2BIG;
+	strcpy(buf, value);
+	for (w = strtok_r(buf, " \t,", &save); w;
+	     w = strtok_r(NULL, " \t,", &save)) {
+		ret = fn(c, w);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int add_domain(struct conf *c, const char *d)
+{
+	char *p;
+
+	if (c->ndomains == CONF_MAX_DOMAINS)
+		return -E2BIG;
+	if (strlen(d) >= CONF_STR_MAX)
+		return -EINVAL;
+	p = c->domains[c->ndomains++];
+	strcpy(p, d);
+	for (; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return 0;
+}
+
+static int add_network(struct conf *c, const char *n)
+{
+	if (c->nnetworks == CONF_MAX_NETWORKS)
+		return -E2BIG;
+	return netaddr_prefix_parse(n, &c->mynetworks[c->nnetworks++]);
+}
+
+static int copy(char *dst, size_t size, const char *value)
+{
+	if (strlen(value) >= size)
+		return -E2BIG;
+	strcpy(dst, value);
+	return 0;
+}
+
+static int number(const char *value, long long min, long long max,
+		  long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(value, &end, 10);
+	if (!*value || *end || errno || *out < min || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+static int queue_key(struct conf *c, const char *key, const char *value)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "queue_interval", offsetof(struct conf, queue_interval) },
+		{ "retry_min", offsetof(struct conf, retry_min) },
+		{ "retry_max", offsetof(struct conf, retry_max) },
+		{ "queue_lifetime", offsetof(struct conf, queue_lifetime) },
+	};
+	long long v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i].key))
+			continue;
+		if (number(value, 1, 365LL * 86400, &v))
+			return -EINVAL;
+		*(int *)((char *)c + keys[i].off) = (int)v;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int server_key(struct conf *c, const char *key, const char *value)
+{
+	long long v;
+	int ret;
+
+	if (!strcmp(key, "hostname"))
+		return copy(c->hostname, sizeof(c->hostname), value);
+	if (!strcmp(key, "user"))
+		return copy(c->run_as, sizeof(c->run_as), value);
+	if (!strcmp(key, "users"))
+		return copy(c->users_file, sizeof(c->users_file), value);
+	if (!strcmp(key, "mail_root"))
+		return copy(c->mail_root, sizeof(c->mail_root), value);
+	if (!strcmp(key, "spool"))
+		return copy(c->spool, sizeof(c->spool), value);
+	if (!strcmp(key, "postmaster"))
+		return copy(c->postmaster, sizeof(c->postmaster), value);
+	if (!strcmp(key, "tls_cert"))
+		return copy(c->tls_cert, sizeof(c->tls_cert), value);
+	if (!strcmp(key, "tls_key"))
+		return copy(c->tls_key, sizeof(c->tls_key), value);
+	if (!strcmp(key, "domains"))
+		return each_word(value, add_domain, c);
+	if (!strcmp(key, "mynetworks")) {
+		if (!c->mynetworks_set)	/* replaces the default */
+			c->nnetworks = 0;
+		c->mynetworks_set = true;
+		return each_word(value, add_network, c);
+	}
+	if (!strcmp(key, "max_message_size")) {
+		ret = number(value, 1024, 1LL << 40, &v);
+		c->max_message_size = (uint64_t)v;
+	} else if (!strcmp(key, "max_recipients")) {
+		ret = number(value, 1, 100000, &v);
+		c->max_recipients = (int)v;
+	} else if (!strcmp(key, "max_errors")) {
+		ret = number(value, 1, 1000, &v);
+		c->max_errors = (int)v;
+	} else if (!strcmp(key, "timeout")) {
+		ret = number(value, 1, 86400, &v);
+		c->timeout = (int)v;
+	} else {
+		return queue_key(c, key, value);
+	}
+	return ret;
+}
+
+static const char *const listen_names[] = {
+	[LISTEN_SMTP] = "smtp",
+	[LISTEN_SUBMISSION] = "submission",
+	[LISTEN_SMTPS] = "smtps",
+};
+
+static enum listen_kind listen_kind;
+
+static int add_listen(struct conf *c, const char *addr)
+{
+	struct conf_listen *l;
+
+	if (c->nlisten == CONF_MAX_LISTEN)
+		return -E2BIG;
+	l = &c->listen[c->nlisten++];
+	l->kind = listen_kind;
+	return netaddr_listen_parse(addr, &l->addr, &l->addrlen);
+}
+
+static int listen_key(struct conf *c, const char *key, const char *value)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(listen_names) / sizeof(listen_names[0]); i++) {
+		if (strcmp(key, listen_names[i]))
+			continue;
+		listen_kind = (enum listen_kind)i;
+		return each_word(value, add_listen, c);
+	}
+	return -ENOENT;
+}
+
+static int transport_key(struct conf *c, const char *key, const char *value)
+{
+	struct conf_transport *t;
+	const char *colon = strrchr(value, ':');
+
+	if (c->ntransports == CONF_MAX_TRANSPORTS)
+		return -E2BIG;
+	if (!colon || colon == value || strlen(colon + 1) >= sizeof(t->port))
+		return -EINVAL;
+	t = &c->transports[c->ntransports++];
+	if (copy(t->domain, sizeof(t->domain), key) ||
+	    (size_t)(colon - value) >= sizeof(t->host))
+		return -E2BIG;
+	memcpy(t->host, value, (size_t)(colon - value));
+	t->host[colon - value] = '\0';
+	strcpy(t->port, colon + 1);
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *key,
+		   const char *value)
+{
+	struct loader *l = user;
+	int ret;
+
+	if (!strcmp(section, "server"))
+		ret = server_key(l->c, key, value);
+	else if (!strcmp(section, "listen"))
+		ret = listen_key(l->c, key, value);
+	else if (!strcmp(section, "transport"))
+		ret = transport_key(l->c, key, value);
+	else
+		ret = -ENOENT;
+	if (!ret)
+		return 1;
+	snprintf(l->err, l->len, "[%s] %s: %s", section, key,
+		 ret == -ENOENT ? "unknown key" :
+		 ret == -E2BIG ? "too long or too many" : "bad value");
+	return 0;
+}
+
+static void defaults(struct conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (gethostname(c->hostname, sizeof(c->hostname) - 1))
+		strcpy(c->hostname, "localhost");
+	strcpy(c->users_file, "/etc/nfpost/users");
+	strcpy(c->mail_root, "/var/mail/nfpost");
+	strcpy(c->spool, "/var/spool/nfpost");
+	c->max_message_size = 10240000;	/* Postfix's message_size_limit */
+	c->max_recipients = 1000;	/* smtpd_recipient_limit */
+	c->max_errors = 20;		/* smtpd_hard_error_limit */
+	c->timeout = 300;		/* RFC 5321 4.5.3.2.7 */
+	c->queue_interval = 60;
+	c->retry_min = 300;		/* Postfix's minimal_backoff_time */
+	c->retry_max = 4000;		/* maximal_backoff_time */
+	c->queue_lifetime = 5 * 86400;	/* maximal_queue_lifetime */
+	add_network(c, "127.0.0.0/8");
+	add_network(c, "::1/128");
+}
+
+int conf_load(const char *path, struct conf *c, char *err, size_t len)
+{
+	struct loader l = { .c = c, .err = err, .len = len };
+	int ret;
+
+	defaults(c);
+	err[0] = '\0';
+	ret = ini_parse(path, handler, &l);
+	if (ret < 0) {
+		snprintf(err, len, "%s: cannot read", path);
+		return -ENOENT;
+	}
+	if (ret > 0) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s:%d: %s", path, ret,
+			 err[0] ? err : "syntax error");
+		snprintf(err, len, "%s", msg);
+		return -EINVAL;
+	}
+	if (!c->nlisten) {
+		snprintf(err, len, "%s: no [listen] address", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool conf_is_local_domain(const struct conf *c, const char *domain)
+{
+	int i;
+
+	for (i = 0; i < c->ndomains; i++)
+		if (mailaddr_domain_eq(c->domains[i], domain))
+			return true;
+	return false;
+}
+
+bool conf_in_mynetworks(const struct conf *c, const struct sockaddr *sa)
+{
+	int i;
+
+	for (i = 0; i < c->nnetworks; i++)
+		if (netaddr_prefix_match(&c->mynetworks[i], sa))
+			return true;
+	return false;
+}
+
+const struct conf_transport *conf_transport_find(const struct conf *c,
+						 const char *domain)
+{
+	int i;
+
+	for (i = 0; i < c->ntransports; i++)
+		if (mailaddr_domain_eq(c->transports[i].domain, domain))
+			return &c->transports[i];
+	return NULL;
+}

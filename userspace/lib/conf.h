@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nfpostd's configuration: an INI file (libinih) with the sections [server],
+ * [listen] and [transport], read once at start. Documentation/nfpostd.8 has
+ * every key.
+ */
+#ifndef NFPOSTD_CONF_H
+#define NFPOSTD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "netaddr.h"
+
+#define CONF_MAX_DOMAINS	32
+#define CONF_MAX_NETWORKS	32
+#define CONF_MAX_LISTEN		8
+#define CONF_MAX_TRANSPORTS	32
+#define CONF_STR_MAX		256
+
+/* What a listening socket speaks. */
+enum listen_kind {
+	LISTEN_SMTP,		/* 25: relay and delivery, STARTTLS offered */
+	LISTEN_SUBMISSION,	/* 587: STARTTLS and AUTH required */
+	LISTEN_SMTPS,		/* 465: TLS from the first byte, AUTH required */
+};
+
+struct conf_listen {
+	enum listen_kind kind;
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+};
+
+/* Mail for @domain goes to @host:@port instead of its MX (labs, tests). */
+struct conf_transport {
+	char domain[CONF_STR_MAX];
+	char host[CONF_STR_MAX];
+	char port[16];
+};
+
+struct conf {
+	char hostname[CONF_STR_MAX];	/* in the greeting and Received: */
+	char run_as[64];		/* user to become after binding */
+	char users_file[CONF_STR_MAX];
+	char mail_root[CONF_STR_MAX];	/* <mail_root>/<user>/ is a Maildir */
+	char spool[CONF_STR_MAX];	/* the relay queue */
+	char postmaster[64];		/* local user who gets postmaster@ */
+	char tls_cert[CONF_STR_MAX];
+	char tls_key[CONF_STR_MAX];
+	char domains[CONF_MAX_DOMAINS][CONF_STR_MAX];
+	int ndomains;
+	struct netaddr_prefix mynetworks[CONF_MAX_NETWORKS];
+	int nnetworks;
+	bool mynetworks_set;		/* else the loopback default */
+	struct conf_listen listen[CONF_MAX_LISTEN];
+	int nlisten;
+	struct conf_transport transports[CONF_MAX_TRANSPORTS];
+	int ntransports;
+	uint64_t max_message_size;	/* bytes, advertised with SIZE */
+	int max_recipients;		/* per message */
+	int max_errors;			/* bad commands before 421 */
+	int timeout;			/* seconds idle before 421 */
+	/* The relay queue, in seconds. */
+	int queue_interval;		/* how often the queue is scanned */
+	int retry_min;			/* first retry after a 4xx; doubles */
+	int retry_max;			/* the longest wait between tries */
+	int queue_lifetime;		/* then the message bounces */
+};
+
+/*
+ * Reads @path into @c (defaults first). On failure returns -errno and puts
+ * a message naming the line and key in @err.
+ */
+int conf_load(const char *path, struct conf *c, char *err, size_t len);
+
+bool conf_is_local_domain(const struct conf *c, const char *domain);
+bool conf_in_mynetworks(const struct conf *c, const struct sockaddr *sa);
+const struct conf_transport *conf_transport_find(const struct conf *c,
+						 const char *domain);
+
+#endif /* NFPOSTD_CONF_H */

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The relay queue's files: envelopes written by store.c, the state kept
+ * beside them, listing and flushing.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "queue.h"
+
+static int add_rcpt(struct queue_entry *e, const char *addr)
+{
+	struct queue_rcpt *v;
+
+	if (strlen(addr) >= QUEUE_ADDR_MAX)
+		return -EINVAL;
+	v = realloc(e->rcpts, (size_t)(e->nrcpt + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	e->rcpts = v;
+	snprintf(v[e->nrcpt].addr, QUEUE_ADDR_MAX, "%s", addr);
+	v[e->nrcpt++].done = false;
+	return 0;
+}
+
+/* One envelope line, "key value"; the value may be empty (from). */
+static int envelope_line(struct queue_entry *e, char *line)
+{
+	char *value = strchr(line, ' ');
+
+	value = value ? value + 1 : line + strlen(line);
+	if (!strncmp(line, "nfpost-queue ", 13))
+		return strcmp(value, "1") ? -EINVAL : 0;
+	if (!strncmp(line, "id ", 3))
+		snprintf(e->id, sizeof(e->id), "%s", value);
+	else if (!strncmp(line, "arrival ", 8))
+		e->arrival = (time_t)strtoll(value, NULL, 10);
+	else if (!strncmp(line, "from ", 5) || !strcmp(line, "from"))
+		snprintf(e->from, sizeof(e->from), "%s", value);
+	else if (!strncmp(line, "rcpt ", 5))
+		return add_rcpt(e, value);
+	return 0;
+}
+
+static int read_envelope(FILE *f, struct queue_entry *e)
+{
+	char line[QUEUE_ADDR_MAX + 32];
+	int ret;
+
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!line[0]) {
+			e->body_off = ftello(f);
+			return e->nrcpt ? 0 : -EINVAL;
+		}
+		ret = envelope_line(e, line);
+		if (ret)
+			return ret;
+	}
+	return -EINVAL;
+}
+
+static void state_path(const char *spool, const char *name, char *buf,
+		       size_t len)
+{
+	snprintf(buf, len, "%s/state/%s", spool, name);
+}
+
+static void state_line(struct queue_entry *e, char *line)
+{
+	int i;
+
+	line[strcspn(line, "\n")] = '\0';
+	if (!strncmp(line, "attempts ", 9))
+		e->attempts = atoi(line + 9);
+	else if (!strncmp(line, "next ", 5))
+		e->next = (time_t)strtoll(line + 5, NULL, 10);
+	else if (!strncmp(line, "error ", 6))
+		snprintf(e->last_error, sizeof(e->last_error), "%.*s",
+			 (int)sizeof(e->last_error) - 1, line + 6);
+	else if (!strncmp(line, "done ", 5))
+		for (i = 0; i < e->nrcpt; i++)
+			if (!strcmp(e->rcpts[i].addr, line + 5))
+				e->rcpts[i].done = true;
+}
+
+static void read_state(const char *spool, struct queue_entry *e)
+{
+	char path[PATH_MAX], line[QUEUE_ERR_MAX + 16];
+	FILE *f;
+
+	state_path(spool, e->name, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return;		/* never tried yet */
+	while (fgets(line, sizeof(line), f))
+		state_line(e, line);
+	fclose(f);
+}
+
+int queue_load(const char *spool, const char *name, struct queue_entry *e)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	FILE *f;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	snprintf(e->name, sizeof(e->name), "%s", name);
+	snprintf(path, sizeof(path), "%s/new/%s", spool, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ret = fstat(fileno(f), &st) ? -errno : read_envelope(f, e);
+	e->size = st.st_size;
+	fclose(f);
+	if (ret) {
+		queue_entry_free(e);
+		return ret;
+	}
+	read_state(spool, e);
+	return 0;
+}
+
+void queue_entry_free(struct queue_entry *e)
+{
+	free(e->rcpts);
+	e->rcpts = NULL;
+	e->nrcpt = 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int format_state(const struct queue_entry *e, char *buf, size_t len)
+{
+	size_t off;
+	int i;
+
+	off = (size_t)snprintf(buf, len, "attempts %d\nnext %lld\nerror %s\n",
+			       e->attempts, (long long)e->next,
+			       e->last_error);
+	for (i = 0; i < e->nrcpt && off < len; i++)
+		if (e->rcpts[i].done)
+			off += (size_t)snprintf(buf + off, len - off,
+						"done %s\n", e->rcpts[i].addr);
+	return off < len ? (int)off : -E2BIG;
+}
+
+int queue_save_state(const char *spool, const struct queue_entry *e)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX + 8], path[PATH_MAX], buf[65536];
+	int fd, len, ret;
+
+	snprintf(dir, sizeof(dir), "%s/state", spool);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -errno;
+	len = format_state(e, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	state_path(spool, e->name, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, buf, (size_t)len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+int queue_remove(const char *spool, const char *name)
+{
+	char path[PATH_MAX];
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s/new/%s", spool, name);
+	if (unlink(path) && errno != ENOENT)
+		ret = -errno;
+	state_path(spool, name, path, sizeof(path));
+	unlink(path);
+	return ret;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int queue_names(const char *spool, char ***names_r, int *n_r)
+{
+	char path[PATH_MAX], **v = NULL, **nv;
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/new", spool);
+	*names_r = NULL;
+	*n_r = 0;
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		nv = realloc(v, (size_t)(n + 1) * sizeof(*v));
+		if (!nv || !(nv[n] = strdup(de->d_name))) {
+			v = nv ? nv : v;
+			queue_names_free(v, n);
+			closedir(d);
+			return -ENOMEM;
+		}
+		v = nv;
+		n++;
+	}
+	closedir(d);
+	qsort(v, (size_t)n, sizeof(*v), by_name);
+	*names_r = v;
+	*n_r = n;
+	return 0;
+}
+
+void queue_names_free(char **names, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The daemon tries every entry at once on SIGUSR1, due or not. */
+int queue_flush(const char *spool)
+{
+	char path[PATH_MAX];
+	long pid = 0;
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/nfpostd.pid", spool);
+	f = fopen(path, "r");
+	if (!f)
+		return -ESRCH;
+	ret = fscanf(f, "%ld", &pid) == 1 && pid > 1 ? 0 : -ESRCH;
+	fclose(f);
+	if (!ret && kill((pid_t)pid, SIGUSR1))
+		ret = -errno;
+	return ret;
+}

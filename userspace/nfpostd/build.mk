@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+# userspace/nfpostd: the mail daemon (libevent, OpenSSL, libinih, libxcrypt)
+# and the unit tests of its parts that need no network.
+
+NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
+		   smtp_auth relay smtp_client dsn mx
+NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
+		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
+NFPOSTD_TESTS	:= $(BUILD)/test_netaddr
+
+# Shared with `nfpost mail queue`: the configuration and the queue's files.
+LIBMAIL_SRCS	+= userspace/lib/conf.c userspace/lib/netaddr.c \
+		   userspace/lib/queue.c
+
+BINS		+= $(BUILD)/nfpostd
+TESTS		+= $(NFPOSTD_TESTS)
+
+$(BUILD)/userspace/nfpostd/nfpostd.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
+
+$(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(LIBMAIL)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lresolv
+
+$(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
+		       $(BUILD)/userspace/lib/netaddr.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka

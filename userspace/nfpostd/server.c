@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The daemon's shared state: the local users, re-read when `nfpost user`
+ * has rewritten their file (a rename: the inode changes).
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "server.h"
+
+static bool changed(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino != b->st_ino || a->st_dev != b->st_dev ||
+	       a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
+	       a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
+	       a->st_size != b->st_size;
+}
+
+const struct users *server_users(struct server *srv)
+{
+	struct users fresh;
+	struct stat st;
+	int line = 0;
+
+	if (stat(srv->conf.users_file, &st))
+		memset(&st, 0, sizeof(st));
+	if (!changed(&st, &srv->users_st))
+		return &srv->users;
+	if (users_load(srv->conf.users_file, &fresh, &line)) {
+		/* Keep serving with the users we had. */
+		log_msg(LOG_ERR, "%s:%d: cannot load users, keeping the %zu "
+			"known", srv->conf.users_file, line, srv->users.n);
+		srv->users_st = st;
+		return &srv->users;
+	}
+	users_free(&srv->users);
+	srv->users = fresh;
+	srv->users_st = st;
+	return &srv->users;
+}
+
+const struct user *server_local_user(struct server *srv, const char *local)
+{
+	const struct users *u = server_users(srv);
+	char name[USERS_NAME_MAX + 1];
+	size_t i;
+
+	if (strlen(local) > USERS_NAME_MAX)
+		return NULL;
+	for (i = 0; local[i]; i++)
+		name[i] = (char)tolower((unsigned char)local[i]);
+	name[i] = '\0';
+	if (!strcmp(name, "postmaster") && srv->conf.postmaster[0])
+		snprintf(name, sizeof(name), "%s", srv->conf.postmaster);
+	if (!users_name_ok(name))
+		return NULL;
+	return users_find(u, name);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The daemon's shared state, as its sessions see it: configuration, event
+ * base, TLS context and the local users (re-read when their file changes).
+ */
+#ifndef NFPOSTD_SERVER_H
+#define NFPOSTD_SERVER_H
+
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "conf.h"
+#include "users.h"
+
+struct server {
+	struct conf conf;
+	struct event_base *base;
+	SSL_CTX *tls;			/* NULL: no STARTTLS, no SMTPS */
+	struct users users;
+	struct stat users_st;		/* of the file users was read from */
+	unsigned long sessions;		/* open now */
+	struct relay *relay;
+};
+
+/* The current users, re-read first if the file changed since. */
+const struct users *server_users(struct server *srv);
+/* A local user by name (lower-cased local part), postmaster included. */
+const struct user *server_local_user(struct server *srv, const char *local);
+
+#endif /* NFPOSTD_SERVER_H */

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SMTP AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms,
+ * checked against the users file; offered and accepted only under TLS.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/evp.h>
+#include <openssl/crypto.h>
+
+#include "log.h"
+#include "smtp_priv.h"
+
+enum { AUTH_NONE, AUTH_PLAIN, AUTH_LOGIN };
+
+#define AUTH_MAX	512	/* decoded bytes of one response */
+
+/* Base64 to bytes; -1 if not base64. The result is NUL-terminated. */
+static int b64_decode(const char *in, unsigned char *out, size_t size)
+{
+	size_t len = strlen(in), pad = 0;
+	int n;
+
+	if (len % 4 || len / 4 * 3 >= size)
+		return -1;
+	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
+	if (n < 0)
+		return -1;
+	while (len && in[len - 1] == '=' && pad < 2) {
+		len--;
+		pad++;
+	}
+	n -= (int)pad;
+	out[n] = '\0';
+	return n;
+}
+
+static void auth_end(struct smtp_session *s)
+{
+	s->in = SMTP_IN_CMD;
+	s->auth_mech = AUTH_NONE;
+	s->auth_step = 0;
+	OPENSSL_cleanse(s->auth_login, sizeof(s->auth_login));
+}
+
+static void auth_result(struct smtp_session *s, const char *user,
+			const char *password)
+{
+	const struct user *u = server_local_user(s->srv, user);
+
+	if (u && users_verify(u, password)) {
+		snprintf(s->auth_user, sizeof(s->auth_user), "%s", u->name);
+		smtp_reply(s, "235 2.7.0 Authentication successful");
+	} else {
+		log_msg(LOG_WARNING, "unknown[%s]: SASL %s authentication "
+			"failed: authentication failure, sasl_username=%s",
+			s->peer_ip, s->auth_mech == AUTH_PLAIN ? "PLAIN" :
+			"LOGIN", user);
+		smtp_reply(s, "535 5.7.8 Error: authentication failed");
+		smtp_error(s);
+	}
+	auth_end(s);
+}
+
+/* authzid NUL authcid NUL password; authzid empty or the same user. */
+static void plain(struct smtp_session *s, const char *resp)
+{
+	unsigned char buf[AUTH_MAX];
+	const char *authz, *user, *pass;
+	int n = b64_decode(resp, buf, sizeof(buf));
+	size_t zl, ul;
+
+	if (n < 0) {
+		smtp_reply(s, "501 5.5.2 Error: invalid base64 data");
+		smtp_error(s);
+		auth_end(s);
+		return;
+	}
+	authz = (const char *)buf;
+	zl = strnlen(authz, (size_t)n);
+	user = authz + zl + 1;
+	ul = zl < (size_t)n ? strnlen(user, (size_t)n - zl - 1) : 0;
+	pass = user + ul + 1;
+	if (zl >= (size_t)n || zl + ul + 1 >= (size_t)n ||
+	    (zl && strcasecmp(authz, user))) {
+		smtp_reply(s, "535 5.7.8 Error: authentication failed");
+		smtp_error(s);
+		auth_end(s);
+		return;
+	}
+	auth_result(s, user, pass);
+	OPENSSL_cleanse(buf, sizeof(buf));
+}
+
+static void login(struct smtp_session *s, const char *resp)
+{
+	unsigned char buf[AUTH_MAX];
+
+	if (b64_decode(resp, buf, sizeof(buf)) < 0) {
+		smtp_reply(s, "501 5.5.2 Error: invalid base64 data");
+		smtp_error(s);
+		auth_end(s);
+		return;
+	}
+	if (s->auth_step++ == 0) {
+		if (strlen((char *)buf) >= sizeof(s->auth_login)) {
+			smtp_reply(s, "535 5.7.8 Error: authentication failed");
+			smtp_error(s);
+			auth_end(s);
+			return;
+		}
+		strcpy(s->auth_login, (char *)buf);
+		smtp_reply(s, "334 UGFzc3dvcmQ6");	/* "Password:" */
+		s->in = SMTP_IN_AUTH;
+		return;
+	}
+	auth_result(s, s->auth_login, (const char *)buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+}
+
+static void respond(struct smtp_session *s, const char *resp)
+{
+	if (s->auth_mech == AUTH_PLAIN)
+		plain(s, resp);
+	else
+		login(s, resp);
+}
+
+void smtp_auth_start(struct smtp_session *s, const struct smtp_cmd *cmd)
+{
+	char mech[32];
+	const char *init;
+
+	if (sscanf(cmd->arg, "%31s", mech) != 1) {
+		smtp_reply(s, "501 5.5.4 Syntax: AUTH mechanism");
+		smtp_error(s);
+		return;
+	}
+	init = cmd->arg + strlen(mech);
+	init += strspn(init, " ");
+	if (!strcasecmp(mech, "PLAIN")) {
+		s->auth_mech = AUTH_PLAIN;
+	} else if (!strcasecmp(mech, "LOGIN")) {
+		s->auth_mech = AUTH_LOGIN;
+	} else {
+		smtp_reply(s, "504 5.5.4 Unrecognized authentication type");
+		smtp_error(s);
+		return;
+	}
+	/* RFC 4954 4: "=" is an empty initial response. */
+	if (!strcmp(init, "="))
+		init = "";
+	if (*init || !strcmp(cmd->arg + strlen(mech), " =")) {
+		respond(s, init);
+		return;
+	}
+	s->in = SMTP_IN_AUTH;
+	/* PLAIN waits with an empty challenge, LOGIN asks "Username:". */
+	smtp_reply(s, "%s", s->auth_mech == AUTH_PLAIN ? "334 " :
+		   "334 VXNlcm5hbWU6");
+}
+
+void smtp_auth_line(struct smtp_session *s, const char *line)
+{
+	if (!strcmp(line, "*")) {
+		smtp_reply(s, "501 5.7.0 Authentication aborted");
+		auth_end(s);
+		return;
+	}
+	respond(s, line);
+}

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The message of an SMTP transaction: DATA (RFC 5321 4.1.1.4) and BDAT
+ * (RFC 3030) in, the checks at its end, the Received: line (RFC 5321 4.4),
+ * and the hand-over to the store before the 250.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <event2/buffer.h>
+
+#include "log.h"
+#include "relay.h"
+#include "smtp_priv.h"
+#include "store.h"
+
+static void append(void *ctx, const char *p, size_t n)
+{
+	struct smtp_session *s = ctx;
+
+	evbuffer_add(s->msg, p, n);
+}
+
+void smtp_data_start(struct smtp_session *s)
+{
+	smtp_data_init(&s->data, s->srv->conf.max_message_size, append, s);
+	s->in = SMTP_IN_DATA;
+	smtp_reply(s, "354 End data with <CR><LF>.<CR><LF>");
+}
+
+/* RFC 3848 names, with RFC 6531's UTF8 prefix. */
+static const char *protocol(const struct smtp_session *s)
+{
+	static char buf[16];
+
+	if (!s->esmtp)
+		return "SMTP";
+	snprintf(buf, sizeof(buf), "%sESMTP%s%s", s->smtputf8 ? "UTF8" : "",
+		 s->tls ? "S" : "", s->auth_user[0] ? "A" : "");
+	return buf;
+}
+
+static void rfc5322_date(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(buf, len, "%a, %d %b %Y %H:%M:%S %z", &tm);
+}
+
+/*
+ * Received: from <helo> ([<ip>]) by <host> (nfpostd) with <proto> id <id>
+ * (the TLS version and cipher, if any) for <rcpt> (if only one); <date>
+ */
+static void received(const struct smtp_session *s, char *buf, size_t len)
+{
+	char date[64], tls[200] = "", rcpt[MAILADDR_PATH_MAX + 16] = "";
+
+	rfc5322_date(date, sizeof(date));
+	if (s->tls)
+		snprintf(tls, sizeof(tls), "\r\n\t(using %s)", s->tls_info);
+	if (s->nrcpt == 1)
+		snprintf(rcpt, sizeof(rcpt), "\r\n\tfor <%s>", s->rcpts[0].addr);
+	snprintf(buf, len, "Received: from %s ([%s])\r\n\tby %s (nfpostd) "
+		 "with %s id %s%s%s;\r\n\t%s\r\n",
+		 s->helo[0] ? s->helo : "unknown", s->peer_ip,
+		 s->srv->conf.hostname, protocol(s), s->id, tls, rcpt, date);
+}
+
+/* Delivers to every local recipient, then queues the others; all or none. */
+static int hand_over(struct smtp_session *s, const struct store_msg *m)
+{
+	char names[s->nrcpt][256];
+	char *remote[s->nrcpt];
+	int i, nremote = 0, done = 0, ret = 0;
+
+	for (; done < s->nrcpt; done++) {
+		names[done][0] = '\0';
+		if (!s->rcpts[done].user[0]) {
+			remote[nremote++] = s->rcpts[done].addr;
+			continue;
+		}
+		ret = store_local(s->srv, s->rcpts[done].user, m, names[done],
+				  sizeof(names[done]));
+		if (ret)
+			break;
+	}
+	if (!ret && nremote)
+		ret = store_queue(s->srv, m, remote, nremote);
+	if (!ret && nremote)
+		relay_kick(s->srv);
+	if (!ret)
+		return 0;
+	for (i = 0; i < done; i++)
+		if (names[i][0])
+			store_local_undo(s->srv, s->rcpts[i].user, names[i]);
+	return ret;
+}
+
+static void log_accepted(struct smtp_session *s, size_t size)
+{
+	int i;
+
+	log_msg(LOG_INFO, "%s: client=unknown[%s]%s%s", s->id, s->peer_ip,
+		s->auth_user[0] ? ", sasl_username=" : "", s->auth_user);
+	log_msg(LOG_INFO, "%s: from=<%s>, size=%zu, nrcpt=%d", s->id, s->from,
+		size, s->nrcpt);
+	for (i = 0; i < s->nrcpt; i++)
+		log_msg(LOG_INFO, "%s: to=<%s>, relay=%s, status=%s", s->id,
+			s->rcpts[i].addr, s->rcpts[i].user[0] ? "local" :
+			"queue", s->rcpts[i].user[0] ? "sent (delivered to "
+			"maildir)" : "queued");
+}
+
+/* The reply for a message that arrived whole, and its hand-over. */
+static void finish(struct smtp_session *s, unsigned int flags)
+{
+	char rcvd[1024];
+	struct store_msg m = { .id = s->id, .from = s->from,
+			       .received = rcvd, .body = s->msg };
+
+	if (flags & SMTP_DATA_E_TOO_BIG)
+		smtp_reply(s, "552 5.3.4 Error: message file too big");
+	else if (flags & SMTP_DATA_E_NUL)
+		smtp_reply(s, "550 5.6.0 Error: NUL character in message");
+	else if (flags & SMTP_DATA_E_LINE_TOO_LONG)
+		smtp_reply(s, "550 5.6.0 Error: message line longer than "
+			   "1000 octets");
+	else if ((flags & SMTP_DATA_E_8BIT) && !s->body_8bit)
+		smtp_reply(s, "550 5.6.0 Error: 8-bit data without "
+			   "BODY=8BITMIME");
+	if (flags & (SMTP_DATA_E_TOO_BIG | SMTP_DATA_E_NUL |
+		     SMTP_DATA_E_LINE_TOO_LONG) ||
+	    ((flags & SMTP_DATA_E_8BIT) && !s->body_8bit)) {
+		smtp_txn_reset(s);
+		return;
+	}
+	received(s, rcvd, sizeof(rcvd));
+	if (hand_over(s, &m)) {
+		smtp_reply(s, "451 4.3.0 Error: queue file write error");
+	} else {
+		log_accepted(s, evbuffer_get_length(s->msg));
+		smtp_reply(s, "250 2.0.0 Ok: queued as %s", s->id);
+	}
+	smtp_txn_reset(s);
+}
+
+void smtp_data_done(struct smtp_session *s)
+{
+	s->in = SMTP_IN_CMD;
+	finish(s, s->data.flags);
+}
+
+void smtp_data_bad_eol(struct smtp_session *s)
+{
+	log_msg(LOG_WARNING, "%s: bare <CR> or <LF> in DATA from unknown[%s]",
+		s->id, s->peer_ip);
+	smtp_reply(s, "521 5.5.2 %s Error: bare <CR> or <LF> received",
+		   s->srv->conf.hostname);
+	smtp_txn_reset(s);
+	smtp_close(s);
+}
+
+/*
+ * BDAT (RFC 3030): the chunk is exactly its size in octets, read raw. An
+ * error found in a chunk is answered after that chunk, and the rest of the
+ * transaction's chunks are read and answered with the same error.
+ */
+void smtp_bdat_start(struct smtp_session *s, const struct smtp_cmd *cmd)
+{
+	s->bdat = true;
+	s->bdat_left = cmd->bdat_size;
+	s->bdat_chunk = cmd->bdat_size;
+	s->bdat_last = cmd->bdat_last;
+	s->in = SMTP_IN_BDAT;
+	if (!s->bdat_left)
+		smtp_bdat_feed(s, NULL, 0);
+}
+
+static void bdat_chunk_done(struct smtp_session *s)
+{
+	unsigned int flags = 0;
+
+	s->in = SMTP_IN_CMD;
+	if (evbuffer_get_length(s->msg) > s->srv->conf.max_message_size ||
+	    s->bdat_failed) {
+		s->bdat_failed = true;
+		flags = SMTP_DATA_E_TOO_BIG;
+	}
+	if (s->bdat_last) {
+		finish(s, flags);
+		return;
+	}
+	if (flags)
+		smtp_reply(s, "552 5.3.4 Error: message file too big");
+	else
+		smtp_reply(s, "250 2.0.0 %llu octets received",
+			   (unsigned long long)s->bdat_chunk);
+}
+
+size_t smtp_bdat_feed(struct smtp_session *s, const char *p, size_t n)
+{
+	size_t take = n < s->bdat_left ? n : (size_t)s->bdat_left;
+
+	if (!s->bdat_failed &&
+	    evbuffer_get_length(s->msg) + take <= s->srv->conf.max_message_size)
+		evbuffer_add(s->msg, p, take);
+	else
+		s->bdat_failed = true;
+	s->bdat_left -= take;
+	if (!s->bdat_left)
+		bdat_chunk_done(s);
+	return take;
+}

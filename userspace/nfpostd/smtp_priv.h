@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside an SMTP server session: its state, shared by the connection side
+ * (smtp_session.c), the commands (smtp_cmds.c) and the message's end and
+ * hand-over (smtp_msg.c).
+ */
+#ifndef NFPOSTD_SMTP_PRIV_H
+#define NFPOSTD_SMTP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <event2/bufferevent.h>
+#include <openssl/ssl.h>
+
+#include "conf.h"
+#include "mailaddr.h"
+#include "server.h"
+#include "smtp_cmd.h"
+#include "smtp_data.h"
+#include "tls.h"
+#include "users.h"
+
+/* RFC 5321 4.1.4: where the session is in its dialogue. */
+enum smtp_state {
+	SMTP_S_CONNECTED,		/* greeted by us, not by the client */
+	SMTP_S_GREETED,		/* HELO/EHLO done, no transaction */
+	SMTP_S_MAIL,		/* MAIL accepted, no recipient yet */
+	SMTP_S_RCPT,		/* at least one recipient */
+};
+
+/* How the next bytes from the client are read. */
+enum smtp_input {
+	SMTP_IN_CMD,		/* command lines */
+	SMTP_IN_DATA,		/* the message after DATA's 354 */
+	SMTP_IN_BDAT,		/* a BDAT chunk, counted in bytes */
+	SMTP_IN_AUTH,		/* a line of an AUTH exchange */
+};
+
+struct smtp_rcpt {
+	char addr[MAILADDR_PATH_MAX + 1];	/* local@domain */
+	char user[USERS_NAME_MAX + 1];		/* "" unless local */
+};
+
+struct smtp_session {
+	struct server *srv;
+	struct bufferevent *bev;
+	evutil_socket_t fd;
+	SSL *ssl;
+	enum listen_kind kind;
+	enum smtp_state state;
+	enum smtp_input in;
+	struct sockaddr_storage peer;
+	char peer_ip[64];
+	char helo[256];
+	char last_verb[16];		/* for "lost connection after X" */
+	char tls_info[128];		/* tls_describe() once it is up */
+	bool esmtp;
+	bool tls;
+	bool trusted;			/* client in mynetworks */
+	bool closing;
+	bool starttls_pending;
+	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
+	int auth_mech;			/* AUTH exchange under way */
+	int auth_step;
+	char auth_login[USERS_NAME_MAX + 1];
+	unsigned int ncommands;
+	int errors;
+	struct smtp_line line;
+	struct smtp_data data;
+	/* The transaction (MAIL to the end of the message). */
+	char id[16];
+	char from[MAILADDR_PATH_MAX + 1];
+	bool body_8bit;			/* BODY=8BITMIME */
+	bool smtputf8;
+	bool bdat;			/* BDAT used: DATA is no longer allowed */
+	bool bdat_failed;		/* an error to give at LAST */
+	uint64_t bdat_chunk;		/* size of the chunk being read */
+	uint64_t bdat_left;
+	bool bdat_last;
+	struct smtp_rcpt *rcpts;
+	int nrcpt;
+	struct evbuffer *msg;		/* the message as received */
+};
+
+void smtp_reply(struct smtp_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void smtp_close(struct smtp_session *s);
+void smtp_error(struct smtp_session *s);
+void smtp_starttls(struct smtp_session *s);
+
+/* smtp_cmds.c: a line has ended (or was too long, or had a NUL). */
+void smtp_line_done(struct smtp_session *s, enum smtp_line_status st);
+void smtp_txn_reset(struct smtp_session *s);
+
+/* smtp_msg.c: the message in DATA or BDAT, and its hand-over. */
+void smtp_data_start(struct smtp_session *s);
+void smtp_data_done(struct smtp_session *s);
+void smtp_data_bad_eol(struct smtp_session *s);
+void smtp_bdat_start(struct smtp_session *s, const struct smtp_cmd *cmd);
+size_t smtp_bdat_feed(struct smtp_session *s, const char *p, size_t n);
+
+/* smtp_auth.c: AUTH PLAIN and LOGIN. */
+void smtp_auth_start(struct smtp_session *s, const struct smtp_cmd *cmd);
+void smtp_auth_line(struct smtp_session *s, const char *line);
+
+#endif /* NFPOSTD_SMTP_PRIV_H */

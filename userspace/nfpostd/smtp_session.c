@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The SMTP server session: reading (lines, DATA, BDAT chunks, AUTH
+ * exchanges) and the life of the connection (greeting, TLS, timeouts,
+ * closing). The commands themselves are in smtp_cmds.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+
+#include "log.h"
+#include "netaddr.h"
+#include "smtp_priv.h"
+#include "smtp_session.h"
+
+void smtp_reply(struct smtp_session *s, const char *fmt, ...)
+{
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(out, "\r\n", 2);
+}
+
+static void session_free(struct smtp_session *s)
+{
+	log_msg(LOG_INFO, "disconnect from %s[%s] commands=%u errors=%u",
+		s->helo[0] ? s->helo : "unknown", s->peer_ip, s->ncommands,
+		s->errors);
+	smtp_txn_reset(s);
+	evbuffer_free(s->msg);
+	if (s->bev)
+		bufferevent_free(s->bev);
+	if (!s->tls)
+		evutil_closesocket(s->fd);
+	s->srv->sessions--;
+	free(s);
+}
+
+static void write_done(struct bufferevent *bev, void *arg);
+static void event_cb(struct bufferevent *bev, short what, void *arg);
+
+/*
+ * Closes once everything written so far has left. Never frees the session
+ * itself: its callers still hold it (the reader frees it on its way out if
+ * nothing is left to write).
+ */
+void smtp_close(struct smtp_session *s)
+{
+	s->closing = true;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+}
+
+/* Counts a client error; past the limit the session ends (Postfix's 421). */
+void smtp_error(struct smtp_session *s)
+{
+	if (++s->errors < s->srv->conf.max_errors)
+		return;
+	smtp_reply(s, "421 4.7.0 %s Error: too many errors",
+		   s->srv->conf.hostname);
+	smtp_close(s);
+}
+
+static void read_cb(struct bufferevent *bev, void *arg);
+
+static void set_callbacks(struct smtp_session *s)
+{
+	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+
+	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
+	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+}
+
+static int start_tls(struct smtp_session *s)
+{
+	SSL *ssl = SSL_new(s->srv->tls);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return -ENOMEM;
+	bev = bufferevent_openssl_socket_new(s->srv->base, s->fd, ssl,
+					     BUFFEREVENT_SSL_ACCEPTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		SSL_free(ssl);
+		return -ENOMEM;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	if (s->bev)
+		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
+	s->bev = bev;
+	s->ssl = ssl;
+	s->tls = true;
+	set_callbacks(s);
+	return 0;
+}
+
+/*
+ * After "220 Ready to start TLS" has left: whatever the client sent after
+ * its STARTTLS line is dropped unread (RFC 3207 5: it may not pipeline past
+ * it, and what it did could be an injection), and TLS starts.
+ */
+static void starttls_ready(struct smtp_session *s)
+{
+	evbuffer_drain(bufferevent_get_input(s->bev),
+		       evbuffer_get_length(bufferevent_get_input(s->bev)));
+	s->starttls_pending = false;
+	if (start_tls(s)) {
+		log_msg(LOG_WARNING, "%s: cannot start TLS", s->peer_ip);
+		s->closing = true;
+		session_free(s);
+	}
+}
+
+static void write_done(struct bufferevent *bev, void *arg)
+{
+	struct smtp_session *s = arg;
+
+	(void)bev;
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)))
+		return;
+	if (s->closing)
+		session_free(s);
+	else if (s->starttls_pending)
+		starttls_ready(s);
+}
+
+/* After STARTTLS queued its 220: TLS starts once that has left. */
+void smtp_starttls(struct smtp_session *s)
+{
+	s->starttls_pending = true;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+}
+
+static void event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct smtp_session *s = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED) {
+		if (s->ssl)
+			tls_describe(s->ssl, s->tls_info, sizeof(s->tls_info));
+		return;
+	}
+	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
+		log_msg(LOG_INFO, "timeout after %s from %s[%s]",
+			s->last_verb, s->helo[0] ? s->helo : "unknown",
+			s->peer_ip);
+		smtp_reply(s, "421 4.4.2 %s Error: timeout exceeded",
+			   s->srv->conf.hostname);
+		smtp_close(s);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
+		if (s->in != SMTP_IN_CMD || s->nrcpt)
+			log_msg(LOG_INFO, "lost connection after %s from "
+				"%s[%s]", s->last_verb,
+				s->helo[0] ? s->helo : "unknown", s->peer_ip);
+		s->closing = true;
+		session_free(s);
+	}
+}
+
+/* Feeds what came in to the reader of the current input mode. */
+static size_t feed(struct smtp_session *s, const char *p, size_t n)
+{
+	enum smtp_line_status ls;
+	enum smtp_data_status ds;
+	size_t used;
+
+	switch (s->in) {
+	case SMTP_IN_DATA:
+		used = smtp_data_feed(&s->data, p, n, &ds);
+		if (ds == SMTP_DATA_END)
+			smtp_data_done(s);
+		else if (ds == SMTP_DATA_BAD_EOL)
+			smtp_data_bad_eol(s);
+		return used;
+	case SMTP_IN_BDAT:
+		return smtp_bdat_feed(s, p, n);
+	default:
+		used = smtp_line_feed(&s->line, p, n, &ls);
+		if (ls != SMTP_LINE_MORE)
+			smtp_line_done(s, ls);
+		return used;
+	}
+}
+
+static void read_cb(struct bufferevent *bev, void *arg)
+{
+	struct smtp_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_iovec v;
+	size_t used;
+
+	/*
+	 * One piece at a time: a command may change the mode (DATA), start
+	 * TLS or close, and what follows must then be read differently or
+	 * not at all.
+	 */
+	while (!s->closing && !s->starttls_pending &&
+	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+		used = feed(s, v.iov_base, v.iov_len);
+		evbuffer_drain(in, used);
+	}
+	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
+		session_free(s);
+}
+
+static struct smtp_session *session_new(struct server *srv,
+					enum listen_kind kind,
+					evutil_socket_t fd,
+					const struct sockaddr *peer,
+					socklen_t peerlen)
+{
+	struct smtp_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->msg = evbuffer_new();
+	if (!s->msg) {
+		free(s);
+		return NULL;
+	}
+	s->srv = srv;
+	s->kind = kind;
+	s->fd = fd;
+	memcpy(&s->peer, peer, peerlen);
+	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
+	s->trusted = conf_in_mynetworks(&srv->conf, peer);
+	strcpy(s->last_verb, "CONNECT");
+	smtp_line_init(&s->line);
+	srv->sessions++;
+	return s;
+}
+
+void smtp_session_start(struct server *srv, enum listen_kind kind,
+			evutil_socket_t fd, const struct sockaddr *peer,
+			socklen_t peerlen)
+{
+	struct smtp_session *s = session_new(srv, kind, fd, peer, peerlen);
+	int ret;
+
+	if (!s) {
+		evutil_closesocket(fd);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	log_msg(LOG_INFO, "connect from unknown[%s]", s->peer_ip);
+	if (kind == LISTEN_SMTPS) {
+		ret = srv->tls ? start_tls(s) : -ENOTSUP;
+	} else {
+		s->bev = bufferevent_socket_new(srv->base, fd, 0);
+		ret = s->bev ? 0 : -ENOMEM;
+		if (!ret)
+			set_callbacks(s);
+	}
+	if (ret) {
+		s->closing = true;
+		session_free(s);
+		return;
+	}
+	smtp_reply(s, "220 %s ESMTP nfpostd", srv->conf.hostname);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where an accepted message goes before nfpostd answers 250: the Maildir of
+ * each local recipient, and the relay queue for the others. Either is on
+ * disk (fsync'ed file and directory) when these return 0.
+ */
+#ifndef NFPOSTD_STORE_H
+#define NFPOSTD_STORE_H
+
+#include <stddef.h>
+#include <event2/buffer.h>
+
+#include "server.h"
+
+/* A message as the session hands it over: headers it adds, then the body. */
+struct store_msg {
+	const char *id;			/* queue id, in logs and Received: */
+	const char *from;		/* reverse-path, "" for <> */
+	const char *received;		/* "Received: ...\r\n" */
+	struct evbuffer *body;		/* as received, CRLF line ends */
+};
+
+/*
+ * Into local @user's Maildir, with a Return-Path: first. Its file name in
+ * new/ (to take it back with store_local_undo) in @name_r.
+ */
+int store_local(struct server *srv, const char *user,
+		const struct store_msg *m, char *name_r, size_t len);
+/* Removes a message store_local() delivered, when the whole fails after. */
+void store_local_undo(struct server *srv, const char *user, const char *name);
+
+/* Into the relay queue, for @n recipients @rcpts (local@domain each). */
+int store_queue(struct server *srv, const struct store_msg *m,
+		char *const *rcpts, int n);
+
+#endif /* NFPOSTD_STORE_H */
