@@ -372,8 +372,34 @@ static int mail_trace(struct cur *c)
 	return c->a->file ? 0 : incomplete(c);
 }
 
+/* queue [-c CONFIG] [list | flush] [-j] */
+static int mail_queue(struct cur *c)
+{
+	bool verb = false;
+	const char *w;
+
+	c->a->cmd = CMD_MAIL_QUEUE;
+	while ((w = next(c))) {
+		if (is_json(w)) {
+			c->a->json = true;
+		} else if (!strcmp(w, "-c") && !c->a->conf) {
+			c->a->conf = next(c);
+			if (!c->a->conf)
+				return incomplete(c);
+		} else if (!verb && (!strcmp(w, "list") || !strcmp(w, "flush"))) {
+			verb = true;
+			if (!strcmp(w, "flush"))
+				c->a->cmd = CMD_MAIL_FLUSH;
+		} else {
+			return unknown(c, w, "mail help");
+		}
+	}
+	return 0;
+}
+
 static const struct verb mail_verbs[] = {
 	{ "trace",	mail_trace },
+	{ "queue",	mail_queue },
 	{ "help",	mail_help },
 };
 

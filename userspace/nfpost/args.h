@@ -31,6 +31,8 @@ enum nfpost_cmd {
 	CMD_MONITOR,
 	CMD_MAIL_HELP,
 	CMD_MAIL_TRACE,
+	CMD_MAIL_QUEUE,
+	CMD_MAIL_FLUSH,
 	CMD_USER_HELP,
 	CMD_USER_LIST,
 	CMD_USER_ADD,
@@ -54,6 +56,7 @@ struct nfpost_args {
 	struct config_set set[CONFIG_KEYS];
 	unsigned long count;		/* monitor -c; 0: until killed */
 	const char *file;		/* mail trace FILE; "-": stdin */
+	const char *conf;		/* mail queue -c; NULL: the default */
 	const char *users_file;		/* user -f; NULL: the default */
 	const char *user;		/* user add|del|passwd NAME */
 };

@@ -3,7 +3,7 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail user
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
@@ -18,8 +18,8 @@ $(BUILD)/userspace/nfpost/nfpost.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSIO
 
 # mail and user: the RFC 5322 parsers and the users file of $(LIBMAIL).
 $(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt -linih
 
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt -linih

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "json.h"
 #include "mail.h"
+#include "mailq.h"
 #include "received.h"
 #include "rfc5322.h"
 
@@ -28,6 +29,7 @@ struct trace {
 void mail_usage(FILE *f)
 {
 	fputs("Usage: nfpost mail trace FILE [-j]\n"
+	      "       nfpost mail queue [-c CONFIG] [list | flush] [-j]\n"
 	      "       nfpost mail help\n"
 	      "FILE := { PATH | - }   (- is standard input)\n", f);
 }
@@ -324,6 +326,8 @@ typedef int (*verb_fn)(const struct nfpost_args *a);
 
 static const verb_fn verbs[] = {
 	[CMD_MAIL_TRACE]	= trace,
+	[CMD_MAIL_QUEUE]	= mailq_list,
+	[CMD_MAIL_FLUSH]	= mailq_flush,
 };
 
 int mail_run(const struct nfpost_args *a)

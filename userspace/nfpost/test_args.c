@@ -34,6 +34,7 @@ static const struct args_case {
 	const char *file;	/* mail trace FILE */
 	const char *users_file;	/* user -f FILE */
 	const char *user;	/* user add|del|passwd NAME */
+	const char *conf;	/* mail queue -c CONFIG */
 } cases[] = {
 #define OK(n, p, l, c) .name = n, .parser = p, .line = l, .cmd = c
 #define ERR(n, p, l, r) .name = n, .parser = p, .line = l, .ret = r
@@ -205,8 +206,17 @@ static const struct args_case {
 	  .err = MAIL_UNKNOWN("-x") },
 	{ ERR("mail_without_verb_is_incomplete", MAIL, "", 2),
 	  .err = INCOMPLETE },
-	{ ERR("mail_unknown_verb_named", MAIL, "queue", 2),
-	  .err = MAIL_UNKNOWN("queue") },
+	{ ERR("mail_unknown_verb_named", MAIL, "frob", 2),
+	  .err = MAIL_UNKNOWN("frob") },
+	{ OK("mail_queue_lists", MAIL, "queue", CMD_MAIL_QUEUE) },
+	{ OK("mail_queue_list_json", MAIL, "queue list -j", CMD_MAIL_QUEUE),
+	  .json = true },
+	{ OK("mail_queue_flush_with_config", MAIL, "queue -c /x.conf flush",
+	     CMD_MAIL_FLUSH), .conf = "/x.conf" },
+	{ ERR("mail_queue_two_verbs_is_usage_error", MAIL, "queue list flush",
+	      2), .err = MAIL_UNKNOWN("flush") },
+	{ ERR("mail_queue_config_without_file", MAIL, "queue -c", 2),
+	  .err = INCOMPLETE },
 	/* user */
 #define USER_UNKNOWN(w) "Unknown keyword \"" w "\". Try \"nfpost user help\"."
 	{ OK("user_without_verb_is_list", USER, "", CMD_USER_LIST) },
@@ -322,6 +332,7 @@ static void check_values(const struct args_case *c,
 	opt_string_equal(a->file, c->file);
 	opt_string_equal(a->users_file, c->users_file);
 	opt_string_equal(a->user, c->user);
+	opt_string_equal(a->conf, c->conf);
 }
 
 static void run_case(void **state)
