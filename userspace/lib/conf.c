@@ -86,14 +86,17 @@ static int number(const char *value, long long min, long long max,
 
 static int queue_key(struct conf *c, const char *key, const char *value)
 {
+#define YEAR	(365LL * 86400)
 	static const struct {
 		const char *key;
 		size_t off;
+		long long max;
 	} keys[] = {
-		{ "queue_interval", offsetof(struct conf, queue_interval) },
-		{ "retry_min", offsetof(struct conf, retry_min) },
-		{ "retry_max", offsetof(struct conf, retry_max) },
-		{ "queue_lifetime", offsetof(struct conf, queue_lifetime) },
+		{ "queue_interval", offsetof(struct conf, queue_interval), YEAR },
+		{ "retry_min", offsetof(struct conf, retry_min), YEAR },
+		{ "retry_max", offsetof(struct conf, retry_max), YEAR },
+		{ "queue_lifetime", offsetof(struct conf, queue_lifetime), YEAR },
+		{ "store_threads", offsetof(struct conf, store_threads), 256 },
 	};
 	long long v;
 	size_t i;
@@ -101,7 +104,7 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(key, keys[i].key))
 			continue;
-		if (number(value, 1, 365LL * 86400, &v))
+		if (number(value, 1, keys[i].max, &v))
 			return -EINVAL;
 		*(int *)((char *)c + keys[i].off) = (int)v;
 		return 0;
@@ -241,6 +244,7 @@ static void defaults(struct conf *c)
 	c->max_recipients = 1000;	/* smtpd_recipient_limit */
 	c->max_errors = 20;		/* smtpd_hard_error_limit */
 	c->timeout = 300;		/* RFC 5321 4.5.3.2.7 */
+	c->store_threads = 16;		/* fsyncs overlap: one per session */
 	c->queue_interval = 60;
 	c->retry_min = 300;		/* Postfix's minimal_backoff_time */
 	c->retry_max = 4000;		/* maximal_backoff_time */

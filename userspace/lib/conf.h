@@ -62,6 +62,7 @@ struct conf {
 	int max_recipients;		/* per message */
 	int max_errors;			/* bad commands before 421 */
 	int timeout;			/* seconds idle before 421 */
+	int store_threads;		/* writing and syncing messages */
 	/* The relay queue, in seconds. */
 	int queue_interval;		/* how often the queue is scanned */
 	int retry_min;			/* first retry after a 4xx; doubles */

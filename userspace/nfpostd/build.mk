@@ -3,7 +3,7 @@
 # and the unit tests of its parts that need no network.
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
-		   smtp_auth relay smtp_client dsn mx
+		   smtp_auth relay smtp_client dsn mx workers
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr
@@ -18,7 +18,7 @@ TESTS		+= $(NFPOSTD_TESTS)
 $(BUILD)/userspace/nfpostd/nfpostd.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
 
 $(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(LIBMAIL)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lresolv
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lresolv -lpthread
 
 $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 		       $(BUILD)/userspace/lib/netaddr.o

@@ -21,6 +21,7 @@
 #include "server.h"
 #include "smtp_session.h"
 #include "tls.h"
+#include "workers.h"
 
 #ifndef NFPOST_VERSION
 #define NFPOST_VERSION "0.1"
@@ -144,11 +145,13 @@ static int run(struct server *srv)
 		ret = drop_privileges(&srv->conf);
 	if (!ret) {
 		server_users(srv);
-		ret = relay_init(srv);
+		srv->workers = workers_new(srv->base, srv->conf.store_threads);
+		ret = srv->workers ? relay_init(srv) : -ENOMEM;
 	}
 	if (!ret)
 		loop(srv);
 	relay_free(srv);
+	workers_free(srv->workers);
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		if (ls[i].l)
 			evconnlistener_free(ls[i].l);

@@ -22,6 +22,7 @@ struct server {
 	struct stat users_st;		/* of the file users was read from */
 	unsigned long sessions;		/* open now */
 	struct relay *relay;
+	struct workers *workers;	/* store messages off the loop */
 };
 
 /* The current users, re-read first if the file changed since. */

@@ -11,6 +11,8 @@
 #include <time.h>
 #include <event2/buffer.h>
 
+#include <event2/bufferevent.h>
+
 #include "log.h"
 #include "relay.h"
 #include "smtp_priv.h"
@@ -90,8 +92,6 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 	}
 	if (!ret && nremote)
 		ret = store_queue(s->srv, m, remote, nremote);
-	if (!ret && nremote)
-		relay_kick(s->srv);
 	if (!ret)
 		return 0;
 	for (i = 0; i < done; i++)
@@ -115,37 +115,71 @@ static void log_accepted(struct smtp_session *s, size_t size)
 			"maildir)" : "queued");
 }
 
-/* The reply for a message that arrived whole, and its hand-over. */
-static void finish(struct smtp_session *s, unsigned int flags)
+/* In a worker: the files are written and synced. */
+static void store_run(struct work *w)
 {
-	char rcvd[1024];
+	struct smtp_session *s = ((struct smtp_store_work *)w)->s;
 	struct store_msg m = { .id = s->id, .from = s->from,
-			       .received = rcvd, .body = s->msg };
+			       .received = s->store.received, .body = s->msg };
 
-	if (flags & SMTP_DATA_E_TOO_BIG)
-		smtp_reply(s, "552 5.3.4 Error: message file too big");
-	else if (flags & SMTP_DATA_E_NUL)
-		smtp_reply(s, "550 5.6.0 Error: NUL character in message");
-	else if (flags & SMTP_DATA_E_LINE_TOO_LONG)
-		smtp_reply(s, "550 5.6.0 Error: message line longer than "
-			   "1000 octets");
-	else if ((flags & SMTP_DATA_E_8BIT) && !s->body_8bit)
-		smtp_reply(s, "550 5.6.0 Error: 8-bit data without "
-			   "BODY=8BITMIME");
-	if (flags & (SMTP_DATA_E_TOO_BIG | SMTP_DATA_E_NUL |
-		     SMTP_DATA_E_LINE_TOO_LONG) ||
-	    ((flags & SMTP_DATA_E_8BIT) && !s->body_8bit)) {
-		smtp_txn_reset(s);
-		return;
-	}
-	received(s, rcvd, sizeof(rcvd));
-	if (hand_over(s, &m)) {
+	s->store.ret = hand_over(s, &m);
+}
+
+/* Back in the loop: the reply, then whatever the client pipelined. */
+static void store_done(struct work *w)
+{
+	struct smtp_session *s = ((struct smtp_store_work *)w)->s;
+	bool queued = false;
+	int i;
+
+	s->storing = false;
+	if (s->store.ret) {
 		smtp_reply(s, "451 4.3.0 Error: queue file write error");
 	} else {
 		log_accepted(s, evbuffer_get_length(s->msg));
 		smtp_reply(s, "250 2.0.0 Ok: queued as %s", s->id);
+		for (i = 0; i < s->nrcpt; i++)
+			queued |= !s->rcpts[i].user[0];
 	}
+	if (queued)
+		relay_kick(s->srv);
 	smtp_txn_reset(s);
+	smtp_resume(s);
+}
+
+static const char *refusal(const struct smtp_session *s, unsigned int flags)
+{
+	if (flags & SMTP_DATA_E_TOO_BIG)
+		return "552 5.3.4 Error: message file too big";
+	if (flags & SMTP_DATA_E_NUL)
+		return "550 5.6.0 Error: NUL character in message";
+	if (flags & SMTP_DATA_E_LINE_TOO_LONG)
+		return "550 5.6.0 Error: message line longer than 1000 octets";
+	if ((flags & SMTP_DATA_E_8BIT) && !s->body_8bit)
+		return "550 5.6.0 Error: 8-bit data without BODY=8BITMIME";
+	return NULL;
+}
+
+/*
+ * A message arrived whole: refused, or handed to a worker to store. The
+ * session reads nothing more until the store is done and the 250 is out.
+ */
+static void finish(struct smtp_session *s, unsigned int flags)
+{
+	const char *no = refusal(s, flags);
+
+	if (no) {
+		smtp_reply(s, "%s", no);
+		smtp_txn_reset(s);
+		return;
+	}
+	received(s, s->store.received, sizeof(s->store.received));
+	s->store.s = s;
+	s->store.w.run = store_run;
+	s->store.w.done = store_done;
+	s->storing = true;
+	bufferevent_disable(s->bev, EV_READ);
+	workers_submit(s->srv->workers, &s->store.w);
 }
 
 void smtp_data_done(struct smtp_session *s)

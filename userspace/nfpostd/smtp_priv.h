@@ -19,6 +19,7 @@
 #include "smtp_data.h"
 #include "tls.h"
 #include "users.h"
+#include "workers.h"
 
 /* RFC 5321 4.1.4: where the session is in its dialogue. */
 enum smtp_state {
@@ -41,6 +42,14 @@ struct smtp_rcpt {
 	char user[USERS_NAME_MAX + 1];		/* "" unless local */
 };
 
+/* The hand-over of a message to the store, run by a worker (smtp_msg.c). */
+struct smtp_store_work {
+	struct work w;			/* first: a work is this */
+	struct smtp_session *s;
+	char received[1024];		/* the Received: we add */
+	int ret;
+};
+
 struct smtp_session {
 	struct server *srv;
 	struct bufferevent *bev;
@@ -59,6 +68,8 @@ struct smtp_session {
 	bool trusted;			/* client in mynetworks */
 	bool closing;
 	bool starttls_pending;
+	bool storing;			/* a worker is storing the message */
+	bool gone;			/* the client left meanwhile */
 	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
 	int auth_mech;			/* AUTH exchange under way */
 	int auth_step;
@@ -80,6 +91,7 @@ struct smtp_session {
 	struct smtp_rcpt *rcpts;
 	int nrcpt;
 	struct evbuffer *msg;		/* the message as received */
+	struct smtp_store_work store;
 };
 
 void smtp_reply(struct smtp_session *s, const char *fmt, ...)
@@ -87,6 +99,8 @@ void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 void smtp_close(struct smtp_session *s);
 void smtp_error(struct smtp_session *s);
 void smtp_starttls(struct smtp_session *s);
+/* The store's reply is out: read what the client sent meanwhile. */
+void smtp_resume(struct smtp_session *s);
 
 /* smtp_cmds.c: a line has ended (or was too long, or had a NUL). */
 void smtp_line_done(struct smtp_session *s, enum smtp_line_status st);

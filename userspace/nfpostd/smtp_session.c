@@ -162,6 +162,11 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		smtp_close(s);
 		return;
 	}
+	if ((what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) && s->storing) {
+		s->gone = true;		/* freed when the store is done */
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
 		if (s->in != SMTP_IN_CMD || s->nrcpt)
 			log_msg(LOG_INFO, "lost connection after %s from "
@@ -209,13 +214,24 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * TLS or close, and what follows must then be read differently or
 	 * not at all.
 	 */
-	while (!s->closing && !s->starttls_pending &&
+	while (!s->closing && !s->starttls_pending && !s->storing &&
 	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
 		used = feed(s, v.iov_base, v.iov_len);
 		evbuffer_drain(in, used);
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
+}
+
+void smtp_resume(struct smtp_session *s)
+{
+	if (s->gone) {
+		s->closing = true;
+		session_free(s);
+		return;
+	}
+	bufferevent_enable(s->bev, EV_READ);
+	read_cb(s->bev, s);
 }
 
 static struct smtp_session *session_new(struct server *srv,
