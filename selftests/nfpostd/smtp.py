@@ -276,6 +276,27 @@ def smtplib_message_lands_in_maildir_byte_for_byte(d):
 
 
 @case
+def one_log_line_per_message_and_per_session(d):
+    with smtplib.SMTP("127.0.0.1", d.ports["smtp"]) as s:
+        s.ehlo("client.example")
+        s.sendmail("log@client.example", ["alice@lab.example"],
+                   message("logged"))
+    d.wait_for("the session's line", lambda: "disconnect from client" in
+               d.logtext())
+    lines = [l for l in d.logtext().splitlines() if "log@client" in l]
+    expect(len(lines) == 1, "message lines: %r" % lines)
+    for want in ("client=unknown[127.0.0.1]", "helo=<client.example>",
+                 "proto=ESMTP,", "from=<log@client.example>", "nrcpt=1",
+                 "to=<alice@lab.example> local"):
+        expect(want in lines[0], want + " not in " + lines[0])
+    # (The other session is the start-up probe's, which sent nothing.)
+    sessions = [l for l in d.logtext().splitlines()
+                if "from client.example[127.0.0.1]" in l]
+    expect(len(sessions) == 1 and "disconnect from" in sessions[0],
+           "session lines: %r" % sessions)
+
+
+@case
 def course_session_typed_by_hand(d):
     # The notes' session (001): HELO, MAIL FROM: without brackets, one
     # recipient, a body without headers, ".", QUIT.

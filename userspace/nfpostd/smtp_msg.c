@@ -100,19 +100,26 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 	return ret;
 }
 
+/*
+ * One line per accepted message: who sent it, how, and where each
+ * recipient went ("local" into its Maildir, "queued" for the relay).
+ */
 static void log_accepted(struct smtp_session *s, size_t size)
 {
+	char to[2048];
+	size_t off = 0;
 	int i;
 
-	log_msg(LOG_INFO, "%s: client=unknown[%s]%s%s", s->id, s->peer_ip,
-		s->auth_user[0] ? ", sasl_username=" : "", s->auth_user);
-	log_msg(LOG_INFO, "%s: from=<%s>, size=%zu, nrcpt=%d", s->id, s->from,
-		size, s->nrcpt);
-	for (i = 0; i < s->nrcpt; i++)
-		log_msg(LOG_INFO, "%s: to=<%s>, relay=%s, status=%s", s->id,
-			s->rcpts[i].addr, s->rcpts[i].user[0] ? "local" :
-			"queue", s->rcpts[i].user[0] ? "sent (delivered to "
-			"maildir)" : "queued");
+	to[0] = '\0';
+	for (i = 0; i < s->nrcpt && off < sizeof(to); i++)
+		off += (size_t)snprintf(to + off, sizeof(to) - off, "%s<%s> %s",
+					i ? ", " : "", s->rcpts[i].addr,
+					s->rcpts[i].user[0] ? "local" :
+					"queued");
+	log_msg(LOG_INFO, "%s: client=unknown[%s], helo=<%s>, proto=%s%s%s, "
+		"from=<%s>, size=%zu, nrcpt=%d, to=%s", s->id, s->peer_ip,
+		s->helo, protocol(s), s->auth_user[0] ? ", sasl_username=" :
+		"", s->auth_user, s->from, size, s->nrcpt, to);
 }
 
 /* In a worker: the files are written and synced. */

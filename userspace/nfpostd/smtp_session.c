@@ -273,7 +273,6 @@ void smtp_session_start(struct server *srv, enum listen_kind kind,
 		return;
 	}
 	evutil_make_socket_nonblocking(fd);
-	log_msg(LOG_INFO, "connect from unknown[%s]", s->peer_ip);
 	if (kind == LISTEN_SMTPS) {
 		ret = srv->tls ? start_tls(s) : -ENOTSUP;
 	} else {
