@@ -297,6 +297,39 @@ def one_log_line_per_message_and_per_session(d):
 
 
 @case
+def utf8_addresses_need_smtputf8(d):
+    r = greeted(d)
+    r.cmd("EHLO client.example")
+    code, line, _ = r.cmd("MAIL FROM:<j\u00e9r\u00f4me@client.example>")
+    expect(code == 501 and "5.1.7" in line, "UTF-8 without SMTPUTF8: " + line)
+    code, line, _ = r.cmd("MAIL FROM:<j\u00e9r\u00f4me@client.example> "
+                          "SMTPUTF8")
+    expect(code == 250, line)
+    r.cmd("RCPT TO:<alice@lab.example>")
+    r.cmd("DATA")
+    code, line, _ = r.cmd("Subject: caf\u00e9\r\n\r\n\u00e9t\u00e9\r\n.")
+    expect(code == 250, "8-bit body under SMTPUTF8: " + line)
+    data = read(d.maildir("alice")[0])
+    expect("Return-Path: <j\u00e9r\u00f4me@client.example>".encode() in data
+           and b"with UTF8SMTP id" in data, data[:400])
+
+
+@case
+def vrfy_help_noop_rset_answer(d):
+    r = greeted(d)
+    r.cmd("EHLO client.example")
+    code, line, _ = r.cmd("VRFY alice")
+    expect(code == 252, "VRFY: " + line)
+    code, line, lines = r.cmd("HELP")
+    expect(code == 214 and len(lines) > 1, "HELP: %r" % lines)
+    expect(r.cmd("NOOP")[0] == 250, "NOOP")
+    r.cmd("MAIL FROM:<a@client.example>")
+    expect(r.cmd("RSET")[0] == 250, "RSET")
+    code, line, _ = r.cmd("RCPT TO:<alice@lab.example>")
+    expect(code == 503, "RSET must end the transaction: " + line)
+
+
+@case
 def course_session_typed_by_hand(d):
     # The notes' session (001): HELO, MAIL FROM: without brackets, one
     # recipient, a body without headers, ".", QUIT.
@@ -643,6 +676,27 @@ def queue_survives_a_restart_and_flush_sends_it(d):
         a.close()
         if b:
             b.close()
+
+
+@case
+def message_past_its_lifetime_bounces_as_expired(d):
+    a = Daemon(extra="queue_lifetime = 1")
+    try:
+        submit(a, "friend@elsewhere.example", "never delivered")
+        a.wait_for("a deferral", lambda: "status=deferred" in a.logtext())
+        time.sleep(1.5)
+        out = subprocess.run([NFPOST, "mail", "queue", "-c", a.conf,
+                              "flush"], capture_output=True, text=True)
+        expect(out.returncode == 0, out.stderr)
+        a.wait_for("the bounce", lambda: len(a.maildir("alice")) == 1)
+        data = read(a.maildir("alice")[0])
+        for want in (b"Final-Recipient: rfc822; friend@elsewhere.example",
+                     b"Action: failed", b"Status: 4.4.7",
+                     b"Subject: never delivered"):
+            expect(want in data, "bounce lacks %r" % want)
+        a.wait_for("an empty queue", lambda: not a.queued())
+    finally:
+        a.close()
 
 
 @case

@@ -32,15 +32,16 @@ void smtp_data_start(struct smtp_session *s)
 	smtp_reply(s, "354 End data with <CR><LF>.<CR><LF>");
 }
 
-/* RFC 3848 names, with RFC 6531's UTF8 prefix. */
+/* RFC 3848's names, and RFC 6531 3.7.3's when SMTPUTF8 was used. */
 static const char *protocol(const struct smtp_session *s)
 {
 	static char buf[16];
 
 	if (!s->esmtp)
 		return "SMTP";
-	snprintf(buf, sizeof(buf), "%sESMTP%s%s", s->smtputf8 ? "UTF8" : "",
-		 s->tls ? "S" : "", s->auth_user[0] ? "A" : "");
+	snprintf(buf, sizeof(buf), "%s%s%s",
+		 s->smtputf8 ? "UTF8SMTP" : "ESMTP", s->tls ? "S" : "",
+		 s->auth_user[0] ? "A" : "");
 	return buf;
 }
 
