@@ -240,7 +240,8 @@ int queue_names(const char *spool, char ***names_r, int *n_r)
 		n++;
 	}
 	closedir(d);
-	qsort(v, (size_t)n, sizeof(*v), by_name);
+	if (n)
+		qsort(v, (size_t)n, sizeof(*v), by_name);
 	*names_r = v;
 	*n_r = n;
 	return 0;

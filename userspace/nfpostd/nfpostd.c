@@ -152,6 +152,7 @@ static int run(struct server *srv)
 		loop(srv);
 	relay_free(srv);
 	workers_free(srv->workers);
+	smtp_session_free_all(srv);
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		if (ls[i].l)
 			evconnlistener_free(ls[i].l);

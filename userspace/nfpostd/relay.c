@@ -161,7 +161,7 @@ static void settle(struct relay *r, struct attempt *a)
 	const struct conf *conf = &r->srv->conf;
 	struct dsn_failure f[a->ncrcpt];
 	char status[a->ncrcpt][16];
-	bool expired = time(NULL) - a->e.arrival > conf->queue_lifetime;
+	bool expired = time(NULL) - a->e.arrival >= conf->queue_lifetime;
 	int i, nf = 0, pending = 0, wait;
 
 	for (i = 0; i < a->ncrcpt; i++) {

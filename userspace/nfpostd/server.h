@@ -21,6 +21,7 @@ struct server {
 	struct users users;
 	struct stat users_st;		/* of the file users was read from */
 	unsigned long sessions;		/* open now */
+	struct smtp_session *session_list;	/* for the shutdown */
 	struct relay *relay;
 	struct workers *workers;	/* store messages off the loop */
 };

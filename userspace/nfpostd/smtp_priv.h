@@ -52,6 +52,7 @@ struct smtp_store_work {
 
 struct smtp_session {
 	struct server *srv;
+	struct smtp_session *next, **pprev;	/* srv->session_list */
 	struct bufferevent *bev;
 	evutil_socket_t fd;
 	SSL *ssl;

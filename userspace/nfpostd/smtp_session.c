@@ -32,6 +32,12 @@ void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 
 static void session_free(struct smtp_session *s)
 {
+	if (s->storing) {
+		/* A worker holds the message: free when it is done. */
+		s->gone = true;
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
 	log_msg(LOG_INFO, "disconnect from %s[%s] commands=%u errors=%u",
 		s->helo[0] ? s->helo : "unknown", s->peer_ip, s->ncommands,
 		s->errors);
@@ -42,7 +48,18 @@ static void session_free(struct smtp_session *s)
 	if (!s->tls)
 		evutil_closesocket(s->fd);
 	s->srv->sessions--;
+	*s->pprev = s->next;
+	if (s->next)
+		s->next->pprev = s->pprev;
 	free(s);
+}
+
+void smtp_session_free_all(struct server *srv)
+{
+	while (srv->session_list) {
+		srv->session_list->storing = false;	/* workers are gone */
+		session_free(srv->session_list);
+	}
 }
 
 static void write_done(struct bufferevent *bev, void *arg);
@@ -162,11 +179,6 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		smtp_close(s);
 		return;
 	}
-	if ((what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) && s->storing) {
-		s->gone = true;		/* freed when the store is done */
-		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
-		return;
-	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
 		if (s->in != SMTP_IN_CMD || s->nrcpt)
 			log_msg(LOG_INFO, "lost connection after %s from "
@@ -226,10 +238,11 @@ static void read_cb(struct bufferevent *bev, void *arg)
 void smtp_resume(struct smtp_session *s)
 {
 	if (s->gone) {
-		s->closing = true;
 		session_free(s);
 		return;
 	}
+	if (s->closing)
+		return;		/* timed out meanwhile: the writer frees it */
 	bufferevent_enable(s->bev, EV_READ);
 	read_cb(s->bev, s);
 }
@@ -258,6 +271,11 @@ static struct smtp_session *session_new(struct server *srv,
 	strcpy(s->last_verb, "CONNECT");
 	smtp_line_init(&s->line);
 	srv->sessions++;
+	s->next = srv->session_list;
+	if (s->next)
+		s->next->pprev = &s->next;
+	s->pprev = &srv->session_list;
+	srv->session_list = s;
 	return s;
 }
 

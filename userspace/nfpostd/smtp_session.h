@@ -17,4 +17,10 @@ void smtp_session_start(struct server *srv, enum listen_kind kind,
 			evutil_socket_t fd, const struct sockaddr *peer,
 			socklen_t peerlen);
 
+/*
+ * At shutdown, once the loop and the workers have stopped: frees every
+ * session still open (their clients see the connection close).
+ */
+void smtp_session_free_all(struct server *srv);
+
 #endif /* NFPOSTD_SMTP_SESSION_H */
