@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <limits.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "maildir.h"
 
@@ -53,11 +55,11 @@ int maildir_create(const char *path)
  */
 static void host_part(char *buf, size_t len)
 {
-	char host[256];
+	static __thread char host[256];	/* read once per thread */
 	size_t n = 0;
 	const char *p;
 
-	if (gethostname(host, sizeof(host)))
+	if (!host[0] && gethostname(host, sizeof(host)))
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
 	for (p = host; *p && n + 5 < len; p++) {
@@ -118,6 +120,33 @@ int maildir_open(const char *path, struct maildir_msg *m)
 		m->dirfd = -1;
 	}
 	return ret;
+}
+
+int maildir_writev(struct maildir_msg *m, struct iovec *iov, int n)
+{
+	ssize_t done;
+
+	if (m->fd < 0)
+		return -EBADF;
+	while (n > 0) {
+		done = writev(m->fd, iov, n > IOV_MAX ? IOV_MAX : n);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done < 0)
+			return -errno;
+		m->size += (size_t)done;
+		/* Skip what was written; a short write resumes mid-iovec. */
+		while (n > 0 && (size_t)done >= iov->iov_len) {
+			done -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= (size_t)done;
+		}
+	}
+	return 0;
 }
 
 int maildir_write(struct maildir_msg *m, const void *buf, size_t len)

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #define MAILDIR_NAME_MAX	255
 
@@ -30,6 +31,8 @@ int maildir_create(const char *path);
 int maildir_open(const char *path, struct maildir_msg *m);
 /* Appends; a short write is retried, an error returned as -errno. */
 int maildir_write(struct maildir_msg *m, const void *buf, size_t len);
+/* The same for @n pieces at once (@iov is consumed). */
+int maildir_writev(struct maildir_msg *m, struct iovec *iov, int n);
 /*
  * fsync()s the file, renames it to new/<name>,S=<size> and fsync()s new/.
  * Only after 0 is the message durable (the caller answers 250 then). The

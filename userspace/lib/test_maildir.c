@@ -264,11 +264,41 @@ static void short_name_buffer_only_truncates(void **state)
 	assert_int_equal(entries(d, "new", NULL, 0), 1);
 }
 
+/* maildir_writev: pieces, empty ones too, land in order and are counted. */
+static void writev_pieces_land_in_order(void **state)
+{
+	static char big[70000];
+	struct commit_case c = { "writev", NULL, 0, 0 };
+	struct dir *d = *state;
+	char name[MAILDIR_NAME_MAX + 5], *all;
+	struct iovec iov[4];
+	struct maildir_msg m;
+
+	memset(big, 'z', sizeof(big));
+	iov[0] = (struct iovec){ "Return-Path: <>\r\n", 18 };
+	iov[1] = (struct iovec){ "", 0 };
+	iov[2] = (struct iovec){ big, sizeof(big) };
+	iov[3] = (struct iovec){ "end\r\n", 5 };
+	all = malloc(18 + sizeof(big) + 5);
+	memcpy(all, "Return-Path: <>\r\n", 18);
+	memcpy(all + 18, big, sizeof(big));
+	memcpy(all + 18 + sizeof(big), "end\r\n", 5);
+	c.data = all;
+	c.len = 18 + sizeof(big) + 5;
+	assert_int_equal(maildir_create(d->md), 0);
+	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_writev(&m, iov, 4), 0);
+	assert_int_equal(m.size, c.len);
+	assert_int_equal(maildir_commit(&m, name, sizeof(name)), 0);
+	check_file(d, name, &c);
+	free(all);
+}
+
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(commit_cases) + 9] = {
+	struct CMUnitTest tests[ARRAY_SIZE(commit_cases) + 10] = {
 		DIR_TEST(create_makes_three_private_subdirs),
 		DIR_TEST(create_twice_is_fine),
 		DIR_TEST(create_needs_the_parent),
@@ -278,8 +308,9 @@ int main(void)
 		DIR_TEST(name_has_dovecot_shape),
 		DIR_TEST(write_after_commit_is_ebadf),
 		DIR_TEST(short_name_buffer_only_truncates),
+		DIR_TEST(writev_pieces_land_in_order),
 	};
-	size_t n = 9;
+	size_t n = 10;
 
 	TEST_TABLE(tests, n, commit_cases, run_commit);
 	return cmocka_run_group_tests_name("maildir", tests, NULL, NULL);

@@ -17,27 +17,33 @@
 #include "maildir.h"
 #include "store.h"
 
-static int write_body(struct maildir_msg *mm, struct evbuffer *body)
-{
-	struct evbuffer_iovec v[16];
-	struct evbuffer_ptr pos;
-	int n, i, ret;
+#define STORE_IOV	64
 
-	evbuffer_ptr_set(body, &pos, 0, EVBUFFER_PTR_SET);
-	for (;;) {
-		n = evbuffer_peek(body, -1, &pos, v, 16);
-		if (n <= 0)
-			return 0;
-		for (i = 0; i < n && i < 16; i++) {
-			ret = maildir_write(mm, v[i].iov_base, v[i].iov_len);
-			if (ret)
-				return ret;
-			evbuffer_ptr_set(body, &pos, v[i].iov_len,
-					 EVBUFFER_PTR_ADD);
-		}
-		if (n <= 16)
-			return 0;
+/* @prefix, Received: and the body in one writev() when it fits. */
+static int write_all(struct maildir_msg *mm, const char *prefix,
+		     const struct store_msg *m)
+{
+	struct evbuffer_iovec body[STORE_IOV - 2];
+	struct iovec iov[STORE_IOV];
+	int i, n, ret;
+
+	iov[0] = (struct iovec){ (void *)prefix, strlen(prefix) };
+	iov[1] = (struct iovec){ (void *)m->received, strlen(m->received) };
+	n = evbuffer_peek(m->body, -1, NULL, body, STORE_IOV - 2);
+	if (n > STORE_IOV - 2) {
+		/* A body in many pieces: one linear copy, then one write. */
+		iov[2].iov_len = evbuffer_get_length(m->body);
+		iov[2].iov_base = evbuffer_pullup(m->body, -1);
+		n = iov[2].iov_base ? 1 : -1;
+	} else {
+		for (i = 0; i < n; i++)
+			iov[2 + i] = (struct iovec){ body[i].iov_base,
+						     body[i].iov_len };
 	}
+	if (n < 0)
+		return -ENOMEM;
+	ret = maildir_writev(mm, iov, 2 + n);
+	return ret;
 }
 
 static int user_maildir(struct server *srv, const char *user, char *path,
@@ -46,7 +52,7 @@ static int user_maildir(struct server *srv, const char *user, char *path,
 	if ((size_t)snprintf(path, len, "%s/%s", srv->conf.mail_root, user) >=
 	    len)
 		return -ENAMETOOLONG;
-	return maildir_create(path);
+	return 0;
 }
 
 /* Writes @prefix, Received: and the body, then commits. */
@@ -59,11 +65,7 @@ static int put(const char *dir, const char *prefix,
 	ret = maildir_open(dir, &mm);
 	if (ret)
 		return ret;
-	ret = maildir_write(&mm, prefix, strlen(prefix));
-	if (!ret)
-		ret = maildir_write(&mm, m->received, strlen(m->received));
-	if (!ret)
-		ret = write_body(&mm, m->body);
+	ret = write_all(&mm, prefix, m);
 	if (!ret)
 		ret = maildir_commit(&mm, name_r, len);
 	if (ret)
@@ -80,6 +82,9 @@ int store_local(struct server *srv, const char *user,
 	snprintf(rp, sizeof(rp), "Return-Path: <%s>\r\n", m->from);
 	ret = user_maildir(srv, user, dir, sizeof(dir));
 	if (!ret)
+		ret = put(dir, rp, m, name_r, len);
+	/* A user's first message: make the Maildir, then try again. */
+	if (ret == -ENOENT && !maildir_create(dir))
 		ret = put(dir, rp, m, name_r, len);
 	if (ret)
 		log_msg(LOG_ERR, "%s: to=<%s>, relay=local, status=deferred "
