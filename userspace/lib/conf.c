@@ -20,7 +20,9 @@ struct loader {
 	struct conf *c;
 	char *err;
 	size_t len;
-	int line;
+	FILE *f;
+	int line;	/* being read */
+	int err_line;	/* of the message in @err; 0: none yet */
 };
 
 /* Splits @value on spaces and commas, calling @fn on each word. */
@@ -226,6 +228,10 @@ static int handler(void *user, const char *section, const char *key,
 		ret = -ENOENT;
 	if (!ret)
 		return 1;
+	/* libinih reads on after an error and reports the first line. */
+	if (l->err_line)
+		return 0;
+	l->err_line = l->line;
 	snprintf(l->err, l->len, "[%s] %s: %s", section, key,
 		 ret == -ENOENT ? "unknown key" :
 		 ret == -E2BIG ? "too long or too many" : "bad value");
@@ -253,6 +259,15 @@ static void defaults(struct conf *c)
 	add_network(c, "::1/128");
 }
 
+/* fgets() for libinih, counting lines as it does, for handler(). */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct loader *l = stream;
+
+	l->line++;
+	return fgets(str, num, l->f);
+}
+
 int conf_load(const char *path, struct conf *c, char *err, size_t len)
 {
 	struct loader l = { .c = c, .err = err, .len = len };
@@ -260,16 +275,22 @@ int conf_load(const char *path, struct conf *c, char *err, size_t len)
 
 	defaults(c);
 	err[0] = '\0';
-	ret = ini_parse(path, handler, &l);
-	if (ret < 0) {
+	l.f = fopen(path, "r");
+	if (!l.f) {
 		snprintf(err, len, "%s: cannot read", path);
 		return -ENOENT;
+	}
+	ret = ini_parse_stream(read_line, &l, handler, &l);
+	fclose(l.f);
+	if (ret < 0) {
+		snprintf(err, len, "%s: out of memory", path);
+		return -ENOMEM;
 	}
 	if (ret > 0) {
 		char msg[512];
 
 		snprintf(msg, sizeof(msg), "%s:%d: %s", path, ret,
-			 err[0] ? err : "syntax error");
+			 ret == l.err_line ? err : "syntax error");
 		snprintf(err, len, "%s", msg);
 		return -EINVAL;
 	}

@@ -23,3 +23,26 @@ $(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(LIBMAIL)
 $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 		       $(BUILD)/userspace/lib/netaddr.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+
+# The pure parts: configuration, queue files, bounces, MX answers. Each test
+# links only the units it tests.
+TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx)
+
+$(BUILD)/test_conf: $(BUILD)/userspace/lib/test_conf.o \
+		    $(BUILD)/userspace/lib/conf.o \
+		    $(BUILD)/userspace/lib/netaddr.o \
+		    $(BUILD)/userspace/lib/mailaddr.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -linih
+
+# --wrap=kill: queue_flush() can signal nothing but the test's own child.
+$(BUILD)/test_queue: $(BUILD)/userspace/lib/test_queue.o \
+		     $(BUILD)/userspace/lib/queue.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=kill -o $@ $^ -lcmocka
+
+$(BUILD)/test_dsn: $(BUILD)/userspace/nfpostd/test_dsn.o \
+		   $(BUILD)/userspace/nfpostd/dsn.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -levent
+
+$(BUILD)/test_mx: $(BUILD)/userspace/nfpostd/test_mx.o \
+		  $(BUILD)/userspace/nfpostd/mx.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -lresolv

@@ -24,7 +24,9 @@ void dsn_status(const char *reply, char *buf, size_t len)
 		p++;
 	while (isspace((unsigned char)*p))
 		p++;
+	/* %d alone would take a sign or spaces: "5.-1.1" is no status. */
 	if (sscanf(p, "%1d.%3d.%3d%n", &a, &b, &c, &n) == 3 &&
+	    strspn(p, "0123456789.") == (size_t)n &&
 	    (a == 2 || a == 4 || a == 5) &&
 	    (!p[n] || isspace((unsigned char)p[n]))) {
 		snprintf(buf, len, "%d.%d.%d", a, b, c);

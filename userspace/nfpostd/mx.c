@@ -14,7 +14,7 @@
 
 int mx_pick(const unsigned char *msg, int len, char *host, size_t size)
 {
-	int i, n, best = -1, pref;
+	int i, n, best = -1, pref, ret = -ENOENT;
 	char name[NS_MAXDNAME];
 	ns_msg handle;
 	ns_rr rr;
@@ -33,12 +33,13 @@ int mx_pick(const unsigned char *msg, int len, char *host, size_t size)
 		if (dn_expand(ns_msg_base(handle), ns_msg_end(handle),
 			      ns_rr_rdata(rr) + 2, name, sizeof(name)) < 0)
 			return -EINVAL;
-		if (strlen(name) >= size)
-			return -ENAMETOOLONG;
-		strcpy(host, name);
 		best = pref;
+		/* Too long matters only if no better one comes later. */
+		ret = strlen(name) < size ? 0 : -ENAMETOOLONG;
+		if (!ret)
+			strcpy(host, name);
 	}
-	return best < 0 ? -ENOENT : 0;
+	return ret;
 }
 
 int mx_lookup(const char *domain, char *host, size_t size)
