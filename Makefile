@@ -22,7 +22,8 @@ BINS	:=
 TESTS	:=
 FUZZERS	:=
 
-.PHONY: all modules userspace tests fuzzers check demo lab deps clean bench
+.PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
+	bench-watch bench-smtp
 
 all: modules userspace
 
@@ -74,10 +75,17 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench:
+bench: bench-watch bench-smtp
+
+bench-watch:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/watch
+
+bench-smtp:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/smtp
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
