@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MX lookup with the system resolver (libresolv). Blocking: a lab relays
- * little, and its tests use the transport map, never DNS.
+ * MX lookup with the system resolver (libresolv). It blocks: the relay
+ * calls it from a worker thread, never from the event loop. Tests use the
+ * transport map, never DNS.
  */
 #include <arpa/nameser.h>
 #include <errno.h>

@@ -150,8 +150,9 @@ static int run(struct server *srv)
 	}
 	if (!ret)
 		loop(srv);
-	relay_free(srv);
+	/* The workers first: what they still hold refers to the rest. */
 	workers_free(srv->workers);
+	relay_free(srv);
 	smtp_session_free_all(srv);
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		if (ls[i].l)

@@ -8,6 +8,7 @@
  * sender with a delivery status notification.
  */
 #include <errno.h>
+#include <netdb.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -29,6 +30,7 @@
 #include "relay.h"
 #include "smtp_client.h"
 #include "store.h"
+#include "workers.h"
 
 struct relay {
 	struct server *srv;
@@ -38,8 +40,13 @@ struct relay {
 	bool flush;			/* SIGUSR1: due or not, try now */
 };
 
-/* One queued message being sent: one job per next hop. */
+/*
+ * One queued message being sent: one job per next hop. Reading it and
+ * finding its next hops (MX and address lookups block) happen in a
+ * worker; the jobs then run in the event loop.
+ */
 struct attempt {
+	struct work w;			/* first: the work is the attempt */
 	struct attempt *next;
 	struct relay *r;
 	struct queue_entry e;
@@ -52,6 +59,8 @@ struct attempt {
 	int ncrcpt;
 	char (*hosts)[256];
 	char (*ports)[16];
+	bool ready;			/* prepare() found something to send */
+	bool started;			/* its jobs are out: they free it */
 };
 
 static const char *domain_of(const char *addr)
@@ -63,6 +72,11 @@ static const char *domain_of(const char *addr)
 
 static void attempt_free(struct attempt *a)
 {
+	int i;
+
+	for (i = 0; i < a->njobs; i++)
+		if (a->jobs[i].ai)
+			freeaddrinfo(a->jobs[i].ai);
 	queue_entry_free(&a->e);
 	free(a->msg);
 	free(a->jobs);
@@ -299,6 +313,25 @@ static int plan(struct relay *r, struct attempt *a)
 	return 0;
 }
 
+/* The addresses of each job's next hop. */
+static void resolve(struct attempt *a)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
+	struct smtp_client_job *job;
+	int i, ret;
+
+	for (i = 0; i < a->njobs; i++) {
+		job = &a->jobs[i];
+		ret = getaddrinfo(job->host, job->port, &hints, &job->ai);
+		if (ret) {
+			job->ai = NULL;
+			snprintf(job->resolve_error, sizeof(job->resolve_error),
+				 "cannot find %s: %s", job->host,
+				 gai_strerror(ret));
+		}
+	}
+}
+
 static void start(struct relay *r, struct attempt *a)
 {
 	int i;
@@ -326,9 +359,32 @@ static bool inflight(struct relay *r, const char *name)
 	return false;
 }
 
+/* In a worker: the message, its next hops and their addresses. */
+static void prepare(struct work *w)
+{
+	struct attempt *a = (struct attempt *)w;
+	const char *spool = a->r->srv->conf.spool;
+
+	a->ready = !read_message(spool, a) && !plan(a->r, a);
+	if (a->ready)
+		resolve(a);
+}
+
+static void prepared(struct work *w)
+{
+	struct attempt *a = (struct attempt *)w;
+
+	if (a->ready) {
+		a->started = true;
+		start(a->r, a);
+		return;
+	}
+	unlink_inflight(a->r, a);
+	attempt_free(a);
+}
+
 static void try_one(struct relay *r, const char *name, time_t now)
 {
-	const char *spool = r->srv->conf.spool;
 	struct attempt *a;
 
 	if (inflight(r, name))
@@ -337,15 +393,16 @@ static void try_one(struct relay *r, const char *name, time_t now)
 	if (!a)
 		return;
 	a->r = r;
-	if (queue_load(spool, name, &a->e) ||
-	    (a->e.next > now && !r->flush) || read_message(spool, a) ||
-	    plan(r, a)) {
+	if (queue_load(r->srv->conf.spool, name, &a->e) ||
+	    (a->e.next > now && !r->flush)) {
 		attempt_free(a);
 		return;
 	}
 	a->next = r->inflight;
 	r->inflight = a;
-	start(r, a);
+	a->w.run = prepare;
+	a->w.done = prepared;
+	workers_submit(r->srv->workers, &a->w);
 }
 
 static void run_queue(evutil_socket_t fd, short what, void *arg)
@@ -426,9 +483,21 @@ void relay_kick(struct server *srv)
 void relay_free(struct server *srv)
 {
 	struct relay *r = srv->relay;
+	struct attempt **p;
 
 	if (!r)
 		return;
+	/* Prepared by the (now stopped) workers but never started. */
+	for (p = &r->inflight; *p;) {
+		struct attempt *a = *p;
+
+		if (a->started) {
+			p = &a->next;
+			continue;
+		}
+		*p = a->next;
+		attempt_free(a);
+	}
 	event_free(r->timer);
 	event_free(r->kick);
 	event_free(r->usr1);

@@ -29,7 +29,7 @@ struct client {
 	struct event_base *base;
 	SSL_CTX *tls;
 	struct bufferevent *bev;
-	struct addrinfo *ai, *cur;
+	struct addrinfo *cur;	/* in job->ai, being tried */
 	enum step step;
 	int rcpt;		/* RCPT being answered */
 	int accepted;		/* recipients the next hop took at RCPT */
@@ -46,8 +46,6 @@ static void finish_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (c->bev)
 		bufferevent_free(c->bev);
-	if (c->ai)
-		freeaddrinfo(c->ai);
 	c->job->done(c->job);
 	free(c);
 }
@@ -325,10 +323,7 @@ static int connect_next(struct client *c)
 void smtp_client_start(struct event_base *base, SSL_CTX *tls,
 		       struct smtp_client_job *job)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM };
 	struct client *c = calloc(1, sizeof(*c));
-	char why[300];
-	int ret;
 
 	if (!c) {
 		settle(&(struct client){ .job = job }, CLIENT_TEMP, "no memory");
@@ -339,16 +334,13 @@ void smtp_client_start(struct event_base *base, SSL_CTX *tls,
 	c->base = base;
 	c->tls = tls;
 	snprintf(job->peer, sizeof(job->peer), "%s:%s", job->host, job->port);
-	/* Blocking, but the next hops of a lab are addresses or local names. */
-	ret = getaddrinfo(job->host, job->port, &hints, &c->ai);
-	if (ret) {
-		snprintf(why, sizeof(why), "cannot find %s: %s", job->host,
-			 gai_strerror(ret));
-		settle(c, CLIENT_TEMP, why);
+	c->cur = job->ai;
+	if (!c->cur) {
+		settle(c, CLIENT_TEMP, job->resolve_error[0] ?
+		       job->resolve_error : "no address");
 		finish(c);
 		return;
 	}
-	c->cur = c->ai;
 	if (connect_next(c)) {
 		settle(c, CLIENT_TEMP, "cannot connect");
 		finish(c);

@@ -9,6 +9,7 @@
 #define NFPOSTD_SMTP_CLIENT_H
 
 #include <stdbool.h>
+#include <netdb.h>
 #include <sys/types.h>
 #include <event2/event.h>
 #include <openssl/ssl.h>
@@ -29,6 +30,13 @@ struct smtp_client_rcpt {
 struct smtp_client_job {
 	const char *host;	/* next hop and port */
 	const char *port;
+	/*
+	 * Their addresses, found by the caller (getaddrinfo() blocks: not in
+	 * the event loop), tried in order; NULL with @resolve_error if none.
+	 * The caller frees them after done.
+	 */
+	struct addrinfo *ai;
+	char resolve_error[256];
 	const char *helo;	/* our name */
 	const char *from;
 	struct smtp_client_rcpt *rcpts;

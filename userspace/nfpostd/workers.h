@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A few threads for the blocking part of accepting a message: writing and
- * fsync()ing it. The event loop hands a job over and goes on serving the
- * other sessions; the job's completion comes back on the loop.
+ * A few threads for what blocks: writing and fsync()ing an accepted message,
+ * reading a queued one and looking up its next hops (MX, addresses). The
+ * event loop hands a job over and goes on serving the other sessions; the
+ * job's completion comes back on the loop.
  */
 #ifndef NFPOSTD_WORKERS_H
 #define NFPOSTD_WORKERS_H
