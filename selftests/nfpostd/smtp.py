@@ -586,6 +586,24 @@ def client_gone_before_its_250_leaves_the_daemon_serving(d):
 
 
 @case
+def connections_over_max_sessions_get_421(d):
+    a = Daemon(extra="max_sessions = 2")
+    try:
+        held = [greeted(a), greeted(a)]
+        r = Raw(a.ports["smtp"])
+        code, line, _ = r.reply()
+        expect(code == 421 and "4.7.0" in line, "third session: " + line)
+        expect(r.closed(), "third session left open")
+        held[0].cmd("QUIT")
+        a.wait_for("a free slot", lambda: "disconnect from unknown"
+                   in a.logtext().split("connection limit")[-1])
+        expect(greeted(a).cmd("EHLO c")[0] == 250, "no slot after a QUIT")
+        a.stop_cleanly()
+    finally:
+        a.close()
+
+
+@case
 def swaks_and_curl_deliver(d):
     if not shutil.which("swaks") or not shutil.which("curl"):
         raise Skip("swaks or curl missing")

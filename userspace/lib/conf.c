@@ -99,6 +99,7 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 		{ "retry_max", offsetof(struct conf, retry_max), YEAR },
 		{ "queue_lifetime", offsetof(struct conf, queue_lifetime), YEAR },
 		{ "store_threads", offsetof(struct conf, store_threads), 256 },
+		{ "max_sessions", offsetof(struct conf, max_sessions), 100000 },
 	};
 	long long v;
 	size_t i;
@@ -249,6 +250,7 @@ static void defaults(struct conf *c)
 	c->max_message_size = 10240000;	/* Postfix's message_size_limit */
 	c->max_recipients = 1000;	/* smtpd_recipient_limit */
 	c->max_errors = 20;		/* smtpd_hard_error_limit */
+	c->max_sessions = 100;		/* smtpd's default_process_limit */
 	c->timeout = 300;		/* RFC 5321 4.5.3.2.7 */
 	c->store_threads = 16;		/* fsyncs overlap: one per session */
 	c->queue_interval = 60;

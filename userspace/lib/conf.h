@@ -61,6 +61,7 @@ struct conf {
 	uint64_t max_message_size;	/* bytes, advertised with SIZE */
 	int max_recipients;		/* per message */
 	int max_errors;			/* bad commands before 421 */
+	int max_sessions;		/* open at once; more get 421 */
 	int timeout;			/* seconds idle before 421 */
 	int store_threads;		/* writing and syncing messages */
 	/* The relay queue, in seconds. */

@@ -279,12 +279,35 @@ static struct smtp_session *session_new(struct server *srv,
 	return s;
 }
 
+/* Over max_sessions: a 421 written straight out (best effort), then close. */
+static void refuse(struct server *srv, evutil_socket_t fd,
+		   const struct sockaddr *peer)
+{
+	char buf[300], ip[64];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "421 4.7.0 %s Error: too many "
+		     "connections\r\n", srv->conf.hostname);
+	if (send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		n = 0;	/* the client learns it from the close */
+	log_msg(LOG_WARNING, "warning: connection limit %d reached, refused "
+		"unknown[%s]", srv->conf.max_sessions,
+		netaddr_ntop(peer, ip, sizeof(ip)));
+	evutil_closesocket(fd);
+}
+
 void smtp_session_start(struct server *srv, enum listen_kind kind,
 			evutil_socket_t fd, const struct sockaddr *peer,
 			socklen_t peerlen)
 {
-	struct smtp_session *s = session_new(srv, kind, fd, peer, peerlen);
+	struct smtp_session *s;
 	int ret;
+
+	if (srv->sessions >= (unsigned long)srv->conf.max_sessions) {
+		refuse(srv, fd, peer);
+		return;
+	}
+	s = session_new(srv, kind, fd, peer, peerlen);
 
 	if (!s) {
 		evutil_closesocket(fd);
