@@ -148,13 +148,15 @@ static const u32 verdict_event[] = {
 	[NFPOST_LL_REUSED]	= NFPW_EV_REUSED_LLADDR,
 };
 
-static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p)
+/* A new station, a changed address, a table to make room in. */
+static noinline void learn_slow(struct nfpost_watch_net *wn,
+				const struct nfpost_arp_pkt *p, u64 now)
 {
 	struct nfpost_sighting s = {
 		.ifindex = p->dev->ifindex,
 		.addr = p->arp.sip,
 		.lladdr = p->arp.sha,
-		.mono = nfpost_watch_now(),
+		.mono = now,
 		.flipflop_ns = (u64)NFPW_CFG(wn, flipflop_ms) * NSEC_PER_MSEC,
 		.max = NFPW_CFG(wn, max_bindings),
 	};
@@ -167,6 +169,16 @@ static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p)
 		return;
 	report(wn, p, verdict_event[res.verdict],
 	       res.verdict != NFPOST_LL_NEW ? res.prev : NULL, false);
+}
+
+static void learn(struct nfpost_watch_net *wn, const struct nfpost_arp_pkt *p)
+{
+	u64 now = nfpost_watch_now();
+
+	if (nfpost_table_refresh(&wn->table, p->dev->ifindex, p->arp.sip,
+				 p->arp.sha, now))
+		return;
+	learn_slow(wn, p, now);
 }
 
 static bool spoofed(struct nfpost_watch_net *wn,

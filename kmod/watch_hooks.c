@@ -74,17 +74,28 @@ static unsigned int arp(struct nfpost_watch_net *wn, struct sk_buff *skb,
 	return nfpost_arp_observe(wn, &p);
 }
 
-/* ICMP, or a probe low enough to be part of a traceroute: parse it all. */
+/* The bridge a port belongs to: the broadcast domain, where bindings live. */
+static const struct net_device *bridge_of(const struct net_device *port)
+{
+	return netdev_master_upper_dev_get_rcu((struct net_device *)port) ?:
+	       port;
+}
+
+/*
+ * ICMP, or a probe low enough to be part of a traceroute: parse it all.
+ * @dev is a bridge port if @port: only here is its bridge looked up.
+ */
 static noinline void ipv4_observe(struct nfpost_watch_net *wn,
 				  struct sk_buff *skb,
-				  const struct net_device *dev, int len)
+				  const struct net_device *dev, bool port,
+				  int len)
 {
 	/* The parsers fill every field that is read after them. */
 	struct nfpost_ip_pkt p __uninitialized;
 	u8 buf[NFPOST_ICMP_COPY_LEN] __uninitialized;
 	const u8 *hdr;
 
-	p.dev = dev;
+	p.dev = port ? bridge_of(dev) : dev;
 	len = min_t(int, len, sizeof(buf));
 	hdr = skb_header_pointer(skb, skb_network_offset(skb), len, buf);
 	if (!hdr || nfpost_icmp_parse_packet(hdr, len, avail(skb), &p.ip,
@@ -98,7 +109,7 @@ static noinline void ipv4_observe(struct nfpost_watch_net *wn,
 }
 
 static void ipv4(struct nfpost_watch_net *wn, struct sk_buff *skb,
-		 const struct net_device *dev)
+		 const struct net_device *dev, bool port)
 {
 	u8 buf[NFPOST_ICMP_PLAIN_LEN] __uninitialized;
 	int len = avail(skb);
@@ -122,7 +133,7 @@ static void ipv4(struct nfpost_watch_net *wn, struct sk_buff *skb,
 	}
 	if (hdr[9] == NFPOST_IPPROTO_ICMP ||
 	    hdr[8] <= NFPW_CFG(wn, trace_max_ttl))
-		ipv4_observe(wn, skb, dev, len);
+		ipv4_observe(wn, skb, dev, port, len);
 }
 
 static unsigned int arp_in(void *priv, struct sk_buff *skb,
@@ -146,14 +157,14 @@ static unsigned int ip_in(void *priv, struct sk_buff *skb,
 	if (!netif_is_bridge_master(state->in) &&
 	    !netif_is_bridge_port(state->in) &&
 	    !(state->in->flags & IFF_LOOPBACK))
-		ipv4(priv, skb, state->in);
+		ipv4(priv, skb, state->in, false);
 	return NF_ACCEPT;
 }
 
 static unsigned int ip_out(void *priv, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
-	ipv4(priv, skb, state->out);
+	ipv4(priv, skb, state->out, false);
 	return NF_ACCEPT;
 }
 
@@ -161,14 +172,11 @@ static unsigned int ip_out(void *priv, struct sk_buff *skb,
 static unsigned int br_in(void *priv, struct sk_buff *skb,
 			  const struct nf_hook_state *state)
 {
-	struct net_device *br = netdev_master_upper_dev_get_rcu(state->in);
-	const struct net_device *dev = br ?: state->in;
-
 	switch (skb->protocol) {
 	case htons(ETH_P_ARP):
-		return arp(priv, skb, dev, state->in, true);
+		return arp(priv, skb, bridge_of(state->in), state->in, true);
 	case htons(ETH_P_IP):
-		ipv4(priv, skb, dev);
+		ipv4(priv, skb, state->in, true);
 		break;
 	}
 	return NF_ACCEPT;

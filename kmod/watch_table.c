@@ -14,7 +14,7 @@
 
 #include "watch_table.h"
 
-#define NBUCKETS	(1U << NFPOST_TABLE_BITS)
+#define NBUCKETS	NFPOST_TABLE_NBUCKETS
 
 int nfpost_table_init(struct nfpost_table *t)
 {
@@ -40,25 +40,16 @@ void nfpost_table_destroy(struct nfpost_table *t)
 	kvfree(t->buckets);
 }
 
-static struct hlist_head *bucket(struct nfpost_table *t, int ifindex,
-				 __be32 addr)
-{
-	u32 h = jhash_2words((u32)ifindex, (__force u32)addr, t->seed);
-
-	return &t->buckets[h & (NBUCKETS - 1)];
-}
-
 static struct nfpost_binding *lookup(struct nfpost_table *t, int ifindex,
 				     __be32 addr)
 {
-	struct nfpost_binding *b;
+	return nfpost_table_lookup(t, ifindex, addr);
+}
 
-	hlist_for_each_entry_rcu(b, bucket(t, ifindex, addr), hnode,
-				 lockdep_is_held(&t->lock) ||
-				 rcu_read_lock_held())
-		if (b->ifindex == ifindex && b->addr == addr)
-			return b;
-	return NULL;
+static struct hlist_head *bucket(struct nfpost_table *t, int ifindex,
+				 __be32 addr)
+{
+	return nfpost_table_bucket(t, ifindex, addr);
 }
 
 static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
@@ -135,39 +126,16 @@ static void update(struct nfpost_table *t, struct nfpost_binding *b,
 	list_move_tail(&b->lru, &t->lru);
 }
 
-static bool current_lladdr(struct nfpost_binding *b, const u8 *lladdr)
+/* Out of line: at most once a second per binding. */
+void nfpost_table_lru_touch(struct nfpost_table *t, struct nfpost_binding *b,
+			    u64 mono)
 {
-	unsigned int seq;
-	bool same;
-
-	do {
-		seq = read_seqcount_begin(&b->seq);
-		same = ether_addr_equal(b->hist.slot[0].addr, lladdr);
-	} while (read_seqcount_retry(&b->seq, seq));
-	return same;
-}
-
-/*
- * A known station with its current address: no lock but for the LRU move,
- * once a second at most. A writer racing with the stores can only be
- * recording a sighting of the same moment.
- */
-static bool refresh(struct nfpost_table *t, struct nfpost_binding *b,
-		    const struct nfpost_sighting *s)
-{
-	if (!current_lladdr(b, s->lladdr))
-		return false;
-	WRITE_ONCE(b->hist.slot[0].last_seen, s->mono);
-	atomic64_inc(&b->packets);
-	if (s->mono - READ_ONCE(b->lru_stamp) < NFPOST_TABLE_LRU_NS)
-		return true;
 	spin_lock_bh(&t->lock);
 	if (!b->unlinked) {
-		b->lru_stamp = s->mono;
+		b->lru_stamp = mono;
 		list_move_tail(&b->lru, &t->lru);
 	}
 	spin_unlock_bh(&t->lock);
-	return true;
 }
 
 void nfpost_table_observe(struct nfpost_table *t,
@@ -180,7 +148,7 @@ void nfpost_table_observe(struct nfpost_table *t,
 	res->evicted = false;
 	res->verdict = NFPOST_LL_SAME;
 	b = lookup(t, s->ifindex, s->addr);
-	if (b && refresh(t, b, s))
+	if (b && nfpost_table_refresh_binding(t, b, s->lladdr, s->mono))
 		return;
 	res->learned = false;
 	spin_lock_bh(&t->lock);

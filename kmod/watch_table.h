@@ -7,7 +7,9 @@
 #ifndef NFPOST_WATCH_TABLE_H
 #define NFPOST_WATCH_TABLE_H
 
+#include <linux/etherdevice.h>
 #include <linux/if_ether.h>
+#include <linux/jhash.h>
 #include <linux/list.h>
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
@@ -18,6 +20,7 @@
 #include "lladdr.h"
 
 #define NFPOST_TABLE_BITS	12
+#define NFPOST_TABLE_NBUCKETS	(1U << NFPOST_TABLE_BITS)
 /* The LRU order is kept to this: an entry seen again moves at most so often. */
 #define NFPOST_TABLE_LRU_NS	NSEC_PER_SEC
 
@@ -72,6 +75,67 @@ struct nfpost_sighting_res {
 	bool learned;			/* false: table full of static entries */
 	bool evicted;
 };
+
+static inline struct hlist_head *
+nfpost_table_bucket(struct nfpost_table *t, int ifindex, __be32 addr)
+{
+	u32 h = jhash_2words((u32)ifindex, (__force u32)addr, t->seed);
+
+	return &t->buckets[h & (NFPOST_TABLE_NBUCKETS - 1)];
+}
+
+/* Under the table's lock or rcu_read_lock(). */
+static inline struct nfpost_binding *
+nfpost_table_lookup(struct nfpost_table *t, int ifindex, __be32 addr)
+{
+	struct nfpost_binding *b;
+
+	hlist_for_each_entry_rcu(b, nfpost_table_bucket(t, ifindex, addr),
+				 hnode, lockdep_is_held(&t->lock) ||
+				 rcu_read_lock_held())
+		if (b->ifindex == ifindex && b->addr == addr)
+			return b;
+	return NULL;
+}
+
+void nfpost_table_lru_touch(struct nfpost_table *t, struct nfpost_binding *b,
+			    u64 mono);
+
+/*
+ * A known station with its current address, the common case: no lock but
+ * for the LRU move, once a second at most. A writer racing with the stores
+ * can only be recording a sighting of the same moment. False if @lladdr is
+ * not the current address: the caller takes the slow path.
+ */
+static inline bool nfpost_table_refresh_binding(struct nfpost_table *t,
+						struct nfpost_binding *b,
+						const u8 *lladdr, u64 mono)
+{
+	unsigned int seq;
+	bool same;
+
+	do {
+		seq = read_seqcount_begin(&b->seq);
+		same = ether_addr_equal(b->hist.slot[0].addr, lladdr);
+	} while (read_seqcount_retry(&b->seq, seq));
+	if (!same)
+		return false;
+	if (READ_ONCE(b->hist.slot[0].last_seen) != mono)
+		WRITE_ONCE(b->hist.slot[0].last_seen, mono);
+	atomic64_inc(&b->packets);
+	if (mono - READ_ONCE(b->lru_stamp) >= NFPOST_TABLE_LRU_NS)
+		nfpost_table_lru_touch(t, b, mono);
+	return true;
+}
+
+/* Under rcu_read_lock(): refreshes a known station seen with its address. */
+static inline bool nfpost_table_refresh(struct nfpost_table *t, int ifindex,
+					__be32 addr, const u8 *lladdr, u64 mono)
+{
+	struct nfpost_binding *b = nfpost_table_lookup(t, ifindex, addr);
+
+	return b && nfpost_table_refresh_binding(t, b, lladdr, mono);
+}
 
 int nfpost_table_init(struct nfpost_table *t);
 void nfpost_table_destroy(struct nfpost_table *t);

@@ -7,7 +7,7 @@ PROTO_TESTS	:= arp icmp lladdr track
 PROTO_FUZZERS	:= arp icmp
 
 # Which parser sources each test or fuzzer links.
-proto_srcs_arp		:= arp
+proto_srcs_arp		:=
 proto_srcs_icmp		:= icmp ipv4
 proto_srcs_lladdr	:= lladdr
 proto_srcs_track	:= track
