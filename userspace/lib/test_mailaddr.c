@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "mailaddr.h"
+#include "test_expand.h"
 #include "test_table.h"
 
 #define N	0x01	/* null */
@@ -21,42 +22,9 @@
 #define X	0x08	/* relay_syntax */
 #define U	0x10	/* utf8 */
 
-/*
- * "{x*63}" in a case stands for 63 'x', so that cases at the length limits
- * stay readable. Writes to @out if not NULL; returns the length.
- */
-static size_t expand_into(char *out, const char *s)
-{
-	size_t i, n = 0, rep;
-	char *end;
-
-	for (i = 0; s[i]; i++) {
-		if (s[i] == '{' && s[i + 1] && s[i + 2] == '*') {
-			rep = strtoul(s + i + 3, &end, 10);
-			if (*end == '}' && end > s + i + 3) {
-				if (out)
-					memset(out + n, s[i + 1], rep);
-				n += rep;
-				i = end - s;
-				continue;
-			}
-		}
-		if (out)
-			out[n] = s[i];
-		n++;
-	}
-	return n;
-}
-
 static char *expand(const char *s)
 {
-	size_t n = expand_into(NULL, s);
-	char *out = malloc(n + 1);
-
-	assert_non_null(out);
-	expand_into(out, s);
-	out[n] = '\0';
-	return out;
+	return test_expand(s, strlen(s), NULL);
 }
 
 #define OK(n, p, l, d, f) \

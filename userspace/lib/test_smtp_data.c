@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "smtp_data.h"
+#include "test_expand.h"
 #include "test_table.h"
 
 /* A literal with its length, for inputs that hold NUL bytes. */
@@ -23,43 +24,9 @@
 #define EIGHT_BIT	SMTP_DATA_E_8BIT
 #define NUL		SMTP_DATA_E_NUL
 
-/*
- * "{x*998}" in a case stands for 998 'x', so that cases at the length limits
- * stay readable. Writes to @out if not NULL; returns the length.
- */
-static size_t expand_into(char *out, const char *s, size_t len)
-{
-	size_t i, n = 0, rep;
-	char *end;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] == '{' && i + 3 < len && s[i + 2] == '*') {
-			rep = strtoul(s + i + 3, &end, 10);
-			if (*end == '}' && end > s + i + 3) {
-				if (out)
-					memset(out + n, s[i + 1], rep);
-				n += rep;
-				i = end - s;
-				continue;
-			}
-		}
-		if (out)
-			out[n] = s[i];
-		n++;
-	}
-	return n;
-}
-
 static char *expand(const char *s, size_t len, size_t *len_r)
 {
-	size_t n = expand_into(NULL, s, len);
-	char *out = malloc(n + 1);
-
-	assert_non_null(out);
-	expand_into(out, s, len);
-	out[n] = '\0';
-	*len_r = n;
-	return out;
+	return test_expand(s, len, len_r);
 }
 
 static const struct data_case {
