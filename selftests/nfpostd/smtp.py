@@ -440,11 +440,15 @@ def submission_needs_tls_then_auth(d):
         expect(s.has_extn("auth"), "no AUTH after STARTTLS")
         code, _ = s.docmd("MAIL FROM:<alice@lab.example>")
         expect(code == 530, "MAIL before AUTH: %d" % code)
-        try:
-            s.login("alice", "wrong")
-            expect(False, "wrong password accepted")
-        except smtplib.SMTPAuthenticationError as e:
-            expect(e.smtp_code == 535, e)
+        for user, pw in (("alice", "wrong"), ("nobody-here", "x")):
+            try:
+                s.login(user, pw)
+                expect(False, "%s/%s accepted" % (user, pw))
+            except smtplib.SMTPAuthenticationError as e:
+                expect(e.smtp_code == 535, e)
+        expect("SASL PLAIN authentication failed: authentication failure, "
+               "sasl_username=nobody-here" in d.logtext(),
+               "no fail2ban-shaped AUTH failure line")
         s.login("alice", PASSWORD["alice"])
         s.sendmail("alice@lab.example", ["friend@elsewhere.example"],
                    message("relayed after AUTH PLAIN"))

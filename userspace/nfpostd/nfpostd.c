@@ -143,6 +143,8 @@ static int run(struct server *srv)
 	ret = listen_all(srv, ls);
 	if (!ret)
 		ret = drop_privileges(&srv->conf);
+	if (!ret)
+		ret = server_init_auth(srv);
 	if (!ret) {
 		server_users(srv);
 		srv->workers = workers_new(srv->base, srv->conf.store_threads);
@@ -209,5 +211,6 @@ int main(int argc, char **argv)
 	if (srv.tls)
 		SSL_CTX_free(srv.tls);
 	users_free(&srv.users);
+	free(srv.dummy_hash);
 	return ret ? 1 : 0;
 }

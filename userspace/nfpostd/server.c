@@ -4,8 +4,12 @@
  * has rewritten their file (a rename: the inode changes).
  */
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <event2/util.h>
 
 #include "log.h"
 #include "server.h"
@@ -39,6 +43,26 @@ const struct users *server_users(struct server *srv)
 	srv->users = fresh;
 	srv->users_st = st;
 	return &srv->users;
+}
+
+int server_init_auth(struct server *srv)
+{
+	struct users tmp = { 0 };
+	unsigned char r[16];
+	char pw[33];
+	size_t i;
+	int ret;
+
+	evutil_secure_rng_get_bytes(r, sizeof(r));
+	for (i = 0; i < sizeof(r); i++)
+		snprintf(pw + 2 * i, 3, "%02x", r[i]);
+	ret = users_set(&tmp, "dummy", pw, false);
+	if (!ret) {
+		srv->dummy_hash = strdup(tmp.v[0].hash);
+		ret = srv->dummy_hash ? 0 : -ENOMEM;
+	}
+	users_free(&tmp);
+	return ret;
 }
 
 const struct user *server_local_user(struct server *srv, const char *local)

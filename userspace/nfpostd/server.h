@@ -24,8 +24,14 @@ struct server {
 	struct smtp_session *session_list;	/* for the shutdown */
 	struct relay *relay;
 	struct workers *workers;	/* store messages off the loop */
+	char *dummy_hash;		/* checked for unknown users, see AUTH */
 };
 
+/*
+ * A yescrypt hash of a random password: AUTH checks an unknown user's
+ * password against it, so that a failure takes as long either way.
+ */
+int server_init_auth(struct server *srv);
 /* The current users, re-read first if the file changed since. */
 const struct users *server_users(struct server *srv);
 /* A local user by name (lower-cased local part), postmaster included. */

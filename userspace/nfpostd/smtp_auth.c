@@ -4,10 +4,13 @@
  * checked against the users file; offered and accepted only under TLS.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <openssl/evp.h>
 #include <openssl/crypto.h>
+
+#include <event2/bufferevent.h>
 
 #include "log.h"
 #include "smtp_priv.h"
@@ -44,23 +47,71 @@ static void auth_end(struct smtp_session *s)
 	OPENSSL_cleanse(s->auth_login, sizeof(s->auth_login));
 }
 
-static void auth_result(struct smtp_session *s, const char *user,
-			const char *password)
+/* In a worker: the hash (yescrypt: milliseconds of CPU, off the loop). */
+static void check_run(struct work *w)
 {
-	const struct user *u = server_local_user(s->srv, user);
+	struct smtp_auth_work *a = (struct smtp_auth_work *)w;
+	struct user u = { .hash = a->hash };
 
-	if (u && users_verify(u, password)) {
-		snprintf(s->auth_user, sizeof(s->auth_user), "%s", u->name);
+	/* An unknown user costs the same time, against the dummy hash. */
+	a->ok = users_verify(&u, a->password) && a->user[0];
+	OPENSSL_cleanse(a->password, sizeof(a->password));
+}
+
+static void check_done(struct work *w)
+{
+	struct smtp_auth_work *a = (struct smtp_auth_work *)w;
+	struct smtp_session *s = a->s;
+
+	s->working = false;
+	free(a->hash);
+	a->hash = NULL;
+	if (a->ok) {
+		snprintf(s->auth_user, sizeof(s->auth_user), "%s", a->user);
 		smtp_reply(s, "235 2.7.0 Authentication successful");
 	} else {
 		log_msg(LOG_WARNING, "unknown[%s]: SASL %s authentication "
 			"failed: authentication failure, sasl_username=%s",
 			s->peer_ip, s->auth_mech == AUTH_PLAIN ? "PLAIN" :
-			"LOGIN", user);
+			"LOGIN", s->auth_login);
 		smtp_reply(s, "535 5.7.8 Error: authentication failed");
 		smtp_error(s);
 	}
 	auth_end(s);
+	smtp_resume(s);
+}
+
+/*
+ * Hands the check to a worker; the session reads nothing more until its
+ * answer is out. What the worker needs is copied: the users may be re-read
+ * meanwhile.
+ */
+static void auth_result(struct smtp_session *s, const char *user,
+			const char *password)
+{
+	const struct user *u = server_local_user(s->srv, user);
+	struct smtp_auth_work *a = &s->auth;
+
+	a->s = s;
+	snprintf(a->user, sizeof(a->user), "%s", u ? u->name : "");
+	/* For the log line: the name as the client gave it. */
+	if (user != s->auth_login)
+		snprintf(s->auth_login, sizeof(s->auth_login), "%s", user);
+	a->hash = strdup(u ? u->hash : s->srv->dummy_hash);
+	if (!a->hash || strlen(password) >= sizeof(a->password)) {
+		free(a->hash);
+		a->hash = NULL;
+		smtp_reply(s, "535 5.7.8 Error: authentication failed");
+		smtp_error(s);
+		auth_end(s);
+		return;
+	}
+	strcpy(a->password, password);
+	a->w.run = check_run;
+	a->w.done = check_done;
+	s->working = true;
+	bufferevent_disable(s->bev, EV_READ);
+	workers_submit(s->srv->workers, &a->w);
 }
 
 /* authzid NUL authcid NUL password; authzid empty or the same user. */

@@ -140,7 +140,7 @@ static void store_done(struct work *w)
 	bool queued = false;
 	int i;
 
-	s->storing = false;
+	s->working = false;
 	if (s->store.ret) {
 		smtp_reply(s, "451 4.3.0 Error: queue file write error");
 	} else {
@@ -185,7 +185,7 @@ static void finish(struct smtp_session *s, unsigned int flags)
 	s->store.s = s;
 	s->store.w.run = store_run;
 	s->store.w.done = store_done;
-	s->storing = true;
+	s->working = true;
 	bufferevent_disable(s->bev, EV_READ);
 	workers_submit(s->srv->workers, &s->store.w);
 }

@@ -50,6 +50,16 @@ struct smtp_store_work {
 	int ret;
 };
 
+/* A password checked by a worker: yescrypt takes milliseconds of CPU. */
+struct smtp_auth_work {
+	struct work w;			/* first: a work is this */
+	struct smtp_session *s;
+	char user[USERS_NAME_MAX + 1];	/* "" for an unknown user */
+	char *hash;			/* a copy: the users may be re-read */
+	char password[512];
+	bool ok;
+};
+
 struct smtp_session {
 	struct server *srv;
 	struct smtp_session *next, **pprev;	/* srv->session_list */
@@ -69,7 +79,7 @@ struct smtp_session {
 	bool trusted;			/* client in mynetworks */
 	bool closing;
 	bool starttls_pending;
-	bool storing;			/* a worker is storing the message */
+	bool working;			/* a worker holds it: store, AUTH */
 	bool gone;			/* the client left meanwhile */
 	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
 	int auth_mech;			/* AUTH exchange under way */
@@ -93,6 +103,7 @@ struct smtp_session {
 	int nrcpt;
 	struct evbuffer *msg;		/* the message as received */
 	struct smtp_store_work store;
+	struct smtp_auth_work auth;
 };
 
 void smtp_reply(struct smtp_session *s, const char *fmt, ...)

@@ -32,7 +32,7 @@ void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 
 static void session_free(struct smtp_session *s)
 {
-	if (s->storing) {
+	if (s->working) {
 		/* A worker holds the message: free when it is done. */
 		s->gone = true;
 		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
@@ -42,6 +42,7 @@ static void session_free(struct smtp_session *s)
 		s->helo[0] ? s->helo : "unknown", s->peer_ip, s->ncommands,
 		s->errors);
 	smtp_txn_reset(s);
+	free(s->auth.hash);	/* an AUTH check cut short at shutdown */
 	evbuffer_free(s->msg);
 	if (s->bev)
 		bufferevent_free(s->bev);
@@ -57,7 +58,7 @@ static void session_free(struct smtp_session *s)
 void smtp_session_free_all(struct server *srv)
 {
 	while (srv->session_list) {
-		srv->session_list->storing = false;	/* workers are gone */
+		srv->session_list->working = false;	/* workers are gone */
 		session_free(srv->session_list);
 	}
 }
@@ -226,7 +227,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * TLS or close, and what follows must then be read differently or
 	 * not at all.
 	 */
-	while (!s->closing && !s->starttls_pending && !s->storing &&
+	while (!s->closing && !s->starttls_pending && !s->working &&
 	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
 		used = feed(s, v.iov_base, v.iov_len);
 		evbuffer_drain(in, used);
