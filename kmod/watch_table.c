@@ -40,18 +40,6 @@ void nfpost_table_destroy(struct nfpost_table *t)
 	kvfree(t->buckets);
 }
 
-static struct nfpost_binding *lookup(struct nfpost_table *t, int ifindex,
-				     __be32 addr)
-{
-	return nfpost_table_lookup(t, ifindex, addr);
-}
-
-static struct hlist_head *bucket(struct nfpost_table *t, int ifindex,
-				 __be32 addr)
-{
-	return nfpost_table_bucket(t, ifindex, addr);
-}
-
 static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
 {
 	lockdep_assert_held(&t->lock);
@@ -93,7 +81,8 @@ static struct nfpost_binding *create(struct nfpost_table *t,
 	b->lru_stamp = s->mono;
 	seqcount_init(&b->seq);
 	nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
-	hlist_add_head_rcu(&b->hnode, bucket(t, s->ifindex, s->addr));
+	hlist_add_head_rcu(&b->hnode,
+			   nfpost_table_bucket(t, s->ifindex, s->addr));
 	list_add_tail(&b->lru, &t->lru);
 	t->count++;
 	return b;
@@ -147,12 +136,12 @@ void nfpost_table_observe(struct nfpost_table *t,
 	res->learned = true;
 	res->evicted = false;
 	res->verdict = NFPOST_LL_SAME;
-	b = lookup(t, s->ifindex, s->addr);
+	b = nfpost_table_lookup(t, s->ifindex, s->addr);
 	if (b && nfpost_table_refresh_binding(t, b, s->lladdr, s->mono))
 		return;
 	res->learned = false;
 	spin_lock_bh(&t->lock);
-	b = lookup(t, s->ifindex, s->addr);
+	b = nfpost_table_lookup(t, s->ifindex, s->addr);
 	if (b) {
 		res->learned = true;
 		update(t, b, s, res);
@@ -173,7 +162,7 @@ void nfpost_table_observe(struct nfpost_table *t,
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound)
 {
-	struct nfpost_binding *b = lookup(t, ifindex, addr);
+	struct nfpost_binding *b = nfpost_table_lookup(t, ifindex, addr);
 
 	if (!b || !(b->flags & NFPW_BF_STATIC) ||
 	    ether_addr_equal(b->hist.slot[0].addr, lladdr))
@@ -212,7 +201,7 @@ int nfpost_table_add_static(struct nfpost_table *t,
 
 	*evicted = false;
 	spin_lock_bh(&t->lock);
-	b = lookup(t, s->ifindex, s->addr);
+	b = nfpost_table_lookup(t, s->ifindex, s->addr);
 	if (b) {
 		ret = make_static(t, b, s);
 	} else if (!make_room(t, s->max, evicted)) {
@@ -236,7 +225,7 @@ int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr)
 	int ret = -ENOENT;
 
 	spin_lock_bh(&t->lock);
-	b = lookup(t, ifindex, addr);
+	b = nfpost_table_lookup(t, ifindex, addr);
 	if (b && (b->flags & NFPW_BF_STATIC)) {
 		unlink(t, b);
 		ret = 0;

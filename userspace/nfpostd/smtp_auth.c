@@ -212,6 +212,11 @@ void smtp_auth_start(struct smtp_session *s, const struct smtp_cmd *cmd)
 		   "334 VXNlcm5hbWU6");
 }
 
+void smtp_auth_abort(struct smtp_session *s)
+{
+	auth_end(s);
+}
+
 void smtp_auth_line(struct smtp_session *s, const char *line)
 {
 	if (!strcmp(line, "*")) {

@@ -429,8 +429,8 @@ static void command(struct smtp_session *s, char *line)
 
 void smtp_line_done(struct smtp_session *s, enum smtp_line_status st)
 {
-	if (st != SMTP_LINE_OK)
-		s->in = SMTP_IN_CMD;	/* an AUTH exchange ends with it */
+	if (st != SMTP_LINE_OK && s->in == SMTP_IN_AUTH)
+		smtp_auth_abort(s);	/* an AUTH exchange ends with it */
 	if (st == SMTP_LINE_TOO_LONG) {
 		reject(s, "500 5.5.0 Error: line too long");
 		return;

@@ -128,5 +128,7 @@ size_t smtp_bdat_feed(struct smtp_session *s, const char *p, size_t n);
 /* smtp_auth.c: AUTH PLAIN and LOGIN. */
 void smtp_auth_start(struct smtp_session *s, const struct smtp_cmd *cmd);
 void smtp_auth_line(struct smtp_session *s, const char *line);
+/* A bad line ended the exchange: back to commands, nothing kept. */
+void smtp_auth_abort(struct smtp_session *s);
 
 #endif /* NFPOSTD_SMTP_PRIV_H */

@@ -73,6 +73,21 @@ static int put(const char *dir, const char *prefix,
 	return ret;
 }
 
+/*
+ * put() into @dir, making the Maildir first if it is missing: a user's
+ * first message, or a spool removed under a running daemon. The common
+ * case costs no mkdir.
+ */
+static int put_or_create(const char *dir, const char *prefix,
+			 const struct store_msg *m, char *name_r, size_t len)
+{
+	int ret = put(dir, prefix, m, name_r, len);
+
+	if (ret == -ENOENT && !maildir_create(dir))
+		ret = put(dir, prefix, m, name_r, len);
+	return ret;
+}
+
 int store_local(struct server *srv, const char *user,
 		const struct store_msg *m, char *name_r, size_t len)
 {
@@ -82,10 +97,7 @@ int store_local(struct server *srv, const char *user,
 	snprintf(rp, sizeof(rp), "Return-Path: <%s>\r\n", m->from);
 	ret = user_maildir(srv, user, dir, sizeof(dir));
 	if (!ret)
-		ret = put(dir, rp, m, name_r, len);
-	/* A user's first message: make the Maildir, then try again. */
-	if (ret == -ENOENT && !maildir_create(dir))
-		ret = put(dir, rp, m, name_r, len);
+		ret = put_or_create(dir, rp, m, name_r, len);
 	if (ret)
 		log_msg(LOG_ERR, "%s: to=<%s>, relay=local, status=deferred "
 			"(maildir %s: %s)", m->id, user, dir, strerror(-ret));
@@ -132,9 +144,8 @@ int store_queue(struct server *srv, const struct store_msg *m,
 
 	ret = envelope(m, rcpts, n, env, sizeof(env));
 	if (!ret)
-		ret = maildir_create(srv->conf.spool);
-	if (!ret)
-		ret = put(srv->conf.spool, env, m, name, sizeof(name));
+		ret = put_or_create(srv->conf.spool, env, m, name,
+				    sizeof(name));
 	if (ret)
 		log_msg(LOG_ERR, "%s: queue %s: %s", m->id, srv->conf.spool,
 			strerror(-ret));

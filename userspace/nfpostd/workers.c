@@ -18,7 +18,7 @@
 struct workers {
 	pthread_mutex_t lock;
 	pthread_cond_t more;
-	struct work *todo, **todo_tail;	/* FIFO: sessions are served in order */
+	struct work *pending, **pending_tail;	/* FIFO: first come, first run */
 	struct work *finished;
 	bool stop;
 	int efd;
@@ -35,14 +35,14 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&ws->lock);
 	for (;;) {
-		while (!ws->todo && !ws->stop)
+		while (!ws->pending && !ws->stop)
 			pthread_cond_wait(&ws->more, &ws->lock);
-		if (!ws->todo)
+		if (!ws->pending)
 			break;
-		w = ws->todo;
-		ws->todo = w->next;
-		if (!ws->todo)
-			ws->todo_tail = &ws->todo;
+		w = ws->pending;
+		ws->pending = w->next;
+		if (!ws->pending)
+			ws->pending_tail = &ws->pending;
 		pthread_mutex_unlock(&ws->lock);
 		w->run(w);
 		pthread_mutex_lock(&ws->lock);
@@ -89,7 +89,7 @@ struct workers *workers_new(struct event_base *base, int threads)
 		return NULL;
 	pthread_mutex_init(&ws->lock, NULL);
 	pthread_cond_init(&ws->more, NULL);
-	ws->todo_tail = &ws->todo;
+	ws->pending_tail = &ws->pending;
 	ws->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	ws->threads = calloc((size_t)threads, sizeof(*ws->threads));
 	ws->ev = ws->efd < 0 ? NULL :
@@ -111,8 +111,8 @@ void workers_submit(struct workers *ws, struct work *w)
 {
 	w->next = NULL;
 	pthread_mutex_lock(&ws->lock);
-	*ws->todo_tail = w;
-	ws->todo_tail = &w->next;
+	*ws->pending_tail = w;
+	ws->pending_tail = &w->next;
 	pthread_cond_signal(&ws->more);
 	pthread_mutex_unlock(&ws->lock);
 }
