@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "test_table.h"
+#include "test_tmpdir.h"
 
 /* Every file that should load gets this, so that [listen] is never missing. */
 #define LISTEN "[listen]\nsmtp = 127.0.0.1:2525\n"
@@ -456,30 +457,17 @@ static void short_error_buffer_truncates(void **state)
 
 static int group_setup(void **state)
 {
-	const char *tmp = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s/conf.XXXXXX",
-		 tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(dir))
+	if (test_tmpdir_make(dir, sizeof(dir), "conf"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/nfpostd.conf", dir);
 	return 0;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int group_teardown(void **state)
 {
 	(void)state;
-	return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return test_tmpdir_remove(dir);
 }
 
 int main(void)

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include "maildir.h"
 #include "test_table.h"
+#include "test_tmpdir.h"
 
 struct dir {
 	char root[64];		/* the mkdtemp() directory */
@@ -28,31 +29,19 @@ struct dir {
 static int setup(void **state)
 {
 	struct dir *d = calloc(1, sizeof(*d));
-	const char *tmp = getenv("TMPDIR");
 
-	snprintf(d->root, sizeof(d->root), "%s/maildir.XXXXXX",
-		 tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(d->root))
+	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "maildir"))
 		return -1;
 	snprintf(d->md, sizeof(d->md), "%s/Maildir", d->root);
 	*state = d;
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct dir *d = *state;
 
-	nftw(d->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	test_tmpdir_remove(d->root);
 	free(d);
 	return 0;
 }

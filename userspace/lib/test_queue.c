@@ -20,6 +20,7 @@
 
 #include "queue.h"
 #include "test_table.h"
+#include "test_tmpdir.h"
 
 #define NAME	"1700000000.M1P2Q3.host"
 
@@ -30,14 +31,9 @@ struct spool {
 static int setup(void **state)
 {
 	struct spool *s = calloc(1, sizeof(*s));
-	const char *tmp = getenv("TMPDIR");
 	char path[96];
 
-	if (!s)
-		return -1;
-	snprintf(s->root, sizeof(s->root), "%s/queue.XXXXXX",
-		 tmp && strlen(tmp) < 40 ? tmp : "/tmp");
-	if (!mkdtemp(s->root))
+	if (!s || test_tmpdir_make(s->root, sizeof(s->root), "queue"))
 		return -1;
 	snprintf(path, sizeof(path), "%s/new", s->root);
 	if (mkdir(path, 0700))
@@ -46,20 +42,11 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct spool *s = *state;
 
-	nftw(s->root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	test_tmpdir_remove(s->root);
 	free(s);
 	return 0;
 }

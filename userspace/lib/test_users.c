@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "test_table.h"
+#include "test_tmpdir.h"
 #include "users.h"
 
 /* A yescrypt hash of "secret", made once with this library. */
@@ -171,8 +172,7 @@ static int setup(void **state)
 {
 	struct dir *d = calloc(1, sizeof(*d));
 
-	snprintf(d->root, sizeof(d->root), "/tmp/users.XXXXXX");
-	if (!mkdtemp(d->root))
+	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "users"))
 		return -1;
 	snprintf(d->path, sizeof(d->path), "%s/users", d->root);
 	*state = d;
@@ -182,12 +182,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct dir *d = *state;
-	char tmp[96];
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", d->path);
-	unlink(tmp);
-	unlink(d->path);
-	rmdir(d->root);
+	test_tmpdir_remove(d->root);
 	free(d);
 	return 0;
 }

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * For cmocka tests that need files: a private directory under $TMPDIR (or
+ * /tmp), and its removal with everything in it.
+ */
+#ifndef NFPOST_TEST_TMPDIR_H
+#define NFPOST_TEST_TMPDIR_H
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "<$TMPDIR or /tmp>/<name>.XXXXXX", made with mkdtemp(), into @buf. */
+static inline int test_tmpdir_make(char *buf, size_t len, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(buf, len, "%s/%s.XXXXXX",
+		 tmp && strlen(tmp) < 40 ? tmp : "/tmp", name);
+	return mkdtemp(buf) ? 0 : -1;
+}
+
+static inline int test_tmpdir_rm_one(const char *path, const struct stat *st,
+				     int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* @dir and everything under it. */
+static inline int test_tmpdir_remove(const char *dir)
+{
+	return nftw(dir, test_tmpdir_rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+#endif /* NFPOST_TEST_TMPDIR_H */
