@@ -168,8 +168,6 @@ static const char *const listen_names[] = {
 	[LISTEN_SMTPS] = "smtps",
 };
 
-static enum listen_kind listen_kind;
-
 static int add_listen(struct conf *c, const char *addr)
 {
 	struct conf_listen *l;
@@ -177,19 +175,22 @@ static int add_listen(struct conf *c, const char *addr)
 	if (c->nlisten == CONF_MAX_LISTEN)
 		return -E2BIG;
 	l = &c->listen[c->nlisten++];
-	l->kind = listen_kind;
 	return netaddr_listen_parse(addr, &l->addr, &l->addrlen);
 }
 
+/* Each address of the key's line, then the kind the key names. */
 static int listen_key(struct conf *c, const char *key, const char *value)
 {
+	int first = c->nlisten, ret, j;
 	size_t i;
 
 	for (i = 0; i < sizeof(listen_names) / sizeof(listen_names[0]); i++) {
 		if (strcmp(key, listen_names[i]))
 			continue;
-		listen_kind = (enum listen_kind)i;
-		return each_word(value, add_listen, c);
+		ret = each_word(value, add_listen, c);
+		for (j = first; j < c->nlisten; j++)
+			c->listen[j].kind = (enum listen_kind)i;
+		return ret;
 	}
 	return -ENOENT;
 }
