@@ -3,7 +3,8 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user \
+		   trace_check
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
@@ -23,3 +24,4 @@ $(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt -linih
+
