@@ -25,3 +25,10 @@ $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt -linih
 
+# The header analysis of `mail trace`, with the Received: parser it reads.
+FUZZERS		+= $(BUILD)/fuzz_trace_check
+$(BUILD)/fuzz_trace_check: $(BUILD)/fuzz/userspace/nfpost/fuzz_trace_check.o \
+			   $(BUILD)/fuzz/userspace/nfpost/trace_check.o \
+			   $(BUILD)/fuzz/userspace/lib/received.o \
+			   $(BUILD)/fuzz/userspace/lib/rfc5322.o
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $^
