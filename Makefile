@@ -23,7 +23,7 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp
+	bench-watch bench-smtp stress-watch
 
 all: modules userspace
 
@@ -81,6 +81,12 @@ bench-watch:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/watch
+
+# The static-binding race and its unprivileged twin, a minute each.
+stress-watch:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/watch-stress
 
 bench-smtp:
 	scripts/deps --if-missing

@@ -163,8 +163,9 @@ static noinline void learn_slow(struct nfpost_watch_net *wn,
 	struct nfpost_sighting_res res;
 
 	nfpost_table_observe(&wn->table, &s, &res);
-	if (res.evicted)
-		nfpost_watch_count(wn, NFPW_A_STAT_EVICTED);
+	nfpost_watch_count_n(wn, NFPW_A_STAT_EVICTED, res.evicted);
+	if (!res.learned)
+		nfpost_watch_count(wn, NFPW_A_STAT_NOT_LEARNED);
 	if (!res.learned || res.verdict == NFPOST_LL_SAME)
 		return;
 	report(wn, p, verdict_event[res.verdict],

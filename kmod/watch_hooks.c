@@ -25,6 +25,7 @@
 #include <linux/netfilter_bridge.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <net/checksum.h>
 
 #include "watch_arp.h"
 #include "watch_hooks.h"
@@ -108,6 +109,26 @@ static noinline void ipv4_observe(struct nfpost_watch_net *wn,
 		nfpost_icmp_observe(wn, &p);
 }
 
+/*
+ * An ICMP message whose checksum is wrong is dropped by the stack that
+ * receives it (icmp_rcv): it is counted malformed and reported as nothing.
+ * A fragment cannot be checked alone (the checksum covers the message the
+ * fragments make), nor a message whose checksum is still to be filled.
+ */
+static bool icmp_csum_bad(struct sk_buff *skb, const u8 *hdr, int len)
+{
+	int ihl = (hdr[0] & 0x0f) * 4;
+	int tot_len = hdr[2] << 8 | hdr[3];
+
+	if (hdr[9] != NFPOST_IPPROTO_ICMP || (hdr[6] & 0x3f) || hdr[7] ||
+	    ihl < NFPOST_IPV4_MIN_LEN || tot_len < ihl || tot_len > len ||
+	    skb->ip_summed == CHECKSUM_PARTIAL ||
+	    skb->ip_summed == CHECKSUM_UNNECESSARY)
+		return false;
+	return csum_fold(skb_checksum(skb, skb_network_offset(skb) + ihl,
+				      tot_len - ihl, 0));
+}
+
 static void ipv4(struct nfpost_watch_net *wn, struct sk_buff *skb,
 		 const struct net_device *dev, bool port)
 {
@@ -121,7 +142,7 @@ static void ipv4(struct nfpost_watch_net *wn, struct sk_buff *skb,
 	}
 	hdr = skb_header_pointer(skb, skb_network_offset(skb),
 				 min_t(int, len, sizeof(buf)), buf);
-	if (!hdr) {
+	if (!hdr || icmp_csum_bad(skb, hdr, len)) {
 		nfpost_watch_count(wn, NFPW_A_STAT_ICMP_MALFORMED);
 		return;
 	}

@@ -3,6 +3,8 @@
  * nfpost_watch: ARP and ICMP observer. Module glue only: ordered init with
  * its reverse unwind, the per-namespace lifecycle, interface removal.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
@@ -18,7 +20,7 @@
 unsigned int nfpost_watch_net_id __read_mostly;
 
 static const struct nfpost_watch_cfg default_cfg = {
-	.max_bindings = 4096,
+	.max_bindings = NFPOST_WATCH_DEFAULT_MAX_BINDINGS,
 	.flood_pps = 1000,
 	.sweep_hosts = 16,
 	.sweep_window_ms = 10000,
@@ -43,7 +45,7 @@ static int __net_init watch_net_init(struct net *net)
 	ret = -ENOMEM;
 	if (!wn->stats)
 		goto err_stats;
-	ret = nfpost_table_init(&wn->table);
+	ret = nfpost_table_init(&wn->table, net->user_ns != &init_user_ns);
 	if (ret)
 		goto err_table;
 	ret = nfpost_hooks_register(wn);
@@ -87,7 +89,7 @@ static int watch_netdev_event(struct notifier_block *nb, unsigned long event,
 
 	if (event == NETDEV_UNREGISTER)
 		nfpost_table_flush(&nfpost_watch_net(dev_net(dev))->table,
-				   dev->ifindex, true);
+				   dev->ifindex, 0, true);
 	return NOTIFY_DONE;
 }
 
@@ -133,8 +135,11 @@ static void __exit nfpost_watch_exit(void)
 	nfpost_subs_unregister();
 	unregister_netdevice_notifier(&watch_netdev_nb);
 	unregister_pernet_subsys(&watch_net_ops);
-	/* Bindings and subscribers are freed with kfree_rcu: let them run. */
+	/* Bindings and subscribers are freed after a grace period: let them go. */
 	rcu_barrier();
+	/* What selftests/watch.sh looks for in the kernel log after rmmod. */
+	if (WARN_ON_ONCE(nfpost_table_live()))
+		pr_err("leaked %ld bindings\n", nfpost_table_live());
 }
 
 module_init(nfpost_watch_init);

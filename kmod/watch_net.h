@@ -19,6 +19,9 @@
 #include "watch_table.h"
 #include "watch_tracker.h"
 
+/* Raising it further takes CAP_NET_ADMIN in the initial user namespace. */
+#define NFPOST_WATCH_DEFAULT_MAX_BINDINGS	4096
+
 struct nfpost_watch_cfg {
 	u32 max_bindings;
 	u32 flood_pps;
@@ -31,7 +34,7 @@ struct nfpost_watch_cfg {
 };
 
 /* Indexed by NFPW_A_STAT_* - NFPW_A_STAT_ARP; the bindings slot is unused. */
-#define NFPW_NSTATS	(NFPW_A_STAT_TRACKER_EVICTED - NFPW_A_STAT_ARP + 1)
+#define NFPW_NSTATS	(NFPW_A_STAT_NOT_LEARNED - NFPW_A_STAT_ARP + 1)
 
 struct nfpost_watch_stats {
 	u64 c[NFPW_NSTATS];
@@ -66,6 +69,13 @@ static inline struct nfpost_watch_net *nfpost_watch_net(const struct net *net)
 static inline void nfpost_watch_count(struct nfpost_watch_net *wn, int attr)
 {
 	this_cpu_inc(wn->stats->c[attr - NFPW_A_STAT_ARP]);
+}
+
+static inline void nfpost_watch_count_n(struct nfpost_watch_net *wn, int attr,
+					u32 n)
+{
+	if (n)
+		this_cpu_add(wn->stats->c[attr - NFPW_A_STAT_ARP], n);
 }
 
 #define NFPW_CFG(wn, field)	READ_ONCE((wn)->cfg.field)

@@ -30,11 +30,34 @@ static struct netlink_range_validation echo_timeout_range = {
 	.min = 100, .max = 600000,
 };
 
-/* Only what a request may carry; strict validation rejects the rest. */
-static const struct nla_policy nfpw_policy[NFPW_A_MAX + 1] = {
-	[NFPW_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[NFPW_A_ADDR] = { .type = NLA_BE32 },
+/*
+ * One policy per operation, each with only what that request may carry:
+ * strict validation refuses any other attribute with "Unsupported attribute"
+ * and its offset in the extack.
+ */
+#define IFINDEX_POLICY	NLA_POLICY_MIN(NLA_U32, 1)
+#define ADDR_POLICY	{ .type = NLA_BE32 }
+
+static const struct nla_policy get_bindings_policy[NFPW_A_MAX + 1] = {
+	[NFPW_A_IFINDEX] = IFINDEX_POLICY,
+};
+
+static const struct nla_policy add_binding_policy[NFPW_A_MAX + 1] = {
+	[NFPW_A_IFINDEX] = IFINDEX_POLICY,
+	[NFPW_A_ADDR] = ADDR_POLICY,
 	[NFPW_A_LLADDR] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+};
+
+/* DEL_BINDING and FLUSH: an interface and an address. */
+static const struct nla_policy key_policy[NFPW_A_MAX + 1] = {
+	[NFPW_A_IFINDEX] = IFINDEX_POLICY,
+	[NFPW_A_ADDR] = ADDR_POLICY,
+};
+
+/* GET_CONFIG, GET_STATS, SUBSCRIBE, UNSUBSCRIBE: no attribute at all. */
+static const struct nla_policy empty_policy[NFPW_A_MAX + 1] = {};
+
+static const struct nla_policy set_config_policy[NFPW_A_MAX + 1] = {
 	[NFPW_A_CFG_MAX_BINDINGS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &max_bindings_range),
 	[NFPW_A_CFG_FLOOD_PPS] =
@@ -200,7 +223,7 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfpost_watch_net *wn = info_wn(info);
 	struct nfpost_sighting s = {};
-	bool evicted;
+	u32 evicted;
 	int ret;
 
 	ret = binding_key(info);
@@ -223,11 +246,13 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 	s.mono = nfpost_watch_now();
 	s.max = NFPW_CFG(wn, max_bindings);
 	ret = nfpost_table_add_static(&wn->table, &s, &evicted);
-	if (evicted)
-		nfpost_watch_count(wn, NFPW_A_STAT_EVICTED);
+	nfpost_watch_count_n(wn, NFPW_A_STAT_EVICTED, evicted);
 	if (ret == -ENOSPC)
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "binding table full of static bindings");
+	else if (ret == -EDQUOT)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "bindings of all unprivileged namespaces at their cap (userns_max_bindings)");
 	return ret;
 }
 
@@ -245,12 +270,21 @@ static int del_binding_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* With NFPW_A_ADDR, that address's learned binding must have been there. */
 static int flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *ifa = info->attrs[NFPW_A_IFINDEX];
+	struct nlattr *addr = info->attrs[NFPW_A_ADDR];
+	u32 n;
 
-	nfpost_table_flush(&info_wn(info)->table, ifa ? nla_get_u32(ifa) : 0,
-			   false);
+	n = nfpost_table_flush(&info_wn(info)->table,
+			       ifa ? nla_get_u32(ifa) : 0,
+			       addr ? nla_get_in_addr(addr) : 0, false);
+	if (addr && !n) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "no learned binding for this address");
+		return -ENOENT;
+	}
 	return 0;
 }
 
@@ -295,18 +329,55 @@ static int get_config_doit(struct sk_buff *skb, struct genl_info *info)
 	return reply(info, NFPW_CMD_GET_CONFIG, fill_config);
 }
 
-/* Serialized by genl_mutex; the packet path reads with READ_ONCE. */
+/*
+ * Memory a namespace may pin is the initial namespace's administrator's
+ * call: CAP_NET_ADMIN over the namespace (what the genl core checked) lets
+ * anyone with `unshare -Urn` in, so a cap above the default needs it in the
+ * initial user namespace too.
+ */
+static int check_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *max = info->attrs[NFPW_A_CFG_MAX_BINDINGS];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cfg_fields); i++)
+		if (info->attrs[cfg_fields[i].attr])
+			break;
+	if (i == ARRAY_SIZE(cfg_fields)) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no configuration attribute to set");
+		return -EINVAL;
+	}
+	if (max && nla_get_u32(max) > NFPOST_WATCH_DEFAULT_MAX_BINDINGS &&
+	    !netlink_capable(skb, CAP_NET_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, max,
+				    "max-bindings above the default needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * Serialized by genl_mutex; the packet path reads with READ_ONCE. A lowered
+ * cap is enforced here, in process context, not by the next packets.
+ */
 static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfpost_watch_net *wn = info_wn(info);
 	struct nlattr *a;
-	int i;
+	int i, ret;
 
+	ret = check_config(skb, info);
+	if (ret)
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(cfg_fields); i++) {
 		a = info->attrs[cfg_fields[i].attr];
 		if (a)
 			WRITE_ONCE(*cfg_slot(wn, i), nla_get_u32(a));
 	}
+	if (info->attrs[NFPW_A_CFG_MAX_BINDINGS])
+		nfpost_watch_count_n(wn, NFPW_A_STAT_EVICTED,
+				     nfpost_table_shrink(&wn->table,
+							 NFPW_CFG(wn, max_bindings)));
 	return 0;
 }
 
@@ -354,37 +425,42 @@ static int get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	return reply(info, NFPW_CMD_GET_STATS, fill_stats);
 }
 
-static const struct genl_small_ops nfpw_ops[] = {
-	{ .cmd = NFPW_CMD_GET_BINDINGS, .dumpit = get_bindings_dump },
+#define POLICY(p)	.policy = (p), .maxattr = NFPW_A_MAX
+
+static const struct genl_ops nfpw_ops[] = {
+	{ .cmd = NFPW_CMD_GET_BINDINGS, .dumpit = get_bindings_dump,
+	  POLICY(get_bindings_policy) },
 	{ .cmd = NFPW_CMD_ADD_BINDING, .doit = add_binding_doit,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_UNS_ADMIN_PERM, POLICY(add_binding_policy) },
 	{ .cmd = NFPW_CMD_DEL_BINDING, .doit = del_binding_doit,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_UNS_ADMIN_PERM, POLICY(key_policy) },
 	{ .cmd = NFPW_CMD_FLUSH, .doit = flush_doit,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFPW_CMD_GET_CONFIG, .doit = get_config_doit },
+	  .flags = GENL_UNS_ADMIN_PERM, POLICY(key_policy) },
+	{ .cmd = NFPW_CMD_GET_CONFIG, .doit = get_config_doit,
+	  POLICY(empty_policy) },
 	{ .cmd = NFPW_CMD_SET_CONFIG, .doit = set_config_doit,
-	  .flags = GENL_UNS_ADMIN_PERM },
-	{ .cmd = NFPW_CMD_GET_STATS, .doit = get_stats_doit },
+	  .flags = GENL_UNS_ADMIN_PERM, POLICY(set_config_policy) },
+	{ .cmd = NFPW_CMD_GET_STATS, .doit = get_stats_doit,
+	  POLICY(empty_policy) },
 	{ .cmd = NFPW_CMD_SUBSCRIBE, .doit = subscribe_doit,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_UNS_ADMIN_PERM, POLICY(empty_policy) },
 	{ .cmd = NFPW_CMD_UNSUBSCRIBE, .doit = unsubscribe_doit,
-	  .flags = GENL_UNS_ADMIN_PERM },
+	  .flags = GENL_UNS_ADMIN_PERM, POLICY(empty_policy) },
 };
 
 struct genl_family nfpost_watch_family = {
 	.name = NFPW_GENL_NAME,
 	.version = NFPW_GENL_VERSION,
+	/* The size of the attribute array every operation's policy fills. */
 	.maxattr = NFPW_A_MAX,
-	.policy = nfpw_policy,
 	.netnsok = true,
 	/*
 	 * A new family: every command has its header's reserved field checked
 	 * and is parsed strictly against the policy.
 	 */
 	.resv_start_op = 0,
-	.small_ops = nfpw_ops,
-	.n_small_ops = ARRAY_SIZE(nfpw_ops),
+	.ops = nfpw_ops,
+	.n_ops = ARRAY_SIZE(nfpw_ops),
 	.module = THIS_MODULE,
 };
 

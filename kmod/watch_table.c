@@ -2,21 +2,43 @@
 /*
  * Binding table. Packets read it under RCU to enforce static bindings and
  * to refresh a known station (see struct nfpost_binding), and change it under
- * the table's spinlock; entries are freed with kfree_rcu.
+ * the table's spinlock; entries are freed after a grace period.
  */
 #include <linux/etherdevice.h>
 #include <linux/jhash.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/random.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/nfpost_watch.h>
 
 #include "watch_table.h"
 
 #define NBUCKETS	NFPOST_TABLE_NBUCKETS
+/* Evicted per hold of the lock when the cap is lowered, in process context. */
+#define SHRINK_BATCH	256
 
-int nfpost_table_init(struct nfpost_table *t)
+/*
+ * Bindings of namespaces whose user namespace is not the initial one, added
+ * up across all of them: what unprivileged users can make the kernel hold.
+ */
+unsigned int nfpost_table_userns_max __read_mostly = 65536;
+module_param_named(userns_max_bindings, nfpost_table_userns_max, uint, 0644);
+MODULE_PARM_DESC(userns_max_bindings,
+		 "bindings, all namespaces of non-initial user namespaces together");
+static atomic_t userns_bindings = ATOMIC_INIT(0);
+
+/* Every binding object alive, for the leak check at module exit. */
+static atomic_long_t live = ATOMIC_LONG_INIT(0);
+
+long nfpost_table_live(void)
+{
+	return atomic_long_read(&live);
+}
+
+int nfpost_table_init(struct nfpost_table *t, bool capped)
 {
 	u32 i;
 
@@ -27,17 +49,55 @@ int nfpost_table_init(struct nfpost_table *t)
 		INIT_HLIST_HEAD(&t->buckets[i]);
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->lru);
+	INIT_LIST_HEAD(&t->statics);
 	t->count = 0;
 	t->nstatic = 0;
 	t->seed = get_random_u32();
+	t->capped = capped;
 	return 0;
 }
 
 /* No reader is left: hooks are unregistered, the namespace is going away. */
 void nfpost_table_destroy(struct nfpost_table *t)
 {
-	nfpost_table_flush(t, 0, true);
+	nfpost_table_flush(t, 0, 0, true);
 	kvfree(t->buckets);
+}
+
+static struct nfpost_binding *alloc_binding(struct nfpost_table *t, gfp_t gfp)
+{
+	struct nfpost_binding *b;
+
+	if (t->capped &&
+	    atomic_inc_return(&userns_bindings) > READ_ONCE(nfpost_table_userns_max)) {
+		atomic_dec(&userns_bindings);
+		return NULL;
+	}
+	b = kzalloc(sizeof(*b), gfp);
+	if (!b) {
+		if (t->capped)
+			atomic_dec(&userns_bindings);
+		return NULL;
+	}
+	atomic_long_inc(&live);
+	return b;
+}
+
+static void free_binding_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct nfpost_binding, rcu));
+	atomic_long_dec(&live);
+}
+
+/* Never linked: no reader saw it. */
+static void free_binding(struct nfpost_table *t, struct nfpost_binding *b)
+{
+	if (!b)
+		return;
+	if (t->capped)
+		atomic_dec(&userns_bindings);
+	kfree(b);
+	atomic_long_dec(&live);
 }
 
 static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
@@ -49,43 +109,51 @@ static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
 	t->count--;
 	if (b->flags & NFPW_BF_STATIC)
 		WRITE_ONCE(t->nstatic, t->nstatic - 1);
-	kfree_rcu(b, rcu);
+	if (t->capped)
+		atomic_dec(&userns_bindings);
+	call_rcu(&b->rcu, free_binding_rcu);
 }
 
-/* Evicts least recently seen learned entries until one more fits. */
-static bool make_room(struct nfpost_table *t, u32 max, bool *evicted)
+/*
+ * Evicts least recently seen learned entries, at most @budget, until one
+ * more fits under @max. Returns whether it fits; adds each eviction to
+ * @evicted. Static entries are not on the LRU: nothing to skip.
+ */
+static bool make_room(struct nfpost_table *t, u32 max, u32 budget,
+		      u32 *evicted)
 {
-	struct nfpost_binding *b, *tmp;
+	struct nfpost_binding *b;
 
-	list_for_each_entry_safe(b, tmp, &t->lru, lru) {
-		if (t->count < max)
-			break;
-		if (b->flags & NFPW_BF_STATIC)
-			continue;
+	while (t->count >= max && budget-- && !list_empty(&t->lru)) {
+		b = list_first_entry(&t->lru, struct nfpost_binding, lru);
 		unlink(t, b);
-		*evicted = true;
+		(*evicted)++;
 	}
 	return t->count < max;
 }
 
-static struct nfpost_binding *create(struct nfpost_table *t,
-				     const struct nfpost_sighting *s)
+/* Fills and links @b, allocated by the caller, for sighting @s. */
+static void link_binding(struct nfpost_table *t, struct nfpost_binding *b,
+			 const struct nfpost_sighting *s, u32 flags)
 {
-	struct nfpost_binding *b = kzalloc(sizeof(*b), GFP_ATOMIC);
-
-	if (!b)
-		return NULL;
+	lockdep_assert_held(&t->lock);
 	b->ifindex = s->ifindex;
 	b->addr = s->addr;
+	b->flags = flags;
 	b->first_seen = ktime_get_coarse_real_ns();
 	b->lru_stamp = s->mono;
 	seqcount_init(&b->seq);
 	nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
+	atomic64_set(&b->packets, flags & NFPW_BF_STATIC ? 0 : 1);
+	if (flags & NFPW_BF_STATIC) {
+		list_add_tail(&b->lru, &t->statics);
+		WRITE_ONCE(t->nstatic, t->nstatic + 1);
+	} else {
+		list_add_tail(&b->lru, &t->lru);
+	}
+	t->count++;
 	hlist_add_head_rcu(&b->hnode,
 			   nfpost_table_bucket(t, s->ifindex, s->addr));
-	list_add_tail(&b->lru, &t->lru);
-	t->count++;
-	return b;
 }
 
 static void update(struct nfpost_table *t, struct nfpost_binding *b,
@@ -111,22 +179,33 @@ static void update(struct nfpost_table *t, struct nfpost_binding *b,
 	nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
 	write_seqcount_end(&b->seq);
 	atomic64_inc(&b->packets);
-	b->lru_stamp = s->mono;
-	list_move_tail(&b->lru, &t->lru);
+	if (!(b->flags & NFPW_BF_STATIC)) {
+		b->lru_stamp = s->mono;
+		list_move_tail(&b->lru, &t->lru);
+	}
 }
 
-/* Out of line: at most once a second per binding. */
+/*
+ * Out of line: at most once a second per learned binding. @b was found
+ * under RCU: it may have been removed, or turned static, since.
+ */
 void nfpost_table_lru_touch(struct nfpost_table *t, struct nfpost_binding *b,
 			    u64 mono)
 {
 	spin_lock_bh(&t->lock);
-	if (!b->unlinked) {
+	if (!b->unlinked && !(b->flags & NFPW_BF_STATIC)) {
 		b->lru_stamp = mono;
 		list_move_tail(&b->lru, &t->lru);
 	}
 	spin_unlock_bh(&t->lock);
 }
 
+/*
+ * Not learned (res->learned false) when the table is full of static
+ * entries, when more than NFPOST_TABLE_EVICT_BUDGET would have to go first
+ * (the cap was just lowered: SET_CONFIG shrinks the rest), when the global
+ * cap on unprivileged namespaces is reached, or when memory is short.
+ */
 void nfpost_table_observe(struct nfpost_table *t,
 			  const struct nfpost_sighting *s,
 			  struct nfpost_sighting_res *res)
@@ -134,7 +213,7 @@ void nfpost_table_observe(struct nfpost_table *t,
 	struct nfpost_binding *b;
 
 	res->learned = true;
-	res->evicted = false;
+	res->evicted = 0;
 	res->verdict = NFPOST_LL_SAME;
 	b = nfpost_table_lookup(t, s->ifindex, s->addr);
 	if (b && nfpost_table_refresh_binding(t, b, s->lladdr, s->mono))
@@ -145,77 +224,90 @@ void nfpost_table_observe(struct nfpost_table *t,
 	if (b) {
 		res->learned = true;
 		update(t, b, s, res);
-	} else if (make_room(t, s->max, &res->evicted)) {
-		b = create(t, s);
-		if (b)
-			atomic64_set(&b->packets, 1);
-		res->learned = b;
-		res->verdict = NFPOST_LL_NEW;
+	} else if (make_room(t, s->max, NFPOST_TABLE_EVICT_BUDGET,
+			     &res->evicted)) {
+		b = alloc_binding(t, GFP_ATOMIC);
+		if (b) {
+			link_binding(t, b, s, 0);
+			res->learned = true;
+			res->verdict = NFPOST_LL_NEW;
+		}
 	}
 	spin_unlock_bh(&t->lock);
 }
 
 /*
  * True if a static binding holds @addr with another address, put in @bound.
- * Under rcu_read_lock(), as netfilter hooks run.
+ * Under rcu_read_lock(), as netfilter hooks run. The flag is set after the
+ * address is written (release/acquire): a binding seen static has its bound
+ * address, and an address changed in place is read whole under @seq.
  */
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound)
 {
 	struct nfpost_binding *b = nfpost_table_lookup(t, ifindex, addr);
+	unsigned int seq;
 
-	if (!b || !(b->flags & NFPW_BF_STATIC) ||
-	    ether_addr_equal(b->hist.slot[0].addr, lladdr))
+	/* Pairs with make_static(): seen static, its bound address is seen. */
+	if (!b || !(smp_load_acquire(&b->flags) & NFPW_BF_STATIC))
 		return false;
-	memcpy(bound, b->hist.slot[0].addr, ETH_ALEN);
-	return true;
+	do {
+		seq = read_seqcount_begin(&b->seq);
+		memcpy(bound, b->hist.slot[0].addr, ETH_ALEN);
+	} while (read_seqcount_retry(&b->seq, seq));
+	return !ether_addr_equal(bound, lladdr);
 }
 
-/* Replaces @old by a static copy, so RCU readers never see it half-made. */
-static int make_static(struct nfpost_table *t, struct nfpost_binding *old,
-		       const struct nfpost_sighting *s)
+/* Turns @b static in place, with the address of @s. */
+static void make_static(struct nfpost_table *t, struct nfpost_binding *b,
+			const struct nfpost_sighting *s)
 {
-	struct nfpost_binding *b = kmemdup(old, sizeof(*old), GFP_ATOMIC);
-
-	if (!b)
-		return -ENOMEM;
-	if (!(b->flags & NFPW_BF_STATIC))
-		WRITE_ONCE(t->nstatic, t->nstatic + 1);
-	b->flags |= NFPW_BF_STATIC;
-	seqcount_init(&b->seq);
+	lockdep_assert_held(&t->lock);
 	if (!ether_addr_equal(b->hist.slot[0].addr, s->lladdr)) {
 		b->changes++;
+		write_seqcount_begin(&b->seq);
 		nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
+		write_seqcount_end(&b->seq);
 	}
-	hlist_replace_rcu(&old->hnode, &b->hnode);
-	list_replace(&old->lru, &b->lru);
-	kfree_rcu(old, rcu);
-	return 0;
+	if (b->flags & NFPW_BF_STATIC)
+		return;
+	list_move_tail(&b->lru, &t->statics);
+	WRITE_ONCE(t->nstatic, t->nstatic + 1);
+	/* Pairs with contradicts(): the address is written before the flag. */
+	smp_store_release(&b->flags, b->flags | NFPW_BF_STATIC);
 }
 
+/*
+ * In process context: the entry is allocated, and charged to the caller's
+ * memory cgroup, before the lock is taken; unused if the address is bound
+ * already.
+ */
 int nfpost_table_add_static(struct nfpost_table *t,
-			    const struct nfpost_sighting *s, bool *evicted)
+			    const struct nfpost_sighting *s, u32 *evicted)
 {
-	struct nfpost_binding *b;
+	struct nfpost_binding *b, *fresh;
 	int ret = 0;
 
-	*evicted = false;
+	*evicted = 0;
+	fresh = alloc_binding(t, GFP_KERNEL_ACCOUNT);
 	spin_lock_bh(&t->lock);
 	b = nfpost_table_lookup(t, s->ifindex, s->addr);
 	if (b) {
-		ret = make_static(t, b, s);
-	} else if (!make_room(t, s->max, evicted)) {
+		make_static(t, b, s);
+	} else if (!fresh) {
+		ret = -ENOMEM;
+	} else if (!make_room(t, s->max, NFPOST_TABLE_EVICT_BUDGET, evicted)) {
 		ret = -ENOSPC;
 	} else {
-		b = create(t, s);
-		if (!b) {
-			ret = -ENOMEM;
-		} else {
-			b->flags = NFPW_BF_STATIC;
-			WRITE_ONCE(t->nstatic, t->nstatic + 1);
-		}
+		link_binding(t, fresh, s, NFPW_BF_STATIC);
+		fresh = NULL;
 	}
 	spin_unlock_bh(&t->lock);
+	free_binding(t, fresh);
+	/* Refused by the global cap rather than by memory. */
+	if (ret == -ENOMEM && t->capped &&
+	    atomic_read(&userns_bindings) >= READ_ONCE(nfpost_table_userns_max))
+		ret = -EDQUOT;
 	return ret;
 }
 
@@ -234,20 +326,59 @@ int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr)
 	return ret;
 }
 
-/* Removes the learned entries (and static ones if @statics) of @ifindex, 0: all. */
-void nfpost_table_flush(struct nfpost_table *t, int ifindex, bool statics)
+static u32 flush_list(struct nfpost_table *t, struct list_head *list,
+		      int ifindex, __be32 addr)
 {
 	struct nfpost_binding *b, *tmp;
+	u32 n = 0;
 
-	spin_lock_bh(&t->lock);
-	list_for_each_entry_safe(b, tmp, &t->lru, lru) {
-		if (ifindex && b->ifindex != ifindex)
-			continue;
-		if (!statics && (b->flags & NFPW_BF_STATIC))
+	list_for_each_entry_safe(b, tmp, list, lru) {
+		if ((ifindex && b->ifindex != ifindex) ||
+		    (addr && b->addr != addr))
 			continue;
 		unlink(t, b);
+		n++;
 	}
+	return n;
+}
+
+/*
+ * Removes the learned entries (and static ones if @statics) of @ifindex and
+ * @addr, 0 meaning any. Returns how many went. In process context.
+ */
+u32 nfpost_table_flush(struct nfpost_table *t, int ifindex, __be32 addr,
+		       bool statics)
+{
+	u32 n;
+
+	spin_lock_bh(&t->lock);
+	n = flush_list(t, &t->lru, ifindex, addr);
+	if (statics)
+		n += flush_list(t, &t->statics, ifindex, addr);
 	spin_unlock_bh(&t->lock);
+	return n;
+}
+
+/*
+ * Evicts learned entries, oldest first, until at most @max are left (or
+ * only static ones), a batch per hold of the lock. In process context, when
+ * the cap is lowered; returns how many were evicted.
+ */
+u32 nfpost_table_shrink(struct nfpost_table *t, u32 max)
+{
+	u32 n = 0, batch;
+	bool more;
+
+	do {
+		batch = 0;
+		spin_lock_bh(&t->lock);
+		make_room(t, max + 1, SHRINK_BATCH, &batch);
+		more = t->count > max && !list_empty(&t->lru);
+		spin_unlock_bh(&t->lock);
+		n += batch;
+		cond_resched();
+	} while (more);
+	return n;
 }
 
 u32 nfpost_table_count(struct nfpost_table *t)

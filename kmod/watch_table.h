@@ -16,6 +16,7 @@
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/nfpost_watch.h>
 
 #include "lladdr.h"
 
@@ -28,35 +29,40 @@
  * A sighting of a known station with its current address, the common case,
  * takes no lock: it reads slot[0] under @seq, and updates the times and the
  * packet count in place. Everything else happens under the table's lock.
+ *
+ * A binding is one object from creation to removal: turning it static, or
+ * changing a static binding's address, happens in place, under the lock and
+ * (for the address) under @seq, so a reader holding a pointer to it never
+ * holds a stale copy.
  */
 struct nfpost_binding {
 	struct hlist_node hnode;	/* RCU readers */
-	struct list_head lru;		/* under the lock, least recent first */
+	/* Under the lock: t->lru (least recent first) if learned, else t->statics. */
+	struct list_head lru;
 	struct rcu_head rcu;
 	int ifindex;
 	__be32 addr;
-	u32 flags;			/* NFPW_BF_*; fixed while visible */
+	u32 flags;			/* NFPW_BF_*; READ_ONCE outside the lock */
 	u32 changes;
 	bool unlinked;			/* under the lock */
 	atomic64_t packets;
 	u64 first_seen;			/* CLOCK_REALTIME ns */
 	u64 lru_stamp;			/* last move to the LRU tail */
 	seqcount_t seq;			/* writers of hist hold the lock */
-	/*
-	 * slot[0] is the current address, and its last_seen the last sighting
-	 * (nfpost_watch_now() clock). A static entry's address never changes
-	 * in place (it is replaced), so RCU readers may compare it.
-	 */
+	/* slot[0] is the current address, its last_seen the last sighting. */
 	struct nfpost_lladdr_hist hist;
 };
 
 struct nfpost_table {
 	spinlock_t lock;
 	struct hlist_head *buckets;
-	struct list_head lru;
+	struct list_head lru;		/* learned bindings, eviction order */
+	struct list_head statics;	/* static bindings: never evicted */
 	u32 count;
 	u32 nstatic;			/* of count; 0: nothing to enforce */
 	u32 seed;
+	/* Counts in the global cap: the namespace is not the initial user's. */
+	bool capped;
 };
 
 /* One ARP sender seen on an interface. */
@@ -69,11 +75,14 @@ struct nfpost_sighting {
 	u32 max;			/* CFG_MAX_BINDINGS */
 };
 
+/* Bindings evicted at most per packet: the rest is done by the netlink side. */
+#define NFPOST_TABLE_EVICT_BUDGET	8
+
 struct nfpost_sighting_res {
 	enum nfpost_lladdr_verdict verdict;
 	u8 prev[ETH_ALEN];		/* the address before, if it changed */
-	bool learned;			/* false: table full of static entries */
-	bool evicted;
+	bool learned;			/* false: no room, see nfpost_table_observe */
+	u32 evicted;			/* bindings evicted to make room */
 };
 
 static inline struct hlist_head *
@@ -123,7 +132,8 @@ static inline bool nfpost_table_refresh_binding(struct nfpost_table *t,
 	if (READ_ONCE(b->hist.slot[0].last_seen) != mono)
 		WRITE_ONCE(b->hist.slot[0].last_seen, mono);
 	atomic64_inc(&b->packets);
-	if (mono - READ_ONCE(b->lru_stamp) >= NFPOST_TABLE_LRU_NS)
+	if (mono - READ_ONCE(b->lru_stamp) >= NFPOST_TABLE_LRU_NS &&
+	    !(READ_ONCE(b->flags) & NFPW_BF_STATIC))
 		nfpost_table_lru_touch(t, b, mono);
 	return true;
 }
@@ -137,7 +147,7 @@ static inline bool nfpost_table_refresh(struct nfpost_table *t, int ifindex,
 	return b && nfpost_table_refresh_binding(t, b, lladdr, mono);
 }
 
-int nfpost_table_init(struct nfpost_table *t);
+int nfpost_table_init(struct nfpost_table *t, bool capped);
 void nfpost_table_destroy(struct nfpost_table *t);
 /* Under rcu_read_lock(), as netfilter hooks run. */
 void nfpost_table_observe(struct nfpost_table *t,
@@ -153,10 +163,16 @@ static inline bool nfpost_table_enforces(const struct nfpost_table *t)
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound);
 int nfpost_table_add_static(struct nfpost_table *t,
-			    const struct nfpost_sighting *s, bool *evicted);
+			    const struct nfpost_sighting *s, u32 *evicted);
 int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr);
-void nfpost_table_flush(struct nfpost_table *t, int ifindex, bool statics);
+u32 nfpost_table_flush(struct nfpost_table *t, int ifindex, __be32 addr,
+		       bool statics);
+u32 nfpost_table_shrink(struct nfpost_table *t, u32 max);
 u32 nfpost_table_count(struct nfpost_table *t);
+
+/* Module-wide: see watch_table.c. */
+extern unsigned int nfpost_table_userns_max;
+long nfpost_table_live(void);
 
 typedef int (*nfpost_table_fn)(const struct nfpost_binding *b, void *arg);
 int nfpost_table_walk(struct nfpost_table *t, long *pos, int ifindex,

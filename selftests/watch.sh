@@ -23,17 +23,25 @@ ALL_TESTS="
 	ether_mismatch
 	bcast_sender
 	malformed
+	icmp_checksum
 	traceroute
 	unreachable
 	redirect
 	flood
 	sweep
 	enforce
+	enforce_arp_input
+	race_static
 	permissions
+	userns
 	extack
+	subscribers
+	netns_isolation
 	eviction_and_dump
 	arpwatch_agrees
+	lost_events
 	reload_under_traffic
+	leak_check
 "
 TESTS=${TESTS:-$ALL_TESTS}
 TEST_FILE=watch
@@ -110,6 +118,25 @@ ev() {			# wait_event on EVENT and further jq conditions
 	wait_event ".event == \"$e\"${1:+ and $1}" "${2:-10}"
 }
 
+# A barrier for checks that something did NOT happen: events of one sender
+# arrive in order, so once the marker (an echo request with id 4242 and a
+# fresh sequence number) is in the stream, whatever was sent before it has
+# been seen too.
+MARK=0
+mark_frame() {
+	echo "Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1')/ICMP(id=4242, seq=$MARK)"
+}
+
+wait_mark() {
+	ev echo-request ".id == 4242 and .seq == $MARK"
+}
+
+mark() {			# a marker from h3, waited for
+	MARK=$((MARK + 1))
+	forge h3 "$(mark_frame)"
+	wait_mark
+}
+
 binding_of() {			# ADDR: the binding of ADDR in sw's table
 	sw watch show -j | jq -c ".[] | select(.addr == \"$1\")"
 }
@@ -156,6 +183,8 @@ unsolicited() {
 	# A reply to a real request is not unsolicited.
 	n h1 ip neigh flush dev eth0
 	n h1 ping -c 1 -W 2 10.0.0.2 > /dev/null
+	mark
+	check_err $? "the marker event never came"
 	[ "$(count_events '.event == "unsolicited" and .addr == "10.0.0.2"')" -eq 0 ]
 	check_err $? "a solicited reply from h2 was reported as unsolicited"
 	log_test "an ARP reply without a request is unsolicited, a real one is not"
@@ -188,6 +217,9 @@ bogon() {
 	forge h3 "Ether(dst=BC)/ARP(op=1, hwsrc='$H3', psrc='198.51.100.7', pdst='10.0.0.1')"
 	ev bogon '.addr == "198.51.100.7" and .ifname == "br0"'
 	check_err $? "no bogon for a sender outside 10.0.0.0/24"
+	forge h3 "Ether(dst=BC)/ARP(op=1, hwsrc='$H3', psrc='10.0.0.3', pdst='10.0.0.1')"
+	mark
+	check_err $? "the marker event never came"
 	[ "$(count_events '.event == "bogon" and .addr == "10.0.0.3"')" -eq 0 ]
 	check_err $? "an on-link sender was reported as bogon"
 	log_test "an ARP sender outside the bridge's subnet is a bogon"
@@ -211,6 +243,7 @@ malformed() {
 	local arp icmp
 	arp=$(stat_of sw arp_malformed)
 	icmp=$(stat_of sw icmp_malformed)
+	MARK=$((MARK + 1))
 	forge h3 \
 		"Ether(dst=BC, type=0x0806)/Raw(b'\\x00\\x01\\x08\\x00\\x06')" \
 		"Ether(dst=BC)/ARP(op=1, hwlen=8, psrc='10.0.0.66', pdst='10.0.0.1')" \
@@ -218,8 +251,10 @@ malformed() {
 		"Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1', proto=1)/Raw(b'\\x08\\x00')" \
 		"Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1', ihl=15, proto=1)/Raw(b'\\x08\\x00\\x00\\x00')" \
 		"Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1', len=1400)/ICMP()" \
-		"Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1')/ICMP(type=3, code=1)/Raw(b'\\x45\\x00')"
-	sleep 0.5
+		"Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1')/ICMP(type=3, code=1)/Raw(b'\\x45\\x00')" \
+		"$(mark_frame)"
+	wait_mark
+	check_err $? "the marker event never came"
 	[ "$(stat_of sw arp_malformed)" -ge $((arp + 3)) ]
 	check_err $? "arp_malformed grew by less than 3"
 	[ "$(stat_of sw icmp_malformed)" -ge $((icmp + 4)) ]
@@ -229,6 +264,22 @@ malformed() {
 	n h1 ping -c 1 -W 2 10.0.0.3 > /dev/null
 	check_err $? "traffic does not pass after malformed packets"
 	log_test "truncated and inconsistent ARP/IP/ICMP are counted, not parsed"
+}
+
+icmp_checksum() {
+	local bad
+	bad=$(stat_of sw icmp_malformed)
+	MARK=$((MARK + 1))
+	forge h3 "Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1')/ICMP(id=999, seq=1, chksum=0x1234)" \
+		"Ether(dst='$H1')/IP(src='10.0.0.3', dst='10.0.0.1')/ICMP(type=0, id=999, seq=2, chksum=0)" \
+		"$(mark_frame)"
+	wait_mark
+	check_err $? "the marker event never came"
+	[ "$(count_events '.id == 999')" -eq 0 ]
+	check_err $? "an echo with a bad checksum was reported"
+	[ "$(stat_of sw icmp_malformed)" -eq $((bad + 2)) ]
+	check_err $? "icmp_malformed grew by $(($(stat_of sw icmp_malformed) - bad)), not 2"
+	log_test "ICMP with a bad checksum is counted malformed and reported as nothing"
 }
 
 traceroute() {
@@ -320,6 +371,73 @@ enforce() {
 	log_test "a static binding drops contradicting ARP, counted by tc"
 }
 
+# A second bridge whose stations (ns st) send ARP while their bindings are
+# added as static again and again: the packet path refreshes and reorders the
+# very entries that ADD_BINDING turns static. Then br1 goes, and its static
+# bindings with it.
+race_static() {
+	local secs=${RACE_SECONDS:-20} count=${RACE_STATIONS:-2000}
+	local before pid adds frames
+	ip netns add st
+	ip -n sw link add br1 type bridge
+	ip -n sw link set br1 up
+	ip -n sw addr add 10.1.255.254/16 dev br1
+	ip -n sw link add st type veth peer name eth0 netns st
+	ip -n sw link set st master br1 up
+	ip -n st link set eth0 up
+	before=$(stat_of sw bindings)
+	n st "$PY" "$TOP/selftests/watch_helper.py" arp eth0 "$(mac_of sw br1)" \
+		"$count" "$secs" > "$WORK/race.arp" 2>&1 &
+	pid=$!
+	n sw "$PY" "$TOP/selftests/watch_helper.py" bind br1 "$count" "$secs" \
+		> "$WORK/race.bind" 2>&1
+	check_err $? "the bind loop failed: $(cat "$WORK/race.bind")"
+	wait $pid
+	check_err $? "the ARP sender failed: $(cat "$WORK/race.arp")"
+	read -r _ adds _ errors _ < "$WORK/race.bind"
+	read -r _ frames < "$WORK/race.arp"
+	echo "# race: $adds adds, $frames frames in ${secs}s"
+	[ "${adds:-0}" -ge "$count" ] && [ "${errors:-1}" -eq 0 ]
+	check_err $? "bind adds failed: $(cat "$WORK/race.bind")"
+	[ "${frames:-0}" -ge "$count" ]
+	check_err $? "too few ARP frames sent: $(cat "$WORK/race.arp")"
+	sw watch show -j dev br1 | jq -e "length == $count and all(.static) and
+		(map(select(.lladdr == \"02:00:00:02:00:01\" and .addr == \"10.1.0.1\")) | length) == 1" > /dev/null
+	check_err $? "br1 does not hold $count static bindings after the race"
+	[ "$(stat_of sw bindings)" -eq $((before + count)) ]
+	check_err $? "the table's count disagrees with its entries"
+	ip -n sw link del br1
+	[ "$(stat_of sw bindings)" -eq "$before" ]
+	check_err $? "static bindings of a deleted bridge stayed: $(stat_of sw bindings), not $before"
+	ip netns del st
+	log_test "bind add racing ARP from the same stations; the bridge takes its bindings along"
+}
+
+# A host pins its gateway's address itself: the spoof is dropped at its ARP
+# input, before its neighbour table sees it. First without the pin, to see
+# that the spoof does reach the table.
+enforce_arp_input() {
+	local spoof="Ether(dst='$H1', src='$H3')/ARP(op=2, hwsrc='$H3', psrc='10.0.0.2', hwdst='$H1', pdst='10.0.0.1')"
+	local enforced
+	n h1 ip neigh replace 10.0.0.2 lladdr $H2 dev eth0 nud stale
+	forge h3 "$spoof"
+	n h1 ip neigh show 10.0.0.2 dev eth0 | grep -qi "$H3"
+	check_err $? "without a pin the spoof did not reach h1's table: $(n h1 ip neigh show 10.0.0.2)"
+
+	n h1 ip neigh replace 10.0.0.2 lladdr $H2 dev eth0 nud stale
+	n h1 "$NFPOST" watch bind add 10.0.0.2 lladdr $H2 dev eth0
+	check_err $? "bind add in h1 failed"
+	enforced=$(stat_of h1 enforced)
+	forge h3 "$spoof"
+	n h1 ip neigh show 10.0.0.2 dev eth0 | grep -qi "$H2"
+	check_err $? "the spoof reached h1's neighbour table: $(n h1 ip neigh show 10.0.0.2)"
+	[ "$(stat_of h1 enforced)" -eq $((enforced + 1)) ]
+	check_err $? "h1's enforced did not count the drop"
+	n h1 "$NFPOST" watch bind del 10.0.0.2 dev eth0
+	n h1 ip neigh flush dev eth0
+	log_test "a static binding drops a spoof at ARP input, before the neighbour table"
+}
+
 unpriv() {			# NS CMD...: as nobody, without capabilities
 	local ns=$1
 	shift
@@ -345,6 +463,68 @@ permissions() {
 	log_test "config and event subscription need CAP_NET_ADMIN, reading does not"
 }
 
+# as_userns SCRIPT: run bash SCRIPT as uid 65534 in a user and network
+# namespace of its own (`unshare -Urn`, what any Debian user may do).
+# unshare -U is refused to a chrooted process, and the lab VM runs its
+# command in a chroot: from PID 1's root, a new mount namespace gets the
+# lab's root moved onto "/" (as switch_root does), which is then no chroot.
+as_userns() {
+	nsenter -t 1 -r /bin/busybox unshare -m --propagation private \
+		/bin/busybox sh -c 'cd /mnt && /bin/busybox mount -o move . / &&
+		exec /bin/busybox chroot . /usr/bin/setpriv --reuid=65534 \
+			--regid=65534 --clear-groups --inh-caps=-all \
+			/usr/bin/unshare -Urn /bin/bash -c "$0"' \
+		"cd '$TOP' && NFPOST='$NFPOST' PY='$PY' && $1"
+}
+
+# What an unprivileged user reaches through a user namespace of its own: its
+# namespace's table, but no memory beyond the defaults and the global cap.
+userns() {
+	local out cap
+	as_userns 'id -u; exec "$NFPOST" watch set max-bindings 8192' > "$WORK/userns.out" 2>&1
+	check_fail $? "max-bindings 8192 was raised from a user namespace"
+	grep -q 'initial user namespace' "$WORK/userns.out"
+	check_err $? "no extack for max-bindings from a user namespace: $(cat "$WORK/userns.out")"
+	out=$(as_userns '"$NFPOST" watch set max-bindings 1024 && "$NFPOST" watch config -j' 2>&1)
+	check_err $? "lowering max-bindings in a user namespace failed: $out"
+	jq -e '.max_bindings == 1024' <<< "$out" > /dev/null
+	check_err $? "max-bindings did not become 1024: $out"
+	sw watch set max-bindings 8192
+	check_err $? "real root could not raise max-bindings"
+	sw watch set max-bindings 4096
+
+	# The global cap: 8 bindings for all user namespaces together.
+	cap=$(cat /sys/module/nfpost_watch/parameters/userns_max_bindings)
+	echo 8 > /sys/module/nfpost_watch/parameters/userns_max_bindings
+	out=$(as_userns 'ip link add br0 type bridge && ip link set br0 up &&
+		for i in $(seq 1 9); do
+			"$NFPOST" watch bind add 10.9.0.$i lladdr 02:00:00:09:00:0$i dev br0 || exit 0
+			echo "added $i"
+		done' 2>&1)
+	echo "$cap" > /sys/module/nfpost_watch/parameters/userns_max_bindings
+	grep -q '^added 8$' <<< "$out" && ! grep -q '^added 9$' <<< "$out"
+	check_err $? "the global cap of 8 did not stop the 9th binding: $out"
+	grep -q 'userns_max_bindings' <<< "$out"
+	check_err $? "no extack naming the global cap: $out"
+
+	# The race of race_static, as nobody in its own namespace.
+	out=$(as_userns 'ip link add br0 type bridge && ip link set br0 up &&
+		ip addr add 10.1.255.254/16 dev br0 &&
+		ip link add v0 type veth peer name v1 && ip link set v1 master br0 up &&
+		ip link set v0 up &&
+		mac=$(ip -j link show br0 | jq -r ".[0].address") &&
+		{ "$PY" selftests/watch_helper.py arp v0 "$mac" 1000 '"${RACE_SECONDS:-10}"' & } &&
+		"$PY" selftests/watch_helper.py bind br0 1000 '"${RACE_SECONDS:-10}"' && wait $! &&
+		"$NFPOST" watch show -j | jq "map(select(.static)) | length"' 2>&1)
+	check_err $? "the race in a user namespace failed: $out"
+	echo "# userns race: $(tr '\n' ' ' <<< "$out")"
+	grep -Eq '^frames [1-9][0-9]{3,}' <<< "$out" && grep -Eq '^adds [1-9][0-9]{3,} errors 0' <<< "$out"
+	check_err $? "the race in a user namespace did not run: $out"
+	[ "$(tail -n 1 <<< "$out")" = 1000 ]
+	check_err $? "the user namespace does not hold its 1000 static bindings: $out"
+	log_test "a user namespace's root gets its own table, not more memory"
+}
+
 extack() {
 	local out
 	out=$(sw watch set flood-pps 0 2>&1)
@@ -368,7 +548,87 @@ extack() {
 	out=$(n sw python3 "$TOP/selftests/genl_raw.py" nfpost_watch 7 0 2>&1)
 	[ "$out" = ok ]
 	check_err $? "the same request with reserved 0 failed: $out"
+	# One policy per operation: what an operation does not take is refused.
+	# SET_CONFIG (6) with only LLADDR (5); ADD_BINDING (2) with a
+	# max-bindings (31); GET_STATS (7) with an IFINDEX (2); SET_CONFIG empty.
+	helper() { n sw "$PY" "$TOP/selftests/watch_helper.py" request "$@" 2>&1; }
+	out=$(helper 6 5=020000000001)
+	grep -q '^error 22: .*Unsupported attribute' <<< "$out"
+	check_err $? "SET_CONFIG with only an LLADDR was not refused: $out"
+	out=$(helper 2 2=01000000 4=0a00004d 5=020000000001 31=00100000)
+	grep -q '^error 22: .*Unsupported attribute' <<< "$out"
+	check_err $? "ADD_BINDING with a config attribute was not refused: $out"
+	out=$(helper 7 2=01000000)
+	grep -q '^error 22: .*Unsupported attribute' <<< "$out"
+	check_err $? "GET_STATS with an IFINDEX was not refused: $out"
+	out=$(helper 6)
+	grep -q '^error 22: .*no configuration attribute' <<< "$out"
+	check_err $? "an empty SET_CONFIG was not refused: $out"
+	# FLUSH with an address flushes that address, or says there is none.
+	out=$(sw watch flush 10.0.0.77 2>&1)
+	check_fail $? "flushing an address without a binding succeeded"
+	grep -q 'no learned binding' <<< "$out"
+	check_err $? "no extack for flushing an unknown address: $out"
+	n h1 arping -q -U -c 1 -w 2 -I eth0 10.0.0.1
+	binding_of 10.0.0.1 | grep -q .
+	check_err $? "10.0.0.1 is not bound before its flush"
+	sw watch flush 10.0.0.1 dev br0
+	check_err $? "flushing 10.0.0.1 failed"
+	[ -z "$(binding_of 10.0.0.1)" ] && [ -n "$(binding_of 10.0.0.2)" ]
+	check_err $? "flush 10.0.0.1 did not remove exactly that binding"
 	log_test "every rejected request says why"
+}
+
+# What the ABI says of subscriptions, on raw sockets in a namespace of their
+# own: 64 at most (ENOSPC, with a message), idempotent, ENOENT to leave
+# without having joined, and a closed socket makes room.
+subscribers() {
+	local out
+	ip netns add sb
+	out=$(n sb "$PY" "$TOP/selftests/watch_helper.py" subs 2>&1)
+	ip netns del sb
+	grep -q '^subscribed 64 of 64$' <<< "$out"
+	check_err $? "64 subscribers were not all accepted: $out"
+	grep -q '^65th: error 28: .*too many event subscribers' <<< "$out"
+	check_err $? "the 65th subscriber was not refused with ENOSPC: $out"
+	grep -q '^again: error 0' <<< "$out"
+	check_err $? "subscribing twice failed: $out"
+	grep -q '^unsubscribe unsubscribed: error 2: .*not subscribed' <<< "$out"
+	check_err $? "unsubscribing a socket that never subscribed did not say ENOENT: $out"
+	grep -q '^unsubscribe: error 0' <<< "$out" &&
+		grep -q '^after two left: error 0' <<< "$out" &&
+		grep -q '^one more: error 0' <<< "$out"
+	check_err $? "an unsubscribed and a closed socket did not make room: $out"
+	grep -q '^one too many: error 28' <<< "$out"
+	check_err $? "the limit did not hold again: $out"
+	log_test "64 subscribers per namespace, ENOSPC beyond, ENOENT to leave unjoined"
+}
+
+# Each monitor gets its own namespace's events and no other: h2's own ping
+# (seen at its local out) reaches h2's monitor; sw's marker, which crosses
+# only sw's bridge, does not.
+netns_isolation() {
+	local pid i
+	: > "$WORK/h2.json"
+	ip netns exec h2 "$NFPOST" monitor -j > "$WORK/h2.json" 2>&1 &
+	pid=$!
+	for i in $(seq 10); do
+		n h2 ping -c 1 -W 1 -p 4242 10.0.0.1 > /dev/null
+		jq -e 'select(.event == "echo-request" and .saddr == "10.0.0.2")' \
+			"$WORK/h2.json" 2>/dev/null | grep -q . && break
+	done
+	check_err $? "h2's monitor never saw h2's own ping: $(head -c 300 "$WORK/h2.json")"
+	mark
+	check_err $? "the marker event never came"
+	kill $pid
+	wait $pid 2>/dev/null
+	[ "$(jq -c 'select(.id == 4242)' "$WORK/h2.json" | wc -l)" -eq 0 ]
+	check_err $? "sw's marker reached h2's monitor"
+	[ "$(jq -c 'select(.netns_name != null and .netns_name != "h2")' "$WORK/h2.json" | wc -l)" -eq 0 ]
+	check_err $? "h2's monitor got events of another namespace"
+	[ "$(count_events '.netns_name != null and .netns_name != "sw"')" -eq 0 ]
+	check_err $? "sw's monitor got events of another namespace"
+	log_test "events reach only subscribers of the namespace that saw them"
 }
 
 eviction_and_dump() {
@@ -456,6 +716,25 @@ arpwatch_agrees() {
 	log_test "arpwatch reports what nfpost reports, in the same order"
 }
 
+# A subscriber that does not read: its buffer fills, the rest is counted as
+# dropped, and `nfpost monitor` says so once it reads again, then goes on.
+lost_events() {
+	local dropped out
+	dropped=$(stat_of sw events_dropped)
+	kill -STOP "$MONITOR_PID"
+	out=$(n h3 "$PY" "$TOP/selftests/watch_helper.py" icmp eth0 \
+		02:00:00:00:00:ee 10.0.0.3 10.0.0.99 ${LOST_FRAMES:-30000} 2>&1)
+	kill -CONT "$MONITOR_PID"
+	echo "# lost_events: $out"
+	ev lost '' 60
+	check_err $? "no lost-events notice from the monitor"
+	[ "$(stat_of sw events_dropped)" -gt "$dropped" ]
+	check_err $? "events_dropped did not grow"
+	mark
+	check_err $? "the monitor received nothing after the loss"
+	log_test "a subscriber that falls behind is told, and the loss is counted"
+}
+
 reload_under_traffic() {
 	local i before
 	n h1 ping -q -i 0.02 10.0.0.2 > /dev/null 2>&1 &
@@ -489,6 +768,30 @@ reload_under_traffic() {
 	grep -q 'not loaded' <<< "$out"
 	check_err $? "no plain 'not loaded' message: $out"
 	log_test "the module unloads and reloads cleanly while traffic flows"
+}
+
+# Last, as WireGuard's netns.sh ends: every namespace goes, then the module,
+# whose exit counts the bindings still allocated (a learned or static entry
+# lost from the table's lists) and logs "nfpost_watch: leaked N bindings".
+leak_check() {
+	local before ns
+	before=$(dmesg | grep -c 'nfpost_watch: leaked')
+	monitor_stop
+	lsmod | grep -q '^nfpost_watch ' || insmod "$KMOD/nfpost_watch.ko"
+	ip netns add lk
+	ip -n lk link add br0 type bridge
+	ip -n lk link set br0 up
+	n lk "$NFPOST" watch bind add 10.2.0.1 lladdr 02:00:00:00:02:01 dev br0
+	check_err $? "bind add in a namespace about to go failed"
+	for ns in $(ip netns list | awk '{print $1}'); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$ns"
+	done
+	rmmod nfpost_watch
+	check_err $? "rmmod failed"
+	[ "$(dmesg | grep -c 'nfpost_watch: leaked')" -eq "$before" ]
+	check_err $? "$(dmesg | grep 'nfpost_watch: leaked' | tail -n 1)"
+	log_test "no binding outlives its namespace and the module"
 }
 
 require jq tc ping arping traceroute setpriv

@@ -129,9 +129,19 @@ static int watch_show(struct cur *c)
 	return dev_and_json(c, true);
 }
 
+/* flush [ADDR] [dev IF]: an address first, if one is given. */
 static int watch_flush(struct cur *c)
 {
 	c->a->cmd = CMD_WATCH_FLUSH;
+	if (c->i < c->argc && strcmp(c->argv[c->i], "dev") &&
+	    !is_json(c->argv[c->i])) {
+		const char *ip = next(c);
+
+		if (inet_pton(AF_INET, ip, &c->a->addr) != 1 ||
+		    !c->a->addr.s_addr)
+			return fail(c, EXIT_RUNTIME,
+				    "Error: \"%s\" is not a valid IPv4 address.", ip);
+	}
 	return dev_and_json(c, true);
 }
 

@@ -24,6 +24,7 @@ static const struct {
 	{ "events-dropped",	"events_dropped",	NFPW_A_STAT_EVENTS_DROPPED },
 	{ "echo-paired",	"echo_paired",		NFPW_A_STAT_ECHO_PAIRED },
 	{ "tracker-evicted",	"tracker_evicted",	NFPW_A_STAT_TRACKER_EVICTED },
+	{ "not-learned",	"not_learned",		NFPW_A_STAT_NOT_LEARNED },
 };
 
 /* tb holds validated attributes (attrs.c); absent ones are left out. */

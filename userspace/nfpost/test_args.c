@@ -118,6 +118,10 @@ static const struct args_case {
 	{ OK("flush_every_interface", WATCH, "flush", CMD_WATCH_FLUSH) },
 	{ OK("flush_one_dev", WATCH, "flush dev eth0", CMD_WATCH_FLUSH),
 	  .dev = "eth0" },
+	{ OK("flush_one_address_of_one_dev", WATCH, "flush 10.0.0.7 dev eth0",
+	     CMD_WATCH_FLUSH), .dev = "eth0", .addr = "10.0.0.7" },
+	{ ERR("flush_bad_address_is_invalid", WATCH, "flush 10.0.0", 1),
+	  .err = "Error: \"10.0.0\" is not a valid IPv4 address." },
 	/* watch set */
 	{ OK("set_one_key", WATCH, "set max-bindings 4096", CMD_WATCH_SET),
 	  .set = "max-bindings=4096" },

@@ -24,7 +24,7 @@ void watch_usage(FILE *f)
 	fputs("Usage: nfpost watch show [dev IF] [-j]\n"
 	      "       nfpost watch bind add IP lladdr MAC dev IF\n"
 	      "       nfpost watch bind del IP dev IF\n"
-	      "       nfpost watch flush [dev IF]\n"
+	      "       nfpost watch flush [ADDR] [dev IF]\n"
 	      "       nfpost watch set KEY VALUE [KEY VALUE ...]\n"
 	      "       nfpost watch config [-j]\n"
 	      "       nfpost watch stats [-j]\n"
@@ -119,9 +119,11 @@ static int flush(const struct nfpost_args *a, struct nfpw *w, void *buf,
 {
 	struct nlmsghdr *nlh = nfpw_msg(w, buf, NFPW_CMD_FLUSH, 0);
 
-	(void)a;
 	if (ifindex)
 		mnl_attr_put_u32(nlh, NFPW_A_IFINDEX, ifindex);
+	/* 0.0.0.0 is never a binding: it stands for no address given. */
+	if (a->addr.s_addr)
+		mnl_attr_put_u32(nlh, NFPW_A_ADDR, a->addr.s_addr);
 	return request(w, nlh, NULL, NULL, "watch flush");
 }
 

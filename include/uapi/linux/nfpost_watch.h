@@ -31,11 +31,36 @@
  * multicast: the family has no multicast group, so there is nothing an
  * unprivileged socket could join to read them.
  *
+ * CAP_NET_ADMIN over a namespace is not privilege over the machine: any user
+ * who may create a user namespace (`unshare -Urn`, allowed by default on
+ * Debian) has it in the network namespace created with it, and so may add
+ * static bindings, subscribe and set thresholds there. What such a user may
+ * make the kernel hold is bounded three ways:
+ *   - NFPW_A_CFG_MAX_BINDINGS above its default (4096) needs CAP_NET_ADMIN
+ *     in the initial user namespace (the socket's opener and the sender),
+ *     else -EPERM; lowering it needs only the namespace's CAP_NET_ADMIN;
+ *   - the bindings of all namespaces whose user namespace is not the initial
+ *     one count against one global cap, the module parameter
+ *     userns_max_bindings (default 65536): beyond it nothing more is learned
+ *     there and NFPW_CMD_ADD_BINDING fails with -EDQUOT;
+ *   - a binding added with NFPW_CMD_ADD_BINDING is charged to the memory
+ *     cgroup of the process that added it (learned bindings are allocated in
+ *     the packet path, where there is no such caller, and are bounded by the
+ *     two caps above).
+ *
  * Errors
  * ------
- * Every rejected request fails with a negative errno and, where the cause is
- * the request itself, an extended ack message (and, where it applies, the
- * offending attribute) saying what was wrong.
+ * Every request the module refuses fails with a negative errno and an
+ * extended ack message (and, where it applies, the offending attribute)
+ * saying what was wrong. Each command accepts only the attributes listed
+ * with it below; any other is refused with -EINVAL and the generic netlink
+ * core's "Unsupported attribute". Some refusals come from the generic
+ * netlink core before the module sees the request, and carry what the core
+ * gives: -EPERM for a missing CAP_NET_ADMIN (no message), -EOPNOTSUPP for an
+ * unknown command (no message), -EINVAL for a message too short for its
+ * generic netlink header (no message) or with a non-zero reserved field
+ * (the core's message says so), and the policy's own messages for an
+ * attribute of the wrong size or out of range.
  *
  * Commands
  * --------
@@ -59,16 +84,24 @@
  *   another link-layer address is dropped, counted in NFPW_A_STAT_ENFORCED
  *   and reported as NFPW_EV_SPOOF_DROPPED. Without static bindings nothing is
  *   ever dropped: enforcement is off by default. ADD of an existing static
- *   binding replaces its address; ADD over a learned binding turns it static.
- *   DEL of a binding that is not static fails with -ENOENT.
+ *   binding replaces its address; ADD over a learned binding turns it static
+ *   (in place: its history and counters stay). ADD fails with -ENOSPC when
+ *   the table is full of static bindings, -EDQUOT at the global cap (see
+ *   Permissions). DEL of a binding that is not static fails with -ENOENT.
+ *   A static binding goes with its interface when the interface is deleted.
  *
  * NFPW_CMD_FLUSH (CAP_NET_ADMIN)
  *   Removes every learned (non-static) binding, of NFPW_A_IFINDEX if given.
+ *   With NFPW_A_ADDR, only the learned binding of that address (on
+ *   NFPW_A_IFINDEX, if given); -ENOENT if there was none.
  *
  * NFPW_CMD_GET_CONFIG, NFPW_CMD_SET_CONFIG (SET: CAP_NET_ADMIN)
  *   Read or change the namespace's thresholds, NFPW_A_CFG_*. SET changes
- *   only the attributes it carries; GET returns all of them. Out-of-range
- *   values are rejected by the policy, with the range in the extack.
+ *   only the attributes it carries, at least one; GET returns all of them.
+ *   Out-of-range values are rejected by the policy, with the range in the
+ *   extack. A NFPW_A_CFG_MAX_BINDINGS below the table's size evicts the
+ *   least recently seen learned bindings at once, each counted in
+ *   NFPW_A_STAT_EVICTED; a packet itself evicts at most a few bindings.
  *
  * NFPW_CMD_GET_STATS
  *   Returns the namespace's counters, NFPW_A_STAT_*, as u64. Counters only
@@ -188,9 +221,10 @@ enum nfpw_attr {
 	NFPW_A_STAT_ICMP,		/* ICMP packets parsed */
 	NFPW_A_STAT_IPV4,		/* other IPv4 packets looked at (TTL) */
 	NFPW_A_STAT_ARP_MALFORMED,	/* truncated or inconsistent ARP */
-	NFPW_A_STAT_ICMP_MALFORMED,	/* truncated or inconsistent IP/ICMP */
+	/* truncated or inconsistent IP/ICMP, or a wrong ICMP checksum */
+	NFPW_A_STAT_ICMP_MALFORMED,
 	NFPW_A_STAT_BINDINGS,		/* current number of bindings */
-	NFPW_A_STAT_EVICTED,		/* bindings evicted to make room */
+	NFPW_A_STAT_EVICTED,		/* bindings evicted, each counted */
 	NFPW_A_STAT_ENFORCED,		/* ARP packets dropped by a static binding */
 	/* event messages delivered, per subscriber */
 	NFPW_A_STAT_EVENTS,
@@ -202,6 +236,11 @@ enum nfpw_attr {
 	/* echo replies matched to a request (paired while subscribed) */
 	NFPW_A_STAT_ECHO_PAIRED,
 	NFPW_A_STAT_TRACKER_EVICTED,	/* echo/source/ARP-request trackers evicted */
+	/*
+	 * stations not learned: no room (static bindings, the per-packet
+	 * eviction budget, the global cap of user namespaces) or no memory
+	 */
+	NFPW_A_STAT_NOT_LEARNED,
 
 	__NFPW_A_MAX,
 	NFPW_A_MAX = __NFPW_A_MAX - 1
