@@ -168,6 +168,11 @@ static const char *const listen_names[] = {
 	[LISTEN_SMTPS] = "smtps",
 };
 
+const char *listen_kind_name(enum listen_kind kind)
+{
+	return listen_names[kind];
+}
+
 static int add_listen(struct conf *c, const char *addr)
 {
 	struct conf_listen *l;

@@ -7,6 +7,9 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +20,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "netaddr.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -30,6 +34,7 @@
 struct listener {
 	struct server *srv;
 	enum listen_kind kind;
+	int fd;				/* bound, before it listens */
 	struct evconnlistener *l;
 };
 
@@ -42,10 +47,39 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd,
 	smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
 }
 
-static int listen_all(struct server *srv, struct listener *ls)
+static unsigned int port(const struct sockaddr_storage *ss)
 {
-	unsigned int flags = LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
-			     LEV_OPT_CLOSE_ON_EXEC;
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/* A socket bound to @cl's address, not yet listening. */
+static int bind_one(const struct conf_listen *cl, int n)
+{
+	char ip[64];
+	int fd, on = 1;
+
+	fd = socket(cl->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
+	    bind(fd, (const struct sockaddr *)&cl->addr, cl->addrlen)) {
+		log_msg(LOG_ERR, "cannot bind listener %d (%s %s port %u): %s",
+			n + 1, listen_kind_name(cl->kind),
+			netaddr_ntop((const struct sockaddr *)&cl->addr, ip,
+				     sizeof(ip)), port(&cl->addr),
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* As root: every address bound, so that the rest can run unprivileged. */
+static int bind_all(struct server *srv, struct listener *ls)
+{
 	const struct conf_listen *cl;
 	int i;
 
@@ -58,15 +92,31 @@ static int listen_all(struct server *srv, struct listener *ls)
 		}
 		ls[i].srv = srv;
 		ls[i].kind = cl->kind;
-		ls[i].l = evconnlistener_new_bind(srv->base, accepted, &ls[i],
-						  flags, 128,
-						  (const void *)&cl->addr,
-						  (int)cl->addrlen);
+		ls[i].fd = bind_one(cl, i);
+		if (ls[i].fd < 0)
+			return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+/*
+ * Last of the start: a client that connects finds the daemon whole (users
+ * read, workers and relay running, pid file written, signals caught).
+ */
+static int listen_all(struct server *srv, struct listener *ls)
+{
+	unsigned int flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
+	int i;
+
+	for (i = 0; i < srv->conf.nlisten; i++) {
+		ls[i].l = evconnlistener_new(srv->base, accepted, &ls[i],
+					     flags, 128, ls[i].fd);
 		if (!ls[i].l) {
 			log_msg(LOG_ERR, "cannot listen on listener %d: %s",
 				i + 1, strerror(errno));
 			return -errno;
 		}
+		ls[i].fd = -1;	/* the listener's now */
 	}
 	return 0;
 }
@@ -123,24 +173,31 @@ static int setup(struct server *srv)
 
 static void loop(struct server *srv)
 {
-	struct event *term = evsignal_new(srv->base, SIGTERM, stop, srv);
-	struct event *intr = evsignal_new(srv->base, SIGINT, stop, srv);
-
-	event_add(term, NULL);
-	event_add(intr, NULL);
 	log_msg(LOG_INFO, "daemon started -- version %s, %zu users",
 		NFPOST_VERSION, srv->users.n);
 	event_base_dispatch(srv->base);
-	event_free(term);
-	event_free(intr);
 }
 
+/*
+ * The signals are caught before the first listener binds: from the moment
+ * a client can connect, SIGTERM ends the daemon cleanly (a supervisor or a
+ * test that saw the port answer may send it at once; libevent holds it
+ * until the loop runs).
+ */
 static int run(struct server *srv)
 {
 	struct listener ls[CONF_MAX_LISTEN] = { 0 };
+	struct event *term, *intr;
 	int i, ret;
 
-	ret = listen_all(srv, ls);
+	term = evsignal_new(srv->base, SIGTERM, stop, srv);
+	intr = evsignal_new(srv->base, SIGINT, stop, srv);
+	ret = term && intr && !event_add(term, NULL) &&
+	      !event_add(intr, NULL) ? 0 : -ENOMEM;
+	for (i = 0; i < CONF_MAX_LISTEN; i++)
+		ls[i].fd = -1;
+	if (!ret)
+		ret = bind_all(srv, ls);
 	if (!ret)
 		ret = drop_privileges(&srv->conf);
 	if (!ret)
@@ -151,14 +208,23 @@ static int run(struct server *srv)
 		ret = srv->workers ? relay_init(srv) : -ENOMEM;
 	}
 	if (!ret)
+		ret = listen_all(srv, ls);
+	if (!ret)
 		loop(srv);
 	/* The workers first: what they still hold refers to the rest. */
 	workers_free(srv->workers);
 	relay_free(srv);
 	smtp_session_free_all(srv);
-	for (i = 0; i < CONF_MAX_LISTEN; i++)
+	for (i = 0; i < CONF_MAX_LISTEN; i++) {
 		if (ls[i].l)
 			evconnlistener_free(ls[i].l);
+		if (ls[i].fd >= 0)
+			close(ls[i].fd);
+	}
+	if (term)
+		event_free(term);
+	if (intr)
+		event_free(intr);
 	return ret;
 }
 
