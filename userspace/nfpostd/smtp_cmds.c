@@ -55,7 +55,6 @@ void smtp_txn_reset(struct smtp_session *s)
 	s->body_8bit = false;
 	s->smtputf8 = false;
 	s->bdat = false;
-	s->bdat_failed = false;
 	evbuffer_drain(s->msg, evbuffer_get_length(s->msg));
 	if (s->state > SMTP_S_GREETED)
 		s->state = SMTP_S_GREETED;

@@ -198,8 +198,8 @@ void smtp_data_done(struct smtp_session *s)
 
 void smtp_data_bad_eol(struct smtp_session *s)
 {
-	log_msg(LOG_WARNING, "%s: bare <CR> or <LF> in DATA from unknown[%s]",
-		s->id, s->peer_ip);
+	log_msg(LOG_WARNING, "%s: bare <CR> or <LF> in %s from unknown[%s]",
+		s->id, s->bdat ? "BDAT" : "DATA", s->peer_ip);
 	smtp_reply(s, "521 5.5.2 %s Error: bare <CR> or <LF> received",
 		   s->srv->conf.hostname);
 	smtp_txn_reset(s);
@@ -207,12 +207,19 @@ void smtp_data_bad_eol(struct smtp_session *s)
 }
 
 /*
- * BDAT (RFC 3030): the chunk is exactly its size in octets, read raw. An
- * error found in a chunk is answered after that chunk, and the rest of the
- * transaction's chunks are read and answered with the same error.
+ * BDAT (RFC 3030): the chunk is exactly its size in octets, read raw, and
+ * checked as DATA is (smtp_data_init_chunked): what BDAT stores could have
+ * come through DATA, so the relay never carries a bare CR or LF on. A
+ * message too big is answered after the chunk that made it so, and the
+ * rest of the transaction's chunks are read and answered with the same
+ * error; the other findings are answered at LAST, as DATA's are at its
+ * end. A bare CR or LF ends the session as it does in DATA.
  */
 void smtp_bdat_start(struct smtp_session *s, const struct smtp_cmd *cmd)
 {
+	if (!s->bdat)
+		smtp_data_init_chunked(&s->data, s->srv->conf.max_message_size,
+				       append, s);
 	s->bdat = true;
 	s->bdat_left = cmd->bdat_size;
 	s->bdat_chunk = cmd->bdat_size;
@@ -224,19 +231,15 @@ void smtp_bdat_start(struct smtp_session *s, const struct smtp_cmd *cmd)
 
 static void bdat_chunk_done(struct smtp_session *s)
 {
-	unsigned int flags = 0;
-
 	s->in = SMTP_IN_CMD;
-	if (evbuffer_get_length(s->msg) > s->srv->conf.max_message_size ||
-	    s->bdat_failed) {
-		s->bdat_failed = true;
-		flags = SMTP_DATA_E_TOO_BIG;
-	}
 	if (s->bdat_last) {
-		finish(s, flags);
+		if (smtp_data_chunks_end(&s->data) == SMTP_DATA_BAD_EOL)
+			smtp_data_bad_eol(s);
+		else
+			finish(s, s->data.flags);
 		return;
 	}
-	if (flags)
+	if (s->data.flags & SMTP_DATA_E_TOO_BIG)
 		smtp_reply(s, "552 5.3.4 Error: message file too big");
 	else
 		smtp_reply(s, "250 2.0.0 %llu octets received",
@@ -246,12 +249,16 @@ static void bdat_chunk_done(struct smtp_session *s)
 size_t smtp_bdat_feed(struct smtp_session *s, const char *p, size_t n)
 {
 	size_t take = n < s->bdat_left ? n : (size_t)s->bdat_left;
+	enum smtp_data_status st;
 
-	if (!s->bdat_failed &&
-	    evbuffer_get_length(s->msg) + take <= s->srv->conf.max_message_size)
-		evbuffer_add(s->msg, p, take);
-	else
-		s->bdat_failed = true;
+	if (take) {
+		take = smtp_data_feed(&s->data, p, take, &st);
+		if (st == SMTP_DATA_BAD_EOL) {
+			s->in = SMTP_IN_CMD;
+			smtp_data_bad_eol(s);
+			return take;
+		}
+	}
 	s->bdat_left -= take;
 	if (!s->bdat_left)
 		bdat_chunk_done(s);

@@ -95,7 +95,6 @@ struct smtp_session {
 	bool body_8bit;			/* BODY=8BITMIME */
 	bool smtputf8;
 	bool bdat;			/* BDAT used: DATA is no longer allowed */
-	bool bdat_failed;		/* an error to give at LAST */
 	uint64_t bdat_chunk;		/* size of the chunk being read */
 	uint64_t bdat_left;
 	bool bdat_last;

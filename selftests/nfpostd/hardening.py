@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""nfpostd against hostile or broken clients (issue 9), on loopback.
+
+    a raw socket (smuggling, slow or greedy clients, odd AUTH and HELO)
+        |  127.0.0.1
+        v
+    nfpostd  smtp  submission  smtps       (the Daemon of smtp.py)
+        |-- lab.example users alice, bob -> $T/mail/<user>/new/
+        '-- anything else                -> $T/spool/new/
+
+Uses smtp.py's harness; each case prints one TAP line, the plan last.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smtp import (Daemon, Raw, expect, greeted, main,  # noqa: E402
+                  message, read)
+
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+def transaction(d, mail="MAIL FROM:<a@client.example>"):
+    """A session greeted, with one local recipient accepted."""
+    r = greeted(d)
+    r.cmd("EHLO client.example")
+    code, line, _ = r.cmd(mail)
+    expect(code == 250, mail + ": " + line)
+    code, line, _ = r.cmd("RCPT TO:<alice@lab.example>")
+    expect(code == 250, line)
+    return r
+
+
+def bdat(r, chunk, last=True):
+    r.send(b"BDAT %d%s\r\n" % (len(chunk), b" LAST" if last else b"") +
+           chunk)
+    return r.reply()
+
+
+@case
+def bdat_content_is_checked_as_data_is(d):
+    head = b"Subject: chunked\r\n\r\n"
+    refused = ((b"NUL \0 here\r\n", 550, "NUL"),
+               (b"caf\xc3\xa9\r\n", 550, "8BITMIME"),
+               (b"z" * 1200 + b"\r\n", 550, "1000"))
+    for body, want, text in refused:
+        r = transaction(d)
+        code, line, _ = bdat(r, head + body)
+        expect(code == want and text in line, "%r: %s" % (body[:20], line))
+        # The session goes on: the same body over DATA gets the same.
+        r.cmd("MAIL FROM:<a@client.example>")
+        r.cmd("RCPT TO:<alice@lab.example>")
+        r.cmd("DATA")
+        code2, line2, _ = r.cmd((head + body).decode("latin-1") + ".")
+        expect(code2 == code, "DATA %s, BDAT %s" % (line2, line))
+    # A bare CR or LF, here the <CR>.<CR><LF> smuggling, in a chunk that
+    # is not the last: 521 and the session ends, before any LAST.
+    for body in (b"hello\r.\r\nMAIL FROM:<x@evil.example>\r\n",
+                 b"hello\n.\nMAIL FROM:<x@evil.example>\r\n",
+                 b"ends in a bare CR\r"):
+        r = transaction(d)
+        code, line, _ = bdat(r, head + body, last=body.endswith(b"\r"))
+        expect(code == 521 and "5.5.2" in line, "%r: %s" % (body, line))
+        expect(r.closed(), "session open after a bare CR or LF")
+    expect(not d.maildir("alice"), "a refused BDAT message was stored")
+    expect("bare <CR> or <LF> in BDAT" in d.logtext(), "no log line")
+
+
+@case
+def bdat_last_line_without_crlf_is_stored_with_one(d):
+    r = transaction(d)
+    code, line, _ = bdat(r, b"Subject: x\r\n\r\n.last line, no CRLF")
+    expect(code == 250, line)
+    data = read(d.maildir("alice")[0])
+    expect(data.endswith(b"\r\n\r\n.last line, no CRLF\r\n"), data[-60:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(CASES))
