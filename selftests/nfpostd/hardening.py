@@ -12,6 +12,7 @@
 Uses smtp.py's harness; each case prints one TAP line, the plan last.
 """
 import os
+import socket
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -79,6 +80,61 @@ def bdat_last_line_without_crlf_is_stored_with_one(d):
     expect(code == 250, line)
     data = read(d.maildir("alice")[0])
     expect(data.endswith(b"\r\n\r\n.last line, no CRLF\r\n"), data[-60:])
+
+
+def rss_kib(d):
+    with open("/proc/%d/status" % d.proc.pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+def settled(d, what):
+    """Waits until the daemon has read nothing more for a while: it
+    stopped reading (or it read everything there was)."""
+    last = [d.bytes_read(), 0]
+
+    def still():
+        now = d.bytes_read()
+        last[1] = last[1] + 1 if now == last[0] else 0
+        last[0] = now
+        return last[1] >= 5
+    d.wait_for(what, still, secs=60)
+
+
+@case
+def client_that_never_reads_is_not_read_then_closed(d):
+    # 24 MB of pipelined NOOP, no reply read: without back-pressure the
+    # daemon keeps every reply (56 MB). With it, it stops reading once
+    # 64 KiB wait; the rest stays in the sockets. timeout = 4 then ends
+    # the session.
+    a = Daemon(extra="timeout = 4")
+    try:
+        before = rss_kib(a)
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+        s.connect(("127.0.0.1", a.ports["smtp"]))
+        s.settimeout(1)
+        chunk = b"NOOP\r\n" * 10000
+        sent = 0
+        try:
+            while sent < 24 << 20:
+                sent += s.send(chunk)
+        except (socket.timeout, ConnectionResetError):
+            pass
+        settled(a, "the daemon to stop reading")
+        grew = rss_kib(a) - before
+        expect(grew < 12 << 10, "RSS grew by %d KiB after %d bytes "
+               "sent" % (grew, sent))
+        a.wait_for("the session's end", lambda: "client does not read"
+                   in a.logtext())
+        s.close()
+        expect(greeted(a).cmd("EHLO c")[0] == 250, "service went on")
+        a.stop_cleanly()
+    finally:
+        a.close()
 
 
 if __name__ == "__main__":

@@ -37,6 +37,10 @@ enum smtp_input {
 	SMTP_IN_AUTH,		/* a line of an AUTH exchange */
 };
 
+/* Unsent replies: reading stops above HIGH, starts again at LOW. */
+#define SMTP_OUT_HIGH	(64 * 1024)
+#define SMTP_OUT_LOW	(16 * 1024)
+
 struct smtp_rcpt {
 	char addr[MAILADDR_PATH_MAX + 1];	/* local@domain */
 	char user[USERS_NAME_MAX + 1];		/* "" unless local */
@@ -81,6 +85,7 @@ struct smtp_session {
 	bool starttls_pending;
 	bool working;			/* a worker holds it: store, AUTH */
 	bool gone;			/* the client left meanwhile */
+	bool backed_up;			/* not read: its replies wait */
 	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
 	int auth_mech;			/* AUTH exchange under way */
 	int auth_step;

@@ -89,12 +89,15 @@ void smtp_error(struct smtp_session *s)
 }
 
 static void read_cb(struct bufferevent *bev, void *arg);
+static void drained(struct bufferevent *bev, void *arg);
 
 static void set_callbacks(struct smtp_session *s)
 {
 	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
 
-	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
+	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	/* drained() is called once the replies are down to this. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, SMTP_OUT_LOW, 0);
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 }
@@ -171,6 +174,15 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 			tls_describe(s->ssl, s->tls_info, sizeof(s->tls_info));
 		return;
 	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
+		/* Its replies pile up unread: no 421 could reach it. */
+		log_msg(LOG_INFO, "timeout after %s from %s[%s]: client does "
+			"not read its replies", s->last_verb,
+			s->helo[0] ? s->helo : "unknown", s->peer_ip);
+		s->closing = true;
+		session_free(s);
+		return;
+	}
 	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
 		log_msg(LOG_INFO, "timeout after %s from %s[%s]",
 			s->last_verb, s->helo[0] ? s->helo : "unknown",
@@ -215,6 +227,23 @@ static size_t feed(struct smtp_session *s, const char *p, size_t n)
 	}
 }
 
+/*
+ * Back-pressure (as Postfix and OpenSMTPD apply it): a client that
+ * pipelines commands without reading the replies is not read either once
+ * SMTP_OUT_HIGH bytes of them wait, until they are down to SMTP_OUT_LOW.
+ * Its commands wait in its socket, not in our memory; if it never reads,
+ * the write timeout ends the session.
+ */
+static bool backed_up(struct smtp_session *s)
+{
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) <
+	    SMTP_OUT_HIGH)
+		return false;
+	s->backed_up = true;
+	bufferevent_disable(s->bev, EV_READ);
+	return true;
+}
+
 static void read_cb(struct bufferevent *bev, void *arg)
 {
 	struct smtp_session *s = arg;
@@ -228,12 +257,24 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * not at all.
 	 */
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+	       !backed_up(s) && evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
 		used = feed(s, v.iov_base, v.iov_len);
 		evbuffer_drain(in, used);
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
+}
+
+/* The client reads its replies again: so do we its commands. */
+static void drained(struct bufferevent *bev, void *arg)
+{
+	struct smtp_session *s = arg;
+
+	if (!s->backed_up || s->working)
+		return;
+	s->backed_up = false;
+	bufferevent_enable(bev, EV_READ);
+	read_cb(bev, s);
 }
 
 void smtp_resume(struct smtp_session *s)
