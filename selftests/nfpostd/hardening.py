@@ -14,10 +14,10 @@ Uses smtp.py's harness; each case prints one TAP line, the plan last.
 import os
 import socket
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smtp import (Daemon, Raw, expect, greeted, main,  # noqa: E402
-                  message, read)
+from smtp import Raw, expect, greeted, main, read  # noqa: E402
 
 CASES = []
 
@@ -25,6 +25,14 @@ CASES = []
 def case(fn):
     CASES.append(fn)
     return fn
+
+
+def conf(extra):
+    """The case's daemon gets these [server] keys."""
+    def set_extra(fn):
+        fn.extra = extra
+        return fn
+    return set_extra
 
 
 def transaction(d, mail="MAIL FROM:<a@client.example>"):
@@ -104,37 +112,100 @@ def settled(d, what):
 
 
 @case
-def client_that_never_reads_is_not_read_then_closed(d):
+@conf("timeout = 4")
+def client_that_never_reads_is_not_read_then_closed(a):
     # 24 MB of pipelined NOOP, no reply read: without back-pressure the
     # daemon keeps every reply (56 MB). With it, it stops reading once
     # 64 KiB wait; the rest stays in the sockets. timeout = 4 then ends
     # the session.
-    a = Daemon(extra="timeout = 4")
+    before = rss_kib(a)
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+    s.connect(("127.0.0.1", a.ports["smtp"]))
+    s.settimeout(1)
+    chunk = b"NOOP\r\n" * 10000
+    sent = 0
     try:
-        before = rss_kib(a)
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
-        s.connect(("127.0.0.1", a.ports["smtp"]))
-        s.settimeout(1)
-        chunk = b"NOOP\r\n" * 10000
-        sent = 0
+        while sent < 24 << 20:
+            sent += s.send(chunk)
+    except (socket.timeout, ConnectionResetError):
+        pass
+    settled(a, "the daemon to stop reading")
+    grew = rss_kib(a) - before
+    expect(grew < 12 << 10, "RSS grew by %d KiB after %d bytes "
+           "sent" % (grew, sent))
+    a.wait_for("the session's end", lambda: "client does not read"
+               in a.logtext())
+    s.close()
+    expect(greeted(a).cmd("EHLO c")[0] == 250, "service went on")
+
+
+def drip(r, data, pause, limit):
+    """Sends @data a byte every @pause seconds (a slow client, paced on
+    purpose) until the daemon answers or @limit seconds have passed;
+    returns its reply, or None."""
+    r.sock.settimeout(pause)
+    end = time.monotonic() + limit
+    for b in data:
+        if time.monotonic() > end:
+            return None
         try:
-            while sent < 24 << 20:
-                sent += s.send(chunk)
-        except (socket.timeout, ConnectionResetError):
-            pass
-        settled(a, "the daemon to stop reading")
-        grew = rss_kib(a) - before
-        expect(grew < 12 << 10, "RSS grew by %d KiB after %d bytes "
-               "sent" % (grew, sent))
-        a.wait_for("the session's end", lambda: "client does not read"
-                   in a.logtext())
-        s.close()
-        expect(greeted(a).cmd("EHLO c")[0] == 250, "service went on")
-        a.stop_cleanly()
-    finally:
-        a.close()
+            r.send(bytes([b]))
+            return r.reply()
+        except socket.timeout:
+            continue
+        except (BrokenPipeError, ConnectionResetError):
+            break
+    r.sock.settimeout(10)
+    return r.reply()
+
+
+@case
+@conf("timeout = 30\ncommand_deadline = 2\ndata_deadline = 3")
+def slow_clients_meet_the_command_and_data_deadlines(a):
+    # A byte every 0.3 s keeps the idle timeout (30 s) from ever firing;
+    # the deadlines (set short here) end such sessions all the same.
+    r = greeted(a)
+    t = time.monotonic()
+    got = drip(r, b"EHLO a-very-slow-client.example\r\n", 0.3, 10)
+    expect(got and got[0] == 421 and "4.4.2" in got[1],
+           "slow command: %r" % (got,))
+    expect(time.monotonic() - t < 6, "command deadline too late")
+    r = transaction(a)
+    expect(r.cmd("DATA")[0] == 354, "DATA")
+    t = time.monotonic()
+    got = drip(r, b"Subject: slow\r\n" + b"line\r\n" * 100, 0.1, 12)
+    expect(got and got[0] == 421, "slow message: %r" % (got,))
+    expect(time.monotonic() - t < 8, "data deadline too late")
+    expect("deadline exceeded after DATA" in a.logtext(), "no log")
+    expect(not a.maildir("alice"), "a timed-out message was stored")
+
+
+@case
+@conf("max_sessions_per_ip = 2\nmax_connection_rate = 6")
+def one_client_gets_neither_every_slot_nor_every_second(a):
+    def disconnects(n):
+        a.wait_for("%d sessions ended" % n, lambda: a.logtext().count(
+            "disconnect from") >= n)
+    disconnects(1)		# the start-up probe: connection 1
+    held = [greeted(a), greeted(a)]			# 2, 3
+    r = Raw(a.ports["smtp"])
+    code, line, _ = r.reply()
+    expect(code == 421 and "4.7.0" in line, "3rd at once: " + line)
+    expect("Connection concurrency limit exceeded: 3 from "
+           "unknown[127.0.0.1]" in a.logtext(), "no concurrency line")
+    for i, q in enumerate(held):
+        q.cmd("QUIT")
+        disconnects(2 + i)
+    for n in range(4, 7):				# 4, 5, 6
+        expect(greeted(a).cmd("QUIT")[0] == 221, "connection %d" % n)
+        disconnects(n)
+    r = Raw(a.ports["smtp"])
+    code, line, _ = r.reply()
+    expect(code == 421, "7th in a minute: " + line)
+    expect("Connection rate limit exceeded: 7 from unknown[127.0.0.1]"
+           in a.logtext(), "no rate line")
 
 
 if __name__ == "__main__":

@@ -42,6 +42,39 @@ def free_port():
         return s.getsockname()[1]
 
 
+CACHE = []
+
+
+def cache(name):
+    """A path in a directory for what is made once per run."""
+    if not CACHE:
+        CACHE.append(tempfile.mkdtemp(prefix="nfpostd-test-cache."))
+    return os.path.join(CACHE[0], name)
+
+
+def users_file(users):
+    """A users file made once per set of users (yescrypt is slow)."""
+    path = cache("users." + "_".join(sorted(users)))
+    if not os.path.exists(path):
+        for user, pw in users.items():
+            subprocess.run([NFPOST, "user", "-f", path, "add", user],
+                           input=pw + "\n", text=True, check=True,
+                           capture_output=True)
+    return path
+
+
+def cert_and_key():
+    """One self-signed certificate for every daemon of the run."""
+    cert = cache("cert.pem")
+    key = cache("key.pem")
+    if not os.path.exists(cert):
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                        "-nodes", "-subj", "/CN=" + HOST, "-days", "2",
+                        "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+    return cert, key
+
+
 class Daemon:
     """One nfpostd with its own directories, config, users and cert."""
 
@@ -57,16 +90,11 @@ class Daemon:
         if smtp_port:
             self.ports["smtp"] = smtp_port
         self.users = os.path.join(self.dir, "users")
-        for user, pw in (users or PASSWORD).items():
-            subprocess.run([NFPOST, "user", "-f", self.users, "add", user],
-                           input=pw + "\n", text=True, check=True,
-                           capture_output=True)
         self.cert = os.path.join(self.dir, "cert.pem")
         self.key = os.path.join(self.dir, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
-                        "-nodes", "-subj", "/CN=" + HOST, "-days", "2",
-                        "-keyout", self.key, "-out", self.cert],
-                       check=True, capture_output=True)
+        shutil.copy(users_file(users or PASSWORD), self.users)
+        for path, src in zip((self.cert, self.key), cert_and_key()):
+            shutil.copy(src, path)
         run_as = ""
         if os.geteuid() == 0:
             # As root nfpostd binds, then becomes this user: give it
@@ -809,7 +837,8 @@ def main(cases=None):
     for fn in CASES if cases is None else cases:
         n += 1
         name = fn.__name__.replace("_", " ")
-        d = Daemon()
+        # A case may set its own [server] keys: @fn.extra.
+        d = Daemon(extra=getattr(fn, "extra", ""))
         try:
             fn(d)
             d.stop_cleanly()
@@ -826,6 +855,8 @@ def main(cases=None):
             d.close()
         sys.stdout.flush()
     print("1..%d" % n)
+    for path in CACHE:
+        shutil.rmtree(path, ignore_errors=True)
     return 1 if failed else 0
 
 

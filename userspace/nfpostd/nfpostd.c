@@ -18,6 +18,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "clients.h"
 #include "conf.h"
 #include "log.h"
 #include "netaddr.h"
@@ -203,6 +204,12 @@ static int run(struct server *srv)
 	if (!ret)
 		ret = server_init_auth(srv);
 	if (!ret) {
+		/* The clients of the open sessions and of the last minute. */
+		srv->clients = clients_new(4 * (unsigned int)srv->conf.max_sessions
+					   + 256);
+		ret = srv->clients ? 0 : -ENOMEM;
+	}
+	if (!ret) {
 		server_users(srv);
 		srv->workers = workers_new(srv->base, srv->conf.store_threads);
 		ret = srv->workers ? relay_init(srv) : -ENOMEM;
@@ -215,6 +222,7 @@ static int run(struct server *srv)
 	workers_free(srv->workers);
 	relay_free(srv);
 	smtp_session_free_all(srv);
+	clients_free(srv->clients);
 	for (i = 0; i < CONF_MAX_LISTEN; i++) {
 		if (ls[i].l)
 			evconnlistener_free(ls[i].l);

@@ -22,6 +22,7 @@ struct server {
 	struct stat users_st;		/* of the file users was read from */
 	unsigned long sessions;		/* open now */
 	struct smtp_session *session_list;	/* for the shutdown */
+	struct clients *clients;	/* per-client counts, see clients.h */
 	struct relay *relay;
 	struct workers *workers;	/* store messages off the loop */
 	char *dummy_hash;		/* checked for unknown users, see AUTH */

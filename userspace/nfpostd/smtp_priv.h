@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <event2/bufferevent.h>
 #include <openssl/ssl.h>
 
@@ -86,6 +87,9 @@ struct smtp_session {
 	bool working;			/* a worker holds it: store, AUTH */
 	bool gone;			/* the client left meanwhile */
 	bool backed_up;			/* not read: its replies wait */
+	bool counted;			/* in srv->clients */
+	struct event *deadline;		/* see smtp_deadline_next() */
+	time_t data_until;		/* the message's deadline, or 0 */
 	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
 	int auth_mech;			/* AUTH exchange under way */
 	int auth_step;
@@ -115,6 +119,9 @@ void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 void smtp_close(struct smtp_session *s);
 void smtp_error(struct smtp_session *s);
 void smtp_starttls(struct smtp_session *s);
+/* The next command (or the message) must be whole by its deadline. */
+void smtp_deadline_next(struct smtp_session *s);
+time_t monotonic_now(void);
 /* The store's reply is out: read what the client sent meanwhile. */
 void smtp_resume(struct smtp_session *s);
 
