@@ -12,12 +12,15 @@
 Uses smtp.py's harness; each case prints one TAP line, the plan last.
 """
 import os
+import resource
 import socket
+import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smtp import Raw, expect, greeted, main, read  # noqa: E402
+from smtp import (NFPOSTD, Raw, expect, greeted, main,  # noqa: E402
+                  read)
 
 CASES = []
 
@@ -206,6 +209,79 @@ def one_client_gets_neither_every_slot_nor_every_second(a):
     expect(code == 421, "7th in a minute: " + line)
     expect("Connection rate limit exceeded: 7 from unknown[127.0.0.1]"
            in a.logtext(), "no rate line")
+
+
+@case
+def accept_at_the_fd_limit_pauses_and_recovers(d):
+    # Room for two more sockets: the third client waits in the backlog
+    # while accept() fails with EMFILE. The daemon logs it once, does not
+    # spin, and greets that client once a session has ended.
+    d.wait_for("the probe's end", lambda: "disconnect from" in d.logtext())
+    n = len(os.listdir("/proc/%d/fd" % d.proc.pid))
+    with open("/proc/%d/limits" % d.proc.pid) as f:
+        old = [tuple(int(v) for v in l.split()[3:5]) for l in f
+               if l.startswith("Max open files")][0]
+    prlimit_nofile(d, (n + 2, old[1]))
+    try:
+        held = [greeted(d), greeted(d)]
+        waiting = Raw(d.ports["smtp"])
+        d.wait_for("accept's failure", lambda: "warning: accept: Too many "
+                   "open files" in d.logtext())
+        cpu = cpu_seconds(d)
+        expect(held[1].cmd("NOOP")[0] == 250, "a session held")
+        held[0].cmd("QUIT")
+        code, line, _ = waiting.reply()
+        expect(code == 220, "the waiting client: " + line)
+        expect(cpu_seconds(d) - cpu < 0.5, "the daemon spun")
+    finally:
+        prlimit_nofile(d, old)
+    # Once per episode: the waiting client's session takes the last
+    # descriptor again, and Linux fails the next accept() before it
+    # looks at the (empty) backlog: a second episode, no more.
+    log = d.logtext()
+    n = log.count("warning: accept: ")
+    expect(n <= 2 and "Error from accept" not in log,
+           "accept's failure logged %d times" % n)
+    expect("accepting connections again" in log, "no end of the episode")
+
+
+def prlimit_nofile(d, limits):
+    """prlimit(2) on the daemon, as its own user: root here may lack
+    CAP_SYS_RESOURCE, and the daemon is no longer root."""
+    with open("/proc/%d/status" % d.proc.pid) as f:
+        ids = {l.split(":")[0]: int(l.split()[1]) for l in f
+               if l.startswith(("Uid:", "Gid:"))}
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(ids["Gid"])
+            os.setuid(ids["Uid"])
+            resource.prlimit(d.proc.pid, resource.RLIMIT_NOFILE, limits)
+            os._exit(0)
+        except BaseException:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    expect(status == 0, "cannot set the daemon's RLIMIT_NOFILE")
+
+
+def cpu_seconds(d):
+    with open("/proc/%d/stat" % d.proc.pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@case
+def max_sessions_fits_the_open_files_limit(d):
+    d.kill()
+    d.proc = subprocess.Popen(
+        ["sh", "-c", "ulimit -n 200 && exec %s -v -c %s" % (NFPOSTD,
+                                                           d.conf)],
+        stderr=d.log)
+    d.wait_for("the daemon's start", lambda: "daemon started" in
+               d.logtext().split("terminating")[-1])
+    # 16 store threads: 64 + 3 x 16 kept aside, 2 per session.
+    expect("warning: max_sessions lowered from 100 to 44" in d.logtext(),
+           "no warning:\n" + d.logtext())
 
 
 if __name__ == "__main__":

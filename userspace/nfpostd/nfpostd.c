@@ -7,21 +7,18 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <event2/event.h>
-#include <event2/listener.h>
 
 #include "clients.h"
 #include "conf.h"
+#include "listener.h"
 #include "log.h"
-#include "netaddr.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -31,96 +28,6 @@
 #ifndef NFPOST_VERSION
 #define NFPOST_VERSION "0.1"
 #endif
-
-struct listener {
-	struct server *srv;
-	enum listen_kind kind;
-	int fd;				/* bound, before it listens */
-	struct evconnlistener *l;
-};
-
-static void accepted(struct evconnlistener *l, evutil_socket_t fd,
-		     struct sockaddr *sa, int len, void *arg)
-{
-	struct listener *ls = arg;
-
-	(void)l;
-	smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
-}
-
-static unsigned int port(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
-	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
-}
-
-/* A socket bound to @cl's address, not yet listening. */
-static int bind_one(const struct conf_listen *cl, int n)
-{
-	char ip[64];
-	int fd, on = 1;
-
-	fd = socket(cl->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-	    bind(fd, (const struct sockaddr *)&cl->addr, cl->addrlen)) {
-		log_msg(LOG_ERR, "cannot bind listener %d (%s %s port %u): %s",
-			n + 1, listen_kind_name(cl->kind),
-			netaddr_ntop((const struct sockaddr *)&cl->addr, ip,
-				     sizeof(ip)), port(&cl->addr),
-			strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-/* As root: every address bound, so that the rest can run unprivileged. */
-static int bind_all(struct server *srv, struct listener *ls)
-{
-	const struct conf_listen *cl;
-	int i;
-
-	for (i = 0; i < srv->conf.nlisten; i++) {
-		cl = &srv->conf.listen[i];
-		if (cl->kind == LISTEN_SMTPS && !srv->tls) {
-			log_msg(LOG_ERR, "[listen] smtps needs tls_cert and "
-				"tls_key in [server]");
-			return -EINVAL;
-		}
-		ls[i].srv = srv;
-		ls[i].kind = cl->kind;
-		ls[i].fd = bind_one(cl, i);
-		if (ls[i].fd < 0)
-			return -EADDRNOTAVAIL;
-	}
-	return 0;
-}
-
-/*
- * Last of the start: a client that connects finds the daemon whole (users
- * read, workers and relay running, pid file written, signals caught).
- */
-static int listen_all(struct server *srv, struct listener *ls)
-{
-	unsigned int flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
-	int i;
-
-	for (i = 0; i < srv->conf.nlisten; i++) {
-		ls[i].l = evconnlistener_new(srv->base, accepted, &ls[i],
-					     flags, 128, ls[i].fd);
-		if (!ls[i].l) {
-			log_msg(LOG_ERR, "cannot listen on listener %d: %s",
-				i + 1, strerror(errno));
-			return -errno;
-		}
-		ls[i].fd = -1;	/* the listener's now */
-	}
-	return 0;
-}
 
 /* Binding is done: the rest runs as the configured user. */
 static int drop_privileges(const struct conf *c)
@@ -145,6 +52,34 @@ static int drop_privileges(const struct conf *c)
 		return -errno;
 	}
 	return 0;
+}
+
+/*
+ * Each session holds a socket, and a message being stored two more (file
+ * and directory); the relay, the workers and the rest hold a few. The soft
+ * limit is raised to the hard one; if that is still short, max_sessions
+ * is lowered to fit, and the log says so.
+ */
+static void fit_fd_limit(struct conf *c)
+{
+	rlim_t reserve = 64 + 3 * (rlim_t)c->store_threads, room;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= reserve + 2 * (rlim_t)c->max_sessions)
+		return;
+	room = rl.rlim_cur > reserve + 2 ? (rl.rlim_cur - reserve) / 2 : 1;
+	log_msg(LOG_WARNING, "warning: max_sessions lowered from %d to %llu: "
+		"the open files limit (RLIMIT_NOFILE) is %llu", c->max_sessions,
+		(unsigned long long)room, (unsigned long long)rl.rlim_cur);
+	c->max_sessions = (int)room;
 }
 
 static void stop(evutil_socket_t sig, short what, void *arg)
@@ -187,18 +122,17 @@ static void loop(struct server *srv)
  */
 static int run(struct server *srv)
 {
-	struct listener ls[CONF_MAX_LISTEN] = { 0 };
+	struct listeners ls = { 0 };
 	struct event *term, *intr;
-	int i, ret;
+	int ret;
 
 	term = evsignal_new(srv->base, SIGTERM, stop, srv);
 	intr = evsignal_new(srv->base, SIGINT, stop, srv);
 	ret = term && intr && !event_add(term, NULL) &&
 	      !event_add(intr, NULL) ? 0 : -ENOMEM;
-	for (i = 0; i < CONF_MAX_LISTEN; i++)
-		ls[i].fd = -1;
+	fit_fd_limit(&srv->conf);
 	if (!ret)
-		ret = bind_all(srv, ls);
+		ret = listeners_bind(srv, &ls);
 	if (!ret)
 		ret = drop_privileges(&srv->conf);
 	if (!ret)
@@ -215,7 +149,7 @@ static int run(struct server *srv)
 		ret = srv->workers ? relay_init(srv) : -ENOMEM;
 	}
 	if (!ret)
-		ret = listen_all(srv, ls);
+		ret = listeners_start(srv, &ls);
 	if (!ret)
 		loop(srv);
 	/* The workers first: what they still hold refers to the rest. */
@@ -223,12 +157,7 @@ static int run(struct server *srv)
 	relay_free(srv);
 	smtp_session_free_all(srv);
 	clients_free(srv->clients);
-	for (i = 0; i < CONF_MAX_LISTEN; i++) {
-		if (ls[i].l)
-			evconnlistener_free(ls[i].l);
-		if (ls[i].fd >= 0)
-			close(ls[i].fd);
-	}
+	listeners_close(&ls);
 	if (term)
 		event_free(term);
 	if (intr)

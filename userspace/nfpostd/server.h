@@ -21,6 +21,7 @@ struct server {
 	struct users users;
 	struct stat users_st;		/* of the file users was read from */
 	unsigned long sessions;		/* open now */
+	bool accept_failing;		/* logged once, see listener.c */
 	struct smtp_session *session_list;	/* for the shutdown */
 	struct clients *clients;	/* per-client counts, see clients.h */
 	struct relay *relay;
