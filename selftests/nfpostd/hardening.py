@@ -284,5 +284,25 @@ def max_sessions_fits_the_open_files_limit(d):
            "no warning:\n" + d.logtext())
 
 
+@case
+def a_refused_mail_leaves_no_parameter_behind(d):
+    r = greeted(d)
+    r.cmd("EHLO client.example")
+    code, line, _ = r.cmd("MAIL FROM:<a@b.example> SMTPUTF8 SIZE=abc")
+    expect(code == 501, "bad SIZE: " + line)
+    code, line, _ = r.cmd("MAIL FROM:<\u00fc@b.example>")
+    expect(code == 501 and "5.1.7" in line,
+           "SMTPUTF8 of the refused MAIL still on: " + line)
+    code, line, _ = r.cmd("MAIL FROM:<a@b.example> BODY=8BITMIME FROB=1")
+    expect(code == 555, line)
+    code, line, _ = r.cmd("MAIL FROM:<a@b.example>")
+    expect(code == 250, line)
+    r.cmd("RCPT TO:<alice@lab.example>")
+    r.cmd("DATA")
+    code, line, _ = r.cmd("Subject: x\r\n\r\ncaf\xe9\r\n.")
+    expect(code == 550 and "8BITMIME" in line,
+           "BODY=8BITMIME of the refused MAIL still on: " + line)
+
+
 if __name__ == "__main__":
     sys.exit(main(CASES))

@@ -47,6 +47,21 @@ struct smtp_rcpt {
 	char user[USERS_NAME_MAX + 1];		/* "" unless local */
 };
 
+/*
+ * The transaction: made whole by MAIL once every parameter is good,
+ * dropped whole (smtp_txn_reset) by RSET, HELO/EHLO, STARTTLS, a refused
+ * message and the end of the message, so nothing of it outlives it.
+ */
+struct smtp_txn {
+	char id[16];
+	char from[MAILADDR_PATH_MAX + 1];
+	bool body_8bit;			/* BODY=8BITMIME */
+	bool smtputf8;
+	bool bdat;			/* BDAT used: DATA is no longer allowed */
+	struct smtp_rcpt *rcpts;
+	int nrcpt;
+};
+
 /* The hand-over of a message to the store, run by a worker (smtp_msg.c). */
 struct smtp_store_work {
 	struct work w;			/* first: a work is this */
@@ -98,17 +113,10 @@ struct smtp_session {
 	int errors;
 	struct smtp_line line;
 	struct smtp_data data;
-	/* The transaction (MAIL to the end of the message). */
-	char id[16];
-	char from[MAILADDR_PATH_MAX + 1];
-	bool body_8bit;			/* BODY=8BITMIME */
-	bool smtputf8;
-	bool bdat;			/* BDAT used: DATA is no longer allowed */
+	struct smtp_txn txn;
 	uint64_t bdat_chunk;		/* size of the chunk being read */
 	uint64_t bdat_left;
 	bool bdat_last;
-	struct smtp_rcpt *rcpts;
-	int nrcpt;
 	struct evbuffer *msg;		/* the message as received */
 	struct smtp_store_work store;
 	struct smtp_auth_work auth;

@@ -200,7 +200,7 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
-		if (s->in != SMTP_IN_CMD || s->nrcpt)
+		if (s->in != SMTP_IN_CMD || s->txn.nrcpt)
 			log_msg(LOG_INFO, "lost connection after %s from "
 				"%s[%s]", s->last_verb,
 				s->helo[0] ? s->helo : "unknown", s->peer_ip);
@@ -243,7 +243,7 @@ void smtp_deadline_next(struct smtp_session *s)
 	const struct conf *c = &s->srv->conf;
 	time_t now = monotonic_now(), until;
 	bool in_msg = s->in == SMTP_IN_DATA || s->in == SMTP_IN_BDAT ||
-		      s->bdat;
+		      s->txn.bdat;
 	struct timeval tv = { 0 };
 
 	if (!s->deadline)
