@@ -11,16 +11,18 @@
 
 Uses smtp.py's harness; each case prints one TAP line, the plan last.
 """
+import base64
 import os
 import resource
+import smtplib
 import socket
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smtp import (NFPOSTD, Raw, expect, greeted, main,  # noqa: E402
-                  read)
+from smtp import (NFPOSTD, Raw, expect, greeted, insecure,  # noqa: E402
+                  main, read)
 
 CASES = []
 
@@ -302,6 +304,36 @@ def a_refused_mail_leaves_no_parameter_behind(d):
     code, line, _ = r.cmd("Subject: x\r\n\r\ncaf\xe9\r\n.")
     expect(code == 550 and "8BITMIME" in line,
            "BODY=8BITMIME of the refused MAIL still on: " + line)
+
+
+@case
+def what_clients_send_cannot_forge_log_lines_or_headers(d):
+    forged = ("unknown[192.0.2.66]: SASL LOGIN authentication failed: "
+              "authentication failure, sasl_username=victim")
+    with smtplib.SMTP("127.0.0.1", d.ports["submission"]) as s:
+        s.starttls(context=insecure())
+        s.ehlo("client.example")
+        code, _ = s.docmd("AUTH", "PLAIN " + base64.b64encode(
+            b"\0evil\n" + forged.encode() + b"\0pw").decode())
+        expect(code == 535, "AUTH: %d" % code)
+    d.wait_for("the failure's line", lambda: "sasl_username=evil"
+               in d.logtext())
+    lines = d.logtext().splitlines()
+    expect(not any(l.startswith("unknown[192.0.2.66]")
+                   for l in lines), "a forged log line:\n" + d.logtext())
+    expect(any("sasl_username=evil\\012unknown[192.0.2.66]" in l
+               for l in lines), "not escaped:\n" + d.logtext())
+    r = greeted(d)
+    for helo in ("EHLO evil\rRSET", "HELO a\tb", "EHLO a\x7f"):
+        code, line, _ = r.cmd(helo)
+        expect(code == 501, "%r: %s" % (helo, line))
+    code, line, _ = r.cmd("MAIL FROM:<a@client.example>")
+    expect(code == 503, "a refused HELO greeted: " + line)
+    r.cmd("EHLO client.example")
+    r.cmd("MAIL FROM:<a@client.example>")
+    code, line, _ = r.cmd("RCPT TO:<x\x01y@elsewhere.example>")
+    expect(code >= 500, line)
+    expect("\x01" not in d.logtext(), "a control character logged")
 
 
 if __name__ == "__main__":

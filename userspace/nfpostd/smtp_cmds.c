@@ -69,6 +69,22 @@ static int need_greeting(struct smtp_session *s, const struct smtp_cmd *cmd)
 	return 0;
 }
 
+/*
+ * The HELO name goes into Received: and the log: a control character (a
+ * bare CR above all, which the line reader leaves inside a line) has no
+ * place in a domain or address literal (RFC 5321 4.1.2).
+ */
+static int check_helo(struct smtp_session *s, const struct smtp_cmd *cmd)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)cmd->arg; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return reject(s, "501 5.5.2 Error: control character "
+				      "in HELO/EHLO name");
+	return 0;
+}
+
 static int check_mail(struct smtp_session *s, const struct smtp_cmd *cmd)
 {
 	if (need_greeting(s, cmd))
@@ -372,8 +388,8 @@ static void do_auth(struct smtp_session *s, struct smtp_cmd *cmd)
 }
 
 static const struct smtp_command commands[] = {
-	{ SMTP_HELO, "HELO", NULL, do_helo },
-	{ SMTP_EHLO, "EHLO", NULL, do_helo },
+	{ SMTP_HELO, "HELO", check_helo, do_helo },
+	{ SMTP_EHLO, "EHLO", check_helo, do_helo },
 	{ SMTP_MAIL, "MAIL", check_mail, do_mail },
 	{ SMTP_RCPT, "RCPT", check_rcpt, do_rcpt },
 	{ SMTP_DATA, "DATA", check_data, do_data },
