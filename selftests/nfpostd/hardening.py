@@ -21,8 +21,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smtp import (NFPOSTD, Raw, expect, greeted, insecure,  # noqa: E402
-                  main, read)
+from smtp import (NFPOST, NFPOSTD, PASSWORD, Raw, expect,  # noqa: E402
+                  greeted, insecure, main, read)
 
 CASES = []
 
@@ -334,6 +334,54 @@ def what_clients_send_cannot_forge_log_lines_or_headers(d):
     code, line, _ = r.cmd("RCPT TO:<x\x01y@elsewhere.example>")
     expect(code >= 500, line)
     expect("\x01" not in d.logtext(), "a control character logged")
+
+
+def auth_plain(d, raw):
+    with smtplib.SMTP("127.0.0.1", d.ports["submission"]) as s:
+        s.starttls(context=insecure())
+        s.ehlo("client.example")
+        return s.docmd("AUTH", "PLAIN " + base64.b64encode(raw).decode())[0]
+
+
+@case
+def auth_plain_is_rfc_4616_exactly(d):
+    pw = PASSWORD["alice"].encode()
+    expect(auth_plain(d, b"\0alice\0" + pw) == 235, "the right one")
+    for bad in (b"\0alice\0" + pw + b"\0extra",   # a third field
+                b"\0Alice\0" + pw,                # names are not folded
+                b"ALICE\0alice\0" + pw,           # authzid not the user
+                b"\0alice\0",                     # empty password
+                b"\0\0" + pw):                    # empty user
+        expect(auth_plain(d, bad) == 535, "accepted: %r" % bad)
+
+
+@case
+def user_passwords_fit_auth_and_rewrites_do_not_lose_users(d):
+    path = os.path.join(d.dir, "more-users")
+    out = subprocess.run([NFPOST, "user", "-f", path, "add", "long"],
+                         input="x" * 256 + "\n", text=True,
+                         capture_output=True)
+    expect(out.returncode != 0 and "255" in out.stderr,
+           "a 256-octet password: " + out.stderr)
+    # Four adds at once: each loads, hashes (slow) and saves; without a
+    # lock the last rename wins and the others' users are lost.
+    pwfile = os.path.join(d.dir, "pw")
+    with open(pwfile, "w") as f:
+        f.write("a password\n")
+    procs = []
+    for i in range(4):
+        with open(pwfile) as f:
+            procs.append(subprocess.Popen([NFPOST, "user", "-f", path,
+                                           "add", "u%d" % i], stdin=f,
+                                          stderr=subprocess.PIPE, text=True))
+    for p in procs:
+        _, err = p.communicate()
+        expect(p.returncode == 0, err)
+    out = subprocess.run([NFPOST, "user", "-f", path, "list"],
+                         capture_output=True, text=True)
+    names = out.stdout.split()
+    expect(sorted(names) == ["u%d" % i for i in range(4)],
+           "users after 4 concurrent adds: %r" % names)
 
 
 if __name__ == "__main__":
