@@ -14,6 +14,7 @@ Uses smtp.py's harness; each case prints one TAP line, the plan last.
 import base64
 import os
 import resource
+import shutil
 import smtplib
 import socket
 import subprocess
@@ -382,6 +383,55 @@ def user_passwords_fit_auth_and_rewrites_do_not_lose_users(d):
     names = out.stdout.split()
     expect(sorted(names) == ["u%d" % i for i in range(4)],
            "users after 4 concurrent adds: %r" % names)
+
+
+def refuses_to_start(d, want):
+    out = subprocess.run([NFPOSTD, "-v", "-c", d.conf], capture_output=True,
+                         text=True, timeout=60)
+    expect(out.returncode != 0 and want in out.stderr,
+           "want %r, exit %d: %s" % (want, out.returncode, out.stderr))
+
+
+@case
+def startup_says_what_it_cannot_do_and_stops(d):
+    d.kill()
+    for path, mode, want in (
+            (d.users, 0o000, "users %s: Permission denied" % d.users),
+            (d.mail, 0o555, "mail_root %s: Permission denied" % d.mail),
+            (d.spool, 0o555, "spool %s: Permission denied" % d.spool)):
+        old = os.stat(path).st_mode & 0o777
+        os.chmod(path, mode)
+        try:
+            refuses_to_start(d, want)
+        finally:
+            os.chmod(path, old)
+    os.rename(d.users, d.users + ".away")
+    d.start()
+    d.wait_for("the warning", lambda: "users %s: no such file: no local user" %
+               d.users in d.logtext())
+    os.rename(d.users + ".away", d.users)
+
+
+@case
+def unreadable_users_file_gives_451_never_550(d):
+    r = greeted(d)
+    r.cmd("EHLO client.example")
+    r.cmd("MAIL FROM:<a@client.example>")
+    # Replaced by a copy no one may read (a new inode: it is re-read).
+    tmp = d.users + ".new"
+    shutil.copy(d.users, tmp)
+    os.chmod(tmp, 0)
+    os.rename(tmp, d.users)
+    code, line, _ = r.cmd("RCPT TO:<nobody-here@lab.example>")
+    expect(code == 451 and "4.3.0" in line, "unknown user: " + line)
+    code, line, _ = r.cmd("RCPT TO:<alice@lab.example>")
+    expect(code == 250, "a user known before: " + line)
+    expect("%s: Permission denied, keeping the 2 users known" % d.users
+           in d.logtext(), "no log line")
+    os.chmod(d.users, 0o644)
+    os.utime(d.users, (0, 0))
+    code, line, _ = r.cmd("RCPT TO:<nobody-here@lab.example>")
+    expect(code == 550, "readable again: " + line)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@
 #include "conf.h"
 #include "listener.h"
 #include "log.h"
+#include "maildir.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -82,6 +83,44 @@ static void fit_fd_limit(struct conf *c)
 	c->max_sessions = (int)room;
 }
 
+/*
+ * As the user the daemon runs as: what it cannot do now it could never do
+ * later, so it says what and why (path and OS error) and does not start.
+ * A users file that is missing is allowed (no local user yet): said once.
+ */
+static int can_work(struct server *srv)
+{
+	const struct conf *c = &srv->conf;
+	struct users u;
+	int ret, line = 0;
+
+	if (access(c->mail_root, W_OK | X_OK)) {
+		ret = -errno;
+		log_msg(LOG_ERR, "mail_root %s: %s", c->mail_root,
+			strerror(-ret));
+		return ret;
+	}
+	ret = maildir_create(c->spool);
+	if (!ret && access(c->spool, W_OK | X_OK))
+		ret = -errno;
+	if (ret) {
+		log_msg(LOG_ERR, "spool %s: %s", c->spool, strerror(-ret));
+		return ret;
+	}
+	ret = users_load(c->users_file, &u, &line);
+	if (ret && line)
+		log_msg(LOG_ERR, "users %s:%d: bad line", c->users_file, line);
+	else if (ret)
+		log_msg(LOG_ERR, "users %s: %s", c->users_file,
+			strerror(-ret));
+	if (!ret)
+		users_free(&u);
+	if (!ret && access(c->users_file, F_OK) && errno == ENOENT)
+		log_msg(LOG_WARNING, "warning: users %s: no such file: no "
+			"local user", c->users_file);
+	return ret;
+}
+
 static void stop(evutil_socket_t sig, short what, void *arg)
 {
 	struct server *srv = arg;
@@ -135,6 +174,8 @@ static int run(struct server *srv)
 		ret = listeners_bind(srv, &ls);
 	if (!ret)
 		ret = drop_privileges(&srv->conf);
+	if (!ret)
+		ret = can_work(srv);
 	if (!ret)
 		ret = server_init_auth(srv);
 	if (!ret) {

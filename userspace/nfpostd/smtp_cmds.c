@@ -269,9 +269,13 @@ static int rcpt_allowed(struct smtp_session *s, const struct mailaddr *a,
 			snprintf(r->user, sizeof(r->user), "%s", u->name);
 			return 0;
 		}
-		snprintf(reply, sizeof(reply), "550 5.1.1 <%s>: Recipient "
-			 "address rejected: User unknown in local recipient "
-			 "table", addr);
+		if (s->srv->users_unreadable)
+			snprintf(reply, sizeof(reply), "451 4.3.0 <%s>: "
+				 "Temporary lookup failure", addr);
+		else
+			snprintf(reply, sizeof(reply), "550 5.1.1 <%s>: "
+				 "Recipient address rejected: User unknown in "
+				 "local recipient table", addr);
 	} else if (s->trusted || s->auth_user[0]) {
 		r->user[0] = '\0';
 		return 0;
