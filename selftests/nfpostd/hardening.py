@@ -434,5 +434,38 @@ def unreadable_users_file_gives_451_never_550(d):
     expect(code == 550, "readable again: " + line)
 
 
+@case
+def leftovers_in_tmp_are_cleaned_at_start(d):
+    # What a daemon killed mid-message left (its pid is gone), and what
+    # is older than 36 hours, goes; a young file of someone else stays.
+    d.kill()
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    own = "1700000000.M1P%dQ1.%s" % (dead.pid, socket.gethostname())
+    alice_tmp = os.path.join(d.mail, "alice", "tmp")
+    os.makedirs(alice_tmp)
+    for sub in ("cur", "new"):
+        os.makedirs(os.path.join(d.mail, "alice", sub))
+    spool_tmp = os.path.join(d.spool, "tmp")
+    old = os.path.join(alice_tmp, "1.other.mda")
+    young = os.path.join(spool_tmp, "2.other.mda")
+    for path in (os.path.join(alice_tmp, own), os.path.join(spool_tmp, own),
+                 old, young):
+        with open(path, "w") as f:
+            f.write("half a message\r\n")
+    os.utime(old, (time.time() - 37 * 3600,) * 2)
+    owner = os.stat(d.mail)	# the daemon's user when run as root
+    for top, dirs, files in os.walk(os.path.join(d.mail, "alice")):
+        for name in [top] + [os.path.join(top, f) for f in files]:
+            os.chown(name, owner.st_uid, owner.st_gid)
+    d.start()
+    expect(os.listdir(alice_tmp) == [], "alice's tmp/: %r" %
+           os.listdir(alice_tmp))
+    expect(os.listdir(spool_tmp) == ["2.other.mda"], "spool's tmp/: %r" %
+           os.listdir(spool_tmp))
+    expect("%s: removed 2 leftover files" % alice_tmp in d.logtext(),
+           "no log line:\n" + d.logtext())
+
+
 if __name__ == "__main__":
     sys.exit(main(CASES))

@@ -4,7 +4,7 @@
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		   smtp_auth relay smtp_client dsn mx workers clients \
-		   listener
+		   listener cleanup
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr

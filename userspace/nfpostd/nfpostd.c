@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <event2/event.h>
 
+#include "cleanup.h"
 #include "clients.h"
 #include "conf.h"
 #include "listener.h"
@@ -177,6 +178,8 @@ static int run(struct server *srv)
 	if (!ret)
 		ret = can_work(srv);
 	if (!ret)
+		cleanup_now(srv);
+	if (!ret)
 		ret = server_init_auth(srv);
 	if (!ret) {
 		/* The clients of the open sessions and of the last minute. */
@@ -190,11 +193,14 @@ static int run(struct server *srv)
 		ret = srv->workers ? relay_init(srv) : -ENOMEM;
 	}
 	if (!ret)
+		ret = cleanup_init(srv);
+	if (!ret)
 		ret = listeners_start(srv, &ls);
 	if (!ret)
 		loop(srv);
 	/* The workers first: what they still hold refers to the rest. */
 	workers_free(srv->workers);
+	cleanup_free(srv);
 	relay_free(srv);
 	smtp_session_free_all(srv);
 	clients_free(srv->clients);

@@ -26,6 +26,7 @@ struct server {
 	struct smtp_session *session_list;	/* for the shutdown */
 	struct clients *clients;	/* per-client counts, see clients.h */
 	struct relay *relay;
+	struct cleanup *cleanup;	/* of tmp/, see cleanup.h */
 	struct workers *workers;	/* store messages off the loop */
 	char *dummy_hash;		/* checked for unknown users, see AUTH */
 };
