@@ -27,7 +27,12 @@ $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 
 # The pure parts: configuration, queue files, bounces, MX answers. Each test
 # links only the units it tests.
-TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx)
+TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx \
+			     test_clients)
+
+$(BUILD)/test_clients: $(BUILD)/userspace/nfpostd/test_clients.o \
+		       $(BUILD)/userspace/nfpostd/clients.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
 $(BUILD)/test_conf: $(BUILD)/userspace/lib/test_conf.o \
 		    $(BUILD)/userspace/lib/conf.o \
