@@ -744,7 +744,8 @@ def relays_to_a_second_nfpostd_through_the_transport_map(d):
         out = subprocess.run([NFPOST, "mail", "trace", b.maildir("carol")[0]],
                              capture_output=True, text=True)
         expect(out.returncode == 0 and "mx.lab.example" in out.stdout and
-               "mx.other.example" in out.stdout, out.stdout + out.stderr)
+               "mx.other.example" in out.stdout, "exit status %d\n%s%s" %
+               (out.returncode, out.stdout, out.stderr))
     finally:
         a.close()
         b.close()
