@@ -141,8 +141,10 @@ def client_that_never_reads_is_not_read_then_closed(a):
     grew = rss_kib(a) - before
     expect(grew < 12 << 10, "RSS grew by %d KiB after %d bytes "
            "sent" % (grew, sent))
-    a.wait_for("the session's end", lambda: "client does not read"
-               in a.logtext())
+    # Ended by the write timeout, or by the read timeout's 421 that
+    # then never drains: either way it goes.
+    a.wait_for("the session's end", lambda: a.logtext().count(
+        "disconnect from") >= 2)
     s.close()
     expect(greeted(a).cmd("EHLO c")[0] == 250, "service went on")
 

@@ -75,6 +75,14 @@ def cert_and_key():
     return cert, key
 
 
+def listening(port):
+    """Whether something listens on 127.0.0.1:@port (/proc/net/tcp)."""
+    want = "0100007F:%04X" % port
+    with open("/proc/net/tcp") as f:
+        return any(l.split()[1] == want and l.split()[3] == "0A"
+                   for l in f.readlines()[1:])
+
+
 class Daemon:
     """One nfpostd with its own directories, config, users and cert."""
 
@@ -140,10 +148,15 @@ smtps = 127.0.0.1:{self.ports['smtps']}
     def start(self):
         self.proc = subprocess.Popen([NFPOSTD, "-v", "-c", self.conf],
                                      stderr=self.log)
+        # The smtp port answers, and the others listen too (the daemon
+        # listens on them one after the other; looked up in /proc, so
+        # that the probe stays one session).
         for _ in range(100):
             try:
                 socket.create_connection(("127.0.0.1", self.ports["smtp"]),
                                          timeout=1).close()
+                while not all(listening(p) for p in self.ports.values()):
+                    time.sleep(0.01)
                 return
             except OSError:
                 if self.proc.poll() is not None:
