@@ -100,6 +100,13 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 		{ "queue_lifetime", offsetof(struct conf, queue_lifetime), YEAR },
 		{ "store_threads", offsetof(struct conf, store_threads), 256 },
 		{ "max_sessions", offsetof(struct conf, max_sessions), 100000 },
+		{ "max_sessions_per_ip",
+		  offsetof(struct conf, max_sessions_per_ip), 100000 },
+		{ "max_connection_rate",
+		  offsetof(struct conf, max_connection_rate), 1000000 },
+		{ "command_deadline", offsetof(struct conf, command_deadline),
+		  86400 },
+		{ "data_deadline", offsetof(struct conf, data_deadline), 86400 },
 	};
 	long long v;
 	size_t i;
@@ -167,6 +174,11 @@ static const char *const listen_names[] = {
 	[LISTEN_SUBMISSION] = "submission",
 	[LISTEN_SMTPS] = "smtps",
 };
+
+const char *listen_kind_name(enum listen_kind kind)
+{
+	return listen_names[kind];
+}
 
 static int add_listen(struct conf *c, const char *addr)
 {
@@ -252,7 +264,11 @@ static void defaults(struct conf *c)
 	c->max_recipients = 1000;	/* smtpd_recipient_limit */
 	c->max_errors = 20;		/* smtpd_hard_error_limit */
 	c->max_sessions = 100;		/* smtpd's default_process_limit */
+	c->max_sessions_per_ip = 20;	/* a fifth of the slots */
+	c->max_connection_rate = 60;	/* per minute, as Postfix's anvil */
 	c->timeout = 300;		/* RFC 5321 4.5.3.2.7 */
+	c->command_deadline = 300;	/* the idle timeout, for a whole line */
+	c->data_deadline = 600;		/* RFC 5321 4.5.3.2.6's 10 minutes */
 	c->store_threads = 16;		/* fsyncs overlap: one per session */
 	c->queue_interval = 60;
 	c->retry_min = 300;		/* Postfix's minimal_backoff_time */

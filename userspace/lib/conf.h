@@ -62,7 +62,11 @@ struct conf {
 	int max_recipients;		/* per message */
 	int max_errors;			/* bad commands before 421 */
 	int max_sessions;		/* open at once; more get 421 */
+	int max_sessions_per_ip;	/* open at once from one client */
+	int max_connection_rate;	/* accepted per minute per client */
 	int timeout;			/* seconds idle before 421 */
+	int command_deadline;		/* seconds for a whole command */
+	int data_deadline;		/* for a whole message (DATA, BDAT) */
 	int store_threads;		/* writing and syncing messages */
 	/* The relay queue, in seconds. */
 	int queue_interval;		/* how often the queue is scanned */
@@ -77,6 +81,8 @@ struct conf {
  */
 int conf_load(const char *path, struct conf *c, char *err, size_t len);
 
+/* "smtp", "submission" or "smtps": the [listen] key. */
+const char *listen_kind_name(enum listen_kind kind);
 bool conf_is_local_domain(const struct conf *c, const char *domain);
 bool conf_in_mynetworks(const struct conf *c, const struct sockaddr *sa);
 const struct conf_transport *conf_transport_find(const struct conf *c,

@@ -3,8 +3,10 @@
  * Maildir delivery: unique names, the tmp/ -> new/ rename and the fsync()s
  * that make a message durable before the sender is told so.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -259,4 +261,50 @@ void maildir_abort(struct maildir_msg *m)
 	}
 	close(m->dirfd);
 	m->dirfd = -1;
+}
+
+/* A file of ours, from a process that is gone: "...P<pid>Q...<host>". */
+static bool dead_own_name(const char *name)
+{
+	char host[MAILDIR_NAME_MAX + 1];
+	const char *p = strstr(name, ".M"), *dot;
+	long pid;
+
+	if (!p || !(p = strchr(p, 'P')) || sscanf(p, "P%ldQ", &pid) != 1 ||
+	    pid <= 1 || pid == (long)getpid())
+		return false;
+	dot = strchr(p, '.');
+	host_part(host, sizeof(host));
+	if (!dot || strcmp(dot + 1, host))
+		return false;
+	return kill((pid_t)pid, 0) && errno == ESRCH;
+}
+
+int maildir_clean_tmp(const char *path, time_t max_age, bool dead_own)
+{
+	char tmp[PATH_MAX];
+	time_t now = time(NULL);
+	struct dirent *e;
+	struct stat st;
+	int n = 0;
+	DIR *d;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s/tmp", path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	d = opendir(tmp);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (now - st.st_mtime <= max_age &&
+		    !(dead_own && dead_own_name(e->d_name)))
+			continue;
+		if (!unlinkat(dirfd(d), e->d_name, 0))
+			n++;
+	}
+	closedir(d);
+	return n;
 }

@@ -8,7 +8,9 @@
 #ifndef NFPOST_MAILDIR_H
 #define NFPOST_MAILDIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 
@@ -44,5 +46,13 @@ int maildir_writev(struct maildir_msg *m, struct iovec *iov, int n);
 int maildir_commit(struct maildir_msg *m, char *name_r, size_t len);
 /* Removes the tmp/ file of a message that will not be delivered. */
 void maildir_abort(struct maildir_msg *m);
+
+/*
+ * Removes from @path/tmp/ what no one will ever finish: files older than
+ * @max_age seconds (maildir(5) says 36 hours), and, if @dead_own, files
+ * this host's nfpostd named (make_name()) under a pid no longer running
+ * (a daemon killed mid-message). Returns how many it removed, or -errno.
+ */
+int maildir_clean_tmp(const char *path, time_t max_age, bool dead_own);
 
 #endif /* NFPOST_MAILDIR_H */

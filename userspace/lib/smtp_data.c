@@ -24,6 +24,10 @@
  *   CR      '\n'     BOL     keep
  *   CR      other    BAD     bad: bare CR
  *   END, BAD                 sticky: nothing more is consumed
+ *
+ * BDAT chunks (chunked) never enter DOT: a '.' at BOL is text. Their end
+ * is smtp_data_chunks_end(): from CR it is a bare CR (BAD), from TEXT the
+ * line gets its CRLF, then END.
  */
 enum { ST_BOL, ST_TEXT, ST_CR, ST_DOT, ST_DOT_CR, ST_END, ST_BAD };
 
@@ -37,6 +41,13 @@ void smtp_data_init(struct smtp_data *d, uint64_t max_size,
 	d->max_size = max_size;
 	d->out = out;
 	d->ctx = ctx;
+}
+
+void smtp_data_init_chunked(struct smtp_data *d, uint64_t max_size,
+			    smtp_data_out_fn out, void *ctx)
+{
+	smtp_data_init(d, max_size, out, ctx);
+	d->chunked = true;
 }
 
 /* Line lengths count the line as stored: the stuffing dot is not in it. */
@@ -69,7 +80,7 @@ static enum act step(struct smtp_data *d, unsigned char c)
 {
 	switch (d->state) {
 	case ST_BOL:
-		if (c != '.')
+		if (c != '.' || d->chunked)
 			return text(d, c);
 		d->state = ST_DOT;
 		return CUT;
@@ -151,4 +162,19 @@ size_t smtp_data_feed(struct smtp_data *d, const char *in, size_t n,
 	*status_r = act == STOP_END ? SMTP_DATA_END :
 		    act == STOP_BAD ? SMTP_DATA_BAD_EOL : SMTP_DATA_MORE;
 	return act == STOP_BAD ? i - 1 : i;
+}
+
+enum smtp_data_status smtp_data_chunks_end(struct smtp_data *d)
+{
+	if (d->state == ST_CR)
+		d->state = ST_BAD;
+	if (d->state == ST_BAD)
+		return SMTP_DATA_BAD_EOL;
+	if (d->state == ST_TEXT) {
+		count(d, '\r');
+		count(d, '\n');
+		emit(d, "\r\n", 2);
+	}
+	d->state = ST_END;
+	return SMTP_DATA_END;
 }

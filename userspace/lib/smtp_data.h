@@ -38,6 +38,7 @@ typedef void (*smtp_data_out_fn)(void *ctx, const char *p, size_t n);
 
 struct smtp_data {
 	int state;		/* private: where in a line the reader is */
+	bool chunked;		/* private: BDAT, see smtp_data_init_chunked() */
 	size_t line_len;	/* private */
 	uint64_t size;		/* message bytes passed out so far (or counted past max) */
 	uint64_t max_size;	/* 0: no limit */
@@ -57,6 +58,21 @@ struct smtp_data {
  */
 void smtp_data_init(struct smtp_data *d, uint64_t max_size,
 		    smtp_data_out_fn out, void *ctx);
+/*
+ * The same reader for BDAT (RFC 3030): the chunks' octets are the message
+ * itself, so there is no dot-stuffing and no end line, but the same checks
+ * (line ends, line length, NUL, 8-bit, size) as DATA, so that what BDAT
+ * stores could have come through DATA. smtp_data_feed() then never reports
+ * SMTP_DATA_END; smtp_data_chunks_end() closes the message at BDAT LAST.
+ */
+void smtp_data_init_chunked(struct smtp_data *d, uint64_t max_size,
+			    smtp_data_out_fn out, void *ctx);
+/*
+ * After the LAST chunk: SMTP_DATA_BAD_EOL if it ended in a bare CR (or a
+ * bare CR or LF came before), else SMTP_DATA_END, a last line without its
+ * CRLF having been given one (passed out and counted).
+ */
+enum smtp_data_status smtp_data_chunks_end(struct smtp_data *d);
 /*
  * Consumes up to @n bytes of @in, stopping right after the end of the
  * message or right before a bare CR/LF; returns how many it consumed and

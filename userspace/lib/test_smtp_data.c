@@ -4,6 +4,7 @@
  * in two pieces split at every position, and must come out the same.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -119,6 +120,36 @@ static const struct data_case {
 	  SMTP_DATA_BAD_EOL, 1, 0, 0 },
 };
 
+/*
+ * BDAT chunks, closed by smtp_data_chunks_end(): the octets as they are,
+ * checked as DATA checks them.
+ */
+static const struct data_case bdat_cases[] = {
+	{ "bdat_dots_are_text_and_no_end_line", BYTES(".x\r\n.\r\nb\r\n"), 0,
+	  BYTES(".x\r\n.\r\nb\r\n"), SMTP_DATA_END, ALL, 0, 0 },
+	{ "bdat_last_line_gets_its_crlf", BYTES("a\r\nb"), 0,
+	  BYTES("a\r\nb\r\n"), SMTP_DATA_END, ALL, 0, 0 },
+	{ "bdat_empty_message", BYTES(""), 0, BYTES(""), SMTP_DATA_END, ALL, 0,
+	  0 },
+	{ "bdat_bare_lf_is_bad", BYTES("hi\nthere\r\n"), 0, BYTES("hi"),
+	  SMTP_DATA_BAD_EOL, 2, 0, 0 },
+	{ "bdat_smuggled_cr_dot_cr_is_bad",
+	  BYTES("hello\r.\r\nMAIL FROM:<x@evil>\r\n"), 0, BYTES("hello"),
+	  SMTP_DATA_BAD_EOL, 6, 0, 0 },
+	{ "bdat_bare_cr_at_the_very_end_is_bad", BYTES("a\r\nb\r"), 0,
+	  BYTES("a\r\nb"), SMTP_DATA_BAD_EOL, ALL, 0, 0 },
+	{ "bdat_nul_flagged", BYTES("a\0b\r\n"), 0, BYTES("a\0b\r\n"),
+	  SMTP_DATA_END, ALL, NUL, 0 },
+	{ "bdat_8bit_flagged", BYTES("caf\xc3\xa9\r\n"), 0,
+	  BYTES("caf\xc3\xa9\r\n"), SMTP_DATA_END, ALL, EIGHT_BIT, 0 },
+	{ "bdat_line_of_1001_octets_flagged", BYTES("{x*999}\r\n"), 0,
+	  BYTES("{x*999}\r\n"), SMTP_DATA_END, ALL, TOO_LONG, 0 },
+	{ "bdat_added_crlf_counts_in_the_line", BYTES("{x*999}"), 0,
+	  BYTES("{x*999}\r\n"), SMTP_DATA_END, ALL, TOO_LONG, 0 },
+	{ "bdat_over_max_cut", BYTES("hello world\r\n"), 5, BYTES("hello"),
+	  SMTP_DATA_END, ALL, TOO_BIG, 13 },
+};
+
 struct result {
 	char *out;
 	size_t out_len;
@@ -140,15 +171,18 @@ static void collect(void *ctx, const char *p, size_t n)
 }
 
 /* Feeds @in as a first piece of @split bytes, then pieces of @step (0: all). */
-static void feed(const struct data_case *c, const char *in, size_t n,
-		 size_t split, size_t step, struct result *r)
+static void feed(const struct data_case *c, bool bdat, const char *in,
+		 size_t n, size_t split, size_t step, struct result *r)
 {
 	struct smtp_data d;
 	size_t piece, used;
 
 	memset(r, 0, sizeof(*r));
 	r->status = SMTP_DATA_MORE;
-	smtp_data_init(&d, c->max_size, collect, r);
+	if (bdat)
+		smtp_data_init_chunked(&d, c->max_size, collect, r);
+	else
+		smtp_data_init(&d, c->max_size, collect, r);
 	while (r->consumed < n && r->status == SMTP_DATA_MORE) {
 		piece = r->consumed < split ? split - r->consumed :
 			step ? step : n - r->consumed;
@@ -160,6 +194,8 @@ static void feed(const struct data_case *c, const char *in, size_t n,
 			assert_int_equal(used, piece);
 		r->consumed += used;
 	}
+	if (bdat && r->status == SMTP_DATA_MORE)
+		r->status = smtp_data_chunks_end(&d);
 	r->flags = d.flags;
 	r->size = d.size;
 }
@@ -180,27 +216,36 @@ static void check(const struct data_case *c, const struct result *r,
 			 want_len);
 }
 
-static void run_data(void **state)
+static void run(const struct data_case *c, bool bdat)
 {
-	const struct data_case *c = *state;
 	size_t n, want_len, k;
 	char *in = expand(c->in, c->in_len, &n);
 	char *want = expand(c->out, c->out_len, &want_len);
 	struct result r;
 
-	feed(c, in, n, 0, 0, &r);
+	feed(c, bdat, in, n, 0, 0, &r);
 	check(c, &r, want, want_len, n, "whole");
 	free(r.out);
-	feed(c, in, n, 0, 1, &r);
+	feed(c, bdat, in, n, 0, 1, &r);
 	check(c, &r, want, want_len, n, "byte by byte");
 	free(r.out);
 	for (k = 1; k < n; k++) {
-		feed(c, in, n, k, 0, &r);
+		feed(c, bdat, in, n, k, 0, &r);
 		check(c, &r, want, want_len, n, "split");
 		free(r.out);
 	}
 	free(in);
 	free(want);
+}
+
+static void run_data(void **state)
+{
+	run(*state, false);
+}
+
+static void run_bdat(void **state)
+{
+	run(*state, true);
 }
 
 static void data_end_is_sticky(void **state)
@@ -248,7 +293,8 @@ static void data_cr_ending_a_chunk_then_non_lf(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(data_cases) + 3] = {
+	struct CMUnitTest tests[ARRAY_SIZE(data_cases) +
+				ARRAY_SIZE(bdat_cases) + 3] = {
 		cmocka_unit_test(data_end_is_sticky),
 		cmocka_unit_test(data_bad_eol_is_sticky),
 		cmocka_unit_test(data_cr_ending_a_chunk_then_non_lf),
@@ -256,5 +302,6 @@ int main(void)
 	size_t n = 3;
 
 	TEST_TABLE(tests, n, data_cases, run_data);
+	TEST_TABLE(tests, n, bdat_cases, run_bdat);
 	return cmocka_run_group_tests_name("smtp_data", tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "users.h"
@@ -149,6 +150,8 @@ int users_set(struct users *u, const char *name, const char *password,
 
 	if (!users_name_ok(name) || !*password)
 		return -EINVAL;
+	if (strlen(password) > USERS_PASSWORD_MAX)
+		return -EMSGSIZE;
 	old = (struct user *)users_find(u, name);
 	if (old && !replace)
 		return -EEXIST;
@@ -335,4 +338,22 @@ int users_save(const char *path, const struct users *u)
 out:
 	free(tmp);
 	return ret;
+}
+
+int users_lock(const char *path)
+{
+	char *lock;
+	int fd;
+
+	if (asprintf(&lock, "%s.lock", path) < 0)
+		return -ENOMEM;
+	fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(lock);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX)) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
 }

@@ -13,6 +13,11 @@
 #include <stddef.h>
 
 #define USERS_NAME_MAX		64
+/*
+ * The longest password AUTH can carry: RFC 4616's passwd is at most 255
+ * octets, and AUTH LOGIN's base64 line fits it too.
+ */
+#define USERS_PASSWORD_MAX	255
 
 struct user {
 	char name[USERS_NAME_MAX + 1];
@@ -41,6 +46,11 @@ int users_save(const char *path, const struct users *u);
 const struct user *users_find(const struct users *u, const char *name);
 /* A valid name: 1 to 64 of [a-z0-9._-] after lower-casing, not "." or "..". */
 bool users_name_ok(const char *name);
+/*
+ * Takes the file's lock (an flock(2) on "@path.lock") for a rewrite: load,
+ * change, save. Returns the fd to close to release it, or -errno.
+ */
+int users_lock(const char *path);
 /*
  * Adds or (if @replace) changes, with a fresh yescrypt hash of @password;
  * -EEXIST / -ENOENT otherwise, -EINVAL for a bad name or an empty password.

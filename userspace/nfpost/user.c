@@ -168,6 +168,13 @@ static int set(const struct nfpost_args *a, const char *path,
 		fprintf(stderr, "nfpost: Error: %s.\n", why);
 		return EXIT_RUNTIME;
 	}
+	if (strlen(pw) > USERS_PASSWORD_MAX) {
+		explicit_bzero(pw, sizeof(pw));
+		fprintf(stderr, "nfpost: Error: the password is longer than %d "
+			"octets, more than SMTP AUTH can carry (RFC 4616).\n",
+			USERS_PASSWORD_MAX);
+		return EXIT_RUNTIME;
+	}
 	ret = users_set(u, a->user, pw, replace);
 	explicit_bzero(pw, sizeof(pw));
 	if (ret) {
@@ -236,7 +243,7 @@ int user_run(const struct nfpost_args *a)
 {
 	const char *path = users_path(a);
 	struct users u;
-	int ret;
+	int ret, lock = -1;
 
 	if (a->cmd == CMD_USER_HELP) {
 		user_usage(stdout);
@@ -244,10 +251,21 @@ int user_run(const struct nfpost_args *a)
 	}
 	if (a->cmd >= sizeof(verbs) / sizeof(verbs[0]) || !verbs[a->cmd])
 		return EXIT_USAGE;
+	/* A rewrite holds the lock from its load to its save. */
+	if (a->cmd != CMD_USER_LIST) {
+		lock = users_lock(path);
+		if (lock < 0) {
+			fprintf(stderr, "nfpost: Error: cannot lock %s.lock: "
+				"%s.\n", path, strerror(-lock));
+			return EXIT_RUNTIME;
+		}
+	}
 	ret = load(path, &u);
-	if (ret)
-		return ret;
-	ret = verbs[a->cmd](a, path, &u);
-	users_free(&u);
+	if (!ret) {
+		ret = verbs[a->cmd](a, path, &u);
+		users_free(&u);
+	}
+	if (lock >= 0)
+		close(lock);
 	return ret;
 }

@@ -3,7 +3,8 @@
 # and the unit tests of its parts that need no network.
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
-		   smtp_auth relay smtp_client dsn mx workers
+		   smtp_auth relay smtp_client dsn mx workers clients \
+		   listener cleanup
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr
@@ -26,7 +27,12 @@ $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 
 # The pure parts: configuration, queue files, bounces, MX answers. Each test
 # links only the units it tests.
-TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx)
+TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx \
+			     test_clients)
+
+$(BUILD)/test_clients: $(BUILD)/userspace/nfpostd/test_clients.o \
+		       $(BUILD)/userspace/nfpostd/clients.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
 $(BUILD)/test_conf: $(BUILD)/userspace/lib/test_conf.o \
 		    $(BUILD)/userspace/lib/conf.o \

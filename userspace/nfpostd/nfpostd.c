@@ -7,16 +7,20 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <event2/event.h>
-#include <event2/listener.h>
 
+#include "cleanup.h"
+#include "clients.h"
 #include "conf.h"
+#include "listener.h"
 #include "log.h"
+#include "maildir.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -26,50 +30,6 @@
 #ifndef NFPOST_VERSION
 #define NFPOST_VERSION "0.1"
 #endif
-
-struct listener {
-	struct server *srv;
-	enum listen_kind kind;
-	struct evconnlistener *l;
-};
-
-static void accepted(struct evconnlistener *l, evutil_socket_t fd,
-		     struct sockaddr *sa, int len, void *arg)
-{
-	struct listener *ls = arg;
-
-	(void)l;
-	smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
-}
-
-static int listen_all(struct server *srv, struct listener *ls)
-{
-	unsigned int flags = LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
-			     LEV_OPT_CLOSE_ON_EXEC;
-	const struct conf_listen *cl;
-	int i;
-
-	for (i = 0; i < srv->conf.nlisten; i++) {
-		cl = &srv->conf.listen[i];
-		if (cl->kind == LISTEN_SMTPS && !srv->tls) {
-			log_msg(LOG_ERR, "[listen] smtps needs tls_cert and "
-				"tls_key in [server]");
-			return -EINVAL;
-		}
-		ls[i].srv = srv;
-		ls[i].kind = cl->kind;
-		ls[i].l = evconnlistener_new_bind(srv->base, accepted, &ls[i],
-						  flags, 128,
-						  (const void *)&cl->addr,
-						  (int)cl->addrlen);
-		if (!ls[i].l) {
-			log_msg(LOG_ERR, "cannot listen on listener %d: %s",
-				i + 1, strerror(errno));
-			return -errno;
-		}
-	}
-	return 0;
-}
 
 /* Binding is done: the rest runs as the configured user. */
 static int drop_privileges(const struct conf *c)
@@ -94,6 +54,72 @@ static int drop_privileges(const struct conf *c)
 		return -errno;
 	}
 	return 0;
+}
+
+/*
+ * Each session holds a socket, and a message being stored two more (file
+ * and directory); the relay, the workers and the rest hold a few. The soft
+ * limit is raised to the hard one; if that is still short, max_sessions
+ * is lowered to fit, and the log says so.
+ */
+static void fit_fd_limit(struct conf *c)
+{
+	rlim_t reserve = 64 + 3 * (rlim_t)c->store_threads, room;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur >= reserve + 2 * (rlim_t)c->max_sessions)
+		return;
+	room = rl.rlim_cur > reserve + 2 ? (rl.rlim_cur - reserve) / 2 : 1;
+	log_msg(LOG_WARNING, "warning: max_sessions lowered from %d to %llu: "
+		"the open files limit (RLIMIT_NOFILE) is %llu", c->max_sessions,
+		(unsigned long long)room, (unsigned long long)rl.rlim_cur);
+	c->max_sessions = (int)room;
+}
+
+/*
+ * As the user the daemon runs as: what it cannot do now it could never do
+ * later, so it says what and why (path and OS error) and does not start.
+ * A users file that is missing is allowed (no local user yet): said once.
+ */
+static int can_work(struct server *srv)
+{
+	const struct conf *c = &srv->conf;
+	struct users u;
+	int ret, line = 0;
+
+	if (access(c->mail_root, W_OK | X_OK)) {
+		ret = -errno;
+		log_msg(LOG_ERR, "mail_root %s: %s", c->mail_root,
+			strerror(-ret));
+		return ret;
+	}
+	ret = maildir_create(c->spool);
+	if (!ret && access(c->spool, W_OK | X_OK))
+		ret = -errno;
+	if (ret) {
+		log_msg(LOG_ERR, "spool %s: %s", c->spool, strerror(-ret));
+		return ret;
+	}
+	ret = users_load(c->users_file, &u, &line);
+	if (ret && line)
+		log_msg(LOG_ERR, "users %s:%d: bad line", c->users_file, line);
+	else if (ret)
+		log_msg(LOG_ERR, "users %s: %s", c->users_file,
+			strerror(-ret));
+	if (!ret)
+		users_free(&u);
+	if (!ret && access(c->users_file, F_OK) && errno == ENOENT)
+		log_msg(LOG_WARNING, "warning: users %s: no such file: no "
+			"local user", c->users_file);
+	return ret;
 }
 
 static void stop(evutil_socket_t sig, short what, void *arg)
@@ -123,42 +149,66 @@ static int setup(struct server *srv)
 
 static void loop(struct server *srv)
 {
-	struct event *term = evsignal_new(srv->base, SIGTERM, stop, srv);
-	struct event *intr = evsignal_new(srv->base, SIGINT, stop, srv);
-
-	event_add(term, NULL);
-	event_add(intr, NULL);
 	log_msg(LOG_INFO, "daemon started -- version %s, %zu users",
 		NFPOST_VERSION, srv->users.n);
 	event_base_dispatch(srv->base);
-	event_free(term);
-	event_free(intr);
 }
 
+/*
+ * The signals are caught before the first listener binds: from the moment
+ * a client can connect, SIGTERM ends the daemon cleanly (a supervisor or a
+ * test that saw the port answer may send it at once; libevent holds it
+ * until the loop runs).
+ */
 static int run(struct server *srv)
 {
-	struct listener ls[CONF_MAX_LISTEN] = { 0 };
-	int i, ret;
+	struct listeners ls = { 0 };
+	struct event *term, *intr;
+	int ret;
 
-	ret = listen_all(srv, ls);
+	term = evsignal_new(srv->base, SIGTERM, stop, srv);
+	intr = evsignal_new(srv->base, SIGINT, stop, srv);
+	ret = term && intr && !event_add(term, NULL) &&
+	      !event_add(intr, NULL) ? 0 : -ENOMEM;
+	fit_fd_limit(&srv->conf);
+	if (!ret)
+		ret = listeners_bind(srv, &ls);
 	if (!ret)
 		ret = drop_privileges(&srv->conf);
 	if (!ret)
+		ret = can_work(srv);
+	if (!ret)
+		cleanup_now(srv);
+	if (!ret)
 		ret = server_init_auth(srv);
+	if (!ret) {
+		/* The clients of the open sessions and of the last minute. */
+		srv->clients = clients_new(4 * (unsigned int)srv->conf.max_sessions
+					   + 256);
+		ret = srv->clients ? 0 : -ENOMEM;
+	}
 	if (!ret) {
 		server_users(srv);
 		srv->workers = workers_new(srv->base, srv->conf.store_threads);
 		ret = srv->workers ? relay_init(srv) : -ENOMEM;
 	}
 	if (!ret)
+		ret = cleanup_init(srv);
+	if (!ret)
+		ret = listeners_start(srv, &ls);
+	if (!ret)
 		loop(srv);
 	/* The workers first: what they still hold refers to the rest. */
 	workers_free(srv->workers);
+	cleanup_free(srv);
 	relay_free(srv);
 	smtp_session_free_all(srv);
-	for (i = 0; i < CONF_MAX_LISTEN; i++)
-		if (ls[i].l)
-			evconnlistener_free(ls[i].l);
+	clients_free(srv->clients);
+	listeners_close(&ls);
+	if (term)
+		event_free(term);
+	if (intr)
+		event_free(intr);
 	return ret;
 }
 

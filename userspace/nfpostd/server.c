@@ -26,22 +26,33 @@ const struct users *server_users(struct server *srv)
 {
 	struct users fresh;
 	struct stat st;
-	int line = 0;
+	int line = 0, ret;
 
 	if (stat(srv->conf.users_file, &st))
 		memset(&st, 0, sizeof(st));
 	if (!changed(&st, &srv->users_st))
 		return &srv->users;
-	if (users_load(srv->conf.users_file, &fresh, &line)) {
-		/* Keep serving with the users we had. */
-		log_msg(LOG_ERR, "%s:%d: cannot load users, keeping the %zu "
-			"known", srv->conf.users_file, line, srv->users.n);
-		srv->users_st = st;
+	srv->users_st = st;
+	ret = users_load(srv->conf.users_file, &fresh, &line);
+	if (ret) {
+		/*
+		 * Keep serving with the users we had; whoever is not among
+		 * them gets 451 meanwhile, never a 550 that would bounce.
+		 */
+		srv->users_unreadable = true;
+		if (line)
+			log_msg(LOG_ERR, "%s:%d: bad line, keeping the %zu "
+				"users known", srv->conf.users_file, line,
+				srv->users.n);
+		else
+			log_msg(LOG_ERR, "%s: %s, keeping the %zu users known",
+				srv->conf.users_file, strerror(-ret),
+				srv->users.n);
 		return &srv->users;
 	}
+	srv->users_unreadable = false;
 	users_free(&srv->users);
 	srv->users = fresh;
-	srv->users_st = st;
 	return &srv->users;
 }
 

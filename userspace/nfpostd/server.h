@@ -20,9 +20,13 @@ struct server {
 	SSL_CTX *tls;			/* NULL: no STARTTLS, no SMTPS */
 	struct users users;
 	struct stat users_st;		/* of the file users was read from */
+	bool users_unreadable;		/* its last read failed: 451 */
 	unsigned long sessions;		/* open now */
+	bool accept_failing;		/* logged once, see listener.c */
 	struct smtp_session *session_list;	/* for the shutdown */
+	struct clients *clients;	/* per-client counts, see clients.h */
 	struct relay *relay;
+	struct cleanup *cleanup;	/* of tmp/, see cleanup.h */
 	struct workers *workers;	/* store messages off the loop */
 	char *dummy_hash;		/* checked for unknown users, see AUTH */
 };

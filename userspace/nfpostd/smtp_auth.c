@@ -82,6 +82,23 @@ static void check_done(struct work *w)
 }
 
 /*
+ * The name exactly as in the users file, where names are lower case:
+ * unlike a recipient's local part (matched ignoring case, as Postfix
+ * does), an AUTH name is an identity and is not folded (RFC 4616 compares
+ * it as given). Neither is postmaster mapped.
+ */
+static const struct user *auth_user(struct server *srv, const char *name)
+{
+	const char *p;
+
+	for (p = name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			return NULL;
+	return users_name_ok(name) ? users_find(server_users(srv), name) :
+	       NULL;
+}
+
+/*
  * Hands the check to a worker; the session reads nothing more until its
  * answer is out. What the worker needs is copied: the users may be re-read
  * meanwhile.
@@ -89,7 +106,7 @@ static void check_done(struct work *w)
 static void auth_result(struct smtp_session *s, const char *user,
 			const char *password)
 {
-	const struct user *u = server_local_user(s->srv, user);
+	const struct user *u = auth_user(s->srv, user);
 	struct smtp_auth_work *a = &s->auth;
 
 	a->s = s;
@@ -114,13 +131,41 @@ static void auth_result(struct smtp_session *s, const char *user,
 	workers_submit(s->srv->workers, &a->w);
 }
 
-/* authzid NUL authcid NUL password; authzid empty or the same user. */
+/*
+ * RFC 4616: [authzid] NUL authcid NUL passwd, nothing else: exactly two
+ * NULs, authcid and passwd of 1 to 255 octets, and an authzid either
+ * empty or the authcid itself (no proxy authorization).
+ */
+static int plain_split(const unsigned char *buf, int n, const char **user_r,
+		       const char **pass_r)
+{
+	const char *authz = (const char *)buf, *user, *pass;
+	size_t zl, ul, pl;
+
+	if (memchr(buf, '\0', (size_t)n) == NULL)
+		return -1;
+	zl = strlen(authz);
+	if (zl + 1 >= (size_t)n)
+		return -1;
+	user = authz + zl + 1;
+	ul = strnlen(user, (size_t)n - zl - 1);
+	if (zl + ul + 2 > (size_t)n)
+		return -1;	/* no second NUL */
+	pass = user + ul + 1;
+	pl = (size_t)n - zl - ul - 2;
+	if (!ul || !pl || ul > 255 || pl > USERS_PASSWORD_MAX ||
+	    strnlen(pass, pl) != pl || (zl && strcmp(authz, user)))
+		return -1;
+	*user_r = user;
+	*pass_r = pass;
+	return 0;
+}
+
 static void plain(struct smtp_session *s, const char *resp)
 {
 	unsigned char buf[AUTH_MAX];
-	const char *authz, *user, *pass;
+	const char *user, *pass;
 	int n = b64_decode(resp, buf, sizeof(buf));
-	size_t zl, ul;
 
 	if (n < 0) {
 		smtp_reply(s, "501 5.5.2 Error: invalid base64 data");
@@ -128,16 +173,11 @@ static void plain(struct smtp_session *s, const char *resp)
 		auth_end(s);
 		return;
 	}
-	authz = (const char *)buf;
-	zl = strnlen(authz, (size_t)n);
-	user = authz + zl + 1;
-	ul = zl < (size_t)n ? strnlen(user, (size_t)n - zl - 1) : 0;
-	pass = user + ul + 1;
-	if (zl >= (size_t)n || zl + ul + 1 >= (size_t)n ||
-	    (zl && strcasecmp(authz, user))) {
+	if (plain_split(buf, n, &user, &pass)) {
 		smtp_reply(s, "535 5.7.8 Error: authentication failed");
 		smtp_error(s);
 		auth_end(s);
+		OPENSSL_cleanse(buf, sizeof(buf));
 		return;
 	}
 	auth_result(s, user, pass);

@@ -47,15 +47,8 @@ static const char *host(const struct smtp_session *s)
 
 void smtp_txn_reset(struct smtp_session *s)
 {
-	free(s->rcpts);
-	s->rcpts = NULL;
-	s->nrcpt = 0;
-	s->from[0] = '\0';
-	s->id[0] = '\0';
-	s->body_8bit = false;
-	s->smtputf8 = false;
-	s->bdat = false;
-	s->bdat_failed = false;
+	free(s->txn.rcpts);
+	memset(&s->txn, 0, sizeof(s->txn));
 	evbuffer_drain(s->msg, evbuffer_get_length(s->msg));
 	if (s->state > SMTP_S_GREETED)
 		s->state = SMTP_S_GREETED;
@@ -73,6 +66,22 @@ static int need_greeting(struct smtp_session *s, const struct smtp_cmd *cmd)
 	(void)cmd;
 	if (s->state == SMTP_S_CONNECTED)
 		return reject(s, "503 5.5.1 Error: send HELO/EHLO first");
+	return 0;
+}
+
+/*
+ * The HELO name goes into Received: and the log: a control character (a
+ * bare CR above all, which the line reader leaves inside a line) has no
+ * place in a domain or address literal (RFC 5321 4.1.2).
+ */
+static int check_helo(struct smtp_session *s, const struct smtp_cmd *cmd)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)cmd->arg; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return reject(s, "501 5.5.2 Error: control character "
+				      "in HELO/EHLO name");
 	return 0;
 }
 
@@ -103,7 +112,7 @@ static int check_data(struct smtp_session *s, const struct smtp_cmd *cmd)
 		return reject(s, "503 5.5.1 Error: need MAIL command");
 	if (s->state < SMTP_S_RCPT)
 		return reject(s, "503 5.5.1 Error: need RCPT command");
-	if (cmd->verb == SMTP_DATA && s->bdat)
+	if (cmd->verb == SMTP_DATA && s->txn.bdat)
 		return reject(s, "503 5.5.1 Error: DATA after BDAT");
 	return 0;
 }
@@ -165,7 +174,8 @@ static void do_helo(struct smtp_session *s, struct smtp_cmd *cmd)
 }
 
 /* MAIL's parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8). */
-static int mail_params(struct smtp_session *s, const struct smtp_cmd *cmd)
+static int mail_params(struct smtp_session *s, const struct smtp_cmd *cmd,
+		       struct smtp_txn *t)
 {
 	unsigned long long size;
 	char *end;
@@ -183,13 +193,13 @@ static int mail_params(struct smtp_session *s, const struct smtp_cmd *cmd)
 					      "exceeds fixed limit");
 		} else if (!strcmp(p->key, "BODY") && p->value) {
 			if (!strcasecmp(p->value, "8BITMIME"))
-				s->body_8bit = true;
+				t->body_8bit = true;
 			else if (strcasecmp(p->value, "7BIT"))
 				return reject(s, "501 5.5.4 Unsupported BODY "
 					      "parameter value");
 		} else if (!strcmp(p->key, "SMTPUTF8") && !p->value) {
-			s->smtputf8 = true;
-			s->body_8bit = true;	/* RFC 6531 3.1 */
+			t->smtputf8 = true;
+			t->body_8bit = true;	/* RFC 6531 3.1 */
 		} else if (!strcmp(p->key, "AUTH") && p->value) {
 			continue;	/* RFC 4954 5: an MTA's hint, unused */
 		} else {
@@ -199,7 +209,7 @@ static int mail_params(struct smtp_session *s, const struct smtp_cmd *cmd)
 	return 0;
 }
 
-static void new_id(struct smtp_session *s)
+static void new_id(struct smtp_txn *t)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	unsigned char r[6];
@@ -207,28 +217,30 @@ static void new_id(struct smtp_session *s)
 
 	evutil_secure_rng_get_bytes(r, sizeof(r));
 	for (i = 0; i < sizeof(r); i++) {
-		s->id[2 * i] = hex[r[i] >> 4];
-		s->id[2 * i + 1] = hex[r[i] & 15];
+		t->id[2 * i] = hex[r[i] >> 4];
+		t->id[2 * i + 1] = hex[r[i] & 15];
 	}
-	s->id[2 * sizeof(r)] = '\0';
+	t->id[2 * sizeof(r)] = '\0';
 }
 
+/* The transaction exists only once MAIL is whole and good. */
 static void do_mail(struct smtp_session *s, struct smtp_cmd *cmd)
 {
+	struct smtp_txn t = { 0 };
 	struct mailaddr a;
 	const char *err;
 
-	if (mail_params(s, cmd))
+	if (mail_params(s, cmd, &t))
 		return;
-	if (mailaddr_parse(cmd->path, true, s->smtputf8, &a, &err)) {
+	if (mailaddr_parse(cmd->path, true, t.smtputf8, &a, &err)) {
 		smtp_reply(s, "501 5.1.7 <%s>: Bad sender address syntax: %s",
 			   cmd->path, err);
 		smtp_error(s);
-		s->body_8bit = s->smtputf8 = false;
 		return;
 	}
-	mailaddr_format(&a, s->from, sizeof(s->from));
-	new_id(s);
+	mailaddr_format(&a, t.from, sizeof(t.from));
+	new_id(&t);
+	s->txn = t;
 	s->state = SMTP_S_MAIL;
 	smtp_reply(s, "250 2.1.0 Ok");
 }
@@ -238,7 +250,7 @@ static void log_reject(struct smtp_session *s, const char *addr,
 {
 	log_msg(LOG_INFO, "NOQUEUE: reject: RCPT from unknown[%s]: %s; "
 		"from=<%s> to=<%s> proto=%s helo=<%s>", s->peer_ip, reply,
-		s->from, addr, s->esmtp ? "ESMTP" : "SMTP", s->helo);
+		s->txn.from, addr, s->esmtp ? "ESMTP" : "SMTP", s->helo);
 }
 
 /*
@@ -257,9 +269,13 @@ static int rcpt_allowed(struct smtp_session *s, const struct mailaddr *a,
 			snprintf(r->user, sizeof(r->user), "%s", u->name);
 			return 0;
 		}
-		snprintf(reply, sizeof(reply), "550 5.1.1 <%s>: Recipient "
-			 "address rejected: User unknown in local recipient "
-			 "table", addr);
+		if (s->srv->users_unreadable)
+			snprintf(reply, sizeof(reply), "451 4.3.0 <%s>: "
+				 "Temporary lookup failure", addr);
+		else
+			snprintf(reply, sizeof(reply), "550 5.1.1 <%s>: "
+				 "Recipient address rejected: User unknown in "
+				 "local recipient table", addr);
 	} else if (s->trusted || s->auth_user[0]) {
 		r->user[0] = '\0';
 		return 0;
@@ -281,26 +297,26 @@ static void do_rcpt(struct smtp_session *s, struct smtp_cmd *cmd)
 		reject(s, "555 5.5.4 Unsupported option");
 		return;
 	}
-	if (mailaddr_parse(cmd->path, false, s->smtputf8, &a, &err)) {
+	if (mailaddr_parse(cmd->path, false, s->txn.smtputf8, &a, &err)) {
 		smtp_reply(s, "501 5.1.3 <%s>: Bad recipient address syntax: "
 			   "%s", cmd->path, err);
 		smtp_error(s);
 		return;
 	}
-	if (s->nrcpt >= s->srv->conf.max_recipients) {
+	if (s->txn.nrcpt >= s->srv->conf.max_recipients) {
 		smtp_reply(s, "452 4.5.3 Error: too many recipients");
 		return;
 	}
 	mailaddr_format(&a, r.addr, sizeof(r.addr));
 	if (rcpt_allowed(s, &a, r.addr, &r))
 		return;
-	v = realloc(s->rcpts, (size_t)(s->nrcpt + 1) * sizeof(*v));
+	v = realloc(s->txn.rcpts, (size_t)(s->txn.nrcpt + 1) * sizeof(*v));
 	if (!v) {
 		smtp_reply(s, "451 4.3.0 Error: out of memory");
 		return;
 	}
-	s->rcpts = v;
-	s->rcpts[s->nrcpt++] = r;
+	s->txn.rcpts = v;
+	s->txn.rcpts[s->txn.nrcpt++] = r;
 	s->state = SMTP_S_RCPT;
 	smtp_reply(s, "250 2.1.5 Ok");
 }
@@ -376,8 +392,8 @@ static void do_auth(struct smtp_session *s, struct smtp_cmd *cmd)
 }
 
 static const struct smtp_command commands[] = {
-	{ SMTP_HELO, "HELO", NULL, do_helo },
-	{ SMTP_EHLO, "EHLO", NULL, do_helo },
+	{ SMTP_HELO, "HELO", check_helo, do_helo },
+	{ SMTP_EHLO, "EHLO", check_helo, do_helo },
 	{ SMTP_MAIL, "MAIL", check_mail, do_mail },
 	{ SMTP_RCPT, "RCPT", check_rcpt, do_rcpt },
 	{ SMTP_DATA, "DATA", check_data, do_data },

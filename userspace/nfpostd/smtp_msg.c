@@ -40,7 +40,7 @@ static const char *protocol(const struct smtp_session *s)
 	if (!s->esmtp)
 		return "SMTP";
 	snprintf(buf, sizeof(buf), "%s%s%s",
-		 s->smtputf8 ? "UTF8SMTP" : "ESMTP", s->tls ? "S" : "",
+		 s->txn.smtputf8 ? "UTF8SMTP" : "ESMTP", s->tls ? "S" : "",
 		 s->auth_user[0] ? "A" : "");
 	return buf;
 }
@@ -65,28 +65,28 @@ static void received(const struct smtp_session *s, char *buf, size_t len)
 	rfc5322_date(date, sizeof(date));
 	if (s->tls)
 		snprintf(tls, sizeof(tls), "\r\n\t(using %s)", s->tls_info);
-	if (s->nrcpt == 1)
-		snprintf(rcpt, sizeof(rcpt), "\r\n\tfor <%s>", s->rcpts[0].addr);
+	if (s->txn.nrcpt == 1)
+		snprintf(rcpt, sizeof(rcpt), "\r\n\tfor <%s>", s->txn.rcpts[0].addr);
 	snprintf(buf, len, "Received: from %s ([%s])\r\n\tby %s (nfpostd) "
 		 "with %s id %s%s%s;\r\n\t%s\r\n",
 		 s->helo[0] ? s->helo : "unknown", s->peer_ip,
-		 s->srv->conf.hostname, protocol(s), s->id, tls, rcpt, date);
+		 s->srv->conf.hostname, protocol(s), s->txn.id, tls, rcpt, date);
 }
 
 /* Delivers to every local recipient, then queues the others; all or none. */
 static int hand_over(struct smtp_session *s, const struct store_msg *m)
 {
-	char names[s->nrcpt][256];
-	char *remote[s->nrcpt];
+	char names[s->txn.nrcpt][256];
+	char *remote[s->txn.nrcpt];
 	int i, nremote = 0, done = 0, ret = 0;
 
-	for (; done < s->nrcpt; done++) {
+	for (; done < s->txn.nrcpt; done++) {
 		names[done][0] = '\0';
-		if (!s->rcpts[done].user[0]) {
-			remote[nremote++] = s->rcpts[done].addr;
+		if (!s->txn.rcpts[done].user[0]) {
+			remote[nremote++] = s->txn.rcpts[done].addr;
 			continue;
 		}
-		ret = store_local(s->srv, s->rcpts[done].user, m, names[done],
+		ret = store_local(s->srv, s->txn.rcpts[done].user, m, names[done],
 				  sizeof(names[done]));
 		if (ret)
 			break;
@@ -97,7 +97,7 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 		return 0;
 	for (i = 0; i < done; i++)
 		if (names[i][0])
-			store_local_undo(s->srv, s->rcpts[i].user, names[i]);
+			store_local_undo(s->srv, s->txn.rcpts[i].user, names[i]);
 	return ret;
 }
 
@@ -112,22 +112,22 @@ static void log_accepted(struct smtp_session *s, size_t size)
 	int i;
 
 	to[0] = '\0';
-	for (i = 0; i < s->nrcpt && off < sizeof(to); i++)
+	for (i = 0; i < s->txn.nrcpt && off < sizeof(to); i++)
 		off += (size_t)snprintf(to + off, sizeof(to) - off, "%s<%s> %s",
-					i ? ", " : "", s->rcpts[i].addr,
-					s->rcpts[i].user[0] ? "local" :
+					i ? ", " : "", s->txn.rcpts[i].addr,
+					s->txn.rcpts[i].user[0] ? "local" :
 					"queued");
 	log_msg(LOG_INFO, "%s: client=unknown[%s], helo=<%s>, proto=%s%s%s, "
-		"from=<%s>, size=%zu, nrcpt=%d, to=%s", s->id, s->peer_ip,
+		"from=<%s>, size=%zu, nrcpt=%d, to=%s", s->txn.id, s->peer_ip,
 		s->helo, protocol(s), s->auth_user[0] ? ", sasl_username=" :
-		"", s->auth_user, s->from, size, s->nrcpt, to);
+		"", s->auth_user, s->txn.from, size, s->txn.nrcpt, to);
 }
 
 /* In a worker: the files are written and synced. */
 static void store_run(struct work *w)
 {
 	struct smtp_session *s = ((struct smtp_store_work *)w)->s;
-	struct store_msg m = { .id = s->id, .from = s->from,
+	struct store_msg m = { .id = s->txn.id, .from = s->txn.from,
 			       .received = s->store.received, .body = s->msg };
 
 	s->store.ret = hand_over(s, &m);
@@ -145,9 +145,9 @@ static void store_done(struct work *w)
 		smtp_reply(s, "451 4.3.0 Error: queue file write error");
 	} else {
 		log_accepted(s, evbuffer_get_length(s->msg));
-		smtp_reply(s, "250 2.0.0 Ok: queued as %s", s->id);
-		for (i = 0; i < s->nrcpt; i++)
-			queued |= !s->rcpts[i].user[0];
+		smtp_reply(s, "250 2.0.0 Ok: queued as %s", s->txn.id);
+		for (i = 0; i < s->txn.nrcpt; i++)
+			queued |= !s->txn.rcpts[i].user[0];
 	}
 	if (queued)
 		relay_kick(s->srv);
@@ -163,7 +163,7 @@ static const char *refusal(const struct smtp_session *s, unsigned int flags)
 		return "550 5.6.0 Error: NUL character in message";
 	if (flags & SMTP_DATA_E_LINE_TOO_LONG)
 		return "550 5.6.0 Error: message line longer than 1000 octets";
-	if ((flags & SMTP_DATA_E_8BIT) && !s->body_8bit)
+	if ((flags & SMTP_DATA_E_8BIT) && !s->txn.body_8bit)
 		return "550 5.6.0 Error: 8-bit data without BODY=8BITMIME";
 	return NULL;
 }
@@ -198,8 +198,8 @@ void smtp_data_done(struct smtp_session *s)
 
 void smtp_data_bad_eol(struct smtp_session *s)
 {
-	log_msg(LOG_WARNING, "%s: bare <CR> or <LF> in DATA from unknown[%s]",
-		s->id, s->peer_ip);
+	log_msg(LOG_WARNING, "%s: bare <CR> or <LF> in %s from unknown[%s]",
+		s->txn.id, s->txn.bdat ? "BDAT" : "DATA", s->peer_ip);
 	smtp_reply(s, "521 5.5.2 %s Error: bare <CR> or <LF> received",
 		   s->srv->conf.hostname);
 	smtp_txn_reset(s);
@@ -207,13 +207,20 @@ void smtp_data_bad_eol(struct smtp_session *s)
 }
 
 /*
- * BDAT (RFC 3030): the chunk is exactly its size in octets, read raw. An
- * error found in a chunk is answered after that chunk, and the rest of the
- * transaction's chunks are read and answered with the same error.
+ * BDAT (RFC 3030): the chunk is exactly its size in octets, read raw, and
+ * checked as DATA is (smtp_data_init_chunked): what BDAT stores could have
+ * come through DATA, so the relay never carries a bare CR or LF on. A
+ * message too big is answered after the chunk that made it so, and the
+ * rest of the transaction's chunks are read and answered with the same
+ * error; the other findings are answered at LAST, as DATA's are at its
+ * end. A bare CR or LF ends the session as it does in DATA.
  */
 void smtp_bdat_start(struct smtp_session *s, const struct smtp_cmd *cmd)
 {
-	s->bdat = true;
+	if (!s->txn.bdat)
+		smtp_data_init_chunked(&s->data, s->srv->conf.max_message_size,
+				       append, s);
+	s->txn.bdat = true;
 	s->bdat_left = cmd->bdat_size;
 	s->bdat_chunk = cmd->bdat_size;
 	s->bdat_last = cmd->bdat_last;
@@ -224,19 +231,15 @@ void smtp_bdat_start(struct smtp_session *s, const struct smtp_cmd *cmd)
 
 static void bdat_chunk_done(struct smtp_session *s)
 {
-	unsigned int flags = 0;
-
 	s->in = SMTP_IN_CMD;
-	if (evbuffer_get_length(s->msg) > s->srv->conf.max_message_size ||
-	    s->bdat_failed) {
-		s->bdat_failed = true;
-		flags = SMTP_DATA_E_TOO_BIG;
-	}
 	if (s->bdat_last) {
-		finish(s, flags);
+		if (smtp_data_chunks_end(&s->data) == SMTP_DATA_BAD_EOL)
+			smtp_data_bad_eol(s);
+		else
+			finish(s, s->data.flags);
 		return;
 	}
-	if (flags)
+	if (s->data.flags & SMTP_DATA_E_TOO_BIG)
 		smtp_reply(s, "552 5.3.4 Error: message file too big");
 	else
 		smtp_reply(s, "250 2.0.0 %llu octets received",
@@ -246,12 +249,16 @@ static void bdat_chunk_done(struct smtp_session *s)
 size_t smtp_bdat_feed(struct smtp_session *s, const char *p, size_t n)
 {
 	size_t take = n < s->bdat_left ? n : (size_t)s->bdat_left;
+	enum smtp_data_status st;
 
-	if (!s->bdat_failed &&
-	    evbuffer_get_length(s->msg) + take <= s->srv->conf.max_message_size)
-		evbuffer_add(s->msg, p, take);
-	else
-		s->bdat_failed = true;
+	if (take) {
+		take = smtp_data_feed(&s->data, p, take, &st);
+		if (st == SMTP_DATA_BAD_EOL) {
+			s->in = SMTP_IN_CMD;
+			smtp_data_bad_eol(s);
+			return take;
+		}
+	}
 	s->bdat_left -= take;
 	if (!s->bdat_left)
 		bdat_chunk_done(s);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 #include <event2/bufferevent.h>
 #include <openssl/ssl.h>
 
@@ -37,9 +38,28 @@ enum smtp_input {
 	SMTP_IN_AUTH,		/* a line of an AUTH exchange */
 };
 
+/* Unsent replies: reading stops above HIGH, starts again at LOW. */
+#define SMTP_OUT_HIGH	(64 * 1024)
+#define SMTP_OUT_LOW	(16 * 1024)
+
 struct smtp_rcpt {
 	char addr[MAILADDR_PATH_MAX + 1];	/* local@domain */
 	char user[USERS_NAME_MAX + 1];		/* "" unless local */
+};
+
+/*
+ * The transaction: made whole by MAIL once every parameter is good,
+ * dropped whole (smtp_txn_reset) by RSET, HELO/EHLO, STARTTLS, a refused
+ * message and the end of the message, so nothing of it outlives it.
+ */
+struct smtp_txn {
+	char id[16];
+	char from[MAILADDR_PATH_MAX + 1];
+	bool body_8bit;			/* BODY=8BITMIME */
+	bool smtputf8;
+	bool bdat;			/* BDAT used: DATA is no longer allowed */
+	struct smtp_rcpt *rcpts;
+	int nrcpt;
 };
 
 /* The hand-over of a message to the store, run by a worker (smtp_msg.c). */
@@ -81,6 +101,10 @@ struct smtp_session {
 	bool starttls_pending;
 	bool working;			/* a worker holds it: store, AUTH */
 	bool gone;			/* the client left meanwhile */
+	bool backed_up;			/* not read: its replies wait */
+	bool counted;			/* in srv->clients */
+	struct event *deadline;		/* see smtp_deadline_next() */
+	time_t data_until;		/* the message's deadline, or 0 */
 	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
 	int auth_mech;			/* AUTH exchange under way */
 	int auth_step;
@@ -89,18 +113,10 @@ struct smtp_session {
 	int errors;
 	struct smtp_line line;
 	struct smtp_data data;
-	/* The transaction (MAIL to the end of the message). */
-	char id[16];
-	char from[MAILADDR_PATH_MAX + 1];
-	bool body_8bit;			/* BODY=8BITMIME */
-	bool smtputf8;
-	bool bdat;			/* BDAT used: DATA is no longer allowed */
-	bool bdat_failed;		/* an error to give at LAST */
+	struct smtp_txn txn;
 	uint64_t bdat_chunk;		/* size of the chunk being read */
 	uint64_t bdat_left;
 	bool bdat_last;
-	struct smtp_rcpt *rcpts;
-	int nrcpt;
 	struct evbuffer *msg;		/* the message as received */
 	struct smtp_store_work store;
 	struct smtp_auth_work auth;
@@ -111,6 +127,9 @@ void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 void smtp_close(struct smtp_session *s);
 void smtp_error(struct smtp_session *s);
 void smtp_starttls(struct smtp_session *s);
+/* The next command (or the message) must be whole by its deadline. */
+void smtp_deadline_next(struct smtp_session *s);
+time_t monotonic_now(void);
 /* The store's reply is out: read what the client sent meanwhile. */
 void smtp_resume(struct smtp_session *s);
 

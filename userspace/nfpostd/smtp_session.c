@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "clients.h"
 #include "log.h"
 #include "netaddr.h"
 #include "smtp_priv.h"
@@ -49,6 +51,11 @@ static void session_free(struct smtp_session *s)
 	if (!s->tls)
 		evutil_closesocket(s->fd);
 	s->srv->sessions--;
+	if (s->counted)
+		clients_release(s->srv->clients,
+				(const struct sockaddr *)&s->peer);
+	if (s->deadline)
+		event_free(s->deadline);
 	*s->pprev = s->next;
 	if (s->next)
 		s->next->pprev = s->pprev;
@@ -89,12 +96,15 @@ void smtp_error(struct smtp_session *s)
 }
 
 static void read_cb(struct bufferevent *bev, void *arg);
+static void drained(struct bufferevent *bev, void *arg);
 
 static void set_callbacks(struct smtp_session *s)
 {
 	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
 
-	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
+	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	/* drained() is called once the replies are down to this. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, SMTP_OUT_LOW, 0);
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 }
@@ -171,6 +181,15 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 			tls_describe(s->ssl, s->tls_info, sizeof(s->tls_info));
 		return;
 	}
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
+		/* Its replies pile up unread: no 421 could reach it. */
+		log_msg(LOG_INFO, "timeout after %s from %s[%s]: client does "
+			"not read its replies", s->last_verb,
+			s->helo[0] ? s->helo : "unknown", s->peer_ip);
+		s->closing = true;
+		session_free(s);
+		return;
+	}
 	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
 		log_msg(LOG_INFO, "timeout after %s from %s[%s]",
 			s->last_verb, s->helo[0] ? s->helo : "unknown",
@@ -181,13 +200,65 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
-		if (s->in != SMTP_IN_CMD || s->nrcpt)
+		if (s->in != SMTP_IN_CMD || s->txn.nrcpt)
 			log_msg(LOG_INFO, "lost connection after %s from "
 				"%s[%s]", s->last_verb,
 				s->helo[0] ? s->helo : "unknown", s->peer_ip);
 		s->closing = true;
 		session_free(s);
 	}
+}
+
+time_t monotonic_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static void deadline_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_session *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (s->working || s->closing)
+		return;		/* smtp_resume() sets the next one */
+	log_msg(LOG_INFO, "deadline exceeded after %s from %s[%s]",
+		s->last_verb, s->helo[0] ? s->helo : "unknown", s->peer_ip);
+	smtp_reply(s, "421 4.4.2 %s Error: timeout exceeded",
+		   s->srv->conf.hostname);
+	smtp_close(s);
+}
+
+/*
+ * Unlike the idle timeout, a deadline is not pushed back by a byte every
+ * few seconds: each command line must be whole within command_deadline of
+ * the reply before it, and a message within data_deadline of its first
+ * DATA or BDAT (every BDAT command and chunk within both).
+ */
+void smtp_deadline_next(struct smtp_session *s)
+{
+	const struct conf *c = &s->srv->conf;
+	time_t now = monotonic_now(), until;
+	bool in_msg = s->in == SMTP_IN_DATA || s->in == SMTP_IN_BDAT ||
+		      s->txn.bdat;
+	struct timeval tv = { 0 };
+
+	if (!s->deadline)
+		s->deadline = evtimer_new(s->srv->base, deadline_expired, s);
+	if (!s->deadline)
+		return;		/* the idle timeout still applies */
+	if (!in_msg)
+		s->data_until = 0;
+	else if (!s->data_until)
+		s->data_until = now + c->data_deadline;
+	until = now + c->command_deadline;
+	if (s->in == SMTP_IN_DATA || (s->data_until && s->data_until < until))
+		until = s->data_until;
+	tv.tv_sec = until > now ? until - now : 0;
+	evtimer_add(s->deadline, &tv);
 }
 
 /* Feeds what came in to the reader of the current input mode. */
@@ -204,15 +275,39 @@ static size_t feed(struct smtp_session *s, const char *p, size_t n)
 			smtp_data_done(s);
 		else if (ds == SMTP_DATA_BAD_EOL)
 			smtp_data_bad_eol(s);
+		if (ds == SMTP_DATA_END)
+			smtp_deadline_next(s);
 		return used;
 	case SMTP_IN_BDAT:
-		return smtp_bdat_feed(s, p, n);
+		used = smtp_bdat_feed(s, p, n);
+		if (s->in != SMTP_IN_BDAT)
+			smtp_deadline_next(s);
+		return used;
 	default:
 		used = smtp_line_feed(&s->line, p, n, &ls);
-		if (ls != SMTP_LINE_MORE)
+		if (ls != SMTP_LINE_MORE) {
 			smtp_line_done(s, ls);
+			smtp_deadline_next(s);
+		}
 		return used;
 	}
+}
+
+/*
+ * Back-pressure (as Postfix and OpenSMTPD apply it): a client that
+ * pipelines commands without reading the replies is not read either once
+ * SMTP_OUT_HIGH bytes of them wait, until they are down to SMTP_OUT_LOW.
+ * Its commands wait in its socket, not in our memory; if it never reads,
+ * the write timeout ends the session.
+ */
+static bool backed_up(struct smtp_session *s)
+{
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) <
+	    SMTP_OUT_HIGH)
+		return false;
+	s->backed_up = true;
+	bufferevent_disable(s->bev, EV_READ);
+	return true;
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
@@ -228,12 +323,24 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * not at all.
 	 */
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+	       !backed_up(s) && evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
 		used = feed(s, v.iov_base, v.iov_len);
 		evbuffer_drain(in, used);
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
+}
+
+/* The client reads its replies again: so do we its commands. */
+static void drained(struct bufferevent *bev, void *arg)
+{
+	struct smtp_session *s = arg;
+
+	if (!s->backed_up || s->working)
+		return;
+	s->backed_up = false;
+	bufferevent_enable(bev, EV_READ);
+	read_cb(bev, s);
 }
 
 void smtp_resume(struct smtp_session *s)
@@ -244,6 +351,7 @@ void smtp_resume(struct smtp_session *s)
 	}
 	if (s->closing)
 		return;		/* timed out meanwhile: the writer frees it */
+	smtp_deadline_next(s);
 	bufferevent_enable(s->bev, EV_READ);
 	read_cb(s->bev, s);
 }
@@ -280,40 +388,76 @@ static struct smtp_session *session_new(struct server *srv,
 	return s;
 }
 
-/* Over max_sessions: a 421 written straight out (best effort), then close. */
-static void refuse(struct server *srv, evutil_socket_t fd,
-		   const struct sockaddr *peer)
+/* A 421 written straight out (best effort), then close. */
+static void refuse(struct server *srv, evutil_socket_t fd, const char *why)
 {
-	char buf[300], ip[64];
+	char buf[300];
 	int n;
 
-	n = snprintf(buf, sizeof(buf), "421 4.7.0 %s Error: too many "
-		     "connections\r\n", srv->conf.hostname);
+	n = snprintf(buf, sizeof(buf), "421 4.7.0 %s Error: %s\r\n",
+		     srv->conf.hostname, why);
 	if (send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
 		n = 0;	/* the client learns it from the close */
-	log_msg(LOG_WARNING, "warning: connection limit %d reached, refused "
-		"unknown[%s]", srv->conf.max_sessions,
-		netaddr_ntop(peer, ip, sizeof(ip)));
 	evutil_closesocket(fd);
+}
+
+/*
+ * max_sessions for all, then (outside mynetworks) max_sessions_per_ip
+ * and max_connection_rate per client, logged as Postfix's anvil does.
+ */
+static bool admit(struct server *srv, evutil_socket_t fd,
+		  const struct sockaddr *peer, bool trusted)
+{
+	const struct conf *c = &srv->conf;
+	enum clients_verdict v;
+	char ip[64];
+	int count = 0;
+
+	netaddr_ntop(peer, ip, sizeof(ip));
+	if (srv->sessions >= (unsigned long)c->max_sessions) {
+		log_msg(LOG_WARNING, "warning: connection limit %d reached, "
+			"refused unknown[%s]", c->max_sessions, ip);
+		refuse(srv, fd, "too many connections");
+		return false;
+	}
+	if (trusted)
+		return true;
+	v = clients_admit(srv->clients, peer, monotonic_now(),
+			  c->max_sessions_per_ip, c->max_connection_rate,
+			  &count);
+	if (v == CLIENTS_OK)
+		return true;
+	if (v == CLIENTS_TOO_MANY)
+		log_msg(LOG_WARNING, "warning: Connection concurrency limit "
+			"exceeded: %d from unknown[%s]", count, ip);
+	else if (v == CLIENTS_TOO_FAST)
+		log_msg(LOG_WARNING, "warning: Connection rate limit "
+			"exceeded: %d from unknown[%s]", count, ip);
+	else
+		log_msg(LOG_WARNING, "warning: client table full, refused "
+			"unknown[%s]", ip);
+	refuse(srv, fd, "too many connections from you");
+	return false;
 }
 
 void smtp_session_start(struct server *srv, enum listen_kind kind,
 			evutil_socket_t fd, const struct sockaddr *peer,
 			socklen_t peerlen)
 {
+	bool trusted = conf_in_mynetworks(&srv->conf, peer);
 	struct smtp_session *s;
 	int ret;
 
-	if (srv->sessions >= (unsigned long)srv->conf.max_sessions) {
-		refuse(srv, fd, peer);
+	if (!admit(srv, fd, peer, trusted))
 		return;
-	}
 	s = session_new(srv, kind, fd, peer, peerlen);
-
 	if (!s) {
+		if (!trusted)
+			clients_release(srv->clients, peer);
 		evutil_closesocket(fd);
 		return;
 	}
+	s->counted = !trusted;
 	evutil_make_socket_nonblocking(fd);
 	if (kind == LISTEN_SMTPS) {
 		ret = srv->tls ? start_tls(s) : -ENOTSUP;
@@ -329,4 +473,5 @@ void smtp_session_start(struct server *srv, enum listen_kind kind,
 		return;
 	}
 	smtp_reply(s, "220 %s ESMTP nfpostd", srv->conf.hostname);
+	smtp_deadline_next(s);
 }

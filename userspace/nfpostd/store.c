@@ -83,9 +83,11 @@ static int put_or_create(const char *dir, const char *prefix,
 {
 	int ret = put(dir, prefix, m, name_r, len);
 
-	if (ret == -ENOENT && !maildir_create(dir))
-		ret = put(dir, prefix, m, name_r, len);
-	return ret;
+	if (ret != -ENOENT)
+		return ret;
+	/* The error to log is mkdir's (EACCES, say), not the ENOENT. */
+	ret = maildir_create(dir);
+	return ret ? ret : put(dir, prefix, m, name_r, len);
 }
 
 int store_local(struct server *srv, const char *user,
