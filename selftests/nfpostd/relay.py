@@ -15,7 +15,9 @@ with dot-stuffing shows up as a command after the data. Each case prints
 one TAP line; the last line is the plan. Run by selftests/nfpostd/run.
 """
 import os
+import re
 import signal
+import smtplib
 import socket
 import ssl
 import subprocess
@@ -36,8 +38,9 @@ class NextHop:
 
     def __init__(self, ext=("8BITMIME", "SMTPUTF8"), tls=None,
                  after_220=b"", greeting=b"220 hop.example ESMTP",
-                 hold=None, port=0):
+                 hold=None, defer=()):
         self.ext = list(ext)
+        self.defer = set(defer)
         self.tls = tls
         self.after_220 = after_220
         self.greeting = greeting
@@ -49,7 +52,7 @@ class NextHop:
         self.changed = threading.Condition(self.lock)
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", port))
+        self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
         self.port = self.sock.getsockname()[1]
         self.closing = False
@@ -144,6 +147,8 @@ class NextHop:
                     if self.closing:
                         return
                     conn.sendall(b"250 2.0.0 taken\r\n")
+                elif verb == "RCPT" and cmd[9:-1] in self.defer:
+                    conn.sendall(b"450 4.2.0 not now\r\n")
                 elif verb == "QUIT":
                     conn.sendall(b"221 bye\r\n")
                     return
@@ -199,7 +204,14 @@ def queue_file(d, body, rcpts=("carol@other.example",),
     return name
 
 
+def started(d, times=1):
+    """Up to its loop: signals handled, pid file and spool written."""
+    d.wait_for("daemon start %d" % times,
+               lambda: d.logtext().count("daemon started") >= times)
+
+
 def flush(d):
+    started(d)
     out = subprocess.run([NFPOST, "mail", "queue", "-c", d.conf, "flush"],
                          capture_output=True, text=True)
     expect(out.returncode == 0, out.stderr)
@@ -221,13 +233,40 @@ def unstuffed(data):
             for ln in canonical(data)[:-1]]
 
 
-def pair(**hop_args):
-    hop = NextHop(**hop_args)
+def submit(d, rcpts, msg, options=(), sender="alice@lab.example"):
+    """alice, authenticated on d's submission port, sends @msg (bytes)."""
+    with smtplib.SMTP("127.0.0.1", d.ports["submission"]) as s:
+        s.starttls(context=insecure())
+        s.login("alice", PASSWORD["alice"])
+        s.sendmail(sender, list(rcpts), msg, mail_options=list(options))
+
+
+def commands(hop, verb):
+    with hop.lock:
+        return [[c for c, _ in cmds if c.upper().startswith(verb)]
+                for cmds in hop.sessions]
+
+
+def bounce_of(d):
+    d.wait_for("the bounce", lambda: len(d.maildir("alice")) == 1)
+    with open(d.maildir("alice")[0], "rb") as f:
+        return f.read()
+
+
+def pair():
+    """A daemon routing other.example to one NextHop, far.example to
+    another (d.far), taking up to 1000 recipients a message."""
+    hop = NextHop()
+    far = NextHop()
     try:
-        d = Daemon(transport={"other.example": hop.port})
+        d = Daemon(transport={"other.example": hop.port,
+                              "far.example": far.port},
+                   extra="max_recipients = 1000")
     except Exception:
         hop.close()
+        far.close()
         raise
+    d.far = far
     return hop, d
 
 
@@ -252,7 +291,8 @@ def stored_smuggling_reaches_the_next_hop_as_plain_lines(hop, d):
     flush(d)
     hop.wait("the message", lambda: hop.messages)
     d.wait_for("status=sent", lambda: "status=sent" in d.logtext())
-    expect(not hop.injected, "commands after the data: %r" % hop.injected)
+    expect(not hop.injected, "commands after the data: %r" %
+           [c[:60] for c in hop.injected[:5]])
     expect(len(hop.messages) == 1, "%d messages" % len(hop.messages))
     body = unstuffed(hop.messages[0])
     for want in (b"hello", b".", b"MAIL FROM:<x@evil.example>", b"RSET",
@@ -280,6 +320,103 @@ def pipelined_after_starttls_220_is_dropped(hop, d):
            cmds)
 
 
+EIGHT_BIT = ("From: alice@lab.example\r\nTo: carol@other.example\r\n"
+             "Subject: caf\u00e9\r\n\r\nd\u00e9j\u00e0 vu\r\n").encode()
+
+
+@case
+def body_8bitmime_and_smtputf8_are_passed_on(hop, d):
+    submit(d, ["carol@other.example"], EIGHT_BIT,
+           ["BODY=8BITMIME", "SMTPUTF8"])
+    d.wait_for("status=sent", lambda: "status=sent" in d.logtext())
+    mail = commands(hop, "MAIL")[0]
+    expect(len(mail) == 1 and "BODY=8BITMIME" in mail[0] and
+           "SMTPUTF8" in mail[0], "MAIL: %r" % mail)
+    expect("\u00e9".encode() in hop.messages[0], "8-bit data lost")
+
+
+@case
+def eight_bit_to_a_hop_without_8bitmime_bounces_5_6_3(hop, d):
+    hop.ext = []
+    submit(d, ["carol@other.example"], EIGHT_BIT, ["BODY=8BITMIME"])
+    data = bounce_of(d)
+    for want in (b"Final-Recipient: rfc822; carol@other.example",
+                 b"Action: failed", b"Status: 5.6.3"):
+        expect(want in data, "bounce lacks %r" % want)
+    expect(not any(commands(hop, "MAIL")), "MAIL sent: %r" %
+           commands(hop, "MAIL"))
+    d.wait_for("an empty queue", lambda: not d.queued())
+
+
+@case
+def utf8_address_to_a_hop_without_smtputf8_bounces_5_6_7(hop, d):
+    hop.ext = ["8BITMIME"]
+    submit(d, ["c\u00e9line@other.example"], EIGHT_BIT,
+           ["BODY=8BITMIME", "SMTPUTF8"])
+    data = bounce_of(d)
+    expect(b"Status: 5.6.7" in data and b"Action: failed" in data,
+           "bounce: %r" % data[-1500:])
+    expect(not any(commands(hop, "MAIL")), "MAIL sent")
+
+
+@case
+def seven_bit_mail_needs_no_extension(hop, d):
+    hop.ext = []
+    submit(d, ["carol@other.example"],
+           b"Subject: plain\r\n\r\nplain ASCII\r\n", ["BODY=8BITMIME"])
+    d.wait_for("status=sent", lambda: "status=sent" in d.logtext())
+    expect(commands(hop, "MAIL")[0] == ["MAIL FROM:<alice@lab.example>"],
+           "MAIL: %r" % commands(hop, "MAIL"))
+
+
+LONG = "x" * 60
+
+
+@case
+def a_thousand_recipients_queue_and_only_the_deferred_is_retried(hop, d):
+    rcpts = ["%s%04d@other.example" % (LONG, i) for i in range(1000)]
+    hop.defer = {rcpts[500]}
+    submit(d, rcpts, b"Subject: many\r\n\r\nto many\r\n")
+    d.wait_for("the deferral", lambda: "status=deferred" in d.logtext())
+    d.wait_for("the state", lambda: os.listdir(os.path.join(d.spool,
+                                                             "state")))
+    expect(len(commands(hop, "RCPT")[0]) == 1000, "first try")
+    hop.defer = set()
+    flush(d)
+    d.wait_for("an empty queue", lambda: not d.queued(), secs=30)
+    second = commands(hop, "RCPT")[1]
+    expect(second == ["RCPT TO:<%s>" % rcpts[500]], "retried: %d, %r" %
+           (len(second), second[:2]))
+
+
+@case
+def a_delivery_saved_before_a_crash_is_not_sent_again(hop, d):
+    """Two next hops; the far one holds its answer to the data. Once the
+    log says the near one's delivery is sent, kill -9: after the restart
+    only the far one gets the message again."""
+    far = d.far
+    far.hold = threading.Event()
+    queue_file(d, b"Subject: two hops\r\n\r\nbody\r\n",
+               rcpts=("carol@other.example", "dave@far.example"))
+    flush(d)
+    far.wait("the held message", lambda: far.messages)
+    d.wait_for("carol's status=sent", lambda: re.search(
+        r"to=<carol@other.example>.*status=sent", d.logtext()))
+    d.kill(signal.SIGKILL)
+    hold, far.hold = far.hold, None
+    hold.set()
+    d.start()
+    started(d, 2)
+    flush(d)
+    d.wait_for("dave's status=sent", lambda: re.search(
+        r"to=<dave@far.example>.*status=sent", d.logtext()))
+    d.wait_for("an empty queue", lambda: not d.queued())
+    expect(len(hop.messages) == 1, "near hop got %d copies" %
+           len(hop.messages))
+    expect(len(far.messages) == 2, "far hop got %d copies" %
+           len(far.messages))
+
+
 def main():
     n = 0
     failed = 0
@@ -303,6 +440,7 @@ def main():
             if hop:
                 hop.close()
             if d:
+                d.far.close()
                 d.close()
         sys.stdout.flush()
     print("1..%d" % n)
