@@ -299,35 +299,39 @@ static int decide(struct relay *r, struct attempt *a)
 	return a->state ? 0 : -ENOMEM;
 }
 
-/* In a worker: the bounce, then the message's removal or its state. */
+/*
+ * In a worker: the bounce, then the message's removal or its state. The
+ * results are logged before a removal (as Postfix's "removed" comes last)
+ * and after a state write.
+ */
 static void settle_run(struct work *w)
 {
 	struct attempt *a = (struct attempt *)w;
 	const char *spool = a->r->srv->conf.spool;
+	int i;
 
 	if (a->nfail && a->e.from[0])
 		a->bounce_ret = bounce(a->r, a);
-	if (!a->pending)
-		a->final_ret = queue_remove(spool, a->e.name);
-	else
+	if (a->pending)
 		a->final_ret = queue_state_write(spool, a->e.name, a->state,
 						 a->state_len);
-}
-
-static void settled(struct work *w)
-{
-	struct attempt *a = (struct attempt *)w;
-	struct relay *r = a->r;
-	int i;
-
 	for (i = 0; i < a->ncrcpt; i++)
 		log_result(a, i);
+	if (!a->pending)
+		a->final_ret = queue_remove(spool, a->e.name);
 	if (a->final_ret)
 		log_msg(LOG_ERR, "%s: cannot %s: %s", a->e.id, a->pending ?
 			"save its queue state" : "remove it",
 			strerror(-a->final_ret));
 	else if (!a->pending)
 		log_msg(LOG_INFO, "%s: removed", a->e.id);
+}
+
+static void settled(struct work *w)
+{
+	struct attempt *a = (struct attempt *)w;
+	struct relay *r = a->r;
+
 	if (a->nfail && a->e.from[0] && !a->bounce_ret && !a->bounce_user[0])
 		relay_kick(r->srv);
 	unlink_inflight(r, a);
