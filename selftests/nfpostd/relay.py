@@ -267,6 +267,13 @@ def pair():
         far.close()
         raise
     d.far = far
+    try:
+        started(d)  # every listener bound, not only the smtp port
+    except Exception:
+        far.close()
+        d.close()
+        hop.close()
+        raise
     return hop, d
 
 
