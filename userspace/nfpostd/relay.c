@@ -55,16 +55,16 @@ struct hop_addr {
  * One queued message being sent: one job per next hop. Reading it and
  * finding its next hops (MX and address lookups block) happen in a
  * worker; the jobs then run in the event loop. What they found goes to
- * disk from a worker again: each job's deliveries as soon as it ends (so
- * that a crash resends to no one the next hop took before), then the
- * whole outcome with the bounce.
+ * disk from a worker again: each job's deliveries at the next hop's 250
+ * while other jobs are still out (so that a crash resends to no one the
+ * next hop took before), then the whole outcome with the bounce.
  *
- *   try_one -> prepare (worker) -> start: jobs (loop) -> job_done
- *     job_done, others still out: save_run (worker) -> save_done
- *     the last job: decide (loop) -> settle_run (worker) -> settled
+ *   try_one -> prepare (worker) -> start: jobs (loop)
+ *     job_sent/job_done, others still out: save_run (worker) -> save_done
+ *     the last job_done: decide (loop) -> settle_run (worker) -> settled
  */
 struct attempt {
-	struct work w;			/* first: prepare, then settle_run */
+	struct work w;			/* first: prepare, settle_run */
 	struct work save_w;		/* state saves while jobs run */
 	struct attempt *next;
 	struct relay *r;
@@ -81,7 +81,7 @@ struct attempt {
 	int *nhosts;
 	char (*ports)[16];
 	bool ready;			/* prepare() found something to send */
-	bool removed;			/* prepare() found nothing left: gone */
+	bool removed;			/* prepare() found all done */
 	bool sending;			/* its jobs are out: they free it */
 	/* State saves: one at a time, the latest state wins. */
 	char *state;
@@ -403,22 +403,43 @@ static void save_done(struct work *w)
 	}
 }
 
-static void job_done(struct smtp_client_job *job)
+/* @job's accepted recipients to disk now: other jobs are still out. */
+static void record_sent(struct attempt *a, struct smtp_client_job *job)
 {
-	struct attempt *a = job->arg;
 	bool sent = false;
 	int i;
 
+	for (i = 0; i < job->nrcpt; i++) {
+		bool *done = &a->e.rcpts[a->index[job->rcpts + i -
+						  a->crcpts]].done;
+
+		if (job->rcpts[i].status != CLIENT_SENT || *done)
+			continue;
+		*done = true;
+		sent = true;
+	}
+	if (sent)
+		request_save(a);
+}
+
+/*
+ * The data's 250: recorded at once, before QUIT, unless this is the last
+ * job, whose outcome goes to disk with the whole (one write, not two).
+ */
+static void job_sent(struct smtp_client_job *job)
+{
+	struct attempt *a = job->arg;
+
+	if (a->left > 1)
+		record_sent(a, job);
+}
+
+static void job_done(struct smtp_client_job *job)
+{
+	struct attempt *a = job->arg;
+
 	if (--a->left) {
-		for (i = 0; i < job->nrcpt; i++) {
-			if (job->rcpts[i].status != CLIENT_SENT)
-				continue;
-			a->e.rcpts[a->index[job->rcpts + i - a->crcpts]].done =
-				true;
-			sent = true;
-		}
-		if (sent)
-			request_save(a);
+		record_sent(a, job);
 		return;
 	}
 	if (a->saving) {
@@ -597,6 +618,7 @@ static void start(struct relay *r, struct attempt *a)
 		a->jobs[i].body_8bit = a->e.body_8bit;
 		a->jobs[i].smtputf8 = a->e.smtputf8;
 		a->jobs[i].timeout = r->srv->conf.timeout;
+		a->jobs[i].sent = job_sent;
 		a->jobs[i].done = job_done;
 		a->jobs[i].arg = a;
 		smtp_client_start(r->srv->base, r->tls, &a->jobs[i]);

@@ -39,7 +39,7 @@ struct client {
 	int rcpt;		/* RCPT being answered */
 	int accepted;		/* recipients the next hop took at RCPT */
 	unsigned int ext;	/* SMTP_REPLY_EXT_* of the last EHLO */
-	bool need_8bit;		/* 8-bit octets in a message sent as 8BITMIME */
+	bool need_8bit;		/* 8-bit octets, sent as 8BITMIME */
 	bool need_utf8;		/* UTF-8 in its addresses or headers */
 	struct smtp_reply reply;
 };
@@ -387,6 +387,8 @@ static bool answer(struct client *c)
 	case C_DOT:
 		settle(c, code == 250 ? CLIENT_SENT : status_of(code),
 		       c->reply.text);
+		if (code == 250 && c->job->sent)
+			c->job->sent(c->job);
 		quit(c);
 		return true;
 	case C_QUIT:

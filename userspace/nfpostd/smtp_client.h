@@ -18,7 +18,7 @@ enum smtp_client_status {
 	CLIENT_PENDING,
 	CLIENT_SENT,		/* the next hop took it: 250 after the data */
 	CLIENT_TEMP,		/* 4xx or no answer: try again later */
-	CLIENT_PERM,		/* 5xx, or a needed extension missing: bounce */
+	CLIENT_PERM,		/* 5xx, or an extension missing: bounce */
 };
 
 struct smtp_client_rcpt {
@@ -52,11 +52,13 @@ struct smtp_client_job {
 	 */
 	const char *msg;
 	size_t msg_len;
-	bool body_8bit;		/* it came with BODY=8BITMIME (RFC 6152) */
+	bool body_8bit;		/* came with BODY=8BITMIME (RFC 6152) */
 	bool smtputf8;		/* and with SMTPUTF8 (RFC 6531) */
 	int timeout;		/* seconds per reply */
 	char peer[300];		/* "host[ip]:port", for the log */
 	bool tls;		/* STARTTLS was used */
+	/* If set: called at the data's 250, before QUIT and done. */
+	void (*sent)(struct smtp_client_job *job);
 	void (*done)(struct smtp_client_job *job);
 	void *arg;
 };

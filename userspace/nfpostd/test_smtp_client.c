@@ -87,7 +87,8 @@ static void *serve(void *arg)
 		return NULL;
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	say(c, h->greeting);
-	while (h->greeting[0] == '2' && read_until(c, "\r\n", buf, sizeof(buf))) {
+	while (h->greeting[0] == '2' &&
+	       read_until(c, "\r\n", buf, sizeof(buf))) {
 		if (!strncmp(buf, "QUIT", 4)) {
 			say(c, "221 bye\r\n");
 			break;
@@ -98,8 +99,8 @@ static void *serve(void *arg)
 				break;
 			h->took = true;
 		}
-		say(c, !strncmp(buf, "EHLO", 4) ? "250-hop\r\n250 8BITMIME\r\n" :
-		       "250 ok\r\n");
+		say(c, strncmp(buf, "EHLO", 4) ? "250 ok\r\n" :
+		       "250-hop\r\n250 8BITMIME\r\n");
 	}
 	close(c);
 	return NULL;
