@@ -83,6 +83,7 @@ struct attempt {
 	bool ready;			/* prepare() found something to send */
 	bool removed;			/* prepare() found all done */
 	bool sending;			/* its jobs are out: they free it */
+	bool flush_again;		/* a flush came while it was out */
 	/* State saves: one at a time, the latest state wins. */
 	char *state;
 	size_t state_len;
@@ -327,15 +328,28 @@ static void settle_run(struct work *w)
 		log_msg(LOG_INFO, "%s: removed", a->e.id);
 }
 
+static void try_one(struct relay *r, const char *name, time_t now,
+		    bool force);
+
+/*
+ * Done. A flush that found it under way (its results were logged, its
+ * state written, so the flush could well be meant for them) tries it once
+ * more.
+ */
 static void settled(struct work *w)
 {
 	struct attempt *a = (struct attempt *)w;
 	struct relay *r = a->r;
+	char name[sizeof(a->e.name)];
+	bool again = a->flush_again && a->pending && !a->final_ret;
 
 	if (a->nfail && a->e.from[0] && !a->bounce_ret && !a->bounce_user[0])
 		relay_kick(r->srv);
+	snprintf(name, sizeof(name), "%s", a->e.name);
 	unlink_inflight(r, a);
 	attempt_free(a);
+	if (again)
+		try_one(r, name, time(NULL), true);
 }
 
 static void start_settle(struct attempt *a)
@@ -625,16 +639,6 @@ static void start(struct relay *r, struct attempt *a)
 	}
 }
 
-static bool inflight(struct relay *r, const char *name)
-{
-	struct attempt *a;
-
-	for (a = r->inflight; a; a = a->next)
-		if (!strcmp(a->e.name, name))
-			return true;
-	return false;
-}
-
 /*
  * In a worker: the message, its next hops and their addresses. One whose
  * recipients are all done (a crash came before its removal) goes now.
@@ -670,18 +674,24 @@ static void prepared(struct work *w)
 	attempt_free(a);
 }
 
-static void try_one(struct relay *r, const char *name, time_t now)
+/* @name, if due or @force; once it is, a flush of it again after. */
+static void try_one(struct relay *r, const char *name, time_t now,
+		    bool force)
 {
 	struct attempt *a;
 
-	if (inflight(r, name))
-		return;
+	for (a = r->inflight; a; a = a->next) {
+		if (!strcmp(a->e.name, name)) {
+			a->flush_again |= force;
+			return;
+		}
+	}
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return;
 	a->r = r;
 	if (queue_load(r->srv->conf.spool, name, &a->e) ||
-	    (a->e.next > now && !r->flush)) {
+	    (a->e.next > now && !force)) {
 		attempt_free(a);
 		return;
 	}
@@ -706,7 +716,7 @@ static void run_queue(evutil_socket_t fd, short what, void *arg)
 	if (queue_names(r->srv->conf.spool, &names, &n))
 		return;
 	for (i = 0; i < n; i++)
-		try_one(r, names[i], now);
+		try_one(r, names[i], now, r->flush);
 	queue_names_free(names, n);
 	r->flush = false;
 }
