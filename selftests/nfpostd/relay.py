@@ -26,7 +26,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smtp import (CAROL, NFPOST, PASSWORD, Daemon, expect,  # noqa: E402
+from smtp import (NFPOST, PASSWORD, Daemon, expect,  # noqa: E402
                   insecure)
 
 
