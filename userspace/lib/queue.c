@@ -47,6 +47,10 @@ static int envelope_line(struct queue_entry *e, char *line)
 		snprintf(e->from, sizeof(e->from), "%s", value);
 	else if (!strncmp(line, "rcpt ", 5))
 		return add_rcpt(e, value);
+	else if (!strcmp(line, "body 8BITMIME"))
+		e->body_8bit = true;
+	else if (!strcmp(line, "smtputf8 yes"))
+		e->smtputf8 = true;
 	return 0;
 }
 
@@ -153,38 +157,56 @@ static int write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-static int format_state(const struct queue_entry *e, char *buf, size_t len)
+char *queue_state_format(const struct queue_entry *e, size_t *len_r)
 {
-	size_t off;
+	size_t len = 64 + strlen(e->last_error), off;
+	char *buf;
 	int i;
 
+	for (i = 0; i < e->nrcpt; i++)
+		if (e->rcpts[i].done)
+			len += strlen(e->rcpts[i].addr) + 6;
+	buf = malloc(len);
+	if (!buf)
+		return NULL;
 	off = (size_t)snprintf(buf, len, "attempts %d\nnext %lld\nerror %s\n",
 			       e->attempts, (long long)e->next,
 			       e->last_error);
-	for (i = 0; i < e->nrcpt && off < len; i++)
+	for (i = 0; i < e->nrcpt; i++)
 		if (e->rcpts[i].done)
 			off += (size_t)snprintf(buf + off, len - off,
 						"done %s\n", e->rcpts[i].addr);
-	return off < len ? (int)off : -E2BIG;
+	*len_r = off;
+	return buf;
 }
 
-int queue_save_state(const char *spool, const struct queue_entry *e)
+static int sync_dir(const char *dir)
 {
-	char dir[PATH_MAX], tmp[PATH_MAX + 8], path[PATH_MAX], buf[65536];
-	int fd, len, ret;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int queue_state_write(const char *spool, const char *name, const char *buf,
+		      size_t len)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX + 8], path[PATH_MAX];
+	int fd, ret;
 
 	snprintf(dir, sizeof(dir), "%s/state", spool);
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
-	len = format_state(e, buf, sizeof(buf));
-	if (len < 0)
-		return len;
-	state_path(spool, e->name, path, sizeof(path));
+	state_path(spool, name, path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, buf, (size_t)len);
+	ret = write_all(fd, buf, len);
 	if (!ret && fsync(fd))
 		ret = -errno;
 	close(fd);
@@ -192,9 +214,26 @@ int queue_save_state(const char *spool, const struct queue_entry *e)
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
+	return ret ? ret : sync_dir(dir);
+}
+
+int queue_save_state(const char *spool, const struct queue_entry *e)
+{
+	size_t len;
+	char *buf = queue_state_format(e, &len);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = queue_state_write(spool, e->name, buf, len);
+	free(buf);
 	return ret;
 }
 
+/*
+ * The message first, synced: a crash after it leaves a state file without
+ * its message, which is harmless, never a message without its state.
+ */
 int queue_remove(const char *spool, const char *name)
 {
 	char path[PATH_MAX];
@@ -202,12 +241,13 @@ int queue_remove(const char *spool, const char *name)
 
 	snprintf(path, sizeof(path), "%s/new/%s", spool, name);
 	if (unlink(path) && errno != ENOENT)
-		ret = -errno;
+		return -errno;
+	snprintf(path, sizeof(path), "%s/new", spool);
+	ret = sync_dir(path);
 	state_path(spool, name, path, sizeof(path));
 	unlink(path);
 	return ret;
 }
-
 static int by_name(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

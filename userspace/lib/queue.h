@@ -5,9 +5,15 @@
  *
  *   <spool>/tmp/, new/   a Maildir: one file per message, written by
  *                        store_queue(): "key value" envelope lines, an
- *                        empty line, then the message
+ *                        empty line, then the message. Keys: nfpost-queue
+ *                        (1), id, arrival, from, rcpt (one per recipient),
+ *                        and since BODY=8BITMIME and SMTPUTF8 are kept,
+ *                        "body 8BITMIME" and "smtputf8 yes" when the
+ *                        client gave them; unknown keys are skipped, so
+ *                        older files read as 7-bit ASCII mail
  *   <spool>/state/NAME   what happened since: attempts, next try, the
- *                        last error, recipients done (replaced whole)
+ *                        last error, recipients done (replaced whole:
+ *                        written, fsync'ed, renamed, directory fsync'ed)
  *   <spool>/nfpostd.pid  the daemon to wake for a flush (SIGUSR1)
  */
 #ifndef NFPOSTD_QUEUE_H
@@ -33,6 +39,8 @@ struct queue_entry {
 	time_t arrival;
 	struct queue_rcpt *rcpts;
 	int nrcpt;
+	bool body_8bit;			/* BODY=8BITMIME (RFC 6152) */
+	bool smtputf8;			/* SMTPUTF8 (RFC 6531) */
 	off_t body_off;			/* where the message starts */
 	off_t size;			/* of the whole file */
 	int attempts;
@@ -43,9 +51,17 @@ struct queue_entry {
 /* Reads new/@name and its state. */
 int queue_load(const char *spool, const char *name, struct queue_entry *e);
 void queue_entry_free(struct queue_entry *e);
-/* Replaces state/<name> (atomically, fsync'ed). */
+/* Replaces state/<name> (atomically, file and directory fsync'ed). */
 int queue_save_state(const char *spool, const struct queue_entry *e);
-/* The message and its state are gone (delivered or bounced). */
+/*
+ * The same in two steps, for a caller that formats where @e may change
+ * and writes elsewhere: the state text (malloc'ed, its length in @len_r,
+ * NULL if out of memory), then the write of such a text.
+ */
+char *queue_state_format(const struct queue_entry *e, size_t *len_r);
+int queue_state_write(const char *spool, const char *name, const char *buf,
+		      size_t len);
+/* The message and its state are gone (delivered or bounced), synced. */
 int queue_remove(const char *spool, const char *name);
 /* Names in new/, sorted (oldest first: they start with the time). */
 int queue_names(const char *spool, char ***names_r, int *n_r);

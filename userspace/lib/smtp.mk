@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
-# userspace/lib: the SMTP protocol parsers (command lines, DATA, addresses).
+# userspace/lib: the SMTP protocol parsers (command lines, DATA, replies,
+# addresses).
 
-SMTP_UNITS	:= smtp_cmd smtp_data mailaddr
+SMTP_UNITS	:= smtp_cmd smtp_data smtp_reply mailaddr
 SMTP_TESTS	:= $(patsubst %,$(BUILD)/test_%,$(SMTP_UNITS))
 
 LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(SMTP_UNITS))

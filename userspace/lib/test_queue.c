@@ -143,6 +143,9 @@ static void loaded(void **state)
 	assert_int_equal(e.attempts, 0);
 	assert_int_equal(e.next, 0);
 	assert_string_equal(e.last_error, "");
+	/* Files of before the body and smtputf8 keys: 7-bit ASCII mail. */
+	assert_false(e.body_8bit);
+	assert_false(e.smtputf8);
 	queue_entry_free(&e);
 	assert_null(e.rcpts);
 	teardown((void **)&s);
@@ -347,6 +350,80 @@ static void remove_takes_message_and_state(void **state)
 	assert_true(exists(s, "new", "other"));
 }
 
+static void load_keeps_8bitmime_and_smtputf8(void **state)
+{
+	struct spool *s = *state;
+	struct queue_entry e;
+
+	put(s, "new", NAME, "nfpost-queue 1\nid X\narrival 1\nfrom a@x.test\n"
+	    "body 8BITMIME\nsmtputf8 yes\nrcpt b@y.test\n\n" MSG);
+	put(s, "new", "8bit", "nfpost-queue 1\nid X\narrival 1\nfrom a@x.test\n"
+	    "body 8BITMIME\nrcpt b@y.test\n\n" MSG);
+	assert_int_equal(queue_load(s->root, NAME, &e), 0);
+	assert_true(e.body_8bit);
+	assert_true(e.smtputf8);
+	queue_entry_free(&e);
+	assert_int_equal(queue_load(s->root, "8bit", &e), 0);
+	assert_true(e.body_8bit);
+	assert_false(e.smtputf8);
+	queue_entry_free(&e);
+}
+
+/* State is sized from the data: thousands of long addresses done. */
+static void state_of_many_long_recipients_round_trips(void **state)
+{
+	static const char rcpt[] = "rcpt " ADDR256 "\n";
+	struct spool *s = *state;
+	struct queue_entry e;
+	size_t len, off;
+	char *text;
+	int i, n = 2000;
+
+	len = strlen(ENV("a@x.test", "")) + (size_t)n * (sizeof(rcpt) - 1) + 1;
+	text = malloc(len);
+	assert_non_null(text);
+	off = (size_t)sprintf(text, "nfpost-queue 1\nid X\narrival 1\n"
+			      "from a@x.test\n");
+	for (i = 0; i < n; i++)
+		off += (size_t)sprintf(text + off, "%s", rcpt);
+	strcpy(text + off, "\n");
+	put(s, "new", NAME, text);
+	free(text);
+	assert_int_equal(queue_load(s->root, NAME, &e), 0);
+	assert_int_equal(e.nrcpt, n);
+	for (i = 0; i < n - 1; i++)
+		e.rcpts[i].done = true;
+	assert_int_equal(queue_save_state(s->root, &e), 0);
+	queue_entry_free(&e);
+	assert_int_equal(queue_load(s->root, NAME, &e), 0);
+	/* One name for all: "done" marks every copy of it. */
+	for (i = 0; i < n; i++)
+		assert_true(e.rcpts[i].done);
+	queue_entry_free(&e);
+}
+
+static void state_format_sizes_itself(void **state)
+{
+	struct queue_rcpt r[3] = {
+		{ .addr = ADDR256, .done = true }, { .addr = "b@y.test" },
+		{ .addr = "c@z.test", .done = true },
+	};
+	struct queue_entry e = { .attempts = 3, .next = 7, .rcpts = r,
+				 .nrcpt = 3 };
+	const char *want = "attempts 3\nnext 7\nerror " ADDR256 "\n"
+			   "done " ADDR256 "\ndone c@z.test\n";
+	size_t len;
+	char *buf;
+
+	(void)state;
+	snprintf(e.last_error, sizeof(e.last_error), "%s", ADDR256);
+	buf = queue_state_format(&e, &len);
+	assert_non_null(buf);
+	assert_int_equal(len, strlen(want));
+	assert_memory_equal(buf, want, len);
+	free(buf);
+}
+
 static void remove_twice_is_fine(void **state)
 {
 	struct spool *s = *state;
@@ -465,7 +542,10 @@ int main(void)
 {
 	struct CMUnitTest t[ARRAY_SIZE(load_cases) + ARRAY_SIZE(bad_cases) +
 			    ARRAY_SIZE(state_cases) + ARRAY_SIZE(flush_cases) +
-			    10] = {
+			    13] = {
+		SPOOL_TEST(load_keeps_8bitmime_and_smtputf8),
+		SPOOL_TEST(state_of_many_long_recipients_round_trips),
+		cmocka_unit_test(state_format_sizes_itself),
 		SPOOL_TEST(load_missing_is_enoent),
 		SPOOL_TEST(state_is_replaced_whole),
 		SPOOL_TEST(done_names_only_its_recipient),
@@ -477,7 +557,7 @@ int main(void)
 		SPOOL_TEST(flush_of_exited_daemon_is_esrch),
 		SPOOL_TEST(flush_signals_the_daemon),
 	};
-	size_t n = 10;
+	size_t n = 13;
 
 	TEST_TABLE(t, n, load_cases, loaded);
 	TEST_TABLE(t, n, bad_cases, rejected);

@@ -28,7 +28,7 @@ $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 # The pure parts: configuration, queue files, bounces, MX answers. Each test
 # links only the units it tests.
 TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx \
-			     test_clients)
+			     test_clients test_smtp_client)
 
 $(BUILD)/test_clients: $(BUILD)/userspace/nfpostd/test_clients.o \
 		       $(BUILD)/userspace/nfpostd/clients.o
@@ -52,3 +52,11 @@ $(BUILD)/test_dsn: $(BUILD)/userspace/nfpostd/test_dsn.o \
 $(BUILD)/test_mx: $(BUILD)/userspace/nfpostd/test_mx.o \
 		  $(BUILD)/userspace/nfpostd/mx.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -lresolv
+
+# The relay's client in a real event loop against scripted next hops on
+# 127.0.0.1 (threads): which address it goes on to.
+$(BUILD)/test_smtp_client: $(BUILD)/userspace/nfpostd/test_smtp_client.o \
+			   $(BUILD)/userspace/nfpostd/smtp_client.o \
+			   $(BUILD)/userspace/lib/smtp_reply.o \
+			   $(BUILD)/userspace/lib/netaddr.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(MAIL_LIBS) -lpthread

@@ -18,7 +18,7 @@ enum smtp_client_status {
 	CLIENT_PENDING,
 	CLIENT_SENT,		/* the next hop took it: 250 after the data */
 	CLIENT_TEMP,		/* 4xx or no answer: try again later */
-	CLIENT_PERM,		/* 5xx: bounce */
+	CLIENT_PERM,		/* 5xx, or an extension missing: bounce */
 };
 
 struct smtp_client_rcpt {
@@ -31,9 +31,12 @@ struct smtp_client_job {
 	const char *host;	/* next hop and port */
 	const char *port;
 	/*
-	 * Their addresses, found by the caller (getaddrinfo() blocks: not in
-	 * the event loop), tried in order; NULL with @resolve_error if none.
-	 * The caller frees them after done.
+	 * The addresses of its exchanges, best first, found by the caller
+	 * (lookups block: not in the event loop); each one's ai_canonname is
+	 * the host it belongs to. NULL with @resolve_error if none. While
+	 * nothing of the transaction was sent (no connection, no 220, EHLO
+	 * refused with 4xx), the next address is tried (RFC 5321 5.1). The
+	 * caller frees them after done.
 	 */
 	struct addrinfo *ai;
 	char resolve_error[256];
@@ -41,11 +44,21 @@ struct smtp_client_job {
 	const char *from;
 	struct smtp_client_rcpt *rcpts;
 	int nrcpt;
-	const char *msg;	/* the message, CRLF lines, not dot-stuffed */
+	/*
+	 * The message as stored, not dot-stuffed. It goes out as CRLF lines
+	 * whatever it holds: a bare CR or LF ends a line, a line over 998
+	 * octets is broken with CRLF SP, and every line that starts with "."
+	 * gets another, so nothing in it can end the data early.
+	 */
+	const char *msg;
 	size_t msg_len;
+	bool body_8bit;		/* came with BODY=8BITMIME (RFC 6152) */
+	bool smtputf8;		/* and with SMTPUTF8 (RFC 6531) */
 	int timeout;		/* seconds per reply */
 	char peer[300];		/* "host[ip]:port", for the log */
 	bool tls;		/* STARTTLS was used */
+	/* If set: called at the data's 250, before QUIT and done. */
+	void (*sent)(struct smtp_client_job *job);
 	void (*done)(struct smtp_client_job *job);
 	void *arg;
 };

@@ -73,15 +73,18 @@ static void received(const struct smtp_session *s, char *buf, size_t len)
 		 s->srv->conf.hostname, protocol(s), s->txn.id, tls, rcpt, date);
 }
 
-/* Delivers to every local recipient, then queues the others; all or none. */
+/*
+ * Delivers to every local recipient, then queues the others; all or none.
+ * On the heap: max_recipients may be 100,000 and this runs on a worker's
+ * stack.
+ */
 static int hand_over(struct smtp_session *s, const struct store_msg *m)
 {
-	char names[s->txn.nrcpt][256];
-	char *remote[s->txn.nrcpt];
-	int i, nremote = 0, done = 0, ret = 0;
+	char (*names)[256] = calloc((size_t)s->txn.nrcpt, sizeof(*names));
+	char **remote = calloc((size_t)s->txn.nrcpt, sizeof(*remote));
+	int i, nremote = 0, done = 0, ret = names && remote ? 0 : -ENOMEM;
 
-	for (; done < s->txn.nrcpt; done++) {
-		names[done][0] = '\0';
+	for (; !ret && done < s->txn.nrcpt; done++) {
 		if (!s->txn.rcpts[done].user[0]) {
 			remote[nremote++] = s->txn.rcpts[done].addr;
 			continue;
@@ -93,11 +96,11 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 	}
 	if (!ret && nremote)
 		ret = store_queue(s->srv, m, remote, nremote);
-	if (!ret)
-		return 0;
-	for (i = 0; i < done; i++)
+	for (i = 0; ret && names && i < done; i++)
 		if (names[i][0])
 			store_local_undo(s->srv, s->txn.rcpts[i].user, names[i]);
+	free(names);
+	free(remote);
 	return ret;
 }
 
@@ -128,7 +131,9 @@ static void store_run(struct work *w)
 {
 	struct smtp_session *s = ((struct smtp_store_work *)w)->s;
 	struct store_msg m = { .id = s->txn.id, .from = s->txn.from,
-			       .received = s->store.received, .body = s->msg };
+			       .received = s->store.received, .body = s->msg,
+			       .body_8bit = s->txn.body_8bit,
+			       .smtputf8 = s->txn.smtputf8 };
 
 	s->store.ret = hand_over(s, &m);
 }

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -120,34 +121,39 @@ void store_local_undo(struct server *srv, const char *user, const char *name)
  * per message: an envelope of "key value" lines, an empty line, then the
  * message. The relay takes them from new/.
  */
-static int envelope(const struct store_msg *m, char *const *rcpts, int n,
-		    char *buf, size_t len)
+static char *envelope(const struct store_msg *m, char *const *rcpts, int n)
 {
-	size_t off;
+	size_t len = 128 + strlen(m->id) + strlen(m->from), off;
+	char *buf;
 	int i;
 
+	for (i = 0; i < n; i++)
+		len += strlen(rcpts[i]) + 6;
+	buf = malloc(len);
+	if (!buf)
+		return NULL;
 	off = (size_t)snprintf(buf, len,
-			       "nfpost-queue 1\nid %s\narrival %lld\nfrom %s\n",
-			       m->id, (long long)time(NULL), m->from);
-	for (i = 0; i < n && off < len; i++)
+			       "nfpost-queue 1\nid %s\narrival %lld\nfrom %s\n"
+			       "%s%s", m->id, (long long)time(NULL), m->from,
+			       m->body_8bit ? "body 8BITMIME\n" : "",
+			       m->smtputf8 ? "smtputf8 yes\n" : "");
+	for (i = 0; i < n; i++)
 		off += (size_t)snprintf(buf + off, len - off, "rcpt %s\n",
 					rcpts[i]);
-	if (off + 2 >= len)
-		return -E2BIG;
-	strcpy(buf + off, "\n");
-	return 0;
+	snprintf(buf + off, len - off, "\n");
+	return buf;
 }
 
 int store_queue(struct server *srv, const struct store_msg *m,
 		char *const *rcpts, int n)
 {
-	char env[65536], name[256];
-	int ret;
+	char *env = envelope(m, rcpts, n), name[256];
+	int ret = env ? 0 : -ENOMEM;
 
-	ret = envelope(m, rcpts, n, env, sizeof(env));
 	if (!ret)
 		ret = put_or_create(srv->conf.spool, env, m, name,
 				    sizeof(name));
+	free(env);
 	if (ret)
 		log_msg(LOG_ERR, "%s: queue %s: %s", m->id, srv->conf.spool,
 			strerror(-ret));

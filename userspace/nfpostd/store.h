@@ -7,6 +7,7 @@
 #ifndef NFPOSTD_STORE_H
 #define NFPOSTD_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <event2/buffer.h>
 
@@ -18,6 +19,8 @@ struct store_msg {
 	const char *from;		/* reverse-path, "" for <> */
 	const char *received;		/* "Received: ...\r\n" */
 	struct evbuffer *body;		/* as received, CRLF line ends */
+	bool body_8bit;			/* MAIL had BODY=8BITMIME */
+	bool smtputf8;			/* MAIL had SMTPUTF8 */
 };
 
 /*

@@ -187,14 +187,23 @@ static const struct pick_case pick_cases[] = {
 static void picked(void **state)
 {
 	const struct pick_case *c = *state;
-	char host[256];
+	char host[256], hosts[5][MX_HOST_MAX];
 	struct msg m;
+	int ret;
 
 	build(&m, c->rrs);
 	strcpy(host, "untouched");
 	assert_int_equal(mx_pick(m.b, m.len, host, sizeof(host)), c->ret);
 	if (!c->ret)
 		assert_string_equal(host, c->host);
+	/* mx_pick_all() starts with the same one. */
+	ret = mx_pick_all(m.b, m.len, hosts, 5);
+	if (c->ret) {
+		assert_int_equal(ret, c->ret);
+		return;
+	}
+	assert_true(ret >= 1);
+	assert_string_equal(hosts[0], c->host);
 }
 
 /* Answers broken after they were built: cut short or scribbled on. */
@@ -320,6 +329,49 @@ static void long_name(void **state)
 		assert_string_equal(host, "mx.example.com");
 }
 
+struct all_case {
+	const char *name;
+	struct rr rrs[5];
+	int max;
+	int ret;
+	const char *hosts[5];
+};
+
+static const struct all_case all_cases[] = {
+	{ "all: every exchange, best first", {
+		{ T_MX, 20, "b.example.com" }, { T_MX, 30, "c.example.com" },
+		{ T_MX, 10, "a.example.com" } }, 5, 3,
+	  { "a.example.com", "b.example.com", "c.example.com" } },
+	{ "all: ties in answer order", {
+		{ T_MX, 10, "x.example.com" }, { T_MX, 5, "first@" },
+		{ T_MX, 10, "y.example.com" }, { T_MX, 10, "z.example.com" } },
+	  5, 4, { "first.example.com", "x.example.com", "y.example.com",
+		  "z.example.com" } },
+	{ "all: the worst fall off past max", {
+		{ T_MX, 40, "d.example.com" }, { T_MX, 10, "a.example.com" },
+		{ T_MX, 30, "c.example.com" }, { T_MX, 20, "b.example.com" } },
+	  2, 2, { "a.example.com", "b.example.com" } },
+	{ "all: compressed and plain names", {
+		{ T_MX, 10, "mx@" }, { T_MX, 20, "b.example.com" } }, 5, 2,
+	  { "mx.example.com", "b.example.com" } },
+	{ "all: other records ignored", {
+		{ T_A, 0, NULL }, { T_MX, 30, "mx.example.com" },
+		{ T_MX, 1, NULL } }, 5, 1, { "mx.example.com" } },
+};
+
+static void picked_all(void **state)
+{
+	const struct all_case *c = *state;
+	char hosts[5][MX_HOST_MAX];
+	struct msg m;
+	int i;
+
+	build(&m, c->rrs);
+	assert_int_equal(mx_pick_all(m.b, m.len, hosts, c->max), c->ret);
+	for (i = 0; i < c->ret; i++)
+		assert_string_equal(hosts[i], c->hosts[i]);
+}
+
 /* Bytes that are no DNS message at all: an error, never a crash. */
 static void garbage_is_an_error(void **state)
 {
@@ -345,6 +397,7 @@ int main(void)
 {
 	struct CMUnitTest t[ARRAY_SIZE(pick_cases) + ARRAY_SIZE(broken_cases) +
 			    ARRAY_SIZE(size_cases) + ARRAY_SIZE(long_cases) +
+			    ARRAY_SIZE(all_cases) +
 			    1] = {
 		cmocka_unit_test(garbage_is_an_error),
 	};
@@ -354,5 +407,6 @@ int main(void)
 	TEST_TABLE(t, n, broken_cases, broken);
 	TEST_TABLE(t, n, size_cases, sized);
 	TEST_TABLE(t, n, long_cases, long_name);
+	TEST_TABLE(t, n, all_cases, picked_all);
 	return _cmocka_run_group_tests("mx", t, n, NULL, NULL);
 }
