@@ -68,7 +68,7 @@ const state = {
 	ifaces: new Map(),	// ifname -> { node, list, stations: Map addr -> st }
 	pings: new Map(),	// "a>b" -> { node, ... }
 	traces: new Map(),	// "src>dst" -> { node, hops: [] }
-	alerts: 0,
+	alerts: new Map(),	// key -> { node, n }
 	events: 0,
 	bad: 0,
 	filters: new Set(Object.keys(FILTER_LABELS)),
@@ -169,7 +169,8 @@ function onArp(ev) {
 	if (MARKS[ev.event]) {
 		mark(st, ev);
 		addAlert(ev.event === 'spoof-dropped' ? 'spoof' : 'contradiction', ev,
-		      ev.addr + ': ' + MARKS[ev.event] + ' (' + ev.lladdr + ')');
+			 ev.addr + ': ' + MARKS[ev.event] + ' (' + ev.lladdr + ')',
+			 ev.event + ' ' + ev.addr + ' ' + ev.lladdr);
 	}
 	drawStation(st);
 	flash(st.node);
@@ -200,7 +201,7 @@ function onPing(ev) {
 		p.from = el('span', 'addr', from);
 		p.arrow = el('span', 'arrow', '⟶');
 		p.to = el('span', 'addr', to);
-		p.rtt = el('span', 'rtt', '…');
+		p.rtt = el('span', 'rtt none', 'no reply');
 		p.count = el('span', 'count');
 		p.node.append(p.from, p.arrow, p.to, p.rtt, p.count);
 		state.pings.set(key, p);
@@ -216,8 +217,10 @@ function onPing(ev) {
 		p.sent++;
 	} else {
 		p.answered++;
-		if (ev.rtt_us !== undefined)
+		if (ev.rtt_us !== undefined) {
 			p.rtt.textContent = (ev.rtt_us / 1000).toFixed(3) + ' ms';
+			p.rtt.className = 'rtt';
+		}
 	}
 	p.count.textContent = p.answered + '/' + p.sent;
 	flash(p.node);
@@ -275,32 +278,54 @@ function onRoute(ev) {
 	}
 }
 
-function addAlert(kind, ev, text) {
-	const li = el('li', 'alert ' + kind);
-	li.append(el('span', 'time', clock(ev.time)), el('span', 'what', text));
-	$('alerts').prepend(li);
-	$('no-alerts').hidden = true;
-	flash(li);
-	if (++state.alerts > ALERTS_MAX)
-		$('alerts').lastElementChild.remove();
+// One line per alert and source: a flood reported every second updates its
+// line (rate, time, how many reports) instead of pushing the others away.
+function addAlert(kind, ev, text, key) {
+	let a = key && state.alerts.get(key);
+	if (!a) {
+		a = { node: el('li', 'alert ' + kind), n: 0 };
+		a.time = el('span', 'time');
+		a.what = el('span', 'what');
+		a.times = el('span', 'times');
+		a.node.append(a.time, a.what, a.times);
+		if (key)
+			state.alerts.set(key, a);
+		$('no-alerts').hidden = true;
+	}
+	a.n++;
+	a.time.textContent = clock(ev.time);
+	a.what.textContent = text;
+	a.times.textContent = a.n > 1 ? '×' + a.n : '';
+	$('alerts').prepend(a.node);
+	flash(a.node);
+	while ($('alerts').childElementCount > ALERTS_MAX) {
+		const last = $('alerts').lastElementChild;
+		for (const [k, v] of state.alerts)
+			if (v.node === last)
+				state.alerts.delete(k);
+		last.remove();
+	}
 }
 
 function onAlert(ev) {
 	if (ev.event === 'flood')
-		addAlert('flood', ev, 'flood: ' + ev.saddr + ' sends ICMP at ' +
-		      ev.rate + ' packets/s');
+		addAlert('flood', ev, 'flood: ' + ev.saddr +
+			 (ev.daddr ? ' → ' + ev.daddr : '') + ' at ' + ev.rate +
+			 ' packets/s', 'flood ' + ev.saddr + '>' + ev.daddr);
 	else
 		addAlert('sweep', ev, 'ping sweep: ' + ev.saddr + ' pinged ' +
-		      ev.count + ' hosts');
+			 ev.count + ' hosts', 'sweep ' + ev.saddr);
 }
 
 function summary(ev) {
 	const parts = [];
-	for (const k of ['addr', 'lladdr', 'prev_lladdr', 'saddr', 'daddr',
-			 'gateway', 'rate', 'count'])
+	if (ev.saddr !== undefined)
+		parts.push(ev.saddr + (ev.daddr !== undefined ? ' → ' + ev.daddr : ''));
+	for (const k of ['addr', 'lladdr', 'prev_lladdr', 'gateway', 'rate', 'count'])
 		if (ev[k] !== undefined)
-			parts.push(k === 'saddr' || k === 'daddr' ? ev[k] :
-				   k + ' ' + ev[k]);
+			parts.push(k === 'addr' ? ev[k] : k.replace('_', ' ') + ' ' + ev[k]);
+	if (ev.orig_daddr !== undefined)
+		parts.push('(for ' + ev.orig_saddr + ' → ' + ev.orig_daddr + ')');
 	if (ev.rtt_us !== undefined)
 		parts.push('rtt ' + (ev.rtt_us / 1000).toFixed(3) + ' ms');
 	if (ev.ifname)
@@ -373,7 +398,7 @@ function parse(data) {
 function filters() {
 	const form = $('filters');
 	for (const [k, label] of Object.entries(FILTER_LABELS)) {
-		const l = el('label', 'filter ' + k);
+		const l = el('label', 'filter f-' + k);
 		const box = el('input');
 		box.type = 'checkbox';
 		box.checked = true;
@@ -399,7 +424,8 @@ function reset() {
 	state.ifaces.clear();
 	state.pings.clear();
 	state.traces.clear();
-	state.alerts = state.events = state.bad = 0;
+	state.alerts.clear();
+	state.events = state.bad = 0;
 	counts();
 }
 
