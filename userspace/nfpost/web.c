@@ -84,13 +84,19 @@ void web_on_first_client(struct web *web, void (*fn)(void *), void *arg)
 	web->first_arg = arg;
 }
 
-/* One SSE frame. JSON needs no newline: any there become spaces. */
+/*
+ * One SSE frame. JSON needs no newline: the printers' last one goes, any
+ * other becomes a space, so the data is the printed line byte for byte.
+ */
 static char *frame(const char *event, const char *data)
 {
+	size_t len = strlen(data);
 	char *s, *p;
 
-	if (asprintf(&s, "%s%s%sdata: %s\n\n", event ? "event: " : "",
-		     event ? event : "", event ? "\n" : "", data) < 0)
+	while (len && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (asprintf(&s, "%s%s%sdata: %.*s\n\n", event ? "event: " : "",
+		     event ? event : "", event ? "\n" : "", (int)len, data) < 0)
 		return NULL;
 	p = strstr(s, "data: ") + 6;
 	for (; p[2]; p++)
@@ -106,10 +112,19 @@ static void client_forget(struct client *c)
 	free(c);
 }
 
+/*
+ * The browser went away. evhttp detaches a request whose reply is still
+ * going (ours never ends) instead of freeing it: that is ours to free.
+ */
 static void on_close(struct evhttp_connection *conn, void *arg)
 {
+	struct client *c = arg;
+	struct evhttp_request *req = c->req;
+
 	(void)conn;
-	client_forget(arg);
+	client_forget(c);
+	if (!evhttp_request_get_connection(req))
+		evhttp_request_free(req);
 }
 
 static void client_drop(struct client *c)
