@@ -17,7 +17,7 @@ const KINDS = {
 	ping: ['echo-request', 'echo-reply'],
 	route: ['traceroute', 'time-exceeded', 'unreachable', 'redirect'],
 	alert: ['flood', 'sweep'],
-	notice: ['lost', 'unloaded', 'loaded'],
+	notice: ['lost', 'module-unloaded', 'module-loaded'],
 };
 const FILTER_LABELS = {
 	arp: 'ARP', spoof: 'Spoofs', ping: 'Pings', route: 'Routes',
@@ -364,9 +364,11 @@ function onEvent(ev) {
 		onAlert(ev);
 		break;
 	case 'notice':
-		addAlert('notice', ev, ev.event === 'lost' ?
-		      'events were lost: the server could not keep up' :
-		      'nfpost_watch ' + ev.event);
+		addAlert('notice', ev, {
+			'lost': 'events were lost: the server could not keep up',
+			'module-unloaded': 'nfpost_watch was unloaded: no events until it is back',
+			'module-loaded': 'nfpost_watch is loaded again',
+		}[ev.event]);
 		break;
 	}
 	counts();
