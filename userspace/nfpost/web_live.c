@@ -3,7 +3,8 @@
  * `nfpost web`'s live source: one subscription to nfpost_watch's events,
  * whatever the number of browsers, and a second socket that dumps the tables
  * every few seconds for the page's snapshot. Events are the lines `nfpost
- * monitor -j` prints, from the same printer.
+ * monitor -j` prints, from the same printer; like monitor, it follows
+ * nlctrl to subscribe again when the module is reloaded.
  */
 #include <errno.h>
 #include <poll.h>
@@ -33,6 +34,7 @@ struct web_live {
 	struct event_ctx ectx;
 	uint32_t sub_seq;
 	int sub_err;
+	bool started;		/* past the first subscription */
 };
 
 static uint64_t now_ns(void)
@@ -74,10 +76,48 @@ static void print_event(FILE *f, const void *arg)
 	event_print(f, p->tb, p->ctx);
 }
 
-static void print_lost(FILE *f, const void *arg)
+static void print_notice(FILE *f, const void *arg)
 {
-	(void)arg;
-	event_notice(f, NOTICE_LOST, now_ns(), true);
+	event_notice(f, *(const enum event_notice *)arg, now_ns(), true);
+}
+
+static void notice(struct web_live *l, enum event_notice n)
+{
+	send_printed(l->web, NULL, print_notice, &n);
+}
+
+static int send_subscribe(struct web_live *l)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = nfpw_msg(&l->w, buf, NFPW_CMD_SUBSCRIBE, NLM_F_ACK);
+	nlh->nlmsg_seq = ++l->w.sock.seq;
+	l->sub_seq = nlh->nlmsg_seq;
+	if (mnl_socket_sendto(l->w.sock.nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+/* nlctrl says nfpost_watch went away or came back (maybe renumbered). */
+static int on_ctrl(const struct nlmsghdr *nlh, struct web_live *l)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+	struct genl_family fam;
+
+	if (genl_family_parse(nlh, &fam) || strcmp(fam.name, NFPW_GENL_NAME))
+		return MNL_CB_OK;
+	if (g->cmd == CTRL_CMD_DELFAMILY) {
+		l->w.fam.id = l->dump.fam.id = 0;
+		notice(l, NOTICE_UNLOADED);
+	} else if (g->cmd == CTRL_CMD_NEWFAMILY) {
+		l->w.fam = l->dump.fam = fam;
+		notice(l, NOTICE_LOADED);
+		if (send_subscribe(l))
+			fprintf(stderr, "nfpost: warning: cannot subscribe again: %s\n",
+				strerror(errno));
+	}
+	return MNL_CB_OK;
 }
 
 static int on_ack(const struct nlmsghdr *nlh, void *data)
@@ -88,6 +128,10 @@ static int on_ack(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	l->sub_seq = 0;
 	l->sub_err = genl_error_parse(nlh, l->w.sock.extack, GENL_EXTACK_LEN);
+	/* After a reload: say it, and go on serving what we have. */
+	if (l->sub_err && l->started)
+		fprintf(stderr, "nfpost: warning: subscribing again failed: %s\n",
+			strerror(-l->sub_err));
 	return MNL_CB_OK;
 }
 
@@ -98,9 +142,12 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	struct print_event p;
 	nfpw_tb tb;
 
-	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g) ||
-	    nlh->nlmsg_type != l->w.fam.id || g->cmd != NFPW_CMD_EVENT ||
-	    attrs_parse(nlh, tb))
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*g))
+		return MNL_CB_OK;
+	if (nlh->nlmsg_type == GENL_ID_CTRL)
+		return on_ctrl(nlh, l);
+	if (!l->w.fam.id || nlh->nlmsg_type != l->w.fam.id ||
+	    g->cmd != NFPW_CMD_EVENT || attrs_parse(nlh, tb))
 		return MNL_CB_OK;
 	p = (struct print_event){ (const struct nlattr *const *)tb, &l->ectx };
 	send_printed(l->web, NULL, print_event, &p);
@@ -116,7 +163,7 @@ static int receive(struct web_live *l)
 	int n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
 
 	if (n < 0 && errno == ENOBUFS) {
-		send_printed(l->web, NULL, print_lost, NULL);
+		notice(l, NOTICE_LOST);
 		return 0;
 	}
 	if (n < 0)
@@ -193,47 +240,71 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	struct web_live *l = arg;
 	char *data = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&data, &len);
+	FILE *f;
 	int ret;
 
 	(void)fd;
 	(void)what;
+	/* Unloaded: a request to family 0 would never be answered, and the
+	 * page keeps the last table it got. */
+	if (!l->dump.fam.id)
+		return;
+	f = open_memstream(&data, &len);
 	if (!f)
 		return;
 	ret = tables(l, f);
 	fclose(f);
-	/* The module unloaded: the page keeps what it has. */
 	if (!ret)
 		web_snapshot(l->web, data);
 	free(data);
 }
 
+/* The dumps block the loop: never for long, whatever the kernel does. */
+static void dump_timeout(struct web_live *l)
+{
+	struct timeval tv = { 1, 0 };
+
+	setsockopt(mnl_socket_get_fd(l->dump.sock.nl), SOL_SOCKET, SO_RCVTIMEO,
+		   &tv, sizeof(tv));
+}
+
+/* Reloads are followed through nlctrl; without it events still come. */
+static void follow_reloads(struct web_live *l)
+{
+	struct genl_family ctrl;
+	uint32_t grp = 0;
+	int ret;
+
+	ret = genl_family_get(&l->w.sock, "nlctrl", &ctrl);
+	if (!ret)
+		grp = genl_family_group(&ctrl, "notify");
+	ret = grp ? genl_join(&l->w.sock, grp) : -ENOENT;
+	if (ret)
+		fprintf(stderr, "nfpost: warning: cannot follow module reloads: %s\n",
+			strerror(-ret));
+}
+
 /* Synchronous, so a refusal (no module, no CAP_NET_ADMIN) stops us early;
- * events that come before the ack are broadcast like any other. */
+ * events that come before the ack are broadcast like any other. Later
+ * acks (after a reload) are only looked at by on_ack. */
 static int subscribe(struct web_live *l)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
 	int fd = mnl_socket_get_fd(l->w.sock.nl), size = LIVE_RCVBUF;
+	int ret;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	nlh = nfpw_msg(&l->w, buf, NFPW_CMD_SUBSCRIBE, NLM_F_ACK);
-	nlh->nlmsg_seq = ++l->w.sock.seq;
-	l->sub_seq = nlh->nlmsg_seq;
-	if (mnl_socket_sendto(l->w.sock.nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	while (l->sub_seq) {
+	ret = send_subscribe(l);
+	while (!ret && l->sub_seq) {
 		struct pollfd pfd = { fd, POLLIN, 0 };
-		int ret;
 
 		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
 			return -errno;
 		ret = receive(l);
-		if (ret && ret != -EAGAIN)
-			return ret;
+		if (ret == -EAGAIN)
+			ret = 0;
 	}
-	return l->sub_err;
+	return ret ? ret : l->sub_err;
 }
 
 static int report(struct web_live *l, int ret)
@@ -260,10 +331,14 @@ int web_live_start(struct web *web, struct web_live **live_r)
 	ret = nfpw_open(&l->w);
 	if (!ret)
 		ret = nfpw_open(&l->dump);
-	if (!ret)
+	if (!ret) {
+		dump_timeout(l);
+		follow_reloads(l);
 		ret = subscribe(l);
+	}
 	if (ret)
 		return report(l, ret);
+	l->started = true;
 	l->rd = event_new(web_base(web), mnl_socket_get_fd(l->w.sock.nl),
 			  EV_READ | EV_PERSIST, on_readable, l);
 	l->tick = event_new(web_base(web), -1, EV_PERSIST, on_tick, l);
