@@ -65,10 +65,16 @@ deps:
 check:
 	scripts/check
 
+# DEMO_WEB=1: then replays the demo's events in `nfpost web` on the host
+# (the lab VM has no network card for a browser to reach it).
 demo:
 	scripts/deps --if-missing
 	$(MAKE) all
-	scripts/labvm -- scripts/demo
+	LABVM_SAVE=$(CURDIR)/$(BUILD)/demo scripts/labvm -- scripts/demo
+	@if [ -n "$(DEMO_WEB)" ]; then \
+		echo "Open the page below in a browser; Ctrl-C stops it."; \
+		$(BUILD)/nfpost web --replay $(BUILD)/demo/events.json root share/web; \
+	fi
 
 lab:
 	scripts/deps --if-missing

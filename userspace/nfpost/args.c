@@ -552,6 +552,68 @@ int args_user(int argc, char **argv, struct nfpost_args *a, char *err,
 			 "user help");
 }
 
+/* A word's value: the next word, which must be there. */
+static int value_arg(struct cur *c, const char **v_r)
+{
+	*v_r = next(c);
+	return *v_r ? 0 : incomplete(c);
+}
+
+static int number_arg(struct cur *c, const char *what, bool zero_ok,
+		      unsigned int *n_r)
+{
+	const char *v = next(c);
+	uint32_t n;
+
+	if (!v)
+		return incomplete(c);
+	if (parse_u32(v, &n) || (!n && !zero_ok))
+		return fail(c, EXIT_RUNTIME,
+			    "Error: \"%s\" is not a valid %s: %s decimal number is expected.",
+			    v, what, zero_ok ? "a" : "a positive");
+	*n_r = n;
+	return 0;
+}
+
+static bool is_word(const char *w, const char *word)
+{
+	/* "replay" or "--replay": the issue and ip(8) both read naturally. */
+	return !strcmp(w, word) || (!strncmp(w, "--", 2) && !strcmp(w + 2, word));
+}
+
+/* argv[0] is the word after "web": [listen ADDR:PORT] [root DIR]
+ * [--replay FILE [--speed N]] [clients N]. */
+int args_web(int argc, char **argv, struct nfpost_args *a, char *err,
+	     size_t len)
+{
+	struct cur c;
+	const char *w;
+	int ret = 0;
+
+	start(&c, argc, argv, a, err, len);
+	a->cmd = CMD_WEB;
+	a->speed = 1;
+	a->max_clients = 64;
+	while (!ret && (w = next(&c))) {
+		if (is_word(w, "listen"))
+			ret = value_arg(&c, &a->listen);
+		else if (is_word(w, "root"))
+			ret = value_arg(&c, &a->webroot);
+		else if (is_word(w, "replay"))
+			ret = value_arg(&c, &a->replay);
+		else if (is_word(w, "speed"))
+			ret = number_arg(&c, "speed", true, &a->speed);
+		else if (is_word(w, "clients"))
+			ret = number_arg(&c, "client limit", false,
+					 &a->max_clients);
+		else if (!strcmp(w, "help"))
+			a->cmd = CMD_HELP;
+		else
+			ret = unknown(&c, w, "web help");
+	}
+	return ret;
+}
+
 /*
  * Global options, argv[0] being the program. *next_r gets the index of the
  * object word; a->cmd stays CMD_NONE when there is none.

@@ -38,6 +38,7 @@ enum nfpost_cmd {
 	CMD_USER_ADD,
 	CMD_USER_DEL,
 	CMD_USER_PASSWD,
+	CMD_WEB,
 };
 
 struct config_set {
@@ -59,6 +60,11 @@ struct nfpost_args {
 	const char *conf;		/* mail queue -c; NULL: the default */
 	const char *users_file;		/* user -f; NULL: the default */
 	const char *user;		/* user add|del|passwd NAME */
+	const char *listen;		/* web listen ADDR:PORT; NULL: the default */
+	const char *webroot;		/* web root DIR; NULL: the installed page */
+	const char *replay;		/* web --replay FILE; NULL: live */
+	unsigned int speed;		/* web --speed N; 0: as fast as possible */
+	unsigned int max_clients;	/* web clients N */
 };
 
 #define ARGS_ERR_LEN 256
@@ -73,5 +79,7 @@ int args_mail(int argc, char **argv, struct nfpost_args *a, char *err,
 	      size_t len);
 int args_user(int argc, char **argv, struct nfpost_args *a, char *err,
 	      size_t len);
+int args_web(int argc, char **argv, struct nfpost_args *a, char *err,
+	     size_t len);
 
 #endif /* NFPOST_ARGS_H */

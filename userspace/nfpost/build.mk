@@ -3,10 +3,16 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user \
-		   trace_check
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq \
+		   user trace_check
+# nfpost web: its HTTP server (libevent's evhttp) and its two sources.
+NFPOST_WEB	:= web web_live web_replay web_line
+# Where `nfpost web` finds its page (share/web/) once installed.
+PREFIX		?= /usr/local
+NFPOST_WEBDIR	?= $(PREFIX)/share/nfpost/web
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
-		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
+		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost \
+		       $(NFPOST_WEB)))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE)))
 NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output \
@@ -16,10 +22,11 @@ BINS		+= $(BUILD)/nfpost
 TESTS		+= $(NFPOST_TESTS)
 
 $(BUILD)/userspace/nfpost/nfpost.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
+$(BUILD)/userspace/nfpost/web.o: CFLAGS += -DNFPOST_WEBDIR='"$(NFPOST_WEBDIR)"'
 
 # mail and user: the RFC 5322 parsers and the users file of $(LIBMAIL).
 $(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt -linih
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt -linih -levent
 
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
@@ -32,3 +39,8 @@ $(BUILD)/fuzz_trace_check: $(BUILD)/fuzz/userspace/nfpost/fuzz_trace_check.o \
 			   $(BUILD)/fuzz/userspace/lib/received.o \
 			   $(BUILD)/fuzz/userspace/lib/rfc5322.o
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $^
+# The replay's line checks, without a server.
+TESTS		+= $(BUILD)/test_nfpost_web
+$(BUILD)/test_nfpost_web: $(BUILD)/userspace/nfpost/test_web.o \
+			  $(BUILD)/userspace/nfpost/web_line.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka

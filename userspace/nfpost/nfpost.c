@@ -10,6 +10,7 @@
 #include "monitor.h"
 #include "user.h"
 #include "watch.h"
+#include "web.h"
 
 #ifndef NFPOST_VERSION
 #define NFPOST_VERSION "0.1"
@@ -33,6 +34,8 @@ static const struct object {
 	  "mail messages: the path a message took (trace)" },
 	{ "user", args_user, user_run, user_usage,
 	  "the mail accounts of the users file" },
+	{ "web", args_web, web_run, web_usage,
+	  "a live page of the segment, for a browser" },
 };
 
 static void usage(FILE *f)

@@ -15,7 +15,7 @@
 #include "fmt.h"
 #include "test_table.h"
 
-enum parser { GLOBAL, WATCH, MONITOR, MAIL, USER };
+enum parser { GLOBAL, WATCH, MONITOR, MAIL, USER, WEB };
 
 static const struct args_case {
 	const char *name;
@@ -35,6 +35,11 @@ static const struct args_case {
 	const char *users_file;	/* user -f FILE */
 	const char *user;	/* user add|del|passwd NAME */
 	const char *conf;	/* mail queue -c CONFIG */
+	const char *listen;	/* web: listen, root, --replay, --speed, clients */
+	const char *webroot;
+	const char *replay;
+	unsigned int speed;
+	unsigned int max_clients;
 } cases[] = {
 #define OK(n, p, l, c) .name = n, .parser = p, .line = l, .cmd = c
 #define ERR(n, p, l, r) .name = n, .parser = p, .line = l, .ret = r
@@ -256,6 +261,26 @@ static const struct args_case {
 	  .err = USER_UNKNOWN("-x") },
 	{ ERR("user_unknown_verb_named", USER, "remove a", 2),
 	  .err = USER_UNKNOWN("remove") },
+	/* web */
+#define WEB_UNKNOWN(w) "Unknown keyword \"" w "\". Try \"nfpost web help\"."
+	{ OK("web_bare_is_live_with_defaults", WEB, "", CMD_WEB),
+	  .speed = 1, .max_clients = 64 },
+	{ OK("web_listen_and_root", WEB, "listen 0.0.0.0:80 root /srv/w", CMD_WEB),
+	  .listen = "0.0.0.0:80", .webroot = "/srv/w", .speed = 1,
+	  .max_clients = 64 },
+	{ OK("web_replay_long_options", WEB, "--replay f.json --speed 10", CMD_WEB),
+	  .replay = "f.json", .speed = 10, .max_clients = 64 },
+	{ OK("web_replay_words", WEB, "replay f speed 0 clients 30", CMD_WEB),
+	  .replay = "f", .speed = 0, .max_clients = 30 },
+	{ OK("web_help", WEB, "help", CMD_HELP), .speed = 1, .max_clients = 64 },
+	{ ERR("web_replay_without_file_is_incomplete", WEB, "--replay", 2),
+	  .err = INCOMPLETE },
+	{ ERR("web_speed_junk_is_invalid", WEB, "--speed 2x", 1),
+	  .err = "Error: \"2x\" is not a valid speed: a decimal number is expected." },
+	{ ERR("web_zero_clients_is_invalid", WEB, "clients 0", 1),
+	  .err = "Error: \"0\" is not a valid client limit: a positive decimal number is expected." },
+	{ ERR("web_unknown_word_named", WEB, "--port 80", 2),
+	  .err = WEB_UNKNOWN("--port") },
 };
 
 static int split(const char *line, char *copy, size_t len, char **argv)
@@ -304,6 +329,8 @@ static int parse(const struct args_case *c, struct nfpost_args *a,
 		return args_mail(argc, argv, a, err, ARGS_ERR_LEN);
 	if (c->parser == USER)
 		return args_user(argc, argv, a, err, ARGS_ERR_LEN);
+	if (c->parser == WEB)
+		return args_web(argc, argv, a, err, ARGS_ERR_LEN);
 	return args_monitor(argc, argv, a, err, ARGS_ERR_LEN);
 }
 
@@ -337,6 +364,13 @@ static void check_values(const struct args_case *c,
 	opt_string_equal(a->users_file, c->users_file);
 	opt_string_equal(a->user, c->user);
 	opt_string_equal(a->conf, c->conf);
+	opt_string_equal(a->listen, c->listen);
+	opt_string_equal(a->webroot, c->webroot);
+	opt_string_equal(a->replay, c->replay);
+	if (c->parser == WEB) {
+		assert_int_equal(a->speed, c->speed);
+		assert_int_equal(a->max_clients, c->max_clients);
+	}
 }
 
 static void run_case(void **state)
