@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "config.h"
+#include "mcast_args.h"
 
 /* Exit codes, as ip(8): */
 #define EXIT_RUNTIME	1	/* the kernel, the system or a bad value */
@@ -38,6 +39,7 @@ enum nfpost_cmd {
 	CMD_USER_ADD,
 	CMD_USER_DEL,
 	CMD_USER_PASSWD,
+	CMD_MCAST,		/* the verb is in mcast.verb */
 };
 
 struct config_set {
@@ -59,6 +61,8 @@ struct nfpost_args {
 	const char *conf;		/* mail queue -c; NULL: the default */
 	const char *users_file;		/* user -f; NULL: the default */
 	const char *user;		/* user add|del|passwd NAME */
+	struct mcast_args mcast;	/* nfpost mcast ... */
+	bool monitor_mcast;		/* monitor mcast: only its events */
 };
 
 #define ARGS_ERR_LEN 256

@@ -3,13 +3,14 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user \
+		   mcast_args
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
-		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
+		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch mcast monitor nfpost))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE)))
 NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output \
-		   $(BUILD)/test_nfpost_trace
+		   $(BUILD)/test_nfpost_trace $(BUILD)/test_nfpost_mcast_args
 
 BINS		+= $(BUILD)/nfpost
 TESTS		+= $(NFPOST_TESTS)
