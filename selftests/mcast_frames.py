@@ -5,7 +5,8 @@
     mcast_frames.py gen DIR            write every frame of FRAMES to DIR/NAME
     mcast_frames.py send IFACE DIR NAME...   send DIR/NAME out of IFACE
 
-"gen" imports scapy (seconds under emulation) once per run; "send" writes
+"gen" imports scapy and was run once to make selftests/mcast_frames/ (run
+it again after changing frames()); "send", what the selftest runs, writes
 the raw bytes to a packet socket and starts in a blink.
 """
 import os
