@@ -22,22 +22,26 @@ ALL_TESTS="
 	v2_report_and_leave
 	link_local_floods
 	fast_leave
-	expiry
 	v3_include
 	v3_exclude_and_allow
-	v3_block
-	v3_exclude_timeout_to_include
 	mldv2_include
-	mldv1_report_and_done
-	real_joins
-	unregistered_policy
 	router_ports
-	querier_election
 	cap_evicts_lru
 	malformed
 	static_entries
 	permissions
 	cli_errors
+"
+# Written but not yet run in the lab VM (it was too loaded to run them before
+# the deadline): run them with TESTS="..." and move them up once they pass.
+UNRUN_TESTS="
+	expiry
+	v3_block
+	v3_exclude_timeout_to_include
+	mldv1_report_and_done
+	real_joins
+	unregistered_policy
+	querier_election
 	unload_while_enabled
 "
 TESTS=${TESTS:-$ALL_TESTS}
@@ -334,18 +338,26 @@ v3_exclude_timeout_to_include() {
 }
 
 mldv2_include() {
-	reset unregistered drop
+	reset unregistered drop last-member-interval 200
 	send h1 h1_mld2_isin_s61
 	send h2 h2_mld2_isin_s69
 	wait_show "any(.[]; .port == \"h1\" and .grp == \"ff0e::42\" and
 		   .mode == \"include\" and .sources[0].addr == \"2001:db8::100\")"
 	check_err $? "MLDv2 IS_IN not learned: $(sw mcast show -j)"
 	wait_show "$(has h2 ff0e::42)"
-	rx 4 ff0e::42 10.0.0.100 "h1=5 h2=0 h3=0" "MLDv2 include"
-	send h1 h1_mld2_isex_s61
-	wait_show 'any(.[]; .port == "h1" and .mode == "exclude")'
-	rx 4 ff0e::42 10.0.0.100 "h1=0 h2=0 h3=0" "MLDv2 exclude of the only source"
-	log_test "MLDv2 include and exclude per source"
+	rx 4 ff0e::42 - "h1=5 h2=0 h3=0" "MLDv2 include"
+	# INCLUDE {} IS_EX {S}: EXCLUDE ({}, {S}), S with no timer: blocked
+	send h3 h3_mld2_isex_s61
+	wait_show 'any(.[]; .port == "h3" and .mode == "exclude" and
+		   .sources == [{"addr": "2001:db8::100", "timer": 0}])'
+	check_err $? "MLDv2 IS_EX not EXCLUDE {} {S}: $(sw mcast show -j)"
+	rx 4 ff0e::42 - "h1=5 h2=0 h3=0" "MLDv2 exclude of the source"
+	# INCLUDE {S} BLOCK {S}: S runs out after the last-member time
+	send h1 h1_mld2_block_s61
+	wait_show "$(has h1 ff0e::42) | not" 5
+	check_err $? "MLDv2 BLOCK did not end h1's entry"
+	rx 4 ff0e::42 - "h1=0 h2=0 h3=0" "MLDv2 after block"
+	log_test "MLDv2 include, exclude and block per source"
 }
 
 mldv1_report_and_done() {
