@@ -5,12 +5,18 @@
 PROTO_DIR	:= kmod/proto
 PROTO_TESTS	:= arp icmp lladdr track
 PROTO_FUZZERS	:= arp icmp
+# nfpost_mcast
+PROTO_TESTS	+= igmp mld mcstate
+PROTO_FUZZERS	+= igmp mld
 
 # Which parser sources each test or fuzzer links.
 proto_srcs_arp		:=
 proto_srcs_icmp		:= icmp ipv4
 proto_srcs_lladdr	:= lladdr
 proto_srcs_track	:= track
+proto_srcs_igmp		:= igmp ipv4
+proto_srcs_mld		:= mld
+proto_srcs_mcstate	:= mcstate
 
 TESTS	+= $(patsubst %,$(BUILD)/test_%,$(PROTO_TESTS))
 FUZZERS	+= $(patsubst %,$(BUILD)/fuzz_%,$(PROTO_FUZZERS))

@@ -81,3 +81,24 @@ void json_bool(struct json *j, const char *k, bool val)
 	key(j, k);
 	fputs(val ? "true" : "false", j->f);
 }
+
+void json_arr_open(struct json *j, const char *k, struct json_arr *a)
+{
+	key(j, k);
+	fputc('[', j->f);
+	a->f = j->f;
+	a->first = true;
+}
+
+void json_arr_obj(struct json_arr *a, struct json *elem)
+{
+	if (!a->first)
+		fputc(',', a->f);
+	a->first = false;
+	json_open(elem, a->f);
+}
+
+void json_arr_close(struct json_arr *a)
+{
+	fputc(']', a->f);
+}

@@ -22,4 +22,14 @@ void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_bool(struct json *j, const char *key, bool val);
 
+/* A key whose value is an array of objects, each written as a struct json. */
+struct json_arr {
+	FILE *f;
+	bool first;
+};
+
+void json_arr_open(struct json *j, const char *key, struct json_arr *a);
+void json_arr_obj(struct json_arr *a, struct json *elem);
+void json_arr_close(struct json_arr *a);
+
 #endif /* NFPOST_JSON_H */

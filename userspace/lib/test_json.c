@@ -72,13 +72,43 @@ static void empty_object(void **state)
 	free(out);
 }
 
+static void array_of_objects_after_a_key(void **state)
+{
+	struct json j, e;
+	struct json_arr a;
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	json_open(&j, f);
+	json_str(&j, "grp", "239.1.1.1");
+	json_arr_open(&j, "sources", &a);
+	json_arr_obj(&a, &e);
+	json_str(&e, "addr", "10.0.0.1");
+	json_close(&e);
+	json_arr_obj(&a, &e);
+	json_u64(&e, "timer", 5);
+	json_close(&e);
+	json_arr_close(&a);
+	json_arr_open(&j, "none", &a);
+	json_arr_close(&a);
+	json_close(&j);
+	fclose(f);
+	assert_string_equal(out, "{\"grp\":\"239.1.1.1\","
+			    "\"sources\":[{\"addr\":\"10.0.0.1\"},{\"timer\":5}],"
+			    "\"none\":[]}");
+	free(out);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(escape_cases) + 2] = {
+	struct CMUnitTest tests[ARRAY_SIZE(escape_cases) + 3] = {
 		cmocka_unit_test(object_keys_in_order_with_commas),
 		cmocka_unit_test(empty_object),
+		cmocka_unit_test(array_of_objects_after_a_key),
 	};
-	size_t n = 2;
+	size_t n = 3;
 
 	TEST_TABLE(tests, n, escape_cases, run_escape);
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -333,7 +333,7 @@ static int count_arg(struct cur *c)
 	return 0;
 }
 
-/* argv[0] is the word after "monitor": [watch] [-j] [-c COUNT]. */
+/* argv[0] is the word after "monitor": [watch | mcast] [-j] [-c COUNT]. */
 int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 		 size_t len)
 {
@@ -351,8 +351,10 @@ int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 			ret = count_arg(&c);
 		else if (!strcmp(w, "help"))
 			a->cmd = CMD_HELP;
-		else if (!strcmp(w, "watch") && !watch)
+		else if (!strcmp(w, "watch") && !watch && !a->monitor_mcast)
 			watch = true;
+		else if (!strcmp(w, "mcast") && !watch && !a->monitor_mcast)
+			a->monitor_mcast = true;
 		else
 			ret = unknown(&c, w, "help");
 	}

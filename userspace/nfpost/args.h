@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 #include "config.h"
+#include "mcast_args.h"
 
 /* Exit codes, as ip(8): */
 #define EXIT_RUNTIME	1	/* the kernel, the system or a bad value */
@@ -39,6 +40,7 @@ enum nfpost_cmd {
 	CMD_USER_DEL,
 	CMD_USER_PASSWD,
 	CMD_WEB,
+	CMD_MCAST,		/* the verb is in mcast.verb */
 };
 
 struct config_set {
@@ -65,6 +67,8 @@ struct nfpost_args {
 	const char *replay;		/* web --replay FILE; NULL: live */
 	unsigned int speed;		/* web --speed N; 0: as fast as possible */
 	unsigned int max_clients;	/* web clients N */
+	struct mcast_args mcast;	/* nfpost mcast ... */
+	bool monitor_mcast;		/* monitor mcast: only its events */
 };
 
 #define ARGS_ERR_LEN 256

@@ -4,19 +4,19 @@
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 NFPOST_CORE	:= args config attrs binding event stats netns mail mailq \
-		   user trace_check
+		   user trace_check mcast_args
 # nfpost web: its HTTP server (libevent's evhttp) and its two sources.
 NFPOST_WEB	:= web web_live web_replay web_line
 # Where `nfpost web` finds its page (share/web/) once installed.
 PREFIX		?= /usr/local
 NFPOST_WEBDIR	?= $(PREFIX)/share/nfpost/web
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
-		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost \
-		       $(NFPOST_WEB)))
+		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch mcast monitor \
+		       nfpost $(NFPOST_WEB)))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE)))
 NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output \
-		   $(BUILD)/test_nfpost_trace
+		   $(BUILD)/test_nfpost_trace $(BUILD)/test_nfpost_mcast_args
 
 BINS		+= $(BUILD)/nfpost
 TESTS		+= $(NFPOST_TESTS)

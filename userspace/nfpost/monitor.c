@@ -14,9 +14,11 @@
 #include <time.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
+#include <linux/nfpost_mcast.h>
 #include <linux/nfpost_watch.h>
 #include "attrs.h"
 #include "event.h"
+#include "mcast.h"
 #include "monitor.h"
 #include "netns.h"
 #include "nfpw.h"
@@ -32,13 +34,15 @@ struct monitor {
 	unsigned long lost;	/* buffer overruns */
 	struct event_ctx ectx;
 	int ret;		/* exit code once something fatal happened */
+	struct genl_family mc;	/* nfpost_mcast, mc.id == 0: not followed */
+	bool mcast_only;	/* `monitor mcast` */
 };
 
 static volatile sig_atomic_t stop;
 
 void monitor_usage(FILE *f)
 {
-	fputs("Usage: nfpost monitor [watch] [-j] [-c COUNT]\n", f);
+	fputs("Usage: nfpost monitor [watch | mcast] [-j] [-c COUNT]\n", f);
 }
 
 static void on_signal(int sig)
@@ -145,12 +149,27 @@ static int on_ctrl(const struct nlmsghdr *nlh, struct monitor *m)
 	}
 }
 
+static int on_mcast(const struct nlmsghdr *nlh, struct monitor *m)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	if (g->cmd != NFPM_CMD_EVENT)
+		return MNL_CB_OK;
+	mcast_event_print(stdout, nlh, m->ectx.json);
+	fflush(stdout);
+	if (m->count && ++m->seen >= m->count)
+		return MNL_CB_STOP;
+	return MNL_CB_OK;
+}
+
 static int on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct monitor *m = data;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
 		return MNL_CB_OK;
+	if (m->mc.id && nlh->nlmsg_type == m->mc.id)
+		return on_mcast(nlh, m);
 	if (nlh->nlmsg_type == GENL_ID_CTRL)
 		return on_ctrl(nlh, m);
 	if (m->w.fam.id && nlh->nlmsg_type == m->w.fam.id)
@@ -184,17 +203,54 @@ static void follow_reloads(struct monitor *m)
 }
 
 /*
+ * nfpost_mcast's events come through its multicast group, which needs
+ * CAP_NET_ADMIN to join. Alone (`monitor mcast`) a failure is fatal; next
+ * to nfpost_watch's events they are taken if they are there.
+ */
+static int mcast_join(struct monitor *m, bool alone)
+{
+	uint32_t grp = 0;
+	int ret;
+
+	ret = genl_family_get(&m->w.sock, NFPM_GENL_NAME, &m->mc);
+	if (!ret)
+		grp = genl_family_group(&m->mc, NFPM_MCGRP_EVENTS);
+	ret = grp ? genl_join(&m->w.sock, grp) : -ENOENT;
+	if (!ret)
+		return 0;
+	m->mc.id = 0;
+	if (!alone)
+		return 0;
+	if (ret == -EPERM || ret == -EACCES)
+		fprintf(stderr, "nfpost: Error: monitoring %s events needs CAP_NET_ADMIN.\n",
+			NFPM_GENL_NAME);
+	else
+		fprintf(stderr, "nfpost: the %s module is not loaded (insmod %s.ko)\n",
+			NFPM_GENL_NAME, NFPM_GENL_NAME);
+	return EXIT_RUNTIME;
+}
+
+/*
  * Synchronous requests first: once subscribed, genl_request() could meet an
  * event. The SUBSCRIBE ack is awaited in the main loop.
  */
 static int setup(struct monitor *m)
 {
-	int ret = nfpw_open(&m->w);
+	int ret;
 
+	if (m->mcast_only) {
+		ret = genl_open(&m->w.sock);
+		if (ret)
+			return nfpw_report(&m->w, ret, "monitor");
+		grow_rcvbuf(m);
+		return mcast_join(m, true);
+	}
+	ret = nfpw_open(&m->w);
 	if (ret)
 		return nfpw_report(&m->w, ret, "monitor");
 	grow_rcvbuf(m);
 	follow_reloads(m);
+	mcast_join(m, false);
 	return subscribe(m);
 }
 
@@ -246,7 +302,7 @@ static int receive(struct monitor *m, const sigset_t *orig)
 
 int monitor_run(const struct nfpost_args *a)
 {
-	struct monitor m = { .count = a->count };
+	struct monitor m = { .count = a->count, .mcast_only = a->monitor_mcast };
 	sigset_t orig;
 	int ret;
 

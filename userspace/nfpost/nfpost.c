@@ -7,6 +7,7 @@
 #include <string.h>
 #include "args.h"
 #include "mail.h"
+#include "mcast.h"
 #include "monitor.h"
 #include "user.h"
 #include "watch.h"
@@ -28,6 +29,8 @@ static const struct object {
 } objects[] = {
 	{ "watch", args_watch, watch_run, watch_usage,
 	  "ARP/ICMP observer: bindings, thresholds, counters" },
+	{ "mcast", args_mcast, mcast_run, mcast_usage,
+	  "IGMP/MLD snooping filter of bridges: groups, settings, counters" },
 	{ "monitor", args_monitor, monitor_run, monitor_usage,
 	  "print events as they happen" },
 	{ "mail", args_mail, mail_run, mail_usage,

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The bridge's own IGMP/MLD querier: general and group-specific queries. */
+#ifndef NFPOST_MCAST_QUERIER_H
+#define NFPOST_MCAST_QUERIER_H
+
+#include "mcast_net.h"
+
+void mc_querier_init(struct mc_br *br);
+void mc_querier_start(struct mc_br *br);
+void mc_querier_stop(struct mc_br *br);
+/* A general query (@group NULL) or a group-specific one, if elected. */
+void mc_querier_send(struct mc_br *br, const struct nfpost_mc_addr *group);
+
+#endif /* NFPOST_MCAST_QUERIER_H */

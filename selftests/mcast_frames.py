@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""IGMP/MLD frames for selftests/mcast.sh, built once, sent many times.
+
+    mcast_frames.py gen DIR            write every frame of FRAMES to DIR/NAME
+    mcast_frames.py send IFACE DIR NAME...   send DIR/NAME out of IFACE
+
+"gen" imports scapy and was run once to make selftests/mcast_frames/ (run
+it again after changing frames()); "send", what the selftest runs, writes
+the raw bytes to a packet socket and starts in a blink.
+"""
+import os
+import socket
+import sys
+
+HOSTS = {"h1": 1, "h2": 2, "h3": 3}
+G1, G2, G3 = "239.1.1.1", "239.1.1.2", "239.3.3.3"
+S1, S2 = "10.0.0.100", "10.0.0.101"
+G6, S61, S69 = "ff0e::42", "2001:db8::100", "2001:db8::199"
+
+
+def frames():
+    # pylint: disable=import-outside-toplevel
+    from scapy.all import IP, IPv6, Ether, raw
+    from scapy.contrib.igmp import IGMP
+    from scapy.contrib.igmpv3 import IGMPv3, IGMPv3gr, IGMPv3mr
+    from scapy.layers.inet import IPOption_Router_Alert
+    from scapy.layers.inet6 import (ICMPv6MLDMultAddrRec, ICMPv6MLReport,
+                                    ICMPv6MLReport2, ICMPv6MLDone,
+                                    IPv6ExtHdrHopByHop, RouterAlert)
+
+    out = {}
+    for h, n in HOSTS.items():
+        mac = "02:00:00:00:00:%02x" % n
+        ip = "10.0.0.%d" % n
+        ll = "fe80::%d" % n
+
+        def v4(dst, payload, ip=ip, mac=mac):
+            emac = "01:00:5e:%02x:%02x:%02x" % tuple(
+                [int(x) & (0x7f if i == 0 else 0xff)
+                 for i, x in enumerate(dst.split(".")[1:])])
+            return raw(Ether(src=mac, dst=emac) /
+                       IP(src=ip, dst=dst, ttl=1,
+                          options=[IPOption_Router_Alert()]) / payload)
+
+        def v3(*recs):
+            return v4("224.0.0.22", IGMPv3(type=0x22) / IGMPv3mr(records=[
+                IGMPv3gr(rtype=t, maddr=g, srcaddrs=list(s)) for t, g, s in recs]))
+
+        def mld2(*recs):
+            hbh = IPv6ExtHdrHopByHop(options=[RouterAlert()])
+            return raw(Ether(src=mac, dst="33:33:00:00:00:16") /
+                       IPv6(src=ll, dst="ff02::16", hlim=1) / hbh /
+                       ICMPv6MLReport2(records=[
+                           ICMPv6MLDMultAddrRec(rtype=t, dst=g, sources=list(s))
+                           for t, g, s in recs]))
+
+        def mld1(kind, dst, g):
+            hbh = IPv6ExtHdrHopByHop(options=[RouterAlert()])
+            return raw(Ether(src=mac, dst="33:33:00:00:00:%02x" % (0x42 if dst != "ff02::2" else 2)) /
+                       IPv6(src=ll, dst=dst, hlim=1) / hbh / kind(mladdr=g))
+
+        for g, tag in ((G1, "g1"), (G2, "g2"), (G3, "g3")):
+            out[h + "_v2report_" + tag] = v4(g, IGMP(type=0x16, gaddr=g))
+            out[h + "_v2leave_" + tag] = v4("224.0.0.2", IGMP(type=0x17, gaddr=g))
+        out[h + "_isin_s1"] = v3((1, G1, [S1]))
+        out[h + "_allow_s1"] = v3((5, G1, [S1]))
+        out[h + "_allow_s2"] = v3((5, G1, [S2]))
+        out[h + "_block_s1"] = v3((6, G1, [S1]))
+        out[h + "_isex_s2"] = v3((2, G1, [S2]))
+        out[h + "_toex_s2"] = v3((4, G1, [S2]))
+        out[h + "_toin_none"] = v3((3, G1, []))
+        out[h + "_mld2_isin_s61"] = mld2((1, G6, [S61]))
+        out[h + "_mld2_isin_s69"] = mld2((1, G6, [S69]))
+        out[h + "_mld2_isex_s61"] = mld2((2, G6, [S61]))
+        out[h + "_mld2_block_s61"] = mld2((6, G6, [S61]))
+        out[h + "_mld1_report"] = mld1(ICMPv6MLReport, G6, G6)
+        out[h + "_mld1_done"] = mld1(ICMPv6MLDone, "ff02::2", G6)
+        out[h + "_query_low"] = v4("224.0.0.1", IGMP(type=0x11, mrcode=100,
+                                                     gaddr="0.0.0.0"),
+                                   ip="10.0.0.%d" % (10 + n))
+        # malformed: bad checksum, a record count past the end, no group
+        bad = bytearray(out[h + "_v2report_g1"])
+        bad[-1] ^= 0xff
+        out[h + "_bad_csum"] = bytes(bad)
+        trunc = bytearray(v3((5, G3, [S1])))
+        trunc[14 + 24 + 7] = 2          # two records, one present
+        c = trunc[14 + 24:]
+        c[2] = c[3] = 0
+        s = sum((c[i] << 8) + (c[i + 1] if i + 1 < len(c) else 0)
+                for i in range(0, len(c), 2))
+        while s >> 16:
+            s = (s & 0xffff) + (s >> 16)
+        s = ~s & 0xffff
+        trunc[14 + 24 + 2], trunc[14 + 24 + 3] = s >> 8, s & 0xff
+        out[h + "_bad_count"] = bytes(trunc)
+        out[h + "_bad_group"] = v4(G3, IGMP(type=0x16, gaddr="10.9.9.9"))
+    return out
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "gen":
+        for name, data in frames().items():
+            with open(os.path.join(sys.argv[2], name), "wb") as f:
+                f.write(data)
+        return
+    if len(sys.argv) < 5 or sys.argv[1] != "send":
+        sys.exit(__doc__)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((sys.argv[2], 0))
+    for name in sys.argv[4:]:
+        with open(os.path.join(sys.argv[3], name), "rb") as f:
+            s.send(f.read())
+
+
+if __name__ == "__main__":
+    main()
