@@ -3,14 +3,15 @@
 # libFuzzer harnesses. Included by the top-level Makefile.
 
 PROTO_DIR	:= kmod/proto
-PROTO_TESTS	:= arp icmp lladdr track
-PROTO_FUZZERS	:= arp icmp
+PROTO_TESTS	:= arp icmp lladdr track smtpg
+PROTO_FUZZERS	:= arp icmp smtpg
 
 # Which parser sources each test or fuzzer links.
 proto_srcs_arp		:=
 proto_srcs_icmp		:= icmp ipv4
 proto_srcs_lladdr	:= lladdr
 proto_srcs_track	:= track
+proto_srcs_smtpg	:= smtpg mailpath
 
 TESTS	+= $(patsubst %,$(BUILD)/test_%,$(PROTO_TESTS))
 FUZZERS	+= $(patsubst %,$(BUILD)/fuzz_%,$(PROTO_FUZZERS))
@@ -29,3 +30,4 @@ endef
 
 $(foreach t,$(PROTO_TESTS),$(eval $(call proto_test_rule,$(t))))
 $(foreach f,$(PROTO_FUZZERS),$(eval $(call proto_fuzz_rule,$(f))))
+
