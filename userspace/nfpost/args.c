@@ -343,6 +343,8 @@ int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 			a->cmd = CMD_HELP;
 		else if (!strcmp(w, "watch") && !watch)
 			watch = true;
+		else if (!strcmp(w, "smtp") && !watch && !a->smtp)
+			a->smtp = true;
 		else
 			ret = unknown(&c, w, "help");
 	}

@@ -59,6 +59,7 @@ struct nfpost_args {
 	const char *conf;		/* mail queue -c; NULL: the default */
 	const char *users_file;		/* user -f; NULL: the default */
 	const char *user;		/* user add|del|passwd NAME */
+	bool smtp;			/* monitor smtp: nfpost_smtp's events */
 };
 
 #define ARGS_ERR_LEN 256

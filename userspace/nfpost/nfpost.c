@@ -8,6 +8,7 @@
 #include "args.h"
 #include "mail.h"
 #include "monitor.h"
+#include "smtp.h"
 #include "user.h"
 #include "watch.h"
 
@@ -33,6 +34,8 @@ static const struct object {
 	  "mail messages: the path a message took (trace)" },
 	{ "user", args_user, user_run, user_usage,
 	  "the mail accounts of the users file" },
+	{ "smtp", smtp_args, smtp_run, smtp_usage,
+	  "SMTP relay and spam guard: policy, flows, blocks, counters" },
 };
 
 static void usage(FILE *f)
