@@ -11,6 +11,10 @@
 #include "mailpath.h"
 #include "smtp_cfg.h"
 
+/*
+ * Every rule only logs until told otherwise: loading the module changes
+ * nothing for the mail servers of any namespace until it is configured.
+ */
 struct nfps_cfg *nfps_cfg_default(void)
 {
 	struct nfps_cfg *cfg = kvzalloc(sizeof(*cfg), GFP_KERNEL);
@@ -25,7 +29,7 @@ struct nfps_cfg *nfps_cfg_default(void)
 	cfg->block_ms = 600000;
 	cfg->max_flows = 65536;
 	for (r = 1; r <= NFPS_RULE_MAX; r++)
-		cfg->action[r] = NFPS_ACT_RESET;
+		cfg->action[r] = NFPS_ACT_LOG;
 	return cfg;
 }
 

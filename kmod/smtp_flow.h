@@ -46,6 +46,7 @@ struct nfps_flow {
 	bool trusted;		/* client in mynetworks */
 	bool lost;		/* no longer read */
 	bool size_seen;		/* SIZE reported for this transaction */
+	bool dead;		/* reset: the client's segments are dropped */
 };
 
 struct nfps_host {

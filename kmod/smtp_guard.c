@@ -11,6 +11,7 @@
  * blocklist, gets the rule's action (a reset to the client only: the
  * server never saw the SYN).
  */
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "smtp_event.h"
@@ -403,6 +404,33 @@ static void end(struct ctx *c)
 	c->f = NULL;
 }
 
+/*
+ * A flow that was reset stays, so that nothing more of the client's reaches
+ * the server should a reset be lost (its retransmission would otherwise
+ * pass as a flow never seen): only the client's RST or a new SYN ends it,
+ * or eviction. Our own reset to the client, seen leaving, does not.
+ */
+static void kill_flow(struct ctx *c)
+{
+	struct nfps_flow *f = c->f;
+
+	f->dead = true;
+	kfree(f->dir[NFPS_C2S].rb);
+	kfree(f->dir[NFPS_S2C].rb);
+	f->dir[NFPS_C2S].rb = NULL;
+	f->dir[NFPS_S2C].rb = NULL;
+}
+
+static void dead_flow(struct ctx *c)
+{
+	if (c->seg->dir != NFPS_C2S)
+		return;
+	if (c->seg->rst)
+		end(c);
+	else
+		c->v->drop = true;
+}
+
 void nfps_guard_segment(struct nfps_net *sn, const struct nfps_cfg *cfg,
 			const struct nfps_seg *seg, struct nfps_verdict *v)
 {
@@ -422,6 +450,10 @@ void nfps_guard_segment(struct nfps_net *sn, const struct nfps_cfg *cfg,
 		return;
 	}
 	nfps_flow_touch(t, c.f);
+	if (c.f->dead) {
+		dead_flow(&c);
+		return;
+	}
 	if (seg->rst) {
 		end(&c);
 		return;
@@ -436,7 +468,7 @@ void nfps_guard_segment(struct nfps_net *sn, const struct nfps_cfg *cfg,
 	if (!c.f)
 		return;
 	if (v->drop && v->nrst) {
-		end(&c);
+		kill_flow(&c);
 		return;
 	}
 	nfps_rbuf_trim(&c.f->dir[seg->dir].rb);

@@ -49,7 +49,9 @@
  *   TCP          a segment that rewrites bytes the guard already holds with
  *                other bytes (an overlap the server may read otherwise).
  * A limit of 0 turns its rule off. Rates count per client address over
- * windows of NFPS_A_CFG_RATE_WINDOW_MS.
+ * windows of NFPS_A_CFG_RATE_WINDOW_MS. Every rule's action is
+ * NFPS_ACT_LOG until set: a namespace's mail servers see no change from
+ * the module until its policy says so.
  *
  * After a 220 reply to STARTTLS the session is opaque: only the
  * connection-level rules (CONN_*, CLIENT, blocks) apply to it.
