@@ -3,8 +3,8 @@
 # libFuzzer harnesses. Included by the top-level Makefile.
 
 PROTO_DIR	:= kmod/proto
-PROTO_TESTS	:= arp icmp lladdr track
-PROTO_FUZZERS	:= arp icmp
+PROTO_TESTS	:= arp icmp lladdr track smtpg
+PROTO_FUZZERS	:= arp icmp smtpg
 # nfpost_mcast
 PROTO_TESTS	+= igmp mld mcstate
 PROTO_FUZZERS	+= igmp mld
@@ -14,6 +14,7 @@ proto_srcs_arp		:=
 proto_srcs_icmp		:= icmp ipv4
 proto_srcs_lladdr	:= lladdr
 proto_srcs_track	:= track
+proto_srcs_smtpg	:= smtpg mailpath
 proto_srcs_igmp		:= igmp ipv4
 proto_srcs_mld		:= mld
 proto_srcs_mcstate	:= mcstate
@@ -35,3 +36,4 @@ endef
 
 $(foreach t,$(PROTO_TESTS),$(eval $(call proto_test_rule,$(t))))
 $(foreach f,$(PROTO_FUZZERS),$(eval $(call proto_fuzz_rule,$(f))))
+

@@ -7,6 +7,7 @@
 #define NFPOST_PROTO_COMPAT_H
 
 #ifdef __KERNEL__
+#include <linux/kernel.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/string.h>
@@ -33,6 +34,10 @@ typedef __u64 u64;
 #endif
 
 #define nfpost_ntohs(x)	ntohs(x)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 #endif
 
 #endif /* NFPOST_PROTO_COMPAT_H */

@@ -9,8 +9,8 @@
 #include <arpa/inet.h>
 
 #include "mailaddr.h"
+#include "mailpath.h"
 
-#define LABEL_MAX	63	/* RFC 1035 2.3.4 */
 
 static int fail(const char **err_r, int ret, const char *why)
 {
@@ -101,30 +101,6 @@ static int check_utf8(const char *path, bool allow_utf8, const char **err_r)
 	return 0;
 }
 
-/* Letter, digit, hyphen; UTF-8 (RFC 6531 U-labels), already checked. */
-static bool ldh(unsigned char c)
-{
-	return is_alnum(c) || c == '-' || c >= 0x80;
-}
-
-/* LDH labels of 1 to 63 octets, no hyphen at either end (RFC 5321 Domain). */
-static bool domain_ok(const char *d, size_t len)
-{
-	size_t i, label = 0;
-
-	for (i = 0; i < len; i++) {
-		if (d[i] == '.') {
-			if (!label || d[i - 1] == '-')
-				return false;
-			label = 0;
-		} else if (!ldh(d[i]) || (d[i] == '-' && !label) ||
-			   ++label > LABEL_MAX) {
-			return false;
-		}
-	}
-	return label && d[len - 1] != '-';
-}
-
 /* "[192.0.2.1]" or "[IPv6:2001:db8::1]" (RFC 5321 4.1.3). */
 static bool literal_ok(const char *d, size_t len)
 {
@@ -141,36 +117,6 @@ static bool literal_ok(const char *d, size_t len)
 		memmove(ip, ip + 5, len - 2 - 5 + 1);
 	}
 	return inet_pton(af, ip, bin) == 1;
-}
-
-/* "@a.example,@b.example:" (RFC 5321 Appendix C): checked, then skipped. */
-static int skip_route(const char **path, const char **err_r)
-{
-	const char *p = *path, *end;
-
-	for (;;) {
-		if (*p != '@')
-			return fail(err_r, -EINVAL, "Bad source route");
-		end = p + 1 + strcspn(p + 1, ",:");
-		if (!domain_ok(p + 1, end - p - 1) || !*end)
-			return fail(err_r, -EINVAL, "Bad source route");
-		if (*end == ':')
-			break;
-		p = end + 1;
-	}
-	*path = end + 1;
-	return 0;
-}
-
-/* The length of the quoted-string at @p, quotes included, or 0. */
-static size_t quoted_len(const char *p)
-{
-	size_t i;
-
-	for (i = 1; p[i] && p[i] != '"'; i++)
-		if (p[i] == '\\' && p[i + 1])
-			i++;
-	return p[i] == '"' ? i + 1 : 0;
 }
 
 /*
@@ -230,7 +176,8 @@ static int parse_domain(const char *d, struct mailaddr *a, const char **err_r)
 		return fail(err_r, -EINVAL, "Domain missing");
 	if (len > MAILADDR_DOMAIN_MAX)
 		return fail(err_r, -E2BIG, "Domain too long");
-	if (*d == '[' ? !literal_ok(d, len) : !domain_ok(d, len))
+	if (*d == '[' ? !literal_ok(d, len) :
+	    !nfpost_mailpath_domain_ok(d, len))
 		return fail(err_r, -EINVAL, "Bad domain syntax");
 	for (i = 0; i <= len; i++)
 		a->domain[i] = ascii_lower(d[i]);
@@ -240,29 +187,19 @@ static int parse_domain(const char *d, struct mailaddr *a, const char **err_r)
 	return 0;
 }
 
-/*
- * Splits at the '@' after a quoted-string, or else at the last '@': no '@'
- * can be part of a dot-string, so whatever it holds before is its error.
- */
+/* The split is kmod/proto/mailpath.c's, the one the packet path makes. */
 static int parse_mailbox(const char *p, struct mailaddr *a,
 			 const char **err_r)
 {
-	const char *at;
-	size_t q;
+	struct nfpost_mailpath mp;
 	int ret;
 
-	if (*p == '"') {
-		q = quoted_len(p);
-		if (!q || (p[q] && p[q] != '@'))
-			return fail(err_r, -EINVAL, "Bad local part syntax");
-		at = p[q] ? p + q : NULL;
-	} else {
-		at = strrchr(p, '@');
-	}
-	if (!at)
-		return fail(err_r, -EINVAL, "Domain missing");
-	ret = parse_local(p, at - p, a, err_r);
-	return ret ? ret : parse_domain(at + 1, a, err_r);
+	ret = nfpost_mailpath_split(p, &mp, err_r);
+	if (ret)
+		return ret;
+	a->routed = mp.routed;
+	ret = parse_local(p + mp.local_off, mp.local_len, a, err_r);
+	return ret ? ret : parse_domain(p + mp.domain_off, a, err_r);
 }
 
 static bool has_8bit(const char *s)
@@ -287,10 +224,6 @@ static int parse(const char *path, bool allow_null, bool allow_utf8,
 	if (strlen(path) + 2 > MAILADDR_PATH_MAX)
 		return fail(err_r, -E2BIG, "Path too long");
 	ret = check_utf8(path, allow_utf8, err_r);
-	if (!ret && *path == '@') {
-		a->routed = true;
-		ret = skip_route(&path, err_r);
-	}
 	if (!ret)
 		ret = parse_mailbox(path, a, err_r);
 	a->utf8 = has_8bit(a->local) || has_8bit(a->domain);

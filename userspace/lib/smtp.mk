@@ -23,3 +23,9 @@ $(BUILD)/fuzz_$(1): $(BUILD)/fuzz/userspace/lib/fuzz_$(1).o \
 endef
 
 $(foreach u,$(SMTP_UNITS),$(eval $(call smtp_fuzz_rule,$(u))))
+
+# mailaddr's path split is kmod/proto/mailpath.c, shared with the packet path
+# (nfpost_smtp): whatever links mailaddr.o links it too.
+LIBMAIL_SRCS	+= kmod/proto/mailpath.c
+$(BUILD)/test_mailaddr $(BUILD)/test_conf: $(BUILD)/kmod/proto/mailpath.o
+$(BUILD)/fuzz_mailaddr: $(BUILD)/fuzz/kmod/proto/mailpath.o

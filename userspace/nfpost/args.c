@@ -351,9 +351,12 @@ int args_monitor(int argc, char **argv, struct nfpost_args *a, char *err,
 			ret = count_arg(&c);
 		else if (!strcmp(w, "help"))
 			a->cmd = CMD_HELP;
-		else if (!strcmp(w, "watch") && !watch && !a->monitor_mcast)
+		else if (!strcmp(w, "watch") && !watch && !a->monitor_mcast &&
+			 !a->smtp)
 			watch = true;
-		else if (!strcmp(w, "mcast") && !watch && !a->monitor_mcast)
+		else if (!strcmp(w, "smtp") && !watch && !a->smtp && !a->monitor_mcast)
+			a->smtp = true;
+		else if (!strcmp(w, "mcast") && !watch && !a->monitor_mcast && !a->smtp)
 			a->monitor_mcast = true;
 		else
 			ret = unknown(&c, w, "help");

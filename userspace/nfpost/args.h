@@ -69,6 +69,7 @@ struct nfpost_args {
 	unsigned int max_clients;	/* web clients N */
 	struct mcast_args mcast;	/* nfpost mcast ... */
 	bool monitor_mcast;		/* monitor mcast: only its events */
+	bool smtp;			/* monitor smtp: nfpost_smtp's events */
 };
 
 #define ARGS_ERR_LEN 256

@@ -12,7 +12,7 @@ PREFIX		?= /usr/local
 NFPOST_WEBDIR	?= $(PREFIX)/share/nfpost/web
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch mcast monitor \
-		       nfpost $(NFPOST_WEB)))
+		       smtp nfpost $(NFPOST_WEB)))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE)))
 NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output \

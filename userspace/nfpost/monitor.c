@@ -22,6 +22,7 @@
 #include "monitor.h"
 #include "netns.h"
 #include "nfpw.h"
+#include "smtp.h"
 
 /* Bursts (a flood, a sweep) must not overrun us while stdout is slow. */
 #define MONITOR_RCVBUF	(8 << 20)
@@ -42,7 +43,7 @@ static volatile sig_atomic_t stop;
 
 void monitor_usage(FILE *f)
 {
-	fputs("Usage: nfpost monitor [watch | mcast] [-j] [-c COUNT]\n", f);
+	fputs("Usage: nfpost monitor [watch | mcast | smtp] [-j] [-c COUNT]\n", f);
 }
 
 static void on_signal(int sig)
@@ -306,6 +307,8 @@ int monitor_run(const struct nfpost_args *a)
 	sigset_t orig;
 	int ret;
 
+	if (a->smtp)
+		return smtp_monitor(a);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	m.ectx = (struct event_ctx){ a->json, netns_name, NULL };
 	ret = setup(&m);

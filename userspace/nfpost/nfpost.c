@@ -9,6 +9,7 @@
 #include "mail.h"
 #include "mcast.h"
 #include "monitor.h"
+#include "smtp.h"
 #include "user.h"
 #include "watch.h"
 #include "web.h"
@@ -37,6 +38,8 @@ static const struct object {
 	  "mail messages: the path a message took (trace)" },
 	{ "user", args_user, user_run, user_usage,
 	  "the mail accounts of the users file" },
+	{ "smtp", smtp_args, smtp_run, smtp_usage,
+	  "SMTP relay and spam guard: policy, flows, blocks, counters" },
 	{ "web", args_web, web_run, web_usage,
 	  "a live page of the segment, for a browser" },
 };

@@ -1,0 +1,454 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# nfpost_smtp end to end: python smtplib and raw-socket clients talk to
+# nfpostd through the guard on the lab router; every verdict is asserted
+# from the client's side (reset or not), from `nfpost monitor smtp -j`,
+# from nfpostd's own log (a command the guard stopped never reaches it)
+# and from the Maildir (what passes arrives byte for byte).
+#
+#   client 10.0.1.2 fd00:1::2 ──┐
+#                               rt (the guard, FORWARD) ── server 10.0.2.2
+#   mynet  10.0.3.2 ────────────┘                          fd00:2::2 nfpostd
+#
+# mynet is in nfpostd's mynetworks, client is not; lab.example is local.
+
+ALL_TESTS="
+	legit_delivery
+	tls_opaque_then_auth
+	rcpt_limit
+	size_limit
+"
+# Written but not yet seen passing in the lab VM as they are now (python
+# and netem are slow under TCG: each run takes minutes): run them with
+# TESTS="...", and move them up once they pass. ipv6 needs nfpostd to
+# listen on IPv6 too (":25" binds IPv4 only).
+EXTRA_TESTS="
+	relay_reset
+	relay_seen_when_logged
+	relay_tricks
+	relay_mynetworks
+	bytewise_and_pipelined
+	extack
+	ipv6
+	pregreet
+	conn_limits
+	blocklists
+	block_action
+	reordered
+	bare_eol_and_pipelining
+	malformed
+"
+TESTS=${TESTS:-$ALL_TESTS}
+TEST_FILE=smtp
+source "$(dirname "$0")/lib.sh"
+
+SRV=$WORK/srv
+NFPOSTD=$TOP/build/nfpostd
+PASS="b0b-secret"
+
+cli() { n rt "$NFPOST" smtp "$@"; }
+client() { n client "$PY" "$TOP/selftests/smtp_client.py" "$@"; }
+from_mynet() { n mynet "$PY" "$TOP/selftests/smtp_client.py" "$@"; }
+# batch NS < SESSIONS: one python for all (it starts slowly under TCG);
+# the JSON results land in the array R, in order.
+batch() {
+	mapfile -t R < <(n "$1" "$PY" "$TOP/selftests/smtp_client.py" batch)
+}
+result() { jq -r .result <<< "$1"; }
+stat_of() { cli stats -j | jq -r ".$1"; }
+srv_saw() { grep -qi -- "$1" "$SRV/log"; }
+
+# expect WHAT JSON RESULT [STEP]: the client's outcome.
+expect() {
+	local got step
+	got=$(result "$2")
+	step=$(jq -r .step <<< "$2")
+	[ "$got" = "$3" ] || { check_err 1 "$1: got $2, want $3"; return; }
+	[ -z "${4:-}" ] || [ "$step" = "$4" ] ||
+		check_err 1 "$1: at step $step, want $4 ($2)"
+}
+
+# has_event JQ [SECONDS]: an event matching it arrived. One jq run per
+# new line of the monitor's output, not per poll: jq is slow under TCG.
+has_event() {
+	local deadline=$(($(date +%s) + ${2:-10})) seen=-1 lines
+	while :; do
+		lines=$(wc -l < "$WORK/events.json")
+		if [ "$lines" != "$seen" ]; then
+			jq -e -c "select($1)" "$WORK/events.json" 2> /dev/null |
+				grep -q . && return 0
+			seen=$lines
+		fi
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+expect_event() {
+	has_event "$1" || check_err 1 "no event $1; got: $(cat "$WORK/events.json")"
+}
+
+nfpostd_conf() {
+	mkdir -p "$SRV/mail" "$SRV/spool"
+	chmod 755 "$WORK" "$SRV"
+	echo "$PASS" | "$NFPOST" user -f "$SRV/users" add bob > /dev/null
+	echo "alice-pw" | "$NFPOST" user -f "$SRV/users" add alice > /dev/null
+	# A test certificate from the tree: a fresh VM may wait minutes for
+	# the entropy openssl wants to make one.
+	cp "$TOP/selftests/smtp-cert.pem" "$SRV/cert.pem"
+	cp "$TOP/selftests/smtp-key.pem" "$SRV/key.pem"
+	chown -R nobody: "$SRV/mail" "$SRV/spool" "$SRV/users" "$SRV/key.pem"
+	cat > "$SRV/nfpostd.conf" <<-CONF
+	[server]
+	hostname = mx.lab.example
+	user = nobody
+	domains = lab.example
+	mynetworks = 10.0.3.0/24
+	users = $SRV/users
+	mail_root = $SRV/mail
+	spool = $SRV/spool
+	postmaster = bob
+	tls_cert = $SRV/cert.pem
+	tls_key = $SRV/key.pem
+	max_message_size = 1000000
+	max_recipients = 20
+	timeout = 30
+	retry_min = 600
+	[listen]
+	smtp = :25
+	submission = :587
+	smtps = :465
+	[transport]
+	elsewhere.example = 127.0.0.1:9
+	CONF
+}
+
+start_nfpostd() {
+	n server "$NFPOSTD" -v -c "$SRV/nfpostd.conf" 2> "$SRV/log" &
+	local i
+	for i in $(seq 100); do
+		n server bash -c 'exec 3<>/dev/tcp/10.0.2.2/25' 2> /dev/null && return 0
+		sleep 0.1
+	done
+	echo "# nfpostd does not listen: $(cat "$SRV/log")"
+	return 1
+}
+
+monitor_smtp() {
+	: > "$WORK/events.json"
+	ip netns exec rt "$NFPOST" monitor smtp -j > "$WORK/events.json" \
+		2> "$WORK/monitor.err" &
+	MONITOR_PID=$!
+	sleep 1
+	kill -0 "$MONITOR_PID" 2>/dev/null ||
+		{ echo "# monitor died: $(cat "$WORK/monitor.err")"; return 1; }
+}
+
+setup() {
+	local ns
+	modprobe -a veth sch_netem 2> /dev/null
+	modprobe veth || skip "veth missing"
+	insmod "$KMOD/nfpost_smtp.ko" || exit 1
+	for ns in client mynet server rt; do
+		ip netns add $ns
+		ip -n $ns link set lo up
+	done
+	link_pair client eth0 10.0.1.2/24 rt eth1 10.0.1.1/24
+	link_pair server eth0 10.0.2.2/24 rt eth2 10.0.2.1/24
+	link_pair mynet eth0 10.0.3.2/24 rt eth3 10.0.3.1/24
+	ip -n client addr add fd00:1::2/64 dev eth0 nodad
+	ip -n rt addr add fd00:1::1/64 dev eth1 nodad
+	ip -n server addr add fd00:2::2/64 dev eth0 nodad
+	ip -n rt addr add fd00:2::1/64 dev eth2 nodad
+	ip -n client route add default via 10.0.1.1
+	ip -n server route add default via 10.0.2.1
+	ip -n mynet route add default via 10.0.3.1
+	ip -n client -6 route add default via fd00:1::1
+	ip -n server -6 route add default via fd00:2::1
+	n rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	nfpostd_conf
+	start_nfpostd || exit 1
+	# One file states the relay rules for nfpostd and the guard.
+	cli load -c "$SRV/nfpostd.conf" || exit 1
+	cli set action relay reset || exit 1
+	monitor_smtp || exit 1
+}
+
+cleanup() {
+	lib_cleanup
+	rmmod nfpost_smtp 2> /dev/null
+}
+trap cleanup EXIT
+
+legit_delivery() {
+	local r f
+	r=$(client send 10.0.2.2 alice@client.example bob@lab.example \
+		--token legit-1 --out "$WORK/legit-1.eml")
+	expect "delivery" "$r" ok
+	for _ in $(seq 50); do
+		f=$(grep -l legit-1 "$SRV"/mail/bob/new/* 2> /dev/null | head -1)
+		[ -n "$f" ] && break
+		sleep 0.1
+	done
+	[ -n "$f" ] || check_err 1 "no message in bob's Maildir"
+	# nfpostd prepends Return-Path and Received; the rest is as sent.
+	[ -z "$f" ] || tail -c "$(stat -c %s "$WORK/legit-1.eml")" "$f" |
+		cmp -s - "$WORK/legit-1.eml" || check_err 1 "message altered"
+	[ "$(count_events '.event')" = 0 ] ||
+		check_err 1 "events for legitimate mail: $(cat "$WORK/events.json")"
+	[ "$(stat_of flows_new)" -ge 1 ] || check_err 1 "no flow was tracked"
+	log_test "legitimate mail for a local domain passes byte for byte"
+}
+
+relay_reset() {
+	local r
+	r=$(client send 10.0.2.2 a@client.example x1@elsewhere.example)
+	expect "relay" "$r" reset rcpt
+	expect_event '.event == "relay" and .action == "reset" and
+		.client == "10.0.1.2" and .server == "10.0.2.2" and
+		.server_port == 25 and .command == "RCPT TO:<x1@elsewhere.example>"'
+	! srv_saw "x1@elsewhere.example" || check_err 1 "nfpostd saw the RCPT"
+	[ "$(stat_of resets_sent)" -ge 2 ] || check_err 1 "no resets counted"
+	log_test "relay from outside is reset before the server reads the RCPT"
+}
+
+# The control of the test above: with the action "log" nfpostd does see it.
+relay_seen_when_logged() {
+	local r
+	cli set action relay log
+	r=$(client send 10.0.2.2 a@client.example x2@elsewhere.example)
+	expect "relay logged" "$r" rejected rcpt
+	expect_event '.event == "relay" and .action == "log" and
+		(.command | test("x2@"))'
+	for _ in $(seq 30); do srv_saw "x2@elsewhere.example" && break; sleep 0.1; done
+	srv_saw "x2@elsewhere.example" || check_err 1 "nfpostd's log lacks the RCPT"
+	cli set action relay reset
+	log_test "relay under the log action reaches the server, with an event"
+}
+
+relay_tricks() {
+	local paths=('x%t1.example@lab.example' 't2.example!x@lab.example'
+		     '"x@t3.example"@lab.example' '@lab.example:x@t4.example'
+		     'x@T5.Example.' '<x@t6.example') i
+	for i in "${!paths[@]}"; do
+		printf "script 10.0.2.2 'EHLO c.example' 'MAIL FROM:<a@client.example>' %q\n" \
+			"RCPT TO:<${paths[$i]}>"
+	done | batch client
+	for i in "${!paths[@]}"; do
+		expect "${paths[$i]}" "${R[$i]:-}" reset
+		! srv_saw "t$((i + 1)).example" || check_err 1 "nfpostd saw ${paths[$i]}"
+	done
+	log_test "percent hack, bang path, quoted @, source route, bad path: reset"
+}
+
+relay_mynetworks() {
+	local r
+	r=$(from_mynet send 10.0.2.2 a@mynet.lab.example x3@elsewhere.example)
+	expect "relay from mynetworks" "$r" ok
+	! has_event '.event == "relay" and .client == "10.0.3.2"' 1 ||
+		check_err 1 "an event for mynetworks"
+	log_test "relay from mynetworks passes"
+}
+
+tls_opaque_then_auth() {
+	local r opaque
+	opaque=$(stat_of opaque)
+	r=$(client tls 10.0.2.2 bob "$PASS" x4@elsewhere.example)
+	expect "starttls" "$r" ok
+	[ "$(jq .before <<< "$r")" -ge 500 ] ||
+		check_err 1 "nfpostd itself should refuse relay before AUTH: $r"
+	[ "$(jq .code <<< "$r")" = 250 ] || check_err 1 "relay after AUTH: $r"
+	[ "$(stat_of opaque)" -gt "$opaque" ] || check_err 1 "not counted opaque"
+	! has_event '.command | test("x4@")' 1 || check_err 1 "guard read TLS"
+	log_test "STARTTLS makes the session opaque; relay after AUTH passes"
+}
+
+pregreet() {
+	local r
+	tc -n server qdisc add dev eth0 root netem delay 400ms 2> /dev/null ||
+		{ echo "# pregreet: no netem, skipped"; return; }
+	cli set action pregreet reset
+	r=$(client script 10.0.2.2 --pregreet "EHLO early.example")
+	tc -n server qdisc del dev eth0 root
+	expect "pregreet" "$r" reset
+	expect_event '.event == "pregreet" and .action == "reset"'
+	r=$(client script 10.0.2.2 "EHLO patient.example" "QUIT")
+	expect "after the greeting" "$r" ok
+	log_test "pregreet: bytes before the 220 are reset"
+}
+
+conn_limits() {
+	local r
+	cli set conn-rate 3 action conn-rate reset
+	r=$(client conns 10.0.2.2 5)
+	[ "$(jq .greeted <<< "$r")" = 3 ] || check_err 1 "conn-rate 3: $r"
+	expect_event '.event == "conn-rate" and .value == 4'
+	cli set conn-rate 0 conn-max 2 action conn-limit reset
+	r=$(client conns 10.0.2.2 4)
+	[ "$(jq .greeted <<< "$r")" = 2 ] || check_err 1 "conn-max 2: $r"
+	expect_event '.event == "conn-limit" and .value == 3'
+	cli set conn-max 0
+	log_test "connection rate and concurrent connections per client"
+}
+
+rcpt_limit() {
+	local r
+	cli set max-rcpt 2 action rcpt-limit reset
+	r=$(client send 10.0.2.2 a@client.example \
+		bob@lab.example,alice@lab.example,postmaster@lab.example)
+	expect "third recipient" "$r" reset rcpt
+	expect_event '.event == "rcpt-limit" and .value == 3'
+	r=$(client send 10.0.2.2 a@client.example bob@lab.example,alice@lab.example)
+	expect "two recipients" "$r" ok
+	cli set max-rcpt 0
+	log_test "recipients per transaction"
+}
+
+size_limit() {
+	local r
+	cli set max-size 4000 action size reset
+	r=$(client send 10.0.2.2 a@client.example bob@lab.example --size 20000 \
+		--token big-1)
+	expect "big message" "$r" reset data
+	expect_event '.event == "size" and .value > 4000'
+	! grep -qs big-1 "$SRV"/mail/bob/new/* || check_err 1 "big message stored"
+	cli set max-size 0
+	log_test "DATA size limit resets before the end of data"
+}
+
+blocklists() {
+	local r
+	cli set block-clients 10.0.1.0/24 action client reset
+	r=$(client send 10.0.2.2 a@client.example bob@lab.example)
+	expect "client blocklist" "$r" refused connect
+	expect_event '.event == "client"'
+	cli set block-clients none block-helo bad.example,.worse.example \
+		action helo reset
+	r=$(client send 10.0.2.2 a@client.example bob@lab.example --helo a.WORSE.example)
+	expect "helo blocklist" "$r" reset ehlo
+	expect_event '.event == "helo" and (.command | test("WORSE"))'
+	cli set block-helo none block-senders spam@evil.example action sender reset
+	r=$(client send 10.0.2.2 SPAM@evil.example bob@lab.example)
+	expect "sender blocklist" "$r" reset mail
+	expect_event '.event == "sender"'
+	cli set block-senders none
+	log_test "client, HELO and sender blocklists"
+}
+
+block_action() {
+	local r
+	cli set action relay block block-time 60000
+	r=$(client send 10.0.2.2 a@client.example x5@elsewhere.example)
+	expect "relay" "$r" reset rcpt
+	r=$(SMTP_TIMEOUT=2 client send 10.0.2.2 a@client.example bob@lab.example)
+	expect "blocked client" "$r" timeout connect
+	cli block show -j | jq -e '.[] | select(.client == "10.0.1.2")' \
+		> /dev/null || check_err 1 "not in block show"
+	[ "$(stat_of blocked_drops)" -ge 1 ] || check_err 1 "drops not counted"
+	cli block del 10.0.1.2 || check_err 1 "block del"
+	r=$(client send 10.0.2.2 a@client.example bob@lab.example)
+	expect "unblocked" "$r" ok
+	cli set action relay reset
+	log_test "block: reset, then new connections dropped until unblocked"
+}
+
+bytewise_and_pipelined() {
+	batch client <<-'EOF'
+	script 10.0.2.2 --bytewise 'EHLO c.example' 'MAIL FROM:<a@client.example>' 'RCPT TO:<x@t7.example>'
+	script 10.0.2.2 --bytewise 'EHLO c.example' 'MAIL FROM:<a@client.example>' 'RCPT TO:<bob@lab.example>' RSET QUIT
+	script 10.0.2.2 'EHLO c.example' 'MAIL FROM:<a@client.example>\nRCPT TO:<x@t8.example>'
+	EOF
+	expect "1-byte segments" "${R[0]:-}" reset
+	expect "1-byte legitimate" "${R[1]:-}" ok
+	expect "pipelined" "${R[2]:-}" reset
+	! srv_saw "t7.example" && ! srv_saw "t8.example" ||
+		check_err 1 "nfpostd saw a stopped RCPT"
+	log_test "1-byte segments and pipelined commands are judged alike"
+}
+
+reordered() {
+	local r before
+	tc -n client qdisc add dev eth0 root netem delay 30ms reorder 50% \
+		2> /dev/null || { echo "# reordered: no netem, skipped"; return; }
+	before=$(stat_of reordered)
+	r=$(client script 10.0.2.2 --bytewise "EHLO c.example" \
+		"MAIL FROM:<a@client.example>" "RCPT TO:<x@t9.example>")
+	expect "reordered relay" "$r" reset
+	r=$(client script 10.0.2.2 --bytewise "EHLO c.example" \
+		"MAIL FROM:<a@client.example>" "RCPT TO:<bob@lab.example>" "QUIT")
+	expect "reordered legitimate" "$r" ok
+	tc -n client qdisc del dev eth0 root
+	[ "$(stat_of reordered)" -gt "$before" ] || check_err 1 "nothing reordered"
+	! srv_saw "t9.example" || check_err 1 "nfpostd saw t9"
+	log_test "reordered segments are judged alike"
+}
+
+bare_eol_and_pipelining() {
+	local r
+	cli set action bare-eol reset action pipelining reset
+	r=$(client script 10.0.2.2 "EHLO c.example" "MAIL FROM:<a@client.example>" \
+		"RCPT TO:<bob@lab.example>" "DATA" \
+		"hi<LF>.<LF>MAIL FROM:<a@c>\\nRCPT TO:<x@t10.example>")
+	expect "bare LF" "$r" reset
+	expect_event '.event == "bare-eol"'
+	r=$(client script 10.0.2.2 "EHLO c.example" "MAIL FROM:<a@client.example>" \
+		"RCPT TO:<bob@lab.example>" "DATA\\nSubject: early")
+	expect "DATA pipelined" "$r" reset
+	expect_event '.event == "pipelining"'
+	! srv_saw "t10.example" || check_err 1 "nfpostd saw t10"
+	log_test "bare LF in DATA and bytes ahead of the 354 are reset"
+}
+
+ipv6() {
+	batch client <<-'EOF'
+	send fd00:2::2 a@client.example x6@elsewhere.example
+	send fd00:2::2 a@client.example bob@lab.example
+	EOF
+	expect "relay over IPv6" "${R[0]:-}" reset rcpt
+	expect_event '.event == "relay" and .client == "fd00:1::2"'
+	expect "legitimate over IPv6" "${R[1]:-}" ok
+	log_test "IPv6: relay reset, legitimate mail passes"
+}
+
+malformed() {
+	local before_tcp before_smtp r
+	before_tcp=$(stat_of tcp_malformed)
+	before_smtp=$(stat_of smtp_malformed)
+	n client "$PY" - <<-'PY' || check_err 1 "scapy failed"
+	from scapy.all import IP, TCP, Raw, send, conf
+	conf.verb = 0
+	ip = IP(src="10.0.1.2", dst="10.0.2.2")
+	send([ip / TCP(sport=4000, dport=25, flags="PA", chksum=1) / Raw(b"RCPT TO:<x@y>\r\n"),
+	      IP(src="10.0.1.2", dst="10.0.2.2", flags="MF") / TCP(sport=4001, dport=25) / Raw(b"x" * 64),
+	      ip / TCP(sport=4002, dport=25, dataofs=15) / Raw(b"x")])
+	PY
+	r=$(client script 10.0.2.2 "NOOP $(printf 'x%.0s' $(seq 600))" "QUIT")
+	expect "long line" "$r" ok
+	[ "$(stat_of tcp_malformed)" -ge $((before_tcp + 3)) ] ||
+		check_err 1 "malformed TCP not counted: $(stat_of tcp_malformed)"
+	[ "$(stat_of smtp_malformed)" -gt "$before_smtp" ] ||
+		check_err 1 "long line not counted"
+	log_test "malformed TCP and SMTP input is counted"
+}
+
+extack() {
+	local err
+	err=$(cli set max-flows 1 2>&1) && check_err 1 "max-flows 1 accepted"
+	grep -q "range" <<< "$err" || check_err 1 "no extack: $err"
+	err=$(cli block del 10.9.9.9 2>&1) && check_err 1 "del of no block"
+	grep -q "not blocked" <<< "$err" || check_err 1 "no extack: $err"
+	err=$(ip netns exec rt setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$NFPOST" smtp set max-rcpt 1 2>&1) &&
+		check_err 1 "unprivileged set accepted"
+	grep -qi "CAP_NET_ADMIN" <<< "$err" || check_err 1 "no EPERM: $err"
+	ip netns exec rt setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all --bounding-set=-all "$NFPOST" smtp show -j |
+		jq -e .ports > /dev/null || check_err 1 "unprivileged show failed"
+	log_test "bad requests get an extack message; set needs CAP_NET_ADMIN"
+}
+
+require jq "$PY"
+setup
+for t in $TESTS; do
+	$t
+done
