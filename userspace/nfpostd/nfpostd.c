@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "notify.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -130,6 +131,8 @@ static void loop(struct server *srv)
 	event_add(intr, NULL);
 	log_msg(LOG_INFO, "daemon started -- version %s, %zu users",
 		NFPOST_VERSION, srv->users.n);
+	if (notify_send("READY=1"))
+		log_msg(LOG_WARNING, "cannot tell systemd we are ready");
 	event_base_dispatch(srv->base);
 	event_free(term);
 	event_free(intr);
