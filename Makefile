@@ -39,6 +39,8 @@ include userspace/lib/smtp.mk
 include userspace/lib/store.mk
 include userspace/nfpost/build.mk
 include userspace/nfpostd/build.mk
+# make install, uninstall, modules_install, install-dkms
+include dist/install.mk
 
 $(LIBMAIL): $(LIBMAIL_SRCS:%.c=$(BUILD)/%.o)
 	$(AR) rcs $@ $^

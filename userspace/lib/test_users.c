@@ -219,7 +219,7 @@ static void save_load_round_trip(void **state)
 	umask(077);
 	assert_int_equal(users_set(&u, "alice", "pw1", false), 0);
 	assert_int_equal(users_set(&u, "bob", "pw2", false), 0);
-	assert_int_equal(users_save(d->path, &u), 0);
+	assert_int_equal(users_save(d->path, &u, (gid_t)-1), 0);
 	assert_int_equal(stat(d->path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", d->path);
@@ -240,7 +240,7 @@ static void save_replaces_whole_file(void **state)
 
 	write_file(d->path, "old:" SECRET_HASH "\n", strlen(SECRET_HASH) + 5);
 	assert_int_equal(users_set(&u, "new", "pw", false), 0);
-	assert_int_equal(users_save(d->path, &u), 0);
+	assert_int_equal(users_save(d->path, &u, (gid_t)-1), 0);
 	assert_int_equal(users_load(d->path, &v, NULL), 0);
 	assert_int_equal(v.n, 1);
 	assert_string_equal(v.v[0].name, "new");
@@ -255,7 +255,35 @@ static void save_into_missing_dir_fails(void **state)
 	char path[96];
 
 	snprintf(path, sizeof(path), "%s/no/users", d->root);
-	assert_int_equal(users_save(path, &u), -ENOENT);
+	assert_int_equal(users_save(path, &u, (gid_t)-1), -ENOENT);
+}
+
+/*
+ * The daemon's group reads the file: given, it replaces the group a first
+ * file or an old root:root one had; the mode stays 0640 whatever the old.
+ */
+static void save_gives_the_group(void **state)
+{
+	struct dir *d = *state;
+	struct users u = { 0 };
+	struct stat st;
+	gid_t gid = 65534;	/* nogroup: any but root's */
+
+	if (geteuid() != 0)
+		skip();		/* only root gives a file any group */
+	assert_int_equal(users_set(&u, "alice", "pw", false), 0);
+	assert_int_equal(users_save(d->path, &u, gid), 0);
+	assert_int_equal(stat(d->path, &st), 0);
+	assert_int_equal(st.st_gid, gid);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	assert_int_equal(chown(d->path, 0, 0), 0);
+	assert_int_equal(chmod(d->path, 0604), 0);
+	assert_int_equal(users_save(d->path, &u, gid), 0);
+	assert_int_equal(stat(d->path, &st), 0);
+	assert_int_equal(st.st_uid, 0);
+	assert_int_equal(st.st_gid, gid);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	users_free(&u);
 }
 
 /* Files that load: what they hold, as "name name ...". */
@@ -338,7 +366,7 @@ int main(void)
 {
 	struct CMUnitTest tests[ARRAY_SIZE(name_cases) +
 			       ARRAY_SIZE(load_cases) +
-			       ARRAY_SIZE(bad_cases) + 13] = {
+			       ARRAY_SIZE(bad_cases) + 14] = {
 		cmocka_unit_test(add_then_verify_right_and_wrong),
 		cmocka_unit_test(verify_a_stored_hash),
 		cmocka_unit_test(verify_garbage_hash_is_false),
@@ -352,8 +380,9 @@ int main(void)
 		DIR_TEST(save_load_round_trip),
 		DIR_TEST(save_replaces_whole_file),
 		DIR_TEST(save_into_missing_dir_fails),
+		DIR_TEST(save_gives_the_group),
 	};
-	size_t n = 13;
+	size_t n = 14;
 
 	TEST_TABLE(tests, n, name_cases, run_name);
 	TEST_TABLE(tests, n, load_cases, run_load);

@@ -309,7 +309,7 @@ static int fsync_parent(const char *path)
 	return ret;
 }
 
-int users_save(const char *path, const struct users *u)
+int users_save(const char *path, const struct users *u, gid_t gid)
 {
 	char *tmp;
 	int fd, ret;
@@ -323,8 +323,10 @@ int users_save(const char *path, const struct users *u)
 		goto out;
 	}
 	keep_owner(fd, path);
+	ret = gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) ? -errno : 0;
 	/* A stale .tmp or the umask may have left another mode. */
-	ret = fchmod(fd, 0640) ? -errno : 0;
+	if (!ret)
+		ret = fchmod(fd, 0640) ? -errno : 0;
 	if (ret)
 		close(fd);
 	else

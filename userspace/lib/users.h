@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define USERS_NAME_MAX		64
 /*
@@ -39,9 +40,10 @@ int users_load(const char *path, struct users *u, int *line_r);
 void users_free(struct users *u);
 /*
  * Rewrites @path from @u atomically, mode 0640, keeping the old file's
- * owner and group when permitted (comments in it are not kept).
+ * owner and group when permitted (comments in it are not kept); then with
+ * group @gid unless it is (gid_t)-1, so that the daemon's group reads it.
  */
-int users_save(const char *path, const struct users *u);
+int users_save(const char *path, const struct users *u, gid_t gid);
 
 const struct user *users_find(const struct users *u, const char *name);
 /* A valid name: 1 to 64 of [a-z0-9._-] after lower-casing, not "." or "..". */

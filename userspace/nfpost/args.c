@@ -460,13 +460,28 @@ static int users_file_arg(struct cur *c)
 	return 0;
 }
 
-/* -j or -f FILE: 0 if taken, -1 if @w is not one of them, else the error. */
+/* The daemon's configuration, for its users file and its group. */
+static int user_conf_arg(struct cur *c)
+{
+	const char *v = next(c);
+
+	if (!v)
+		return incomplete(c);
+	if (c->a->conf)
+		return fail(c, EXIT_USAGE, "\"-c\" is given twice.");
+	c->a->conf = v;
+	return 0;
+}
+
+/* -j, -f FILE or -c CONFIG: 0 if taken, -1 if @w is none, else the error. */
 static int user_option(struct cur *c, const char *w)
 {
 	if (is_json(w)) {
 		c->a->json = true;
 		return 0;
 	}
+	if (!strcmp(w, "-c"))
+		return user_conf_arg(c);
 	return strcmp(w, "-f") ? -1 : users_file_arg(c);
 }
 

@@ -59,7 +59,7 @@ struct nfpost_args {
 	struct config_set set[CONFIG_KEYS];
 	unsigned long count;		/* monitor -c; 0: until killed */
 	const char *file;		/* mail trace FILE; "-": stdin */
-	const char *conf;		/* mail queue -c; NULL: the default */
+	const char *conf;		/* mail queue, user -c; NULL: default */
 	const char *users_file;		/* user -f; NULL: the default */
 	const char *user;		/* user add|del|passwd NAME */
 	const char *listen;		/* web listen ADDR:PORT; NULL: the default */

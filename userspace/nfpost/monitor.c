@@ -43,7 +43,8 @@ static volatile sig_atomic_t stop;
 
 void monitor_usage(FILE *f)
 {
-	fputs("Usage: nfpost monitor [watch | mcast | smtp] [-j] [-c COUNT]\n", f);
+	fputs("Usage: nfpost monitor [watch | mcast | smtp] [-j] [-c COUNT]\n"
+	      "       nfpost monitor help\n", f);
 }
 
 static void on_signal(int sig)

@@ -4,11 +4,13 @@
  * password from a pipe or, without echo, from the terminal.
  */
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
+#include "conf.h"
 #include "json.h"
 #include "user.h"
 #include "users.h"
@@ -19,13 +21,15 @@ static volatile sig_atomic_t caught;
 
 void user_usage(FILE *f)
 {
-	fputs("Usage: nfpost user [-f USERS_FILE] [list] [-j]\n"
-	      "       nfpost user [-f USERS_FILE] add NAME\n"
-	      "       nfpost user [-f USERS_FILE] del NAME\n"
-	      "       nfpost user [-f USERS_FILE] passwd NAME\n"
+	fputs("Usage: nfpost user [-c CONFIG] [-f USERS_FILE] [list] [-j]\n"
+	      "       nfpost user [-c CONFIG] [-f USERS_FILE] add NAME\n"
+	      "       nfpost user [-c CONFIG] [-f USERS_FILE] del NAME\n"
+	      "       nfpost user [-c CONFIG] [-f USERS_FILE] passwd NAME\n"
 	      "       nfpost user help\n"
-	      "USERS_FILE defaults to $NFPOST_USERS, else " USER_FILE_DEFAULT
-	      ".\n"
+	      "USERS_FILE defaults to $NFPOST_USERS, else to the users file\n"
+	      "of nfpostd's CONFIG (" USER_CONF_DEFAULT "), else to\n"
+	      USER_FILE_DEFAULT ". The file is written mode 0640, group\n"
+	      "that of CONFIG's user= when -c is given or USERS_FILE is not.\n"
 	      "add and passwd read the password from standard input (its\n"
 	      "first line) or, on a terminal, ask for it twice.\n", f);
 }
@@ -132,9 +136,9 @@ static int load(const char *path, struct users *u)
 	return ret ? EXIT_RUNTIME : 0;
 }
 
-static int save(const char *path, const struct users *u)
+static int save(const char *path, const struct users *u, gid_t gid)
 {
-	int ret = users_save(path, u);
+	int ret = users_save(path, u, gid);
 
 	if (ret)
 		fprintf(stderr, "nfpost: Error: cannot write %s: %s.\n", path,
@@ -152,7 +156,7 @@ static int exists(const struct users *u, const char *name, bool want)
 }
 
 /* add and passwd: checked before the password is asked for. */
-static int set(const struct nfpost_args *a, const char *path,
+static int set(const struct nfpost_args *a, const char *path, gid_t gid,
 	       struct users *u)
 {
 	bool replace = a->cmd == CMD_USER_PASSWD;
@@ -183,10 +187,10 @@ static int set(const struct nfpost_args *a, const char *path,
 			strerror(-ret));
 		return EXIT_RUNTIME;
 	}
-	return save(path, u);
+	return save(path, u, gid);
 }
 
-static int del(const struct nfpost_args *a, const char *path,
+static int del(const struct nfpost_args *a, const char *path, gid_t gid,
 	       struct users *u)
 {
 	int ret = exists(u, a->user, true);
@@ -194,17 +198,18 @@ static int del(const struct nfpost_args *a, const char *path,
 	if (ret)
 		return ret;
 	users_del(u, a->user);
-	return save(path, u);
+	return save(path, u, gid);
 }
 
 /* JSON as `watch show`: "[]" when empty, else one object per line. */
-static int list(const struct nfpost_args *a, const char *path,
+static int list(const struct nfpost_args *a, const char *path, gid_t gid,
 		struct users *u)
 {
 	struct json j;
 	size_t i;
 
 	(void)path;
+	(void)gid;
 	for (i = 0; i < u->n && !a->json; i++)
 		printf("%s\n", u->v[i].name);
 	if (!a->json)
@@ -221,7 +226,7 @@ static int list(const struct nfpost_args *a, const char *path,
 }
 
 typedef int (*verb_fn)(const struct nfpost_args *a, const char *path,
-		       struct users *u);
+		       gid_t gid, struct users *u);
 
 static const verb_fn verbs[] = {
 	[CMD_USER_LIST]		= list,
@@ -230,19 +235,54 @@ static const verb_fn verbs[] = {
 	[CMD_USER_DEL]		= del,
 };
 
-static const char *users_path(const struct nfpost_args *a)
+static const char *users_env(const struct nfpost_args *a)
 {
 	const char *env = getenv("NFPOST_USERS");
 
 	if (a->users_file)
 		return a->users_file;
-	return env && *env ? env : USER_FILE_DEFAULT;
+	return env && *env ? env : NULL;
+}
+
+/*
+ * nfpostd's configuration names its users file and, with user=, the group
+ * that must read it: a users file the daemon cannot read refuses every
+ * local recipient. Read with -c, or when no users file is named; then a
+ * missing default configuration means a users file of no daemon.
+ */
+static int daemon_conf(const struct nfpost_args *a, struct conf *c,
+		       gid_t *gid_r)
+{
+	const char *path = a->conf ? a->conf : USER_CONF_DEFAULT;
+	struct passwd *pw;
+	char err[512];
+
+	*gid_r = (gid_t)-1;
+	c->users_file[0] = '\0';
+	if (!a->conf && (users_env(a) || access(path, F_OK)))
+		return 0;
+	if (conf_load(path, c, err, sizeof(err))) {
+		fprintf(stderr, "nfpost: Error: %s.\n", err);
+		return EXIT_RUNTIME;
+	}
+	if (!c->run_as[0])
+		return 0;
+	pw = getpwnam(c->run_as);
+	if (!pw) {
+		fprintf(stderr, "nfpost: Error: %s: user \"%s\" does not exist.\n",
+			path, c->run_as);
+		return EXIT_RUNTIME;
+	}
+	*gid_r = pw->pw_gid;
+	return 0;
 }
 
 int user_run(const struct nfpost_args *a)
 {
-	const char *path = users_path(a);
+	static struct conf c;
+	const char *path;
 	struct users u;
+	gid_t gid;
 	int ret, lock = -1;
 
 	if (a->cmd == CMD_USER_HELP) {
@@ -251,6 +291,12 @@ int user_run(const struct nfpost_args *a)
 	}
 	if (a->cmd >= sizeof(verbs) / sizeof(verbs[0]) || !verbs[a->cmd])
 		return EXIT_USAGE;
+	ret = daemon_conf(a, &c, &gid);
+	if (ret)
+		return ret;
+	path = users_env(a);
+	if (!path)
+		path = c.users_file[0] ? c.users_file : USER_FILE_DEFAULT;
 	/* A rewrite holds the lock from its load to its save. */
 	if (a->cmd != CMD_USER_LIST) {
 		lock = users_lock(path);
@@ -262,7 +308,7 @@ int user_run(const struct nfpost_args *a)
 	}
 	ret = load(path, &u);
 	if (!ret) {
-		ret = verbs[a->cmd](a, path, &u);
+		ret = verbs[a->cmd](a, path, gid, &u);
 		users_free(&u);
 	}
 	if (lock >= 0)

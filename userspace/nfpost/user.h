@@ -8,6 +8,8 @@
 
 /* Where the users file is without -f or $NFPOST_USERS. */
 #define USER_FILE_DEFAULT	"/etc/nfpost/users"
+/* nfpostd's, for its users file and its user's group, without -c. */
+#define USER_CONF_DEFAULT	"/etc/nfpost/nfpostd.conf"
 
 int user_run(const struct nfpost_args *a);
 void user_usage(FILE *f);

@@ -5,6 +5,9 @@
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		   smtp_auth relay smtp_client dsn mx workers clients \
 		   listener cleanup
+		   smtp_auth relay smtp_client dsn mx workers
+# READY=1 to systemd once listening (the unit is Type=notify)
+NFPOSTD_CORE	+= notify
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr

@@ -21,6 +21,7 @@
 #include "listener.h"
 #include "log.h"
 #include "maildir.h"
+#include "notify.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -151,6 +152,8 @@ static void loop(struct server *srv)
 {
 	log_msg(LOG_INFO, "daemon started -- version %s, %zu users",
 		NFPOST_VERSION, srv->users.n);
+	if (notify_send("READY=1"))
+		log_msg(LOG_WARNING, "cannot tell systemd we are ready");
 	event_base_dispatch(srv->base);
 }
 
