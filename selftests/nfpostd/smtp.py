@@ -46,14 +46,16 @@ class Daemon:
     """One nfpostd with its own directories, config, users and cert."""
 
     def __init__(self, domain="lab.example", users=None, transport=None,
-                 extra="", smtp_port=None):
+                 extra="", smtp_port=None, listen=()):
         self.dir = tempfile.mkdtemp(prefix="nfpostd-test.")
         os.chmod(self.dir, 0o755)
         self.mail = os.path.join(self.dir, "mail")
         self.spool = os.path.join(self.dir, "spool")
         os.mkdir(self.mail)
         os.mkdir(self.spool)
-        self.ports = {k: free_port() for k in ("smtp", "submission", "smtps")}
+        # @listen: more listener kinds (pop3, pop3s) for other tests.
+        self.ports = {k: free_port() for k in
+                      ("smtp", "submission", "smtps") + tuple(listen)}
         if smtp_port:
             self.ports["smtp"] = smtp_port
         self.users = os.path.join(self.dir, "users")
@@ -103,7 +105,7 @@ retry_min = 60
 smtp = 127.0.0.1:{self.ports['smtp']}
 submission = 127.0.0.1:{self.ports['submission']}
 smtps = 127.0.0.1:{self.ports['smtps']}
-[transport]
+{"".join(f"{k} = 127.0.0.1:{self.ports[k]}" + chr(10) for k in listen)}[transport]
 {routes}""")
         self.log = open(os.path.join(self.dir, "log"), "w+")
         self.proc = None
@@ -777,22 +779,23 @@ class Skip(Exception):
     pass
 
 
-def main():
+def main(cases=None, daemon=Daemon, prefix="nfpostd"):
+    """Runs @cases (default: these), each against a fresh daemon()."""
     n = 0
     failed = 0
-    for fn in CASES:
+    for fn in cases or CASES:
         n += 1
         name = fn.__name__.replace("_", " ")
-        d = Daemon()
+        d = daemon()
         try:
             fn(d)
             d.stop_cleanly()
-            print("ok %d - nfpostd: %s" % (n, name))
+            print("ok %d - %s: %s" % (n, prefix, name))
         except Skip as e:
-            print("ok %d - nfpostd: %s # SKIP %s" % (n, name, e))
+            print("ok %d - %s: %s # SKIP %s" % (n, prefix, name, e))
         except Exception as e:  # every failure is a TAP line, not a crash
             failed += 1
-            print("not ok %d - nfpostd: %s" % (n, name))
+            print("not ok %d - %s: %s" % (n, prefix, name))
             print("# %s: %s" % (type(e).__name__, e))
             for line in d.logtext().splitlines()[-15:]:
                 print("#   log: " + line)

@@ -25,6 +25,8 @@ enum listen_kind {
 	LISTEN_SMTP,		/* 25: relay and delivery, STARTTLS offered */
 	LISTEN_SUBMISSION,	/* 587: STARTTLS and AUTH required */
 	LISTEN_SMTPS,		/* 465: TLS from the first byte, AUTH required */
+	LISTEN_POP3,		/* 110: STLS offered, login after it */
+	LISTEN_POP3S,		/* 995: TLS from the first byte */
 };
 
 struct conf_listen {
@@ -69,6 +71,7 @@ struct conf {
 	int retry_min;			/* first retry after a 4xx; doubles */
 	int retry_max;			/* the longest wait between tries */
 	int queue_lifetime;		/* then the message bounces */
+	bool plaintext_auth;		/* POP3 logins before TLS (labs) */
 };
 
 /*

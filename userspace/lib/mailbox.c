@@ -210,7 +210,8 @@ static int uidlist_read(int dirfd, struct uidlist *ul)
 		if (e.uid >= ul->uidnext)
 			ul->uidnext = e.uid + 1;
 	}
-	qsort(ul->v, ul->n, sizeof(*ul->v), cmp_entry);
+	if (ul->n)
+		qsort(ul->v, ul->n, sizeof(*ul->v), cmp_entry);
 	return 0;
 }
 
@@ -226,7 +227,7 @@ static uint32_t uidlist_find(const struct uidlist *ul, const char *base,
 	char key[NAME_MAX + 1];
 	struct entry k = { .base = key }, *e;
 
-	if (len > NAME_MAX)
+	if (len > NAME_MAX || !ul->n)
 		return 0;
 	memcpy(key, base, len);
 	key[len] = '\0';
@@ -446,7 +447,8 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 	for (i = 0; i < mb->n; i++)
 		mb->v[i].uid = uidlist_find(ul, mb->v[i].name + 4,
 					    mb->v[i].base_len);
-	qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);
+	if (mb->n)
+		qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);
 	for (i = 1; i < mb->n;) {
 		if (mb->v[i].base_len == mb->v[i - 1].base_len &&
 		    !memcmp(mb->v[i].name + 4, mb->v[i - 1].name + 4,

@@ -3,7 +3,8 @@
 # and the unit tests of its parts that need no network.
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
-		   smtp_auth relay smtp_client dsn mx workers
+		   smtp_auth relay smtp_client dsn mx workers \
+		   pop3_session pop3_cmds pop3_auth
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr

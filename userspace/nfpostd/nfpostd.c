@@ -17,6 +17,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "pop3_session.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -39,7 +40,10 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd,
 	struct listener *ls = arg;
 
 	(void)l;
-	smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
+	if (ls->kind == LISTEN_POP3 || ls->kind == LISTEN_POP3S)
+		pop3_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
+	else
+		smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
 }
 
 static int listen_all(struct server *srv, struct listener *ls)
@@ -51,9 +55,10 @@ static int listen_all(struct server *srv, struct listener *ls)
 
 	for (i = 0; i < srv->conf.nlisten; i++) {
 		cl = &srv->conf.listen[i];
-		if (cl->kind == LISTEN_SMTPS && !srv->tls) {
-			log_msg(LOG_ERR, "[listen] smtps needs tls_cert and "
-				"tls_key in [server]");
+		if ((cl->kind == LISTEN_SMTPS || cl->kind == LISTEN_POP3S) &&
+		    !srv->tls) {
+			log_msg(LOG_ERR, "[listen] smtps and pop3s need "
+				"tls_cert and tls_key in [server]");
 			return -EINVAL;
 		}
 		ls[i].srv = srv;
@@ -156,6 +161,7 @@ static int run(struct server *srv)
 	workers_free(srv->workers);
 	relay_free(srv);
 	smtp_session_free_all(srv);
+	pop3_session_free_all(srv);
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		if (ls[i].l)
 			evconnlistener_free(ls[i].l);
