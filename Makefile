@@ -38,6 +38,7 @@ MAIL_LIBS	:= $(shell pkg-config --libs libevent_openssl libevent openssl \
 include userspace/lib/smtp.mk
 include userspace/lib/store.mk
 include userspace/lib/pop3.mk
+include userspace/lib/imap.mk
 include userspace/nfpost/build.mk
 include userspace/nfpostd/build.mk
 
