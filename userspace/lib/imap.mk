@@ -1,18 +1,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # userspace/lib: the IMAP command reader and parser.
 
-IMAP_UNITS	:= imap_parser
+IMAP_UNITS	:= imap_parser imap_seqset imap_fetch
 
 LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(IMAP_UNITS))
 TESTS		+= $(patsubst %,$(BUILD)/test_%,$(IMAP_UNITS))
-FUZZERS		+= $(patsubst %,$(BUILD)/fuzz_%,$(IMAP_UNITS))
+FUZZERS		+= $(BUILD)/fuzz_imap_parser
 
 # As smtp.mk: each test and fuzzer links only its own parser.
 $(patsubst %,$(BUILD)/test_%,$(IMAP_UNITS)): $(BUILD)/test_%: \
 		$(BUILD)/userspace/lib/test_%.o $(BUILD)/userspace/lib/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
-$(patsubst %,$(BUILD)/fuzz_%,$(IMAP_UNITS)): $(BUILD)/fuzz_%: \
+$(BUILD)/fuzz_imap_parser: $(BUILD)/fuzz_%: \
 		$(BUILD)/fuzz/userspace/lib/fuzz_%.o \
 		$(BUILD)/fuzz/userspace/lib/%.o
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $^
