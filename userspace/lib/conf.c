@@ -179,6 +179,8 @@ static const char *const listen_names[] = {
 	[LISTEN_SMTPS] = "smtps",
 	[LISTEN_POP3] = "pop3",
 	[LISTEN_POP3S] = "pop3s",
+	[LISTEN_IMAP] = "imap",
+	[LISTEN_IMAPS] = "imaps",
 };
 
 static int add_listen(struct conf *c, const char *addr)

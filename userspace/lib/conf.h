@@ -27,6 +27,8 @@ enum listen_kind {
 	LISTEN_SMTPS,		/* 465: TLS from the first byte, AUTH required */
 	LISTEN_POP3,		/* 110: STLS offered, login after it */
 	LISTEN_POP3S,		/* 995: TLS from the first byte */
+	LISTEN_IMAP,		/* 143: STARTTLS offered, login after it */
+	LISTEN_IMAPS,		/* 993: TLS from the first byte */
 };
 
 struct conf_listen {
@@ -71,7 +73,7 @@ struct conf {
 	int retry_min;			/* first retry after a 4xx; doubles */
 	int retry_max;			/* the longest wait between tries */
 	int queue_lifetime;		/* then the message bounces */
-	bool plaintext_auth;		/* POP3 logins before TLS (labs) */
+	bool plaintext_auth;		/* POP3/IMAP logins before TLS (labs) */
 };
 
 /*

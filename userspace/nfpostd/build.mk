@@ -4,7 +4,10 @@
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		   smtp_auth relay smtp_client dsn mx workers \
-		   pop3_session pop3_cmds pop3_auth
+		   pop3_session pop3_cmds pop3_auth \
+		   imap_session imap_cmds imap_view imap_folders \
+		   $(patsubst userspace/nfpostd/%.c,%,\
+		     $(wildcard userspace/nfpostd/imap_cmd_*.c))
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr

@@ -16,6 +16,7 @@
 #include <event2/listener.h>
 
 #include "conf.h"
+#include "imap_session.h"
 #include "log.h"
 #include "pop3_session.h"
 #include "relay.h"
@@ -42,6 +43,8 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd,
 	(void)l;
 	if (ls->kind == LISTEN_POP3 || ls->kind == LISTEN_POP3S)
 		pop3_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
+	else if (ls->kind == LISTEN_IMAP || ls->kind == LISTEN_IMAPS)
+		imap_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
 	else
 		smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
 }
@@ -55,9 +58,9 @@ static int listen_all(struct server *srv, struct listener *ls)
 
 	for (i = 0; i < srv->conf.nlisten; i++) {
 		cl = &srv->conf.listen[i];
-		if ((cl->kind == LISTEN_SMTPS || cl->kind == LISTEN_POP3S) &&
-		    !srv->tls) {
-			log_msg(LOG_ERR, "[listen] smtps and pop3s need "
+		if ((cl->kind == LISTEN_SMTPS || cl->kind == LISTEN_POP3S ||
+		     cl->kind == LISTEN_IMAPS) && !srv->tls) {
+			log_msg(LOG_ERR, "[listen] smtps, pop3s and imaps need "
 				"tls_cert and tls_key in [server]");
 			return -EINVAL;
 		}
@@ -162,6 +165,7 @@ static int run(struct server *srv)
 	relay_free(srv);
 	smtp_session_free_all(srv);
 	pop3_session_free_all(srv);
+	imap_session_free_all(srv);
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		if (ls[i].l)
 			evconnlistener_free(ls[i].l);
