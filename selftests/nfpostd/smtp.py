@@ -42,6 +42,26 @@ def free_port():
         return s.getsockname()[1]
 
 
+_CERT = []
+
+
+def test_cert():
+    """One self-signed certificate and key per test run (RSA key
+    generation costs a second on a busy machine), as PEM texts."""
+    if not _CERT:
+        d = tempfile.mkdtemp(prefix="nfpostd-cert.")
+        cert, key = os.path.join(d, "cert.pem"), os.path.join(d, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
+                        "-nodes", "-subj", "/CN=" + HOST, "-days", "2",
+                        "-keyout", key, "-out", cert],
+                       check=True, capture_output=True)
+        for path in (cert, key):
+            with open(path) as f:
+                _CERT.append(f.read())
+        shutil.rmtree(d)
+    return _CERT
+
+
 class Daemon:
     """One nfpostd with its own directories, config, users and cert."""
 
@@ -65,10 +85,10 @@ class Daemon:
                            capture_output=True)
         self.cert = os.path.join(self.dir, "cert.pem")
         self.key = os.path.join(self.dir, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048",
-                        "-nodes", "-subj", "/CN=" + HOST, "-days", "2",
-                        "-keyout", self.key, "-out", self.cert],
-                       check=True, capture_output=True)
+        for path, pem in zip((self.cert, self.key), test_cert()):
+            with open(path, "w") as f:
+                f.write(pem)
+            os.chmod(path, 0o600)
         run_as = ""
         if os.geteuid() == 0:
             # As root nfpostd binds, then becomes this user: give it

@@ -21,11 +21,13 @@ static int parse_date(const char *s, time_t *t)
 {
 	struct tm tm = { 0 };
 	const char *end;
+	long off;
 
 	end = strptime(s + (s[0] == ' '), "%d-%b-%Y %H:%M:%S %z", &tm);
 	if (!end || *end)
 		return -EINVAL;
-	*t = timegm(&tm) - tm.tm_gmtoff;
+	off = tm.tm_gmtoff;	/* timegm() resets it */
+	*t = timegm(&tm) - off;
 	return 0;
 }
 
