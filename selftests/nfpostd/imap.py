@@ -253,6 +253,44 @@ def imap_append_copy_move_answer_with_uids(d):
     m.logout()
 
 
+MULTIPART = (b"From: \"Doe, John\" <john@example.org>\r\n"
+             b"To: alice@lab.example\r\nSubject: parts\r\n"
+             b"Message-ID: <1@x>\r\n"
+             b"Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
+             b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+             b"hello\r\n--XX\r\nContent-Type: message/rfc822\r\n\r\n"
+             b"Subject: inner\r\n\r\ninner body\r\n--XX--\r\n")
+
+
+@case
+def imap_envelope_bodystructure_and_parts(d):
+    m = client(d)
+    ok(m.append("INBOX", None, None, MULTIPART))
+    ok(m.select("INBOX"))
+    data = ok(m.fetch("1", "(ENVELOPE BODYSTRUCTURE)"))
+    text = data[0].decode()
+    expect('ENVELOPE (NIL "parts" (("Doe, John" NIL "john" "example.org"))'
+           in text, text)
+    expect('"<1@x>")' in text, text)
+    expect('BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL '
+           '"7BIT" 5 1)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 28 '
+           '(NIL "inner" ' in text and text.endswith('3) "MIXED"))'), text)
+    data = ok(m.fetch("1", "(BODY.PEEK[1] BODY.PEEK[2.HEADER] "
+                      "BODY.PEEK[2.TEXT] BODY.PEEK[1.MIME] "
+                      "BODY.PEEK[3])"))
+    parts = [x[1] for x in data if isinstance(x, tuple)]
+    expect(parts[:4] == [b"hello", b"Subject: inner\r\n\r\n",
+                         b"inner body",
+                         b"Content-Type: text/plain; charset=utf-8\r\n"
+                         b"\r\n"], parts)
+    # RFC 3501 6.4.5: a part that is not there is empty.
+    expect(data[4] == (b" BODY[3] {0}", b""), data[4])
+    data = ok(m.fetch("1", "ALL"))
+    expect(b"ENVELOPE (" in data[0] and b"RFC822.SIZE %d" % len(MULTIPART)
+           in data[0], data)
+    m.logout()
+
+
 @case
 def imap_search_keys(d):
     deliver(d, "apples", "red fruit\r\n")

@@ -2,9 +2,9 @@
 /*
  * FETCH and UID FETCH (RFC 3501 6.4.5, 6.4.8): flags, UID, size,
  * INTERNALDATE and sections of the message file (whole, HEADER, TEXT,
- * HEADER.FIELDS[.NOT], part 1 of a single-part message), partial or not;
- * a fetch of a body without PEEK sets \Seen and tells the new flags.
- * ENVELOPE, BODY and BODYSTRUCTURE need a MIME parser: not yet offered.
+ * HEADER.FIELDS[.NOT], MIME parts by number), partial or not, ENVELOPE,
+ * BODY and BODYSTRUCTURE (from the MIME tree, mime.c); a fetch of a body
+ * without PEEK sets \Seen and tells the new flags.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +17,8 @@
 #include <event2/buffer.h>
 
 #include "imap_fetch.h"
+#include "imap_struct.h"
+#include "mime.h"
 #include "imap_priv.h"
 
 #define FETCH_ITEMS_MAX	32
@@ -30,14 +32,17 @@ struct fetch {
 
 static int add_item(struct fetch *f, const char *atom)
 {
-	static const char *const fast[] = { "FLAGS", "INTERNALDATE",
-					    "RFC822.SIZE" };
+	static const char *const macro[] = { "FLAGS", "INTERNALDATE",
+					     "RFC822.SIZE", "ENVELOPE", "BODY" };
 	struct imap_fetch_item *it;
-	size_t i;
+	size_t i, n;
 
-	if (!strcasecmp(atom, "FAST")) {
-		for (i = 0; i < 3; i++)
-			if (add_item(f, fast[i]))
+	/* RFC 3501 6.4.5: FAST, ALL and FULL, the first 3, 4 or 5 above. */
+	n = !strcasecmp(atom, "FAST") ? 3 : !strcasecmp(atom, "ALL") ? 4 :
+		!strcasecmp(atom, "FULL") ? 5 : 0;
+	if (n) {
+		for (i = 0; i < n; i++)
+			if (add_item(f, macro[i]))
 				return -EINVAL;
 		return 0;
 	}
@@ -46,10 +51,9 @@ static int add_item(struct fetch *f, const char *atom)
 	it = &f->items[f->n];
 	if (imap_fetch_item_parse(atom, it))
 		return -EINVAL;
-	if (it->what == IMAP_FETCH_ENVELOPE || it->what == IMAP_FETCH_BODY ||
+	if (it->what == IMAP_FETCH_SECTION || it->what == IMAP_FETCH_BODY ||
+	    it->what == IMAP_FETCH_ENVELOPE ||
 	    it->what == IMAP_FETCH_BODYSTRUCTURE)
-		return -ENOTSUP;
-	if (it->what == IMAP_FETCH_SECTION)
 		f->body = true;
 	f->n++;
 	return 0;
@@ -101,61 +105,110 @@ static int read_all(int fd, char **buf_r, size_t *len_r, time_t *mtime)
 	return 0;
 }
 
-/* A single-part message's part 1 is its body; multipart needs MIME. */
-static bool multipart(const char *msg, size_t hlen)
+/*
+ * The part a section's numbers name (RFC 3501 6.4.5): a multipart's n-th
+ * child; inside a message/rfc822 part, its message's; part 1 of a
+ * single-part body is that body. NULL if there is none.
+ */
+static struct mime_part *find_part(struct mime_part *root, const char *nums)
 {
-	char *hdr = strndup(msg, hlen), *p;
-	bool yes = false;
+	struct mime_part *cur = root;
+	unsigned long n;
+	char *end;
 
-	if (!hdr)
-		return false;
-	for (p = hdr; (p = strcasestr(p, "content-type:")); p++) {
-		if (p != hdr && p[-1] != '\n')
-			continue;
-		p += 13;
-		p += strspn(p, " \t\r\n");
-		yes = !strncasecmp(p, "multipart/", 10);
-		break;
+	while (cur && *nums) {
+		n = strtoul(nums, &end, 10);
+		nums = *end ? end + 1 : end;
+		if (cur != root && cur->message)
+			cur = cur->message;
+		if (cur->child)
+			cur = mime_child(cur, n);
+		else if (n != 1)
+			cur = NULL;
 	}
-	free(hdr);
-	return yes;
+	return cur;
+}
+
+/* Where a section's bytes are; false if the message has no such part. */
+static bool locate(const struct imap_fetch_item *it, const char *msg,
+		   size_t len, struct mime_part *root, size_t *off, size_t *n)
+{
+	struct mime_part *p = root;
+	size_t h = imap_header_len(msg, len);
+
+	*off = 0;
+	*n = len;
+	if (!it->part[0]) {
+		if (it->sect == IMAP_SECT_TEXT) {
+			*off = h;
+			*n = len - h;
+		} else if (it->sect != IMAP_SECT_ALL) {
+			*n = h;
+		}
+		return true;
+	}
+	p = find_part(root, it->part);
+	if (!p)
+		return false;
+	if (it->sect == IMAP_SECT_ALL || it->sect == IMAP_SECT_MIME) {
+		*off = it->sect == IMAP_SECT_ALL ? p->body_off : p->hdr_off;
+		*n = it->sect == IMAP_SECT_ALL ? p->body_len : p->hdr_len;
+		return true;
+	}
+	/* HEADER, TEXT and the fields of a part: of its message only. */
+	if (!p->message)
+		return false;
+	p = p->message;
+	*off = it->sect == IMAP_SECT_TEXT ? p->body_off : p->hdr_off;
+	*n = it->sect == IMAP_SECT_TEXT ? p->body_len : p->hdr_len;
+	return true;
 }
 
 static void section(struct imap_session *s, const struct imap_fetch_item *it,
-		    const char *msg, size_t len, bool *unsupported)
+		    const char *msg, size_t len, struct mime_part *root)
 {
-	size_t h = imap_header_len(msg, len), off = 0, n = len;
+	size_t off, n, skip = 0;
 	char *tmp = NULL;
-	const char *p = msg;
+	const char *p;
 
-	if (it->part[0] && (strcmp(it->part, "1") || multipart(msg, h) ||
-			    it->sect != IMAP_SECT_ALL)) {
-		*unsupported = true;
-		evbuffer_add_printf(bufferevent_get_output(s->bev), "%s NIL",
-				    it->label);
-		return;
+	if (!locate(it, msg, len, root, &off, &n)) {
+		/* RFC 3501 6.4.5: a part that does not exist is empty. */
+		off = 0;
+		n = 0;
 	}
-	if (it->part[0] || it->sect == IMAP_SECT_TEXT) {
-		p = msg + h;
-		n = len - h;
-	} else if (it->sect == IMAP_SECT_HEADER) {
-		n = h;
-	} else if (it->sect == IMAP_SECT_FIELDS ||
-		   it->sect == IMAP_SECT_FIELDS_NOT) {
-		tmp = malloc(h + 2);
-		n = tmp ? imap_header_fields(msg, h, it->fields,
+	p = msg + off;
+	if (it->sect == IMAP_SECT_FIELDS || it->sect == IMAP_SECT_FIELDS_NOT) {
+		tmp = malloc(n + 2);
+		n = tmp ? imap_header_fields(p, n, it->fields,
 					     it->sect == IMAP_SECT_FIELDS_NOT,
 					     tmp) : 0;
 		p = tmp;
 	}
 	if (it->partial) {
-		off = it->off < n ? it->off : n;
-		n = n - off < it->len ? n - off : it->len;
+		skip = it->off < n ? it->off : n;
+		n = n - skip < it->len ? n - skip : it->len;
 	}
 	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s {%zu}\r\n",
 			    it->label, n);
-	imap_send_raw(s, p + off, n);
+	imap_send_raw(s, p + skip, n);
 	free(tmp);
+}
+
+static void structure(struct imap_session *s, const struct imap_fetch_item *it,
+		      const char *msg, size_t len, struct mime_part *root)
+{
+	struct imap_buf b = { 0 };
+
+	if (it->what == IMAP_FETCH_ENVELOPE)
+		imap_envelope(&b, msg, imap_header_len(msg, len));
+	else
+		imap_bodystructure(&b, msg, root);
+	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s ",
+			    it->what == IMAP_FETCH_ENVELOPE ? "ENVELOPE" :
+			    it->what == IMAP_FETCH_BODY ? "BODY" :
+			    "BODYSTRUCTURE");
+	imap_send_raw(s, b.p ? b.p : "NIL", b.p ? b.len : 3);
+	imap_buf_free(&b);
 }
 
 static void sp(struct imap_session *s, bool *first)
@@ -166,9 +219,9 @@ static void sp(struct imap_session *s, bool *first)
 }
 
 /* One message's answer; -errno if its file is gone. */
-static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
-		     bool *unsupported)
+static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 {
+	struct mime_part *root = NULL;
 	struct mailbox_msg *m = &s->mb.v[i];
 	bool first = true, seen = false, flags = false;
 	char *msg = NULL, buf[128];
@@ -190,8 +243,12 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 		len = (size_t)st.st_size;
 	}
 	close(fd);
-	if (ret)
+	if (!ret && f->body && mime_parse(msg, len, &root))
+		ret = -ENOMEM;
+	if (ret) {
+		free(msg);
 		return ret;
+	}
 	for (k = 0; k < f->n; k++)
 		if (f->items[k].what == IMAP_FETCH_SECTION &&
 		    !f->items[k].peek && !s->readonly &&
@@ -232,8 +289,11 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 			evbuffer_add_printf(bufferevent_get_output(s->bev),
 					    "INTERNALDATE \"%s\"", buf);
 			break;
+		case IMAP_FETCH_SECTION:
+			section(s, it, msg, len, root);
+			break;
 		default:
-			section(s, it, msg, len, unsupported);
+			structure(s, it, msg, len, root);
 		}
 	}
 	if (flags) {
@@ -243,6 +303,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 				    buf);
 	}
 	imap_send(s, ")");
+	mime_free(root);
 	free(msg);
 	return 0;
 }
@@ -251,7 +312,7 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		    bool uid)
 {
 	struct fetch *f = calloc(1, sizeof(*f));
-	bool unsupported = false, gone = false;
+	bool gone = false;
 	size_t *idx = NULL, n = 0, i;
 	int ret;
 
@@ -262,12 +323,6 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 	f->uid = uid;
 	ret = args && args->next && !args->next->next ?
 		parse_items(f, args->next) : -EINVAL;
-	if (ret == -ENOTSUP) {
-		imap_done(s, "NO", "[CANNOT] ENVELOPE, BODY and BODYSTRUCTURE "
-			  "are not supported yet.");
-		free(f);
-		return;
-	}
 	if (!ret)
 		ret = imap_view_select(s, imap_arg_atom(args), uid, &idx, &n);
 	if (ret) {
@@ -277,16 +332,13 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		return;
 	}
 	for (i = 0; i < n; i++)
-		if (fetch_one(s, f, idx[i], &unsupported))
+		if (fetch_one(s, f, idx[i]))
 			gone = true;
 	free(idx);
 	free(f);
 	if (gone)
 		imap_done(s, "NO", "[EXPUNGEISSUED] Some messages were also "
 			  "expunged.");
-	else if (unsupported)
-		imap_done(s, "NO", "[CANNOT] Parts of multipart messages are "
-			  "not supported yet.");
 	else
 		imap_done(s, "OK", "Fetch completed.");
 }
