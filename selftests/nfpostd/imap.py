@@ -13,6 +13,7 @@ delivery as it lands. The harness (Daemon, Raw, TAP output) is smtp.py's.
 """
 import base64
 import imaplib
+import json
 import os
 import re
 import subprocess
@@ -289,6 +290,37 @@ def imap_envelope_bodystructure_and_parts(d):
     expect(b"ENVELOPE (" in data[0] and b"RFC822.SIZE %d" % len(MULTIPART)
            in data[0], data)
     m.logout()
+
+
+@case
+def nfpost_mail_ls_and_show_read_the_same_uids(d):
+    first = deliver(d, "for the teacher")
+    deliver(d, "second one")
+    m = client(d)
+    ok(m.select("INBOX"))
+    ok(m.store("1", "+FLAGS", "(\\Flagged)"))
+    ok(m.create("Old"))
+    ok(m.move("2", "Old")) if hasattr(m, "move") else \
+        m._simple_command("MOVE", "2", "Old")
+    m.logout()
+    out = subprocess.run([smtp.NFPOST, "mail", "ls", "alice", "-c", d.conf,
+                          "-j"], capture_output=True, text=True)
+    expect(out.returncode == 0, out.stderr)
+    rows = json.loads(out.stdout)
+    expect(len(rows) == 1 and rows[0]["uid"] == 1 and rows[0]["flagged"]
+           and rows[0]["subject"] == "for the teacher" and
+           rows[0]["size"] == len(stored(first)), rows)
+    out = subprocess.run([smtp.NFPOST, "mail", "ls", "alice", "Old", "-c",
+                          d.conf], capture_output=True, text=True)
+    expect(out.returncode == 0 and "second one" in out.stdout, out.stdout +
+           out.stderr)
+    out = subprocess.run([smtp.NFPOST, "mail", "show", "alice", "1", "-c",
+                          d.conf], capture_output=True)
+    expect(out.returncode == 0 and out.stdout == stored(first), out.stderr)
+    out = subprocess.run([smtp.NFPOST, "mail", "show", "alice", "7", "-c",
+                          d.conf], capture_output=True, text=True)
+    expect(out.returncode == 1 and "no message with UID 7" in out.stderr,
+           out.stderr)
 
 
 @case

@@ -521,7 +521,27 @@ static int load(struct mailbox *mb, int dirfd)
 	return ret;
 }
 
-int mailbox_open(const char *path, struct mailbox *mb)
+/* Without the lock and without saving: what a reader such as the CLI sees. */
+static int peek(struct mailbox *mb, int dirfd)
+{
+	struct uidlist ul;
+	int ret;
+
+	ret = uidlist_read(dirfd, &ul);
+	if (!ret)
+		ret = scan(mb, dirfd);
+	if (!ret) {
+		mb->uidvalidity = ul.valid ? ul.uidvalidity : 0;
+		mb->uidnext = ul.valid && ul.uidnext ? ul.uidnext : 1;
+		if (assign(mb, &ul) == (size_t)-1)
+			ret = -ENOMEM;
+	}
+	uidlist_free(&ul);
+	return ret;
+}
+
+static int open_with(const char *path, struct mailbox *mb,
+		     int (*how)(struct mailbox *, int))
 {
 	int dirfd, ret;
 
@@ -532,11 +552,21 @@ int mailbox_open(const char *path, struct mailbox *mb)
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	ret = load(mb, dirfd);
+	ret = how(mb, dirfd);
 	close(dirfd);
 	if (ret)
 		mailbox_close(mb);
 	return ret;
+}
+
+int mailbox_open(const char *path, struct mailbox *mb)
+{
+	return open_with(path, mb, load);
+}
+
+int mailbox_peek(const char *path, struct mailbox *mb)
+{
+	return open_with(path, mb, peek);
 }
 
 void mailbox_close(struct mailbox *mb)

@@ -61,6 +61,12 @@ struct mailbox {
  * if another process has held the UID list's lock for long.
  */
 int mailbox_open(const char *path, struct mailbox *mb);
+/*
+ * The same, read-only: no lock taken, nothing written. Messages the list
+ * does not know yet get the UIDs they would get (not kept); UIDVALIDITY
+ * is 0 if there is no list yet.
+ */
+int mailbox_peek(const char *path, struct mailbox *mb);
 void mailbox_close(struct mailbox *mb);
 
 /* The index of the message with @uid, or -1. */

@@ -300,6 +300,30 @@ static void stale_lines_are_rewritten_away(void **state)
 	assert_string_equal(buf, "3 V7 N101\n100 :m100\n");
 }
 
+static void peek_writes_nothing(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char path[200];
+
+	put(d, "new/a", "1");
+	assert_int_equal(mailbox_peek(d->md, &mb), 0);
+	assert_int_equal(mb.n, 1);
+	assert_int_equal(mb.v[0].uid, 1);
+	assert_int_equal(mb.uidvalidity, 0);
+	mailbox_close(&mb);
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->md);
+	assert_int_equal(access(path, F_OK), -1);
+	/* Once the list exists, peek reads the same UIDs as open. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	mailbox_close(&mb);
+	put(d, "new/b", "2");
+	assert_int_equal(mailbox_peek(d->md, &mb), 0);
+	assert_int_equal(mb.v[1].uid, 2);
+	assert_int_not_equal(mb.uidvalidity, 0);
+	mailbox_close(&mb);
+}
+
 static void not_a_maildir_is_enoent(void **state)
 {
 	struct dir *d = *state;
@@ -342,6 +366,7 @@ int main(void)
 		DIR_TEST(flags_are_renames_into_cur),
 		DIR_TEST(a_message_seen_in_new_and_cur_counts_once),
 		DIR_TEST(stale_lines_are_rewritten_away),
+		DIR_TEST(peek_writes_nothing),
 		DIR_TEST(not_a_maildir_is_enoent),
 		cmocka_unit_test(flag_letters_round_trip),
 	};

@@ -33,6 +33,8 @@ enum nfpost_cmd {
 	CMD_MAIL_TRACE,
 	CMD_MAIL_QUEUE,
 	CMD_MAIL_FLUSH,
+	CMD_MAIL_LS,
+	CMD_MAIL_SHOW,
 	CMD_USER_HELP,
 	CMD_USER_LIST,
 	CMD_USER_ADD,
@@ -58,7 +60,9 @@ struct nfpost_args {
 	const char *file;		/* mail trace FILE; "-": stdin */
 	const char *conf;		/* mail queue -c; NULL: the default */
 	const char *users_file;		/* user -f; NULL: the default */
-	const char *user;		/* user add|del|passwd NAME */
+	const char *user;		/* user add|del|passwd NAME; mail ls */
+	const char *folder;		/* mail ls|show: NULL is INBOX */
+	unsigned long uid;		/* mail show */
 };
 
 #define ARGS_ERR_LEN 256

@@ -3,7 +3,7 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail mailq user
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq maills user
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
