@@ -44,6 +44,9 @@ static void list(struct imap_session *s, const struct imap_arg *args,
 			continue;
 		if (lsub && i && !imap_names_has(&subs, name))
 			continue;
+		/* A directory made by hand with a name IMAP cannot carry. */
+		if (i && !imap_folder_name_ok(name))
+			continue;
 		snprintf(attrs, sizeof(attrs), "%s%s%s",
 			 imap_has_children(&folders, name) ? "\\HasChildren" :
 			 "\\HasNoChildren", *imap_special_use(name) ? " " : "",
