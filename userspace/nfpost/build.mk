@@ -3,7 +3,8 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail mailq maills user
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq maills \
+		   user trace_check
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch monitor nfpost))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
@@ -23,3 +24,11 @@ $(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt -linih
+
+# The header analysis of `mail trace`, with the Received: parser it reads.
+FUZZERS		+= $(BUILD)/fuzz_trace_check
+$(BUILD)/fuzz_trace_check: $(BUILD)/fuzz/userspace/nfpost/fuzz_trace_check.o \
+			   $(BUILD)/fuzz/userspace/nfpost/trace_check.o \
+			   $(BUILD)/fuzz/userspace/lib/received.o \
+			   $(BUILD)/fuzz/userspace/lib/rfc5322.o
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $^

@@ -14,6 +14,7 @@
 #include "mailq.h"
 #include "received.h"
 #include "rfc5322.h"
+#include "trace_check.h"
 
 /* Postfix gives up at 50 hops; a header with more is not worth tracing. */
 #define TRACE_HOPS_MAX	1000
@@ -25,6 +26,8 @@ struct trace {
 	struct received *v;
 	size_t n;
 	bool mbox;		/* still in a leading mbox "From " line */
+	struct trace_header h;	/* the other fields the analysis reads */
+	struct trace_report rep;
 };
 
 void mail_usage(FILE *f)
@@ -42,8 +45,10 @@ static int add_hop(void *ctx, const struct rfc5322_field *f)
 	struct trace *t = ctx;
 	struct received *v;
 
-	if (strcasecmp(f->name, "Received"))
+	if (strcasecmp(f->name, "Received")) {
+		trace_check_field(&t->h, f->name, f->value, f->value_len);
 		return 0;
+	}
 	if (t->n == TRACE_HOPS_MAX)
 		return -E2BIG;
 	v = realloc(t->v, (t->n + 1) * sizeof(*v));
@@ -201,6 +206,42 @@ static bool span(const struct trace *t, long long *total_r)
 	return first;
 }
 
+static void print_auth(FILE *out, const struct trace_auth *a)
+{
+	size_t i;
+
+	fprintf(out, "auth %s", a->authserv);
+	for (i = 0; i < a->n; i++)
+		fprintf(out, " %s=%s", a->m[i].method, a->m[i].result);
+	fputc('\n', out);
+}
+
+/* After the hops: the hop to believe, the verdicts, what looks forged. */
+static void print_analysis(FILE *out, const struct trace *t)
+{
+	const struct trace_finding *f;
+	const struct received *r;
+	size_t i;
+
+	if (t->rep.trusted) {
+		r = &t->v[t->n - t->rep.trusted];
+		fprintf(out, "trusted hop %zu", t->rep.trusted);
+		word(out, "from", r->from);
+		word(out, "ip", r->ip);
+		word(out, "by", r->by);
+		fputc('\n', out);
+	}
+	for (i = 0; i < t->h.n_auth; i++)
+		print_auth(out, &t->h.auth[i]);
+	for (i = 0; i < t->rep.n; i++) {
+		f = &t->rep.f[i];
+		fprintf(out, "%s", f->suspect ? "suspect" : "note");
+		if (f->hop)
+			fprintf(out, " hop %zu", f->hop);
+		fprintf(out, " %s: %s\n", f->kind, f->text);
+	}
+}
+
 static void print_text(FILE *out, const struct trace *t)
 {
 	char buf[DELAY_LEN];
@@ -214,6 +255,7 @@ static void print_text(FILE *out, const struct trace *t)
 	if (span(t, &total))
 		fprintf(out, " total %s", delay_text(buf, total));
 	fputc('\n', out);
+	print_analysis(out, t);
 }
 
 /*
@@ -264,6 +306,56 @@ static void json_hop(FILE *out, size_t i, const struct received *r,
 	json_close(&j);
 }
 
+static void json_auth(FILE *out, const struct trace_auth *a)
+{
+	struct json j;
+	size_t i;
+
+	json_open(&j, out);
+	json_str(&j, "authserv", a->authserv);
+	for (i = 0; i < a->n; i++)
+		json_str(&j, a->m[i].method, a->m[i].result);
+	json_close(&j);
+}
+
+static void json_finding(FILE *out, const struct trace_finding *f)
+{
+	struct json j;
+
+	json_open(&j, out);
+	if (f->hop)
+		json_u64(&j, "hop", f->hop);
+	json_str(&j, "kind", f->kind);
+	json_bool(&j, "suspect", f->suspect);
+	json_str(&j, "text", f->text);
+	json_close(&j);
+}
+
+static void json_analysis(struct json *j, const struct trace *t)
+{
+	size_t i;
+
+	if (t->rep.trusted)
+		json_u64(j, "trusted", t->rep.trusted);
+	json_key(j, "auth");
+	fputc('[', j->f);
+	for (i = 0; i < t->h.n_auth; i++) {
+		if (i)
+			fputc(',', j->f);
+		json_auth(j->f, &t->h.auth[i]);
+	}
+	fputs("]", j->f);
+	json_key(j, "findings");
+	fputc('[', j->f);
+	for (i = 0; i < t->rep.n; i++) {
+		if (i)
+			fputc(',', j->f);
+		json_finding(j->f, &t->rep.f[i]);
+	}
+	fputc(']', j->f);
+	json_bool(j, "suspect", t->rep.suspects);
+}
+
 static void print_json(FILE *out, const struct trace *t)
 {
 	long long total;
@@ -282,27 +374,35 @@ static void print_json(FILE *out, const struct trace *t)
 	fputc(']', out);
 	if (span(t, &total))
 		json_s64(&j, "total", total);
+	json_analysis(&j, t);
 	json_close(&j);
 	fputc('\n', out);
 }
 
-int mail_trace(FILE *in, const char *name, FILE *out, bool json)
+int mail_trace(FILE *in, const char *name, FILE *out, bool json, time_t now)
 {
-	struct trace t = { NULL, 0, false };
 	struct rfc5322 *p = malloc(sizeof(*p));
+	struct trace *t = calloc(1, sizeof(*t));
 	int ret;
 
-	if (!p) {
+	if (!p || !t) {
 		fprintf(stderr, "nfpost: Error: %s.\n", strerror(ENOMEM));
+		free(p);
+		free(t);
 		return EXIT_RUNTIME;
 	}
-	rfc5322_init(p, add_hop, &t);
-	ret = read_header(in, name, p, &t);
-	if (!ret && json)
-		print_json(out, &t);
-	else if (!ret)
-		print_text(out, &t);
-	free(t.v);
+	rfc5322_init(p, add_hop, t);
+	ret = read_header(in, name, p, t);
+	if (!ret) {
+		trace_check(t->v, t->n, &t->h, now, &t->rep);
+		if (json)
+			print_json(out, t);
+		else
+			print_text(out, t);
+		ret = t->rep.suspects ? EXIT_SUSPECT : 0;
+	}
+	free(t->v);
+	free(t);
 	free(p);
 	return ret;
 }
@@ -319,7 +419,7 @@ static int trace(const struct nfpost_args *a)
 		return EXIT_RUNTIME;
 	}
 	ret = mail_trace(in, std ? "standard input" : a->file, stdout,
-			 a->json);
+			 a->json, time(NULL));
 	if (!std)
 		fclose(in);
 	return ret;
