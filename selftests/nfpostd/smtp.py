@@ -19,6 +19,7 @@ import base64
 import glob
 import os
 import pwd
+import random
 import shutil
 import signal
 import smtplib
@@ -37,9 +38,18 @@ HOST = "mx.lab.example"
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, below the ephemeral range (32768 and up): a port
+    the kernel hands out for port 0 can be taken by any outgoing
+    connection on the machine before the daemon binds it."""
+    for _ in range(200):
+        port = random.randint(10000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port below 32000")
 
 
 _CERT = []
