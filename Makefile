@@ -37,6 +37,8 @@ MAIL_LIBS	:= $(shell pkg-config --libs libevent_openssl libevent openssl \
 			   inih libcrypt 2>/dev/null)
 include userspace/lib/smtp.mk
 include userspace/lib/store.mk
+include userspace/lib/pop3.mk
+include userspace/lib/imap.mk
 include userspace/nfpost/build.mk
 include userspace/nfpostd/build.mk
 # make install, uninstall, modules_install, install-dkms

@@ -19,6 +19,7 @@ import base64
 import glob
 import os
 import pwd
+import random
 import shutil
 import signal
 import smtplib
@@ -37,9 +38,18 @@ HOST = "mx.lab.example"
 
 
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, below the ephemeral range (32768 and up): a port
+    the kernel hands out for port 0 can be taken by any outgoing
+    connection on the machine before the daemon binds it."""
+    for _ in range(200):
+        port = random.randint(10000, 32000)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port below 32000")
 
 
 CACHE = []
@@ -87,14 +97,16 @@ class Daemon:
     """One nfpostd with its own directories, config, users and cert."""
 
     def __init__(self, domain="lab.example", users=None, transport=None,
-                 extra="", smtp_port=None):
+                 extra="", smtp_port=None, listen=()):
         self.dir = tempfile.mkdtemp(prefix="nfpostd-test.")
         os.chmod(self.dir, 0o755)
         self.mail = os.path.join(self.dir, "mail")
         self.spool = os.path.join(self.dir, "spool")
         os.mkdir(self.mail)
         os.mkdir(self.spool)
-        self.ports = {k: free_port() for k in ("smtp", "submission", "smtps")}
+        # @listen: more listener kinds (pop3, pop3s) for other tests.
+        self.ports = {k: free_port() for k in
+                      ("smtp", "submission", "smtps") + tuple(listen)}
         if smtp_port:
             self.ports["smtp"] = smtp_port
         self.users = os.path.join(self.dir, "users")
@@ -139,30 +151,27 @@ retry_min = 60
 smtp = 127.0.0.1:{self.ports['smtp']}
 submission = 127.0.0.1:{self.ports['submission']}
 smtps = 127.0.0.1:{self.ports['smtps']}
-[transport]
+{"".join(f"{k} = 127.0.0.1:{self.ports[k]}" + chr(10) for k in listen)}[transport]
 {routes}""")
         self.log = open(os.path.join(self.dir, "log"), "w+")
         self.proc = None
         self.start()
 
     def start(self):
+        # Ready is its "daemon started" line, logged once its signal
+        # handlers and pid file are in place, and every port listening
+        # (looked up in /proc, so that no probe session is opened).
+        started = self.logtext().count("daemon started")
         self.proc = subprocess.Popen([NFPOSTD, "-v", "-c", self.conf],
                                      stderr=self.log)
-        # The smtp port answers, and the others listen too (the daemon
-        # listens on them one after the other; looked up in /proc, so
-        # that the probe stays one session).
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.ports["smtp"]),
-                                         timeout=1).close()
-                while not all(listening(p) for p in self.ports.values()):
-                    time.sleep(0.01)
+        for _ in range(400):
+            if (self.logtext().count("daemon started") > started and
+                    all(listening(p) for p in self.ports.values())):
                 return
-            except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("nfpostd exited: " + self.logtext())
-                time.sleep(0.05)
-        raise RuntimeError("nfpostd does not listen")
+            if self.proc.poll() is not None:
+                raise RuntimeError("nfpostd exited: " + self.logtext())
+            time.sleep(0.05)
+        raise RuntimeError("nfpostd did not start: " + self.logtext())
 
     def kill(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
@@ -351,7 +360,6 @@ def one_log_line_per_message_and_per_session(d):
                  "proto=ESMTP,", "from=<log@client.example>", "nrcpt=1",
                  "to=<alice@lab.example> local"):
         expect(want in lines[0], want + " not in " + lines[0])
-    # (The other session is the start-up probe's, which sent nothing.)
     sessions = [l for l in d.logtext().splitlines()
                 if "from client.example[127.0.0.1]" in l]
     expect(len(sessions) == 1 and "disconnect from" in sessions[0],
@@ -850,25 +858,25 @@ class Skip(Exception):
     pass
 
 
-def main(cases=None):
-    """Runs @cases (default: this file's), each against a fresh Daemon.
-    Other files import this harness and pass their own list."""
+def main(cases=None, daemon=Daemon, prefix="nfpostd"):
+    """Runs @cases (default: this file's), each against a fresh daemon().
+    Other files import this harness and pass their own list and daemon."""
     n = 0
     failed = 0
     for fn in CASES if cases is None else cases:
         n += 1
         name = fn.__name__.replace("_", " ")
         # A case may set its own [server] keys: @fn.extra.
-        d = Daemon(extra=getattr(fn, "extra", ""))
+        d = daemon(extra=getattr(fn, "extra", ""))
         try:
             fn(d)
             d.stop_cleanly()
-            print("ok %d - nfpostd: %s" % (n, name))
+            print("ok %d - %s: %s" % (n, prefix, name))
         except Skip as e:
-            print("ok %d - nfpostd: %s # SKIP %s" % (n, name, e))
+            print("ok %d - %s: %s # SKIP %s" % (n, prefix, name, e))
         except Exception as e:  # every failure is a TAP line, not a crash
             failed += 1
-            print("not ok %d - nfpostd: %s" % (n, name))
+            print("not ok %d - %s: %s" % (n, prefix, name))
             print("# %s: %s" % (type(e).__name__, e))
             for line in d.logtext().splitlines()[-15:]:
                 print("#   log: " + line)

@@ -86,6 +86,15 @@ static int number(const char *value, long long min, long long max,
 	return 0;
 }
 
+static int yes_no(const char *value, bool *out)
+{
+	if (!strcmp(value, "yes") || !strcmp(value, "no")) {
+		*out = value[0] == 'y';
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int queue_key(struct conf *c, const char *key, const char *value)
 {
 #define YEAR	(365LL * 86400)
@@ -145,6 +154,8 @@ static int server_key(struct conf *c, const char *key, const char *value)
 		return copy(c->tls_key, sizeof(c->tls_key), value);
 	if (!strcmp(key, "domains"))
 		return each_word(value, add_domain, c);
+	if (!strcmp(key, "plaintext_auth"))
+		return yes_no(value, &c->plaintext_auth);
 	if (!strcmp(key, "mynetworks")) {
 		if (!c->mynetworks_set)	/* replaces the default */
 			c->nnetworks = 0;
@@ -173,6 +184,10 @@ static const char *const listen_names[] = {
 	[LISTEN_SMTP] = "smtp",
 	[LISTEN_SUBMISSION] = "submission",
 	[LISTEN_SMTPS] = "smtps",
+	[LISTEN_POP3] = "pop3",
+	[LISTEN_POP3S] = "pop3s",
+	[LISTEN_IMAP] = "imap",
+	[LISTEN_IMAPS] = "imaps",
 };
 
 const char *listen_kind_name(enum listen_kind kind)

@@ -16,7 +16,7 @@
 
 #define CONF_MAX_DOMAINS	32
 #define CONF_MAX_NETWORKS	32
-#define CONF_MAX_LISTEN		8
+#define CONF_MAX_LISTEN		16
 #define CONF_MAX_TRANSPORTS	32
 #define CONF_STR_MAX		256
 
@@ -25,6 +25,10 @@ enum listen_kind {
 	LISTEN_SMTP,		/* 25: relay and delivery, STARTTLS offered */
 	LISTEN_SUBMISSION,	/* 587: STARTTLS and AUTH required */
 	LISTEN_SMTPS,		/* 465: TLS from the first byte, AUTH required */
+	LISTEN_POP3,		/* 110: STLS offered, login after it */
+	LISTEN_POP3S,		/* 995: TLS from the first byte */
+	LISTEN_IMAP,		/* 143: STARTTLS offered, login after it */
+	LISTEN_IMAPS,		/* 993: TLS from the first byte */
 };
 
 struct conf_listen {
@@ -73,6 +77,7 @@ struct conf {
 	int retry_min;			/* first retry after a 4xx; doubles */
 	int retry_max;			/* the longest wait between tries */
 	int queue_lifetime;		/* then the message bounces */
+	bool plaintext_auth;		/* POP3/IMAP logins before TLS (labs) */
 };
 
 /*

@@ -2,11 +2,12 @@
 # userspace/lib: mail storage and accounts (Maildir, users file), RFC 5322
 # headers and the Received: chain.
 
-STORE_UNITS	:= maildir users rfc5322 received
+STORE_UNITS	:= maildir users rfc5322 received mailbox
 STORE_FUZZERS	:= rfc5322 received
 
 # Which units each test and fuzzer links besides its own.
 store_deps_received	:= rfc5322
+store_deps_mailbox	:= maildir
 
 LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(STORE_UNITS))
 TESTS		+= $(patsubst %,$(BUILD)/test_%,$(STORE_UNITS))

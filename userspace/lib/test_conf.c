@@ -259,7 +259,8 @@ struct listen_case {
 };
 
 #define LISTENS "[listen]\nsmtp = 127.0.0.1:2525 [::1]:2525\n" \
-		"submission = 587\nsmtps = 192.0.2.1:465\n"
+		"submission = 587\nsmtps = 192.0.2.1:465\n" \
+		"pop3 = 110\npop3s = 995\nimap = 143\nimaps = 993\n"
 
 static const struct listen_case listen_cases[] = {
 	{ "listen: smtp v4", 0, LISTEN_SMTP, "127.0.0.1", 2525 },
@@ -267,7 +268,24 @@ static const struct listen_case listen_cases[] = {
 	{ "listen: submission bare port", 2, LISTEN_SUBMISSION, "0.0.0.0",
 	  587 },
 	{ "listen: smtps", 3, LISTEN_SMTPS, "192.0.2.1", 465 },
+	{ "listen: pop3", 4, LISTEN_POP3, "0.0.0.0", 110 },
+	{ "listen: pop3s", 5, LISTEN_POP3S, "0.0.0.0", 995 },
+	{ "listen: imap", 6, LISTEN_IMAP, "0.0.0.0", 143 },
+	{ "listen: imaps", 7, LISTEN_IMAPS, "0.0.0.0", 993 },
 };
+
+static void plaintext_auth_is_off_unless_set(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	load_ok(LISTEN, &c);
+	assert_false(c.plaintext_auth);
+	load_ok(SRV "plaintext_auth = yes\n" LISTEN, &c);
+	assert_true(c.plaintext_auth);
+	load_ok(SRV "plaintext_auth = no\n" LISTEN, &c);
+	assert_false(c.plaintext_auth);
+}
 
 static void listen_parsed(void **state)
 {
@@ -278,7 +296,7 @@ static void listen_parsed(void **state)
 	struct conf c;
 
 	load_ok(LISTENS, &c);
-	assert_int_equal(c.nlisten, 4);
+	assert_int_equal(c.nlisten, 8);
 	cl = &c.listen[l->i];
 	assert_int_equal(cl->kind, l->kind);
 	assert_string_equal(netaddr_ntop((void *)&cl->addr, buf, sizeof(buf)),
@@ -343,8 +361,11 @@ static const struct error_case error_cases[] = {
 	  "[server] hostnme: unknown key" },
 	{ "error: unknown section", LISTEN "[relay]\nhost = x\n", 4,
 	  "[relay] host: unknown key" },
-	{ "error: unknown listen kind", "[listen]\nimap = 143\n", 2,
-	  "[listen] imap: unknown key" },
+	{ "error: plaintext_auth is yes or no",
+	  SRV "plaintext_auth = maybe\n" LISTEN, 2,
+	  "[server] plaintext_auth: bad value" },
+	{ "error: unknown listen kind", "[listen]\ngopher = 70\n", 2,
+	  "[listen] gopher: unknown key" },
 	{ "error: key before any section", "timeout = 5\n" LISTEN, 1,
 	  "[] timeout: unknown key" },
 	{ "error: number is not a number",
@@ -476,12 +497,13 @@ int main(void)
 			    ARRAY_SIZE(network_cases) +
 			    ARRAY_SIZE(listen_cases) +
 			    ARRAY_SIZE(transport_cases) +
-			    ARRAY_SIZE(error_cases) + 3] = {
+			    ARRAY_SIZE(error_cases) + 4] = {
+		cmocka_unit_test(plaintext_auth_is_off_unless_set),
 		cmocka_unit_test(domains_stored_lower_case_in_order),
 		cmocka_unit_test(missing_file_is_enoent),
 		cmocka_unit_test(short_error_buffer_truncates),
 	};
-	size_t n = 3;
+	size_t n = 4;
 
 	TEST_TABLE(t, n, key_cases, key_parsed);
 	TEST_TABLE(t, n, domain_cases, domain_is_local);

@@ -412,9 +412,76 @@ static int mail_queue(struct cur *c)
 	return 0;
 }
 
+/* -c CONFIG or -j among a verb's words; 0 if @w was one, 1 if not. */
+static int mail_option(struct cur *c, const char *w, int *ret)
+{
+	*ret = 0;
+	if (is_json(w)) {
+		c->a->json = true;
+	} else if (!strcmp(w, "-c") && !c->a->conf) {
+		c->a->conf = next(c);
+		if (!c->a->conf)
+			*ret = incomplete(c);
+	} else {
+		return 1;
+	}
+	return 0;
+}
+
+/* ls USER [FOLDER] [-c CONFIG] [-j] */
+static int mail_ls(struct cur *c)
+{
+	const char *w;
+	int ret;
+
+	c->a->cmd = CMD_MAIL_LS;
+	while ((w = next(c))) {
+		if (!mail_option(c, w, &ret)) {
+			if (ret)
+				return ret;
+		} else if (!c->a->user && w[0] != '-') {
+			c->a->user = w;
+		} else if (!c->a->folder && w[0] != '-') {
+			c->a->folder = w;
+		} else {
+			return unknown(c, w, "mail help");
+		}
+	}
+	return c->a->user ? 0 : incomplete(c);
+}
+
+/* show USER UID [FOLDER] [-c CONFIG] */
+static int mail_show(struct cur *c)
+{
+	const char *w;
+	char *end;
+	int ret;
+
+	c->a->cmd = CMD_MAIL_SHOW;
+	while ((w = next(c))) {
+		if (!mail_option(c, w, &ret)) {
+			if (ret)
+				return ret;
+		} else if (!c->a->user && w[0] != '-') {
+			c->a->user = w;
+		} else if (!c->a->uid && w[0] >= '1' && w[0] <= '9') {
+			c->a->uid = strtoul(w, &end, 10);
+			if (*end || c->a->uid > 0xffffffffUL)
+				return unknown(c, w, "mail help");
+		} else if (!c->a->folder && w[0] != '-') {
+			c->a->folder = w;
+		} else {
+			return unknown(c, w, "mail help");
+		}
+	}
+	return c->a->user && c->a->uid ? 0 : incomplete(c);
+}
+
 static const struct verb mail_verbs[] = {
 	{ "trace",	mail_trace },
 	{ "queue",	mail_queue },
+	{ "ls",		mail_ls },
+	{ "show",	mail_show },
 	{ "help",	mail_help },
 };
 

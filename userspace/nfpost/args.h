@@ -34,6 +34,8 @@ enum nfpost_cmd {
 	CMD_MAIL_TRACE,
 	CMD_MAIL_QUEUE,
 	CMD_MAIL_FLUSH,
+	CMD_MAIL_LS,
+	CMD_MAIL_SHOW,
 	CMD_USER_HELP,
 	CMD_USER_LIST,
 	CMD_USER_ADD,
@@ -61,7 +63,7 @@ struct nfpost_args {
 	const char *file;		/* mail trace FILE; "-": stdin */
 	const char *conf;		/* mail queue, user -c; NULL: default */
 	const char *users_file;		/* user -f; NULL: the default */
-	const char *user;		/* user add|del|passwd NAME */
+	const char *user;		/* user add|del|passwd NAME; mail ls */
 	const char *listen;		/* web listen ADDR:PORT; NULL: the default */
 	const char *webroot;		/* web root DIR; NULL: the installed page */
 	const char *replay;		/* web --replay FILE; NULL: live */
@@ -70,6 +72,8 @@ struct nfpost_args {
 	struct mcast_args mcast;	/* nfpost mcast ... */
 	bool monitor_mcast;		/* monitor mcast: only its events */
 	bool smtp;			/* monitor smtp: nfpost_smtp's events */
+	const char *folder;		/* mail ls|show: NULL is INBOX */
+	unsigned long uid;		/* mail show */
 };
 
 #define ARGS_ERR_LEN 256

@@ -3,7 +3,7 @@
 
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
-NFPOST_CORE	:= args config attrs binding event stats netns mail mailq \
+NFPOST_CORE	:= args config attrs binding event stats netns mail mailq maills \
 		   user trace_check mcast_args
 # nfpost web: its HTTP server (libevent's evhttp) and its two sources.
 NFPOST_WEB	:= web web_live web_replay web_line

@@ -10,6 +10,7 @@
 #include <time.h>
 #include "json.h"
 #include "mail.h"
+#include "maills.h"
 #include "mailq.h"
 #include "received.h"
 #include "rfc5322.h"
@@ -33,6 +34,8 @@ void mail_usage(FILE *f)
 {
 	fputs("Usage: nfpost mail trace FILE [-j]\n"
 	      "       nfpost mail queue [-c CONFIG] [list | flush] [-j]\n"
+	      "       nfpost mail ls USER [FOLDER] [-c CONFIG] [-j]\n"
+	      "       nfpost mail show USER UID [FOLDER] [-c CONFIG]\n"
 	      "       nfpost mail help\n"
 	      "FILE := { PATH | - }   (- is standard input)\n", f);
 }
@@ -428,6 +431,8 @@ static const verb_fn verbs[] = {
 	[CMD_MAIL_TRACE]	= trace,
 	[CMD_MAIL_QUEUE]	= mailq_list,
 	[CMD_MAIL_FLUSH]	= mailq_flush,
+	[CMD_MAIL_LS]		= maills_list,
+	[CMD_MAIL_SHOW]		= maills_show,
 };
 
 int mail_run(const struct nfpost_args *a)

@@ -40,6 +40,8 @@ static const struct args_case {
 	const char *replay;
 	unsigned int speed;
 	unsigned int max_clients;
+	const char *folder;	/* mail ls|show FOLDER */
+	unsigned long uid;	/* mail show UID */
 } cases[] = {
 #define OK(n, p, l, c) .name = n, .parser = p, .line = l, .cmd = c
 #define ERR(n, p, l, r) .name = n, .parser = p, .line = l, .ret = r
@@ -226,6 +228,21 @@ static const struct args_case {
 	      2), .err = MAIL_UNKNOWN("flush") },
 	{ ERR("mail_queue_config_without_file", MAIL, "queue -c", 2),
 	  .err = INCOMPLETE },
+	{ OK("mail_ls_user", MAIL, "ls alice", CMD_MAIL_LS), .user = "alice" },
+	{ OK("mail_ls_folder_json_config", MAIL, "ls alice Sent -j -c /x.conf",
+	     CMD_MAIL_LS), .user = "alice", .folder = "Sent", .json = true,
+	  .conf = "/x.conf" },
+	{ ERR("mail_ls_needs_a_user", MAIL, "ls", 2), .err = INCOMPLETE },
+	{ ERR("mail_ls_third_word_is_unknown", MAIL, "ls a b c", 2),
+	  .err = MAIL_UNKNOWN("c") },
+	{ OK("mail_show_user_uid", MAIL, "show alice 42", CMD_MAIL_SHOW),
+	  .user = "alice", .uid = 42 },
+	{ OK("mail_show_in_folder", MAIL, "show alice 3 Trash", CMD_MAIL_SHOW),
+	  .user = "alice", .uid = 3, .folder = "Trash" },
+	{ ERR("mail_show_needs_a_uid", MAIL, "show alice", 2),
+	  .err = INCOMPLETE },
+	{ ERR("mail_show_uid_past_32_bits", MAIL, "show alice 4294967296", 2),
+	  .err = MAIL_UNKNOWN("4294967296") },
 	/* user */
 #define USER_UNKNOWN(w) "Unknown keyword \"" w "\". Try \"nfpost user help\"."
 	{ OK("user_without_verb_is_list", USER, "", CMD_USER_LIST) },
@@ -377,6 +394,8 @@ static void check_values(const struct args_case *c,
 		assert_int_equal(a->speed, c->speed);
 		assert_int_equal(a->max_clients, c->max_clients);
 	}
+	opt_string_equal(a->folder, c->folder);
+	assert_int_equal(a->uid, c->uid);
 }
 
 static void run_case(void **state)

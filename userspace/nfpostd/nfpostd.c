@@ -18,10 +18,12 @@
 #include "cleanup.h"
 #include "clients.h"
 #include "conf.h"
+#include "imap_session.h"
 #include "listener.h"
 #include "log.h"
 #include "maildir.h"
 #include "notify.h"
+#include "pop3_session.h"
 #include "relay.h"
 #include "server.h"
 #include "smtp_session.h"
@@ -206,6 +208,8 @@ static int run(struct server *srv)
 	cleanup_free(srv);
 	relay_free(srv);
 	smtp_session_free_all(srv);
+	pop3_session_free_all(srv);
+	imap_session_free_all(srv);
 	clients_free(srv->clients);
 	listeners_close(&ls);
 	if (term)

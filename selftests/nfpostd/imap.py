@@ -1,0 +1,431 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""nfpostd's IMAP server, against real clients on loopback.
+
+    smtplib --smtp--> nfpostd --> $T/mail/alice/   (Maildir++, dovecot-uidlist)
+                                      ^       .Sent/ .Drafts/ .Trash/ .Junk/
+    imaplib / curl / a raw socket ----'  imap (143: STARTTLS) and imaps (993)
+                                          ports picked free
+
+Messages come in by the daemon's own SMTP side and are read back over
+IMAP, compared byte for byte with the files; an IDLE client is told of a
+delivery as it lands. The harness (Daemon, Raw, TAP output) is smtp.py's.
+"""
+import base64
+import imaplib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import smtp  # noqa: E402
+from smtp import PASSWORD, Raw, expect, insecure  # noqa: E402
+from pop3 import deliver, stored, uidlist  # noqa: E402
+
+CASES = []
+
+
+def case(fn):
+    CASES.append(fn)
+    return fn
+
+
+def daemon(extra=""):
+    return smtp.Daemon(listen=("imap", "imaps"), extra=extra)
+
+
+def client(d, user="alice"):
+    """A logged-in imaplib session over STARTTLS."""
+    m = imaplib.IMAP4("127.0.0.1", d.ports["imap"], timeout=10)
+    m.starttls(insecure())
+    m.login(user, PASSWORD[user])
+    return m
+
+
+def ok(result):
+    typ, data = result
+    expect(typ == "OK", "%s %r" % (typ, data))
+    return data
+
+
+class Tagged(Raw):
+    """A hand-typed IMAP session: untagged lines, then the tagged one."""
+
+    def __init__(self, port, tls=False):
+        super().__init__(port, tls)
+        self.greeting = self.line()
+        expect(self.greeting.startswith("* OK"), self.greeting)
+
+    def cmd(self, tag, text):
+        self.send("%s %s\r\n" % (tag, text))
+        return self.until(tag)
+
+    def until(self, tag):
+        lines = []
+        while True:
+            line = self.line()
+            lines.append(line)
+            m = re.match(r"\* \d+ FETCH .*\{(\d+)\}$", line) or \
+                re.match(r".*\{(\d+)\}$", line)
+            if m and not line.startswith(tag + " "):
+                n = int(m.group(1))
+                while len(self.buf) < n:
+                    self.buf += self.sock.recv(65536)
+                lines.append(self.buf[:n].decode("utf-8", "replace"))
+                self.buf = self.buf[n:]
+                continue
+            if line.startswith(tag + " "):
+                return lines
+
+
+@case
+def imap_greeting_before_tls_says_logindisabled(d):
+    r = Tagged(d.ports["imap"])
+    for want in ("IMAP4rev1", "STARTTLS", "LOGINDISABLED", "IDLE",
+                 "UIDPLUS", "MOVE", "SPECIAL-USE", "LITERAL+"):
+        expect(want in r.greeting, "greeting lacks %s: %s" % (want,
+                                                             r.greeting))
+    lines = r.cmd("a1", "LOGIN alice \"%s\"" % PASSWORD["alice"])
+    expect(lines[-1].startswith("a1 NO [PRIVACYREQUIRED]"), lines)
+    lines = r.cmd("a2", "SELECT INBOX")
+    expect(lines[-1].startswith("a2 BAD"), lines)
+
+
+@case
+def imap_imaplib_reads_what_smtp_delivered(d):
+    files = [deliver(d, "one"), deliver(d, "two", "deux\r\n.point\r\n")]
+    m = client(d)
+    data = ok(m.select("INBOX"))
+    expect(data == [b"2"], data)
+    for i, f in enumerate(files, 1):
+        data = ok(m.fetch(str(i), "(FLAGS BODY.PEEK[])"))
+        expect(data[0][1] == stored(f), "BODY.PEEK[] %d differs" % i)
+        expect(b"FLAGS ()" in data[0][0] + data[1], data)
+    data = ok(m.fetch("2", "(RFC822.SIZE BODY[TEXT])"))
+    expect(data[0][1] == b"deux\r\n.point\r\n", data)
+    expect(b"RFC822.SIZE %d" % len(stored(files[1])) in data[0][0], data)
+    expect(b"\\Seen" in data[1], "BODY[TEXT] did not set \\Seen: %r" % data)
+    m.logout()
+    expect(d.maildir("alice", "cur") and
+           d.maildir("alice", "cur")[0].endswith(":2,S"),
+           "\\Seen not in the file name: %r" % d.maildir("alice", "cur"))
+    validity, uids = uidlist(d)
+    m = client(d)
+    data = ok(m.select("INBOX", readonly=True))
+    data = ok(m.uid("FETCH", "1:*", "(UID)"))
+    expect(len(data) == 2 and b"UID %d" % sorted(uids.values())[1]
+           in data[1], data)
+    m.logout()
+
+
+@case
+def imap_course_dialogue_typed_raw(d):
+    # The lab sheet logs in with LOGIN on 143 and fetches by hand.
+    d.close()
+    d.__dict__.update(daemon("plaintext_auth = yes").__dict__)
+    path = deliver(d, "test simple", "coucou\r\n")
+    r = Tagged(d.ports["imap"])
+    lines = r.cmd("001", "login alice \"%s\"" % PASSWORD["alice"])
+    expect(lines[-1].startswith("001 OK [CAPABILITY IMAP4rev1"), lines)
+    lines = r.cmd("002", "select INBOX")
+    for want in ("* 1 EXISTS", "* 0 RECENT", "* OK [UIDVALIDITY ",
+                 "* OK [UIDNEXT 2]", "* FLAGS (", "* OK [PERMANENTFLAGS ("):
+        expect(any(l.startswith(want) for l in lines), want + ": %r" % lines)
+    expect(lines[-1] == "002 OK [READ-WRITE] SELECT completed.", lines)
+    lines = r.cmd("003", "fetch 1 BODY[HEADER]")
+    header = stored(path).split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+    expect(lines[0].startswith("* 1 FETCH (BODY[HEADER] {%d}" % len(header))
+           and lines[1] == header.decode(), lines[:2])
+    lines = r.cmd("004", "fetch 1 BODY[TEXT]")
+    expect(lines[0] == "* 1 FETCH (BODY[TEXT] {8}" and
+           lines[1] == "coucou\r\n", lines)
+    expect(lines[-1] == "004 OK Fetch completed.", lines)
+    lines = r.cmd("005", "logout")
+    expect(lines[0].startswith("* BYE ") and
+           lines[-1] == "005 OK LOGOUT completed.", lines)
+    expect(r.closed(), "not closed after LOGOUT")
+
+
+@case
+def imap_idle_client_is_told_of_a_delivery(d):
+    r = Tagged(d.ports["imaps"], tls=True)
+    token = base64.b64encode(b"\0alice\0" + PASSWORD["alice"].encode())
+    lines = r.cmd("a", "AUTHENTICATE PLAIN " + token.decode())
+    expect(lines[-1].startswith("a OK"), lines)
+    r.cmd("b", "SELECT INBOX")
+    r.send("c IDLE\r\n")
+    expect(r.line().startswith("+ "), "no IDLE continuation")
+    start = time.monotonic()
+    deliver(d, "while idling")
+    line = r.line()
+    took = time.monotonic() - start
+    expect(line == "* 1 EXISTS", line)
+    # smtplib's whole session is in it: the notice itself is immediate.
+    expect(took < 2, "told after %.3f s" % took)
+    r.send("DONE\r\n")
+    lines = r.until("c")
+    expect(lines[-1] == "c OK Idle completed.", lines)
+
+
+@case
+def imap_sessions_see_each_others_changes(d):
+    deliver(d, "shared 1")
+    deliver(d, "shared 2")
+    a, b = client(d), client(d)
+    ok(a.select("INBOX"))
+    ok(b.select("INBOX"))
+    ok(a.store("1", "+FLAGS", "(\\Deleted \\Flagged)"))
+    ok(a.expunge())
+    typ, data = b.noop()
+    resp = b.untagged_responses
+    expect("EXPUNGE" in resp and resp["EXPUNGE"] == [b"1"],
+           "b was not told the EXPUNGE: %r" % resp)
+    ok(a.store("1", "+FLAGS", "(\\Answered)"))
+    b.noop()
+    expect(b"\\Answered" in b" ".join(b.untagged_responses.get("FETCH",
+                                                               [b""])),
+           "b was not told the flags: %r" % b.untagged_responses)
+    a.logout()
+    b.logout()
+    files = d.maildir("alice") + d.maildir("alice", "cur")
+    expect(len(files) == 1 and files[0].endswith(":2,R"), files)
+
+
+@case
+def imap_folders_special_use_and_subscriptions(d):
+    m = client(d)
+    data = ok(m.list())
+    for want in (b'(\\HasNoChildren \\Sent) "." "Sent"',
+                 b'(\\HasNoChildren \\Trash) "." "Trash"',
+                 b'(\\HasNoChildren \\Drafts) "." "Drafts"',
+                 b'(\\HasNoChildren \\Junk) "." "Junk"'):
+        expect(want in data, "LIST lacks %r: %r" % (want, data))
+    ok(m.create("Projects.2026"))
+    expect(os.path.isfile(os.path.join(d.mail, "alice", ".Projects.2026",
+                                       "maildirfolder")), "not Maildir++")
+    data = ok(m.list('""', "Projects*"))
+    expect(data == [b'(\\HasChildren) "." "Projects"',
+                    b'(\\HasNoChildren) "." "Projects.2026"'], data)
+    expect(m.create("Projects")[0] == "NO", "created twice")
+    ok(m.rename("Projects", "Archive"))
+    data = ok(m.list('""', "%"))
+    expect(b'(\\HasChildren) "." "Archive"' in data and
+           not any(b"Projects" in x for x in data), data)
+    expect(m.delete("Archive")[0] == "NO", "deleted a parent")
+    ok(m.delete("Archive.2026"))
+    ok(m.subscribe("Archive"))
+    data = ok(m.lsub())
+    expect(any(x.endswith(b'"Archive"') for x in data) and
+           any(x.endswith(b'"Sent"') for x in data), data)
+    ok(m.unsubscribe("Archive"))
+    expect(not any(x.endswith(b'"Archive"') for x in ok(m.lsub())), "lsub")
+    expect(m.select("Nowhere")[0] == "NO", "selected a missing folder")
+    expect(m.delete("INBOX")[0] == "NO", "deleted INBOX")
+    m.logout()
+
+
+@case
+def imap_append_copy_move_answer_with_uids(d):
+    m = client(d)
+    msg = b"Subject: appended\r\nFrom: a@b\r\n\r\nhello\r\n"
+    typ, data = m.append("INBOX", "(\\Seen \\Draft)",
+                         '"01-Feb-2020 10:00:00 +0100"', msg)
+    expect(typ == "OK" and b"[APPENDUID " in data[0], data)
+    validity, uid = map(int, re.search(rb"APPENDUID (\d+) (\d+)",
+                                       data[0]).groups())
+    expect((validity, {uid}) == (uidlist(d)[0], set(uidlist(d)[1].values())),
+           "APPENDUID %d %d, list %r" % (validity, uid, uidlist(d)))
+    ok(m.select("INBOX"))
+    data = ok(m.fetch("1", "(FLAGS INTERNALDATE BODY.PEEK[])"))
+    expect(data[0][1] == msg, data)
+    expect(b'INTERNALDATE "01-Feb-2020 09:00:00 +0000"' in data[0][0] and
+           b"\\Seen" in data[1] and b"\\Draft" in data[1], data)
+    typ, data = m.copy("1", "Trash")
+    expect(typ == "OK" and b"[COPYUID " in data[0], data)
+    typ, data = m._simple_command("MOVE", "1", "Sent")
+    expect(typ == "OK" and "EXPUNGE" in m.untagged_responses, (typ, data))
+    ok(m.select("Sent"))
+    data = ok(m.fetch("1", "(FLAGS BODY.PEEK[])"))
+    expect(data[0][1] == msg and b"\\Draft" in data[1], data)
+    expect(ok(m.select("INBOX")) == [b"0"], "MOVE left the original")
+    m.logout()
+
+
+MULTIPART = (b"From: \"Doe, John\" <john@example.org>\r\n"
+             b"To: alice@lab.example\r\nSubject: parts\r\n"
+             b"Message-ID: <1@x>\r\n"
+             b"Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
+             b"--XX\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+             b"hello\r\n--XX\r\nContent-Type: message/rfc822\r\n\r\n"
+             b"Subject: inner\r\n\r\ninner body\r\n--XX--\r\n")
+
+
+@case
+def imap_envelope_bodystructure_and_parts(d):
+    m = client(d)
+    ok(m.append("INBOX", None, None, MULTIPART))
+    ok(m.select("INBOX"))
+    data = ok(m.fetch("1", "(ENVELOPE BODYSTRUCTURE)"))
+    text = data[0].decode()
+    expect('ENVELOPE (NIL "parts" (("Doe, John" NIL "john" "example.org"))'
+           in text, text)
+    expect('"<1@x>")' in text, text)
+    expect('BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL '
+           '"7BIT" 5 1)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 28 '
+           '(NIL "inner" ' in text and text.endswith('3) "MIXED"))'), text)
+    data = ok(m.fetch("1", "(BODY.PEEK[1] BODY.PEEK[2.HEADER] "
+                      "BODY.PEEK[2.TEXT] BODY.PEEK[1.MIME] "
+                      "BODY.PEEK[3])"))
+    parts = [x[1] for x in data if isinstance(x, tuple)]
+    expect(parts[:4] == [b"hello", b"Subject: inner\r\n\r\n",
+                         b"inner body",
+                         b"Content-Type: text/plain; charset=utf-8\r\n"
+                         b"\r\n"], parts)
+    # RFC 3501 6.4.5: a part that is not there is empty.
+    expect(data[4] == (b" BODY[3] {0}", b""), data[4])
+    data = ok(m.fetch("1", "ALL"))
+    expect(b"ENVELOPE (" in data[0] and b"RFC822.SIZE %d" % len(MULTIPART)
+           in data[0], data)
+    m.logout()
+
+
+@case
+def nfpost_mail_ls_and_show_read_the_same_uids(d):
+    first = deliver(d, "for the teacher")
+    deliver(d, "second one")
+    m = client(d)
+    ok(m.select("INBOX"))
+    ok(m.store("1", "+FLAGS", "(\\Flagged)"))
+    ok(m.create("Old"))
+    ok(m.move("2", "Old")) if hasattr(m, "move") else \
+        m._simple_command("MOVE", "2", "Old")
+    m.logout()
+    out = subprocess.run([smtp.NFPOST, "mail", "ls", "alice", "-c", d.conf,
+                          "-j"], capture_output=True, text=True)
+    expect(out.returncode == 0, out.stderr)
+    rows = json.loads(out.stdout)
+    expect(len(rows) == 1 and rows[0]["uid"] == 1 and rows[0]["flagged"]
+           and rows[0]["subject"] == "for the teacher" and
+           rows[0]["size"] == len(stored(first)), rows)
+    out = subprocess.run([smtp.NFPOST, "mail", "ls", "alice", "Old", "-c",
+                          d.conf], capture_output=True, text=True)
+    expect(out.returncode == 0 and "second one" in out.stdout, out.stdout +
+           out.stderr)
+    out = subprocess.run([smtp.NFPOST, "mail", "show", "alice", "1", "-c",
+                          d.conf], capture_output=True)
+    expect(out.returncode == 0 and out.stdout == stored(first), out.stderr)
+    out = subprocess.run([smtp.NFPOST, "mail", "show", "alice", "7", "-c",
+                          d.conf], capture_output=True, text=True)
+    expect(out.returncode == 1 and "no message with UID 7" in out.stderr,
+           out.stderr)
+
+
+@case
+def imap_search_keys(d):
+    deliver(d, "apples", "red fruit\r\n")
+    deliver(d, "pears", "green fruit, and longer than the other one\r\n")
+    m = client(d)
+    ok(m.select("INBOX"))
+    ok(m.store("2", "+FLAGS", "(\\Flagged)"))
+    for query, want in ((("SUBJECT", "APPLES"), b"1"),
+                        (("BODY", "green"), b"2"),
+                        (("TEXT", '"subject: pears"'), b"2"),
+                        (("FROM", "client.example"), b"1 2"),
+                        (("HEADER", "To", "alice"), b"1 2"),
+                        (("FLAGGED",), b"2"),
+                        (("NOT", "FLAGGED"), b"1"),
+                        (("OR", "SUBJECT", "apples", "BODY", "green"),
+                         b"1 2"),
+                        (("UNSEEN", "LARGER", "300"), b"2"),
+                        (("SINCE", "1-Jan-2000", "SMALLER", "100000"),
+                         b"1 2"),
+                        (("BEFORE", "1-Jan-2000"), b""),
+                        (("2:*",), b"2"),
+                        (("(SUBJECT pears FLAGGED)",), b"2")):
+        data = ok(m.search("UTF-8", *query))
+        expect(data == [want], "%r: %r, want %r" % (query, data, want))
+    data = ok(m.uid("SEARCH", "UID", "2"))
+    expect(data == [b"2"], data)
+    typ, data = m.search("KOI8-R", "ALL")
+    expect(typ == "NO" and b"BADCHARSET" in data[0], (typ, data))
+    try:
+        m.search(None, "BOGUS")
+        expect(False, "a bad key was taken")
+    except imaplib.IMAP4.error as e:
+        expect("Unknown search key" in str(e), e)
+    m.logout()
+
+
+@case
+def imap_curl_fetches_by_uid(d):
+    path = deliver(d, "for curl")
+    out = subprocess.run(["curl", "-sS", "--ssl-reqd", "-k", "-u",
+                          "alice:" + PASSWORD["alice"],
+                          "imap://127.0.0.1:%d/INBOX;UID=1" %
+                          d.ports["imap"]], capture_output=True, timeout=30)
+    expect(out.returncode == 0, out.stderr)
+    expect(out.stdout == stored(path), "curl: %r" % out.stdout[:200])
+    out = subprocess.run(["curl", "-sS", "-k", "-u",
+                          "alice:" + PASSWORD["alice"],
+                          "imaps://127.0.0.1:%d/" % d.ports["imaps"]],
+                         capture_output=True, timeout=30, text=True)
+    expect(out.returncode == 0 and '"INBOX"' in out.stdout and
+           '"Sent"' in out.stdout, out.stdout + out.stderr)
+
+
+@case
+def imap_literals_limits_and_bad_input(d):
+    r = Tagged(d.ports["imaps"], tls=True)
+    r.send("a LOGIN {5}\r\n")
+    expect(r.line() == "+ OK", "no continuation for a literal")
+    r.send("alice {%d+}\r\n%s\r\n" % (len(PASSWORD["alice"]),
+                                      PASSWORD["alice"]))
+    lines = r.until("a")
+    expect(lines[-1].startswith("a OK"), lines)
+    lines = r.cmd("b", "APPEND INBOX {999999999}")
+    expect(lines[-1].startswith("b NO [TOOBIG]"), lines)
+    lines = r.cmd("c", "NOOP " + "x" * 9000)
+    expect(lines[-1].startswith("c BAD [TOOBIG]"), lines)
+    r.send("d NO\0OP\r\n")
+    expect(r.line().startswith("d BAD NUL"), "NUL")
+    lines = r.cmd("e", "FETCH 1 (FLAGS)")
+    expect(lines[-1].startswith("e BAD"), "FETCH before SELECT")
+    lines = r.cmd("f", "SELECT INBOX")
+    lines = r.cmd("g", "FETCH 5 (FLAGS)")
+    expect(lines[-1] == "g BAD Invalid messageset.", lines)
+    # One at a time: what is sent after the close would reset the socket.
+    lines = []
+    for i in range(20):
+        r.send("h%d BOGUS\r\n" % i)
+        lines.append(r.line())
+        if lines[-1].startswith("* BYE"):
+            break
+        expect(lines[-1] == "h%d BAD Unknown command." % i, lines[-1])
+    expect(r.closed(), "still open after BYE")
+    expect(lines[-1] == "* BYE Too many invalid IMAP commands.", lines[-2:])
+
+
+@case
+def imap_starttls_drops_pipelined_and_bad_password_waits(d):
+    r = Tagged(d.ports["imap"])
+    r.send("a STARTTLS\r\nb LOGIN alice x\r\n")
+    expect(r.line() == "a OK Begin TLS negotiation now.", "STARTTLS")
+    r.sock = insecure().wrap_socket(r.sock)
+    r.buf = b""
+    lines = r.cmd("c", "CAPABILITY")
+    expect(lines[0].startswith("* CAPABILITY") and
+           "AUTH=PLAIN" in lines[0] and "STARTTLS" not in lines[0], lines)
+    start = time.monotonic()
+    lines = r.cmd("d", "LOGIN alice wrong")
+    expect(lines[-1] == "d NO [AUTHENTICATIONFAILED] Authentication "
+           "failed.", lines)
+    expect(time.monotonic() - start >= 0.25, "no delay")
+    expect("auth failed, 1 attempts" in d.logtext(),
+           "the injected LOGIN was run")
+
+
+if __name__ == "__main__":
+    sys.exit(smtp.main(CASES, daemon))

@@ -1,0 +1,670 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A Maildir as a mailbox: scanning new/ and cur/, the persistent UID list
+ * (dovecot-uidlist, under its dotlock) and flag changes as renames.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mailbox.h"
+
+#define UIDLIST		"dovecot-uidlist"
+#define UIDLIST_LOCK	"dovecot-uidlist.lock"
+/* Dovecot's own limits for this lock: stale after 2 minutes. */
+#define LOCK_STALE	120
+#define LOCK_WAIT_MS	5000
+/* The list is a few MB at 100,000 messages: read whole, bounded. */
+#define UIDLIST_MAX	(256u << 20)
+
+/* A line of the UID list: the UID a base name had. */
+struct entry {
+	uint32_t uid;
+	const char *base;	/* into the list's buffer, NUL-ended */
+};
+
+struct uidlist {
+	char *buf;
+	struct entry *v;
+	size_t n;
+	uint32_t uidvalidity;
+	uint32_t uidnext;
+	bool valid;		/* a version 3 header was read */
+};
+
+static const struct {
+	char letter;
+	unsigned int flag;
+} letters[] = {
+	{ 'D', MAILBOX_DRAFT }, { 'F', MAILBOX_FLAGGED },
+	{ 'R', MAILBOX_ANSWERED }, { 'S', MAILBOX_SEEN },
+	{ 'T', MAILBOX_DELETED },
+};
+
+unsigned int mailbox_flags_parse(const char *s, char *other, size_t len)
+{
+	unsigned int flags = 0;
+	size_t i, n = 0;
+	bool sys;
+
+	for (; *s; s++) {
+		sys = false;
+		for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++) {
+			if (*s == letters[i].letter) {
+				flags |= letters[i].flag;
+				sys = true;
+			}
+		}
+		if (!sys && ((*s >= 'a' && *s <= 'z') || *s == 'P') &&
+		    n + 1 < len && !memchr(other, *s, n))
+			other[n++] = *s;
+	}
+	if (len)
+		other[n] = '\0';
+	return flags;
+}
+
+void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,
+			 size_t len)
+{
+	char set[128] = { 0 };
+	size_t i, n;
+	int c;
+
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (flags & letters[i].flag)
+			set[(int)letters[i].letter] = 1;
+	for (; other && *other; other++)
+		set[*other & 127] = 1;
+	n = (size_t)snprintf(buf, len, ":2,");
+	for (c = 'A'; c <= 'z' && n + 1 < len; c++)
+		if (set[c])
+			buf[n++] = (char)c;
+	if (n < len)
+		buf[n] = '\0';
+}
+
+void mailbox_uidl(const struct mailbox *mb, size_t i, char buf[17])
+{
+	snprintf(buf, 17, "%08X%08X", mb->v[i].uid, mb->uidvalidity);
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct entry *)a)->base,
+		      ((const struct entry *)b)->base);
+}
+
+/* "3 V<uidvalidity> N<uidnext> ..." */
+static bool parse_header(struct uidlist *ul, char *line)
+{
+	char *tok, *save, *end;
+	unsigned long v;
+
+	tok = strtok_r(line, " ", &save);
+	if (!tok || strcmp(tok, "3"))
+		return false;
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		v = strtoul(tok + 1, &end, 10);
+		if (*end || v > UINT32_MAX)
+			continue;
+		if (tok[0] == 'V')
+			ul->uidvalidity = (uint32_t)v;
+		else if (tok[0] == 'N')
+			ul->uidnext = (uint32_t)v;
+	}
+	return ul->uidvalidity != 0;
+}
+
+/* "<uid> [fields] :<base>"; false for anything else. */
+static bool parse_line(char *line, struct entry *e)
+{
+	unsigned long uid;
+	char *end, *colon;
+
+	uid = strtoul(line, &end, 10);
+	if (end == line || *end != ' ' || !uid || uid > UINT32_MAX)
+		return false;
+	colon = strstr(end, " :");
+	if (!colon || !colon[2] || strchr(colon + 2, '/'))
+		return false;
+	e->uid = (uint32_t)uid;
+	e->base = colon + 2;
+	return true;
+}
+
+static int read_file(int dirfd, const char *name, char **buf_r, size_t *len_r)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	ssize_t got;
+	size_t len = 0;
+	char *buf;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || (size_t)st.st_size > UIDLIST_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	while (buf && len < (size_t)st.st_size) {
+		got = read(fd, buf + len, (size_t)st.st_size - len);
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fd);
+	if (!buf)
+		return -ENOMEM;
+	buf[len] = '\0';
+	*buf_r = buf;
+	*len_r = len;
+	return 0;
+}
+
+/*
+ * Reads the list; a missing or unreadable one is an empty, invalid list
+ * (the mailbox then gets a new UIDVALIDITY, as RFC 3501 2.3.1.1 asks when
+ * UIDs cannot be kept).
+ */
+static int uidlist_read(int dirfd, struct uidlist *ul)
+{
+	char *p, *nl;
+	size_t len, cap = 0;
+	struct entry e, *v;
+	int ret;
+
+	memset(ul, 0, sizeof(*ul));
+	ret = read_file(dirfd, UIDLIST, &ul->buf, &len);
+	if (ret == -ENOENT || ret == -EFBIG)
+		return 0;
+	if (ret)
+		return ret;
+	nl = strchr(ul->buf, '\n');
+	if (!nl)
+		return 0;
+	*nl = '\0';
+	ul->valid = parse_header(ul, ul->buf);
+	if (!ul->valid)
+		return 0;
+	/* Only whole lines: an append cut short by a crash ends unended. */
+	for (p = nl + 1; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		if (!parse_line(p, &e))
+			continue;
+		if (ul->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			v = realloc(ul->v, cap * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			ul->v = v;
+		}
+		ul->v[ul->n++] = e;
+		if (e.uid >= ul->uidnext)
+			ul->uidnext = e.uid + 1;
+	}
+	if (ul->n)
+		qsort(ul->v, ul->n, sizeof(*ul->v), cmp_entry);
+	return 0;
+}
+
+static void uidlist_free(struct uidlist *ul)
+{
+	free(ul->v);
+	free(ul->buf);
+}
+
+static uint32_t uidlist_find(const struct uidlist *ul, const char *base,
+			     size_t len)
+{
+	char key[NAME_MAX + 1];
+	struct entry k = { .base = key }, *e;
+
+	if (len > NAME_MAX || !ul->n)
+		return 0;
+	memcpy(key, base, len);
+	key[len] = '\0';
+	e = bsearch(&k, ul->v, ul->n, sizeof(*ul->v), cmp_entry);
+	return e ? e->uid : 0;
+}
+
+/* The dotlock: waits for a holder, breaks a stale one. */
+static int lock_take(int dirfd)
+{
+	struct timespec ms = { 0, 1000000 };
+	struct stat st;
+	int fd, i;
+
+	for (i = 0; i < LOCK_WAIT_MS; i++) {
+		fd = openat(dirfd, UIDLIST_LOCK,
+			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+		if (!fstatat(dirfd, UIDLIST_LOCK, &st, 0) &&
+		    st.st_mtime + LOCK_STALE < time(NULL))
+			unlinkat(dirfd, UIDLIST_LOCK, 0);
+		else
+			nanosleep(&ms, NULL);
+	}
+	return -EAGAIN;
+}
+
+static void lock_drop(int dirfd, int fd)
+{
+	close(fd);
+	unlinkat(dirfd, UIDLIST_LOCK, 0);
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int fsync_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = fsync(fd) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Lines for messages @from..n-1 (all for a rewrite) into a new buffer. */
+static char *format_lines(const struct mailbox *mb, size_t from,
+			  bool header, size_t *len_r)
+{
+	size_t cap = 64 + (mb->n - from) * 24, len = 0, i, need;
+	char *buf = malloc(cap), *nb;
+	const struct mailbox_msg *m;
+
+	if (buf && header)
+		len = (size_t)snprintf(buf, cap, "3 V%u N%u\n",
+				       mb->uidvalidity, mb->uidnext);
+	for (i = from; buf && i < mb->n; i++) {
+		m = &mb->v[i];
+		need = m->base_len + 16;
+		if (len + need >= cap) {
+			cap = 2 * cap + need;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		len += (size_t)snprintf(buf + len, cap - len, "%u :%.*s\n",
+					m->uid, (int)m->base_len, m->name + 4);
+	}
+	*len_r = len;
+	return buf;
+}
+
+/* The whole list into the lock file, renamed over the old one. */
+static int uidlist_rewrite(int dirfd, int lockfd, const struct mailbox *mb)
+{
+	size_t len;
+	char *buf = format_lines(mb, 0, true, &len);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	ret = write_all(lockfd, buf, len);
+	free(buf);
+	if (!ret && fsync(lockfd))
+		ret = -errno;
+	if (!ret && renameat(dirfd, UIDLIST_LOCK, dirfd, UIDLIST))
+		ret = -errno;
+	if (!ret)
+		ret = fsync_at(dirfd, ".");
+	return ret;
+}
+
+/* New messages' lines at the end of the list, made durable. */
+static int uidlist_append(int dirfd, const struct mailbox *mb, size_t from)
+{
+	int fd = openat(dirfd, UIDLIST, O_WRONLY | O_APPEND | O_CLOEXEC);
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	buf = format_lines(mb, from, false, &len);
+	ret = buf ? write_all(fd, buf, len) : -ENOMEM;
+	free(buf);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
+		   const char *name, int subfd)
+{
+	struct mailbox_msg *m, *v;
+	const char *colon = strchr(name, ':'), *s;
+	struct stat st;
+
+	if (mb->n == *cap) {
+		*cap = *cap ? 2 * *cap : 256;
+		v = realloc(mb->v, *cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		mb->v = v;
+	}
+	m = &mb->v[mb->n];
+	memset(m, 0, sizeof(*m));
+	if (asprintf(&m->name, "%s/%s", sub, name) < 0)
+		return -ENOMEM;
+	m->base_len = colon ? (size_t)(colon - name) : strlen(name);
+	m->in_new = !strcmp(sub, "new");
+	if (colon && !strncmp(colon, ":2,", 3))
+		m->flags = mailbox_flags_parse(colon + 3, m->other,
+					       sizeof(m->other));
+	s = strstr(name, ",S=");
+	if (s && s < name + m->base_len)
+		m->size = strtoull(s + 3, NULL, 10);
+	else if (!fstatat(subfd, name, &st, 0))
+		m->size = (uint64_t)st.st_size;
+	mb->n++;
+	return 0;
+}
+
+/* Every message of new/ then cur/ (a move in between is seen in cur/). */
+static int scan(struct mailbox *mb, int dirfd)
+{
+	static const char *const subs[] = { "new", "cur" };
+	size_t cap = 0, i;
+	struct dirent *e;
+	int fd, ret = 0;
+	DIR *d;
+
+	for (i = 0; i < 2 && !ret; i++) {
+		fd = openat(dirfd, subs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		d = fd >= 0 ? fdopendir(fd) : NULL;
+		if (!d) {
+			ret = -errno;
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		while (!ret && (e = readdir(d)))
+			if (e->d_name[0] != '.')
+				ret = add_msg(mb, &cap, subs[i], e->d_name,
+					      fd);
+		closedir(d);
+	}
+	return ret;
+}
+
+static int cmp_uid_then_name(const void *a, const void *b)
+{
+	const struct mailbox_msg *x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	/* Both new (uid 0): delivery order, as the names start with it. */
+	return strcmp(x->name + 4, y->name + 4);
+}
+
+static void drop(struct mailbox *mb, size_t i)
+{
+	free(mb->v[i].name);
+	memmove(&mb->v[i], &mb->v[i + 1], (mb->n - i - 1) * sizeof(*mb->v));
+	mb->n--;
+}
+
+/*
+ * Gives the messages the list knows their UIDs and the others new ones, in
+ * delivery order. A base seen twice (a rename seen half-way) counts once.
+ * Returns the index of the first new message (n if none).
+ */
+static size_t assign(struct mailbox *mb, const struct uidlist *ul)
+{
+	size_t i, first;
+
+	for (i = 0; i < mb->n; i++)
+		mb->v[i].uid = uidlist_find(ul, mb->v[i].name + 4,
+					    mb->v[i].base_len);
+	if (mb->n)
+		qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);
+	for (i = 1; i < mb->n;) {
+		if (mb->v[i].base_len == mb->v[i - 1].base_len &&
+		    !memcmp(mb->v[i].name + 4, mb->v[i - 1].name + 4,
+			    mb->v[i].base_len))
+			drop(mb, mb->v[i].in_new ? i : i - 1);
+		else
+			i++;
+	}
+	for (first = 0; first < mb->n && !mb->v[first].uid; first++)
+		;
+	/* The new ones sort first (UID 0): rotate them to the end. */
+	if (first) {
+		struct mailbox_msg *tmp = malloc(first * sizeof(*tmp));
+
+		if (!tmp)
+			return (size_t)-1;
+		memcpy(tmp, mb->v, first * sizeof(*tmp));
+		memmove(mb->v, mb->v + first, (mb->n - first) * sizeof(*tmp));
+		memcpy(mb->v + mb->n - first, tmp, first * sizeof(*tmp));
+		free(tmp);
+	}
+	for (i = mb->n - first; i < mb->n; i++)
+		mb->v[i].uid = mb->uidnext++;
+	return mb->n - first;
+}
+
+/* Stale lines (expunged messages) past half, or no list: rewrite. */
+static bool must_rewrite(const struct uidlist *ul, size_t first)
+{
+	return !ul->valid || ul->n > 2 * first + 64;
+}
+
+/*
+ * Under the lock: the list, the directories, the new UIDs saved. After a
+ * rewrite the lock file has become the list: it is only closed then.
+ */
+static int load(struct mailbox *mb, int dirfd)
+{
+	bool rewrite = false;
+	struct uidlist ul;
+	size_t first;
+	int lockfd, ret;
+
+	lockfd = lock_take(dirfd);
+	if (lockfd < 0)
+		return lockfd;
+	ret = uidlist_read(dirfd, &ul);
+	if (!ret)
+		ret = scan(mb, dirfd);
+	if (!ret) {
+		mb->uidvalidity = ul.valid ? ul.uidvalidity :
+			(uint32_t)time(NULL);
+		mb->uidnext = ul.valid && ul.uidnext ? ul.uidnext : 1;
+		first = assign(mb, &ul);
+		if (first == (size_t)-1)
+			ret = -ENOMEM;
+	}
+	if (!ret) {
+		rewrite = must_rewrite(&ul, first);
+		if (rewrite)
+			ret = uidlist_rewrite(dirfd, lockfd, mb);
+		else if (first < mb->n)
+			ret = uidlist_append(dirfd, mb, first);
+	}
+	uidlist_free(&ul);
+	if (rewrite && !ret)
+		close(lockfd);
+	else
+		lock_drop(dirfd, lockfd);
+	return ret;
+}
+
+/* Without the lock and without saving: what a reader such as the CLI sees. */
+static int peek(struct mailbox *mb, int dirfd)
+{
+	struct uidlist ul;
+	int ret;
+
+	ret = uidlist_read(dirfd, &ul);
+	if (!ret)
+		ret = scan(mb, dirfd);
+	if (!ret) {
+		mb->uidvalidity = ul.valid ? ul.uidvalidity : 0;
+		mb->uidnext = ul.valid && ul.uidnext ? ul.uidnext : 1;
+		if (assign(mb, &ul) == (size_t)-1)
+			ret = -ENOMEM;
+	}
+	uidlist_free(&ul);
+	return ret;
+}
+
+static int open_with(const char *path, struct mailbox *mb,
+		     int (*how)(struct mailbox *, int))
+{
+	int dirfd, ret;
+
+	memset(mb, 0, sizeof(*mb));
+	if (strlen(path) >= sizeof(mb->path))
+		return -ENAMETOOLONG;
+	strcpy(mb->path, path);
+	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	ret = how(mb, dirfd);
+	close(dirfd);
+	if (ret)
+		mailbox_close(mb);
+	return ret;
+}
+
+int mailbox_open(const char *path, struct mailbox *mb)
+{
+	return open_with(path, mb, load);
+}
+
+int mailbox_peek(const char *path, struct mailbox *mb)
+{
+	return open_with(path, mb, peek);
+}
+
+void mailbox_close(struct mailbox *mb)
+{
+	size_t i;
+
+	for (i = 0; i < mb->n; i++)
+		free(mb->v[i].name);
+	free(mb->v);
+	mb->v = NULL;
+	mb->n = 0;
+}
+
+long mailbox_find(const struct mailbox *mb, uint32_t uid)
+{
+	size_t lo = 0, hi = mb->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (mb->v[mid].uid == uid)
+			return (long)mid;
+		if (mb->v[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+static int path_of(const struct mailbox *mb, const char *name, char *buf,
+		   size_t len)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s", mb->path, name) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int mailbox_set_flags(struct mailbox *mb, size_t i, unsigned int flags)
+{
+	struct mailbox_msg *m = &mb->v[i];
+	char from[PATH_MAX], to[PATH_MAX], suffix[MAILBOX_FLAGS_MAX + 1];
+	char *name;
+
+	mailbox_flag_suffix(flags, m->other, suffix, sizeof(suffix));
+	if (asprintf(&name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
+		     suffix) < 0)
+		return -ENOMEM;
+	if (!strcmp(name, m->name)) {
+		free(name);
+		return 0;
+	}
+	if (path_of(mb, m->name, from, sizeof(from)) ||
+	    path_of(mb, name, to, sizeof(to))) {
+		free(name);
+		return -ENAMETOOLONG;
+	}
+	if (rename(from, to)) {
+		free(name);
+		return -errno;
+	}
+	free(m->name);
+	m->name = name;
+	m->flags = flags;
+	m->in_new = false;
+	return 0;
+}
+
+int mailbox_remove(struct mailbox *mb, size_t i)
+{
+	char path[PATH_MAX];
+	int ret = path_of(mb, mb->v[i].name, path, sizeof(path));
+
+	if (!ret && unlink(path) && errno != ENOENT)
+		ret = -errno;
+	return ret;
+}
+
+int mailbox_sync_dirs(const struct mailbox *mb)
+{
+	int dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int ret;
+
+	if (dirfd < 0)
+		return -errno;
+	ret = fsync_at(dirfd, "new");
+	if (!ret)
+		ret = fsync_at(dirfd, "cur");
+	close(dirfd);
+	return ret;
+}
+
+int mailbox_msg_open(const struct mailbox *mb, size_t i)
+{
+	char path[PATH_MAX];
+	int ret = path_of(mb, mb->v[i].name, path, sizeof(path)), fd;
+
+	if (ret)
+		return ret;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A Maildir read as a mailbox: its messages with stable UIDs, their flags
+ * and sizes, in the layout Dovecot uses, so that a user can switch between
+ * nfpostd and Dovecot on the same files:
+ *
+ *  - flags are the letters after ":2," of a name in cur/ (D F P R S T, and
+ *    a-z kept as they are); a message in new/ has none;
+ *  - ",S=<size>" in the name is the file's size (else it is stat()ed);
+ *  - UIDs are in "dovecot-uidlist", version 3: a header
+ *    "3 V<uidvalidity> N<uidnext>" then one "<uid> [fields] :<base>" line
+ *    per message, <base> being the name without ":2,...". New UIDs are
+ *    appended (a torn last line is ignored on reading); the file is
+ *    rewritten whole when many of its lines are stale. Either way under
+ *    Dovecot's lock, "dovecot-uidlist.lock" made with O_EXCL: a rewrite is
+ *    written into the lock file, fsync()ed and renamed over the list, then
+ *    the directory is fsync()ed, so a crash leaves the old list or the new.
+ *
+ * POP3's UIDL is Dovecot's default "%08Xu%08Xv": UID then UIDVALIDITY in
+ * hex, the same in both servers for the same Maildir.
+ */
+#ifndef NFPOST_MAILBOX_H
+#define NFPOST_MAILBOX_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The system flags (RFC 3501 2.3.2) and their Maildir letters. */
+#define MAILBOX_DRAFT		0x01	/* D */
+#define MAILBOX_FLAGGED		0x02	/* F */
+#define MAILBOX_ANSWERED	0x04	/* R */
+#define MAILBOX_SEEN		0x08	/* S */
+#define MAILBOX_DELETED		0x10	/* T */
+
+/* A file name's longest flag part, ":2," and every letter. */
+#define MAILBOX_FLAGS_MAX	(3 + 32)
+
+struct mailbox_msg {
+	uint32_t uid;
+	unsigned int flags;	/* MAILBOX_* */
+	char other[27];		/* P and keyword letters a-z, kept on rename */
+	bool in_new;		/* new/<base>, else cur/<base>[:2,flags] */
+	uint64_t size;		/* of the file, in bytes */
+	char *name;		/* relative to the Maildir: "new/..." */
+	size_t base_len;	/* of the unique part, after "new/" or "cur/" */
+};
+
+struct mailbox {
+	char path[PATH_MAX];
+	uint32_t uidvalidity;
+	uint32_t uidnext;
+	struct mailbox_msg *v;	/* by UID */
+	size_t n;
+};
+
+/*
+ * Reads the Maildir at @path: its messages, UIDs given to the new ones
+ * (and saved before this returns). -ENOENT if @path is no Maildir, -EAGAIN
+ * if another process has held the UID list's lock for long.
+ */
+int mailbox_open(const char *path, struct mailbox *mb);
+/*
+ * The same, read-only: no lock taken, nothing written. Messages the list
+ * does not know yet get the UIDs they would get (not kept); UIDVALIDITY
+ * is 0 if there is no list yet.
+ */
+int mailbox_peek(const char *path, struct mailbox *mb);
+void mailbox_close(struct mailbox *mb);
+
+/* The index of the message with @uid, or -1. */
+long mailbox_find(const struct mailbox *mb, uint32_t uid);
+
+/*
+ * Gives message @i the system flags @flags: renames it to cur/ with the
+ * letters (not synced: a flag may be lost in a crash, never a message).
+ */
+int mailbox_set_flags(struct mailbox *mb, size_t i, unsigned int flags);
+/* Removes message @i's file; mailbox_sync_dirs() makes it durable. */
+int mailbox_remove(struct mailbox *mb, size_t i);
+/* fsync()s new/ and cur/: renames and removals so far are durable. */
+int mailbox_sync_dirs(const struct mailbox *mb);
+
+/* Opens message @i read-only (O_CLOEXEC); -errno on failure. */
+int mailbox_msg_open(const struct mailbox *mb, size_t i);
+
+/* ":2,<letters>" for @flags and @other, letters in ASCII order. */
+void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,
+			 size_t len);
+/* Parses the letters after ":2," into system flags and the rest. */
+unsigned int mailbox_flags_parse(const char *letters, char *other,
+				 size_t len);
+
+/* POP3's UIDL of message @i: 16 hex digits and a NUL. */
+void mailbox_uidl(const struct mailbox *mb, size_t i, char buf[17]);
+
+#endif /* NFPOST_MAILBOX_H */

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: GPL-2.0
+# userspace/lib: the POP3 command parser (the mailbox itself is in store.mk).
+
+POP3_UNITS	:= pop3_cmd
+
+LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(POP3_UNITS))
+TESTS		+= $(patsubst %,$(BUILD)/test_%,$(POP3_UNITS))
+FUZZERS		+= $(patsubst %,$(BUILD)/fuzz_%,$(POP3_UNITS))
+
+# As smtp.mk: each test and fuzzer links only its own parser.
+$(patsubst %,$(BUILD)/test_%,$(POP3_UNITS)): $(BUILD)/test_%: \
+		$(BUILD)/userspace/lib/test_%.o $(BUILD)/userspace/lib/%.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
+
+$(patsubst %,$(BUILD)/fuzz_%,$(POP3_UNITS)): $(BUILD)/fuzz_%: \
+		$(BUILD)/fuzz/userspace/lib/fuzz_%.o \
+		$(BUILD)/fuzz/userspace/lib/%.o
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $^

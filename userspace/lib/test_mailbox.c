@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for mailbox.c, in a fresh Maildir per test: UIDs given once
+ * and kept across opens, Dovecot's uidlist read and written, flags as
+ * renames, and what a crash can leave behind.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "mailbox.h"
+#include "maildir.h"
+#include "test_tmpdir.h"
+
+struct dir {
+	char root[64];
+	char md[96];
+};
+
+static int setup(void **state)
+{
+	struct dir *d = calloc(1, sizeof(*d));
+
+	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "mailbox"))
+		return -1;
+	snprintf(d->md, sizeof(d->md), "%s/Maildir", d->root);
+	if (maildir_create(d->md))
+		return -1;
+	*state = d;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct dir *d = *state;
+
+	test_tmpdir_remove(d->root);
+	free(d);
+	return 0;
+}
+
+/* A message delivered as nfpostd delivers it; its name in @name. */
+static void deliver(const struct dir *d, const char *text, char *name)
+{
+	struct maildir_msg m;
+	char buf[300];
+
+	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
+	assert_int_equal(maildir_commit(&m, buf, sizeof(buf)), 0);
+	if (name)
+		strcpy(name, buf);
+}
+
+/* A file placed by hand, relative to the Maildir. */
+static void put(const struct dir *d, const char *rel, const char *text)
+{
+	char path[400];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", d->md, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void slurp(const struct dir *d, const char *rel, char *buf, size_t len)
+{
+	char path[400];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", d->md, rel);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+}
+
+static void new_messages_get_uids_in_delivery_order(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	deliver(d, "one\r\n", NULL);
+	deliver(d, "two two\r\n", NULL);
+	deliver(d, "three\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 3);
+	assert_int_equal(mb.v[0].uid, 1);
+	assert_int_equal(mb.v[2].uid, 3);
+	assert_int_equal(mb.uidnext, 4);
+	assert_int_equal(mb.v[1].size, 9);
+	assert_true(mb.v[0].in_new);
+	assert_int_not_equal(mb.uidvalidity, 0);
+	mailbox_close(&mb);
+}
+
+static void uids_survive_a_reopen_and_are_never_reused(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	uint32_t validity;
+	char first[300];
+
+	deliver(d, "one\r\n", first);
+	deliver(d, "two\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	validity = mb.uidvalidity;
+	assert_int_equal(mailbox_remove(&mb, 0), 0);
+	mailbox_close(&mb);
+	deliver(d, "three\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.uidvalidity, validity);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.v[0].uid, 2);
+	assert_int_equal(mb.v[1].uid, 3);
+	assert_int_equal(mailbox_find(&mb, 3), 1);
+	assert_int_equal(mailbox_find(&mb, 1), -1);
+	mailbox_close(&mb);
+}
+
+static void uidl_is_dovecots_default_format(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char uidl[17];
+
+	put(d, "dovecot-uidlist", "3 V1700000000 N8 Gabc\n7 :1.M1P1.h\n");
+	put(d, "cur/1.M1P1.h:2,S", "x\r\n");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	mailbox_uidl(&mb, 0, uidl);
+	assert_string_equal(uidl, "000000076553F100");
+	mailbox_close(&mb);
+}
+
+static void dovecots_list_is_honoured_fields_and_all(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	/* As Dovecot 2.3 writes it: extension fields before the name. */
+	put(d, "dovecot-uidlist", "3 V42 N20 G0123456789abcdef\n"
+	    "5 W120 :1000.M1P1.host,S=118\n"
+	    "9 G0123 :1001.M1P1.host,S=3\n");
+	put(d, "cur/1001.M1P1.host,S=3:2,RS", "abc");
+	put(d, "cur/1000.M1P1.host,S=118:2,", "x");
+	put(d, "new/1002.M1P1.host", "new one");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.uidvalidity, 42);
+	assert_int_equal(mb.n, 3);
+	assert_int_equal(mb.v[0].uid, 5);
+	assert_int_equal(mb.v[0].size, 118);
+	assert_int_equal(mb.v[1].uid, 9);
+	assert_int_equal(mb.v[1].flags, MAILBOX_ANSWERED | MAILBOX_SEEN);
+	assert_int_equal(mb.v[2].uid, 20);
+	assert_int_equal(mb.v[2].size, 7);
+	assert_int_equal(mb.uidnext, 21);
+	mailbox_close(&mb);
+}
+
+static void appended_lines_keep_the_header(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char buf[1000];
+
+	put(d, "dovecot-uidlist", "3 V42 N3\n1 :a\n2 :b\n");
+	put(d, "new/a", "1");
+	put(d, "new/b", "2");
+	put(d, "new/c", "3");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	mailbox_close(&mb);
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_string_equal(buf, "3 V42 N3\n1 :a\n2 :b\n3 :c\n");
+	snprintf(buf, sizeof(buf), "%s/dovecot-uidlist.lock", d->md);
+	assert_int_equal(access(buf, F_OK), -1);
+}
+
+static void torn_last_line_is_ignored(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	/* A crash in the middle of an append: "3 :c" has no line end. */
+	put(d, "dovecot-uidlist", "3 V42 N3\n1 :a\n2 :b\n3 :c");
+	put(d, "new/a", "1");
+	put(d, "new/c", "3");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.v[0].uid, 1);
+	assert_int_equal(mb.v[1].uid, 3);
+	mailbox_close(&mb);
+}
+
+static void unreadable_list_means_new_uidvalidity(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char buf[1000];
+
+	put(d, "dovecot-uidlist", "garbage\n1 :a\n");
+	put(d, "new/a", "1");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_not_equal(mb.uidvalidity, 0);
+	assert_int_equal(mb.v[0].uid, 1);
+	mailbox_close(&mb);
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_int_equal(strncmp(buf, "3 V", 3), 0);
+	assert_non_null(strstr(buf, "\n1 :a\n"));
+}
+
+static void stale_lock_is_broken_fresh_one_waited_for(void **state)
+{
+	struct dir *d = *state;
+	struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
+	struct mailbox mb;
+	char path[200];
+
+	put(d, "dovecot-uidlist.lock", "");
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist.lock", d->md);
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	put(d, "new/a", "1");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 1);
+	mailbox_close(&mb);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void flags_are_renames_into_cur(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char path[400];
+
+	put(d, "new/a,S=1", "1");
+	put(d, "cur/b:2,Pa", "2");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_set_flags(&mb, 0, MAILBOX_SEEN |
+					   MAILBOX_FLAGGED), 0);
+	assert_string_equal(mb.v[0].name, "cur/a,S=1:2,FS");
+	assert_false(mb.v[0].in_new);
+	/* P and keyword letters stay, in ASCII order with the others. */
+	assert_string_equal(mb.v[1].other, "Pa");
+	assert_int_equal(mailbox_set_flags(&mb, 1, MAILBOX_DELETED), 0);
+	assert_string_equal(mb.v[1].name, "cur/b:2,PTa");
+	assert_int_equal(mailbox_sync_dirs(&mb), 0);
+	mailbox_close(&mb);
+	snprintf(path, sizeof(path), "%s/cur/b:2,PTa", d->md);
+	assert_int_equal(access(path, F_OK), 0);
+	/* Reopened: the same UIDs, the flags from the names. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.v[0].uid, 1);
+	assert_int_equal(mb.v[0].flags, MAILBOX_SEEN | MAILBOX_FLAGGED);
+	assert_int_equal(mb.v[1].flags, MAILBOX_DELETED);
+	mailbox_close(&mb);
+}
+
+static void a_message_seen_in_new_and_cur_counts_once(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	put(d, "new/a", "1");
+	put(d, "cur/a:2,S", "1");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 1);
+	assert_string_equal(mb.v[0].name, "cur/a:2,S");
+	mailbox_close(&mb);
+}
+
+static void stale_lines_are_rewritten_away(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char buf[4000];
+	size_t off;
+	int i;
+
+	off = (size_t)snprintf(buf, sizeof(buf), "3 V7 N101\n");
+	for (i = 1; i <= 100; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+					"%d :m%d\n", i, i);
+	put(d, "dovecot-uidlist", buf);
+	put(d, "cur/m100:2,", "x");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.v[0].uid, 100);
+	mailbox_close(&mb);
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_string_equal(buf, "3 V7 N101\n100 :m100\n");
+}
+
+static void peek_writes_nothing(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char path[200];
+
+	put(d, "new/a", "1");
+	assert_int_equal(mailbox_peek(d->md, &mb), 0);
+	assert_int_equal(mb.n, 1);
+	assert_int_equal(mb.v[0].uid, 1);
+	assert_int_equal(mb.uidvalidity, 0);
+	mailbox_close(&mb);
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->md);
+	assert_int_equal(access(path, F_OK), -1);
+	/* Once the list exists, peek reads the same UIDs as open. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	mailbox_close(&mb);
+	put(d, "new/b", "2");
+	assert_int_equal(mailbox_peek(d->md, &mb), 0);
+	assert_int_equal(mb.v[1].uid, 2);
+	assert_int_not_equal(mb.uidvalidity, 0);
+	mailbox_close(&mb);
+}
+
+static void not_a_maildir_is_enoent(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	char path[200];
+
+	snprintf(path, sizeof(path), "%s/none", d->root);
+	assert_int_equal(mailbox_open(path, &mb), -ENOENT);
+}
+
+static void flag_letters_round_trip(void **state)
+{
+	char other[27], buf[40];
+	unsigned int f;
+
+	(void)state;
+	f = mailbox_flags_parse("DFPRSTab", other, sizeof(other));
+	assert_int_equal(f, MAILBOX_DRAFT | MAILBOX_FLAGGED |
+			 MAILBOX_ANSWERED | MAILBOX_SEEN | MAILBOX_DELETED);
+	assert_string_equal(other, "Pab");
+	mailbox_flag_suffix(f, other, buf, sizeof(buf));
+	assert_string_equal(buf, ":2,DFPRSTab");
+	mailbox_flag_suffix(0, "", buf, sizeof(buf));
+	assert_string_equal(buf, ":2,");
+}
+
+#define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		DIR_TEST(new_messages_get_uids_in_delivery_order),
+		DIR_TEST(uids_survive_a_reopen_and_are_never_reused),
+		DIR_TEST(uidl_is_dovecots_default_format),
+		DIR_TEST(dovecots_list_is_honoured_fields_and_all),
+		DIR_TEST(appended_lines_keep_the_header),
+		DIR_TEST(torn_last_line_is_ignored),
+		DIR_TEST(unreadable_list_means_new_uidvalidity),
+		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
+		DIR_TEST(flags_are_renames_into_cur),
+		DIR_TEST(a_message_seen_in_new_and_cur_counts_once),
+		DIR_TEST(stale_lines_are_rewritten_away),
+		DIR_TEST(peek_writes_nothing),
+		DIR_TEST(not_a_maildir_is_enoent),
+		cmocka_unit_test(flag_letters_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("mailbox", tests, NULL, NULL);
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for mime.c and imap_struct.c: the tree of a nested message,
+ * header lookup, and the ENVELOPE and BODYSTRUCTURE made from them.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "imap_struct.h"
+#include "mime.h"
+
+static const char nested[] =
+	"From: \"Doe, John\" <john@example.org>\r\n"
+	"To: a@b.example, Group: c@d.example, e@f.example;\r\n"
+	"Subject: parts\r\n"
+	"Message-ID: <1@x>\r\n"
+	"Content-Type: multipart/mixed; boundary=\"XX\"\r\n"
+	"\r\n"
+	"preamble\r\n"
+	"--XX\r\n"
+	"Content-Type: text/plain; charset=utf-8\r\n"
+	"\r\n"
+	"hello\r\n"
+	"--XX\r\n"
+	"Content-Type: message/rfc822\r\n"
+	"\r\n"
+	"Subject: inner\r\n"
+	"\r\n"
+	"inner body\r\n"
+	"--XX--\r\n"
+	"epilogue\r\n";
+
+static struct mime_part *parse(const char *msg)
+{
+	struct mime_part *root;
+
+	assert_int_equal(mime_parse(msg, strlen(msg), &root), 0);
+	return root;
+}
+
+static void tree_of_a_nested_message(void **state)
+{
+	struct mime_part *root = parse(nested), *p1, *p2;
+
+	(void)state;
+	assert_string_equal(root->type, "multipart");
+	assert_string_equal(mime_param(root, "boundary"), "XX");
+	p1 = mime_child(root, 1);
+	p2 = mime_child(root, 2);
+	assert_non_null(p1);
+	assert_non_null(p2);
+	assert_null(mime_child(root, 3));
+	assert_string_equal(p1->subtype, "plain");
+	assert_string_equal(mime_param(p1, "charset"), "utf-8");
+	assert_int_equal(p1->body_len, 5);
+	assert_memory_equal(nested + p1->body_off, "hello", 5);
+	assert_non_null(p2->message);
+	assert_memory_equal(nested + p2->message->body_off, "inner body", 10);
+	mime_free(root);
+}
+
+static void header_lookup_unfolds(void **state)
+{
+	static const char h[] = "X-A: one\r\n two\r\nx-b:  three \r\n\r\n";
+	char out[32];
+
+	(void)state;
+	assert_true(mime_header_get(h, strlen(h), "x-a", out, sizeof(out)));
+	assert_string_equal(out, "one two");
+	assert_true(mime_header_get(h, strlen(h), "X-B", out, sizeof(out)));
+	assert_string_equal(out, "three");
+	assert_false(mime_header_get(h, strlen(h), "X-C", out, sizeof(out)));
+}
+
+static void no_content_type_is_text_plain(void **state)
+{
+	struct mime_part *root = parse("Subject: x\r\n\r\nbody\r\nline\r\n");
+
+	(void)state;
+	assert_string_equal(root->type, "text");
+	assert_string_equal(root->subtype, "plain");
+	assert_int_equal(root->lines, 2);
+	mime_free(root);
+}
+
+static void multipart_without_boundary_has_no_children(void **state)
+{
+	struct mime_part *root = parse("Content-Type: multipart/mixed\r\n\r\nx");
+	struct imap_buf b = { 0 };
+
+	(void)state;
+	assert_null(root->child);
+	imap_bodystructure(&b, "", root);
+	assert_string_equal(b.p, "(\"TEXT\" \"PLAIN\" (\"CHARSET\" "
+			    "\"us-ascii\") NIL NIL \"7BIT\" 1 1)");
+	imap_buf_free(&b);
+	mime_free(root);
+}
+
+static void envelope_of_the_nested_message(void **state)
+{
+	struct mime_part *root = parse(nested);
+	struct imap_buf b = { 0 };
+
+	(void)state;
+	imap_envelope(&b, nested, root->hdr_len);
+	assert_string_equal(b.p,
+		"(NIL \"parts\" "
+		"((\"Doe, John\" NIL \"john\" \"example.org\")) "
+		"((\"Doe, John\" NIL \"john\" \"example.org\")) "
+		"((\"Doe, John\" NIL \"john\" \"example.org\")) "
+		"((NIL NIL \"a\" \"b.example\")(NIL NIL \"Group\" NIL)"
+		"(NIL NIL \"c\" \"d.example\")(NIL NIL \"e\" \"f.example\")"
+		"(NIL NIL NIL NIL)) NIL NIL NIL \"<1@x>\")");
+	imap_buf_free(&b);
+	mime_free(root);
+}
+
+static void bodystructure_of_the_nested_message(void **state)
+{
+	struct mime_part *root = parse(nested);
+	struct imap_buf b = { 0 };
+
+	(void)state;
+	imap_bodystructure(&b, nested, root);
+	assert_string_equal(b.p,
+		"((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 5 1)"
+		"(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 28 "
+		"(NIL \"inner\" NIL NIL NIL NIL NIL NIL NIL NIL) "
+		"(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" "
+		"10 1) 3) \"MIXED\")");
+	imap_buf_free(&b);
+	mime_free(root);
+}
+
+static void strings_needing_it_become_literals(void **state)
+{
+	struct imap_buf b = { 0 };
+
+	(void)state;
+	imap_buf_nstring(&b, "a \"q\"");
+	imap_buf_nstring(&b, NULL);
+	assert_string_equal(b.p, "{5}\r\na \"q\"NIL");
+	imap_buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(tree_of_a_nested_message),
+		cmocka_unit_test(header_lookup_unfolds),
+		cmocka_unit_test(no_content_type_is_text_plain),
+		cmocka_unit_test(multipart_without_boundary_has_no_children),
+		cmocka_unit_test(envelope_of_the_nested_message),
+		cmocka_unit_test(bodystructure_of_the_nested_message),
+		cmocka_unit_test(strings_needing_it_become_literals),
+	};
+
+	return cmocka_run_group_tests_name("mime", tests, NULL, NULL);
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CLOSE (RFC 3501 6.4.2): removes the \Deleted messages silently (unless
+ * read-only), then back to Authenticated; UNSELECT (RFC 3691) removes
+ * nothing.
+ */
+#include "imap_priv.h"
+
+void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
+		    bool uid)
+{
+	size_t i;
+	int ret = 0;
+
+	(void)uid;
+	if (args) {
+		imap_bad(s, "CLOSE takes no arguments.");
+		return;
+	}
+	for (i = 0; i < s->mb.n && !s->readonly; i++)
+		if ((s->mb.v[i].flags & MAILBOX_DELETED) &&
+		    mailbox_remove(&s->mb, i))
+			ret = -1;
+	if (!s->readonly && mailbox_sync_dirs(&s->mb))
+		ret = -1;
+	imap_view_close(s);
+	if (ret)
+		imap_done(s, "NO", "[SERVERBUG] Some messages were not "
+			  "expunged.");
+	else
+		imap_done(s, "OK", "Close completed.");
+}
+
+void imap_cmd_unselect(struct imap_session *s, const struct imap_arg *args,
+		       bool uid)
+{
+	(void)uid;
+	if (args) {
+		imap_bad(s, "UNSELECT takes no arguments.");
+		return;
+	}
+	imap_view_close(s);
+	imap_done(s, "OK", "Unselect completed.");
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EXPUNGE (RFC 3501 6.4.3) and UID EXPUNGE (RFC 4315 2.1): removes the
+ * \Deleted messages (of the UID set), each told with "* n EXPUNGE", the
+ * directories synced before the OK.
+ */
+#include <stdlib.h>
+
+#include "imap_priv.h"
+
+void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
+		      bool uid)
+{
+	size_t *idx = NULL, n = 0, i, k = 0;
+	int ret = 0;
+
+	if (s->readonly) {
+		imap_done(s, "NO", "[READ-ONLY] Mailbox is read-only.");
+		return;
+	}
+	if (uid && (!args || args->next ||
+		    imap_view_select(s, imap_arg_atom(args), true, &idx, &n))) {
+		free(idx);
+		imap_bad(s, "UID EXPUNGE needs a UID set.");
+		return;
+	}
+	if (!uid && args) {
+		imap_bad(s, "EXPUNGE takes no arguments.");
+		return;
+	}
+	for (i = 0; i < s->mb.n; i++) {
+		if (uid && (k == n || idx[k] != i))
+			continue;
+		if (uid)
+			k++;
+		if ((s->mb.v[i].flags & MAILBOX_DELETED) &&
+		    mailbox_remove(&s->mb, i))
+			ret = -1;
+	}
+	free(idx);
+	if (mailbox_sync_dirs(&s->mb))
+		ret = -1;
+	imap_view_sync(s, true);
+	if (ret)
+		imap_done(s, "NO", "[SERVERBUG] Some messages were not "
+			  "expunged.");
+	else
+		imap_done(s, "OK", "Expunge completed.");
+}

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * FETCH and UID FETCH (RFC 3501 6.4.5, 6.4.8): flags, UID, size,
+ * INTERNALDATE and sections of the message file (whole, HEADER, TEXT,
+ * HEADER.FIELDS[.NOT], MIME parts by number), partial or not, ENVELOPE,
+ * BODY and BODYSTRUCTURE (from the MIME tree, mime.c); a fetch of a body
+ * without PEEK sets \Seen and tells the new flags.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <event2/buffer.h>
+
+#include "imap_fetch.h"
+#include "imap_struct.h"
+#include "mime.h"
+#include "imap_priv.h"
+
+#define FETCH_ITEMS_MAX	32
+
+struct fetch {
+	struct imap_fetch_item items[FETCH_ITEMS_MAX];
+	size_t n;
+	bool uid;		/* UID FETCH: UID is always sent */
+	bool body;		/* the file must be read */
+};
+
+static int add_item(struct fetch *f, const char *atom)
+{
+	static const char *const macro[] = { "FLAGS", "INTERNALDATE",
+					     "RFC822.SIZE", "ENVELOPE", "BODY" };
+	struct imap_fetch_item *it;
+	size_t i, n;
+
+	/* RFC 3501 6.4.5: FAST, ALL and FULL, the first 3, 4 or 5 above. */
+	n = !strcasecmp(atom, "FAST") ? 3 : !strcasecmp(atom, "ALL") ? 4 :
+		!strcasecmp(atom, "FULL") ? 5 : 0;
+	if (n) {
+		for (i = 0; i < n; i++)
+			if (add_item(f, macro[i]))
+				return -EINVAL;
+		return 0;
+	}
+	if (f->n == FETCH_ITEMS_MAX)
+		return -E2BIG;
+	it = &f->items[f->n];
+	if (imap_fetch_item_parse(atom, it))
+		return -EINVAL;
+	if (it->what == IMAP_FETCH_SECTION || it->what == IMAP_FETCH_BODY ||
+	    it->what == IMAP_FETCH_ENVELOPE ||
+	    it->what == IMAP_FETCH_BODYSTRUCTURE)
+		f->body = true;
+	f->n++;
+	return 0;
+}
+
+static int parse_items(struct fetch *f, const struct imap_arg *a)
+{
+	int ret;
+
+	f->n = 0;
+	f->body = false;
+	if (a && a->type == IMAP_ARG_ATOM)
+		return add_item(f, a->str);
+	if (!a || a->type != IMAP_ARG_LIST || !a->child)
+		return -EINVAL;
+	for (a = a->child; a; a = a->next) {
+		if (a->type != IMAP_ARG_ATOM)
+			return -EINVAL;
+		ret = add_item(f, a->str);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int read_all(int fd, char **buf_r, size_t *len_r, time_t *mtime)
+{
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	char *buf;
+
+	if (fstat(fd, &st))
+		return -errno;
+	*mtime = st.st_mtime;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	*buf_r = buf;
+	*len_r = len;
+	return 0;
+}
+
+/*
+ * The part a section's numbers name (RFC 3501 6.4.5): a multipart's n-th
+ * child; inside a message/rfc822 part, its message's; part 1 of a
+ * single-part body is that body. NULL if there is none.
+ */
+static struct mime_part *find_part(struct mime_part *root, const char *nums)
+{
+	struct mime_part *cur = root;
+	unsigned long n;
+	char *end;
+
+	while (cur && *nums) {
+		n = strtoul(nums, &end, 10);
+		nums = *end ? end + 1 : end;
+		if (cur != root && cur->message)
+			cur = cur->message;
+		if (cur->child)
+			cur = mime_child(cur, n);
+		else if (n != 1)
+			cur = NULL;
+	}
+	return cur;
+}
+
+/* Where a section's bytes are; false if the message has no such part. */
+static bool locate(const struct imap_fetch_item *it, const char *msg,
+		   size_t len, struct mime_part *root, size_t *off, size_t *n)
+{
+	struct mime_part *p = root;
+	size_t h = imap_header_len(msg, len);
+
+	*off = 0;
+	*n = len;
+	if (!it->part[0]) {
+		if (it->sect == IMAP_SECT_TEXT) {
+			*off = h;
+			*n = len - h;
+		} else if (it->sect != IMAP_SECT_ALL) {
+			*n = h;
+		}
+		return true;
+	}
+	p = find_part(root, it->part);
+	if (!p)
+		return false;
+	if (it->sect == IMAP_SECT_ALL || it->sect == IMAP_SECT_MIME) {
+		*off = it->sect == IMAP_SECT_ALL ? p->body_off : p->hdr_off;
+		*n = it->sect == IMAP_SECT_ALL ? p->body_len : p->hdr_len;
+		return true;
+	}
+	/* HEADER, TEXT and the fields of a part: of its message only. */
+	if (!p->message)
+		return false;
+	p = p->message;
+	*off = it->sect == IMAP_SECT_TEXT ? p->body_off : p->hdr_off;
+	*n = it->sect == IMAP_SECT_TEXT ? p->body_len : p->hdr_len;
+	return true;
+}
+
+static void section(struct imap_session *s, const struct imap_fetch_item *it,
+		    const char *msg, size_t len, struct mime_part *root)
+{
+	size_t off, n, skip = 0;
+	char *tmp = NULL;
+	const char *p;
+
+	if (!locate(it, msg, len, root, &off, &n)) {
+		/* RFC 3501 6.4.5: a part that does not exist is empty. */
+		off = 0;
+		n = 0;
+	}
+	p = msg + off;
+	if (it->sect == IMAP_SECT_FIELDS || it->sect == IMAP_SECT_FIELDS_NOT) {
+		tmp = malloc(n + 2);
+		n = tmp ? imap_header_fields(p, n, it->fields,
+					     it->sect == IMAP_SECT_FIELDS_NOT,
+					     tmp) : 0;
+		p = tmp;
+	}
+	if (it->partial) {
+		skip = it->off < n ? it->off : n;
+		n = n - skip < it->len ? n - skip : it->len;
+	}
+	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s {%zu}\r\n",
+			    it->label, n);
+	imap_send_raw(s, p + skip, n);
+	free(tmp);
+}
+
+static void structure(struct imap_session *s, const struct imap_fetch_item *it,
+		      const char *msg, size_t len, struct mime_part *root)
+{
+	struct imap_buf b = { 0 };
+
+	if (it->what == IMAP_FETCH_ENVELOPE)
+		imap_envelope(&b, msg, imap_header_len(msg, len));
+	else
+		imap_bodystructure(&b, msg, root);
+	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s ",
+			    it->what == IMAP_FETCH_ENVELOPE ? "ENVELOPE" :
+			    it->what == IMAP_FETCH_BODY ? "BODY" :
+			    "BODYSTRUCTURE");
+	imap_send_raw(s, b.p ? b.p : "NIL", b.p ? b.len : 3);
+	imap_buf_free(&b);
+}
+
+static void sp(struct imap_session *s, bool *first)
+{
+	if (!*first)
+		imap_send_raw(s, " ", 1);
+	*first = false;
+}
+
+/* One message's answer; -errno if its file is gone. */
+static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
+{
+	struct mime_part *root = NULL;
+	struct mailbox_msg *m = &s->mb.v[i];
+	bool first = true, seen = false, flags = false;
+	char *msg = NULL, buf[128];
+	time_t mtime = 0;
+	size_t len = 0, k;
+	struct tm tm;
+	int fd, ret = 0;
+
+	fd = mailbox_msg_open(&s->mb, i);
+	if (fd < 0)
+		return fd;
+	if (f->body) {
+		ret = read_all(fd, &msg, &len, &mtime);
+	} else {
+		struct stat st;
+
+		ret = fstat(fd, &st) ? -errno : 0;
+		mtime = st.st_mtime;
+		len = (size_t)st.st_size;
+	}
+	close(fd);
+	if (!ret && f->body && mime_parse(msg, len, &root))
+		ret = -ENOMEM;
+	if (ret) {
+		free(msg);
+		return ret;
+	}
+	for (k = 0; k < f->n; k++)
+		if (f->items[k].what == IMAP_FETCH_SECTION &&
+		    !f->items[k].peek && !s->readonly &&
+		    !(m->flags & MAILBOX_SEEN))
+			seen = true;
+	if (seen && !mailbox_set_flags(&s->mb, i, m->flags | MAILBOX_SEEN))
+		flags = true;
+	evbuffer_add_printf(bufferevent_get_output(s->bev), "* %zu FETCH (",
+			    i + 1);
+	if (f->uid) {
+		sp(s, &first);
+		evbuffer_add_printf(bufferevent_get_output(s->bev), "UID %u",
+				    m->uid);
+	}
+	for (k = 0; k < f->n; k++) {
+		const struct imap_fetch_item *it = &f->items[k];
+
+		if (it->what == IMAP_FETCH_UID && f->uid)
+			continue;
+		if (it->what == IMAP_FETCH_FLAGS)
+			flags = true;
+		if (it->what == IMAP_FETCH_FLAGS)
+			continue;	/* after the bodies: they may set it */
+		sp(s, &first);
+		switch (it->what) {
+		case IMAP_FETCH_UID:
+			evbuffer_add_printf(bufferevent_get_output(s->bev),
+					    "UID %u", m->uid);
+			break;
+		case IMAP_FETCH_SIZE:
+			evbuffer_add_printf(bufferevent_get_output(s->bev),
+					    "RFC822.SIZE %zu", len);
+			break;
+		case IMAP_FETCH_INTERNALDATE:
+			gmtime_r(&mtime, &tm);
+			strftime(buf, sizeof(buf), "%d-%b-%Y %H:%M:%S +0000",
+				 &tm);
+			evbuffer_add_printf(bufferevent_get_output(s->bev),
+					    "INTERNALDATE \"%s\"", buf);
+			break;
+		case IMAP_FETCH_SECTION:
+			section(s, it, msg, len, root);
+			break;
+		default:
+			structure(s, it, msg, len, root);
+		}
+	}
+	if (flags) {
+		sp(s, &first);
+		imap_flags_str(m->flags, buf, sizeof(buf));
+		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
+				    buf);
+	}
+	imap_send(s, ")");
+	mime_free(root);
+	free(msg);
+	return 0;
+}
+
+void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
+		    bool uid)
+{
+	struct fetch *f = calloc(1, sizeof(*f));
+	bool gone = false;
+	size_t *idx = NULL, n = 0, i;
+	int ret;
+
+	if (!f) {
+		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
+		return;
+	}
+	f->uid = uid;
+	ret = args && args->next && !args->next->next ?
+		parse_items(f, args->next) : -EINVAL;
+	if (!ret)
+		ret = imap_view_select(s, imap_arg_atom(args), uid, &idx, &n);
+	if (ret) {
+		imap_bad(s, ret == -ERANGE ? "Invalid messageset." :
+			 "Invalid FETCH arguments.");
+		free(f);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (fetch_one(s, f, idx[i]))
+			gone = true;
+	free(idx);
+	free(f);
+	if (gone)
+		imap_done(s, "NO", "[EXPUNGEISSUED] Some messages were also "
+			  "expunged.");
+	else
+		imap_done(s, "OK", "Fetch completed.");
+}

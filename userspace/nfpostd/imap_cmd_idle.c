@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IDLE (RFC 2177): the client waits and is told of every change as it
+ * happens; in Selected state an inotify watch on new/ and cur/ wakes the
+ * loop (no polling), and the view's sync sends EXISTS, EXPUNGE and FETCH.
+ */
+#include <strings.h>
+
+#include "imap_priv.h"
+
+void imap_cmd_idle(struct imap_session *s, const struct imap_arg *args,
+		   bool uid)
+{
+	(void)uid;
+	if (args) {
+		imap_bad(s, "IDLE takes no arguments.");
+		return;
+	}
+	if (s->state == IMAP_S_SELECTED) {
+		if (imap_watch(s)) {
+			imap_done(s, "NO", "[SERVERBUG] Cannot watch the "
+				  "mailbox.");
+			return;
+		}
+		imap_view_sync(s, true);
+	}
+	s->idling = true;
+	imap_send(s, "+ idling");
+}
+
+void imap_idle_line(struct imap_session *s, const char *line)
+{
+	s->idling = false;
+	imap_unwatch(s);
+	if (strcasecmp(line, "DONE")) {
+		imap_bad(s, "Expected DONE.");
+		return;
+	}
+	if (s->state == IMAP_S_SELECTED)
+		imap_view_sync(s, true);
+	imap_done(s, "OK", "Idle completed.");
+}

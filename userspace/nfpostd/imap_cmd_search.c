@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SEARCH and UID SEARCH (RFC 3501 6.4.4): every key of 6.4.4, keys ANDed,
+ * OR, NOT and parenthesized groups; CHARSET UTF-8 or US-ASCII. Strings
+ * match as case-insensitive (ASCII) substrings of the raw header values
+ * or text, without RFC 2047 decoding. There are no keywords and no
+ * \Recent, so KEYWORD, NEW and RECENT match nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <event2/buffer.h>
+
+#include "imap_fetch.h"
+#include "imap_priv.h"
+#include "rfc5322.h"
+
+struct ctx {
+	struct imap_session *s;
+	size_t i;		/* the message */
+	bool dry;		/* checking the syntax only */
+	bool loaded;
+	char *msg;
+	size_t len, hlen;
+	time_t mtime;
+	const char *err;
+};
+
+static int load(struct ctx *c)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (c->loaded)
+		return c->msg ? 0 : -EIO;
+	c->loaded = true;
+	fd = mailbox_msg_open(&c->s->mb, c->i);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) || !(c->msg = malloc((size_t)st.st_size + 1))) {
+		close(fd);
+		return -EIO;
+	}
+	c->mtime = st.st_mtime;
+	while (c->len < (size_t)st.st_size &&
+	       (n = read(fd, c->msg + c->len, (size_t)st.st_size - c->len)) > 0)
+		c->len += (size_t)n;
+	close(fd);
+	c->msg[c->len] = '\0';
+	c->hlen = imap_header_len(c->msg, c->len);
+	return 0;
+}
+
+static bool contains(const char *hay, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i, j;
+
+	if (!k)
+		return true;
+	for (i = 0; i + k <= n; i++) {
+		for (j = 0; j < k; j++)
+			if (tolower((unsigned char)hay[i + j]) !=
+			    tolower((unsigned char)needle[j]))
+				break;
+		if (j == k)
+			return true;
+	}
+	return false;
+}
+
+/* A header field's values (not its name) contain @needle. */
+static bool header_has(struct ctx *c, const char *field, const char *needle)
+{
+	char *tmp, *p, *end, *colon;
+	bool yes = false;
+	size_t n;
+
+	if (c->dry || load(c))
+		return false;
+	tmp = malloc(c->hlen + 2);
+	if (!tmp)
+		return false;
+	n = imap_header_fields(c->msg, c->hlen, field, false, tmp);
+	for (p = tmp, end = tmp + n; p < end && !yes; p = colon) {
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (!colon)
+			break;
+		p = ++colon;
+		/* To the next field: a line that does not start with WSP. */
+		while (colon < end && !(colon[-1] == '\n' && colon[0] != ' ' &&
+					colon[0] != '\t'))
+			colon++;
+		if (!*needle && strlen(field) && p <= end)
+			yes = true;
+		else
+			yes = contains(p, (size_t)(colon - p), needle);
+	}
+	free(tmp);
+	return yes;
+}
+
+/* "1-Feb-1994" to the start of that day, UTC. */
+static int day(const char *s, time_t *t)
+{
+	struct tm tm = { 0 };
+	const char *end = strptime(s, "%d-%b-%Y", &tm);
+
+	if (!end || *end)
+		return -EINVAL;
+	*t = timegm(&tm);
+	return 0;
+}
+
+static time_t internal_day(struct ctx *c)
+{
+	if (c->dry || load(c))
+		return 0;
+	return c->mtime - c->mtime % 86400;
+}
+
+static time_t sent_day(struct ctx *c)
+{
+	char *tmp, *p;
+	time_t t = 0;
+	size_t n;
+
+	if (c->dry || load(c) || !(tmp = malloc(c->hlen + 2)))
+		return 0;
+	n = imap_header_fields(c->msg, c->hlen, "DATE", false, tmp);
+	tmp[n] = '\0';
+	p = strchr(tmp, ':');
+	if (p) {
+		p++;
+		p[strcspn(p, "\r\n")] = '\0';
+		while (*p == ' ')
+			p++;
+		if (rfc5322_date(p, strlen(p), &t))
+			t = 0;
+	}
+	free(tmp);
+	return t - t % 86400;
+}
+
+static int key(struct ctx *c, const struct imap_arg **a, bool *r);
+
+/* The keys of a list or of the rest of the command, all ANDed. */
+static int all(struct ctx *c, const struct imap_arg *a, bool *r)
+{
+	bool one;
+
+	*r = true;
+	if (!a) {
+		c->err = "Missing search key.";
+		return -EINVAL;
+	}
+	while (a) {
+		if (key(c, &a, &one))
+			return -EINVAL;
+		*r = *r && one;
+	}
+	return 0;
+}
+
+static const char *take_str(struct ctx *c, const struct imap_arg **a)
+{
+	const char *v = imap_arg_str(*a);
+
+	if (!v) {
+		c->err = "Missing search string.";
+		return NULL;
+	}
+	*a = (*a)->next;
+	return v;
+}
+
+static const struct {
+	const char *name;
+	unsigned int flag;
+	bool set;
+} flag_keys[] = {
+	{ "ANSWERED", MAILBOX_ANSWERED, true },
+	{ "DELETED", MAILBOX_DELETED, true },
+	{ "DRAFT", MAILBOX_DRAFT, true },
+	{ "FLAGGED", MAILBOX_FLAGGED, true },
+	{ "SEEN", MAILBOX_SEEN, true },
+	{ "UNANSWERED", MAILBOX_ANSWERED, false },
+	{ "UNDELETED", MAILBOX_DELETED, false },
+	{ "UNDRAFT", MAILBOX_DRAFT, false },
+	{ "UNFLAGGED", MAILBOX_FLAGGED, false },
+	{ "UNSEEN", MAILBOX_SEEN, false },
+};
+
+static const char *const header_keys[] = { "SUBJECT", "FROM", "TO", "CC",
+					   "BCC" };
+
+static int string_key(struct ctx *c, const char *k, const struct imap_arg **a,
+		      bool *r)
+{
+	const char *v, *field;
+	size_t i;
+
+	for (i = 0; i < sizeof(header_keys) / sizeof(header_keys[0]); i++) {
+		if (strcasecmp(k, header_keys[i]))
+			continue;
+		v = take_str(c, a);
+		*r = v && header_has(c, header_keys[i], v);
+		return v ? 0 : -EINVAL;
+	}
+	if (!strcasecmp(k, "HEADER")) {
+		field = take_str(c, a);
+		v = field ? take_str(c, a) : NULL;
+		if (!v || strchr(field, ' '))
+			return -EINVAL;
+		*r = header_has(c, field, v);
+		return 0;
+	}
+	if (!strcasecmp(k, "BODY") || !strcasecmp(k, "TEXT")) {
+		v = take_str(c, a);
+		if (!v)
+			return -EINVAL;
+		*r = !c->dry && !load(c) &&
+		     (toupper((unsigned char)k[0]) == 'T' ?
+		      contains(c->msg, c->len, v) :
+		      contains(c->msg + c->hlen, c->len - c->hlen, v));
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int date_key(struct ctx *c, const char *k, const struct imap_arg **a,
+		    bool *r)
+{
+	static const char *const names[] = { "BEFORE", "ON", "SINCE",
+					     "SENTBEFORE", "SENTON",
+					     "SENTSINCE" };
+	const char *v;
+	time_t t, d;
+	size_t i;
+
+	for (i = 0; i < 6 && strcasecmp(k, names[i]); i++)
+		;
+	if (i == 6)
+		return -ENOENT;
+	v = take_str(c, a);
+	if (!v || day(v, &t)) {
+		c->err = "Invalid search date.";
+		return -EINVAL;
+	}
+	d = i < 3 ? internal_day(c) : sent_day(c);
+	*r = !c->dry && (i % 3 == 0 ? d < t : i % 3 == 1 ? d == t : d >= t);
+	return 0;
+}
+
+static int size_key(struct ctx *c, const char *k, const struct imap_arg **a,
+		    bool *r)
+{
+	unsigned long long n;
+	const char *v;
+	char *end;
+
+	if (strcasecmp(k, "LARGER") && strcasecmp(k, "SMALLER"))
+		return -ENOENT;
+	v = imap_arg_atom(*a);
+	if (!v || !*v || (n = strtoull(v, &end, 10), *end)) {
+		c->err = "Invalid size.";
+		return -EINVAL;
+	}
+	*a = (*a)->next;
+	*r = !c->dry && (toupper((unsigned char)k[0]) == 'L' ?
+			 c->s->mb.v[c->i].size > n : c->s->mb.v[c->i].size < n);
+	return 0;
+}
+
+static int set_key(struct ctx *c, const char *k, bool uid, bool *r)
+{
+	struct imap_seqset set;
+	struct mailbox *mb = &c->s->mb;
+	uint32_t max, v;
+
+	if (imap_seqset_parse(k, &set))
+		return -ENOENT;
+	if (c->dry || !mb->n) {
+		*r = false;
+		return 0;
+	}
+	max = uid ? mb->v[mb->n - 1].uid : (uint32_t)mb->n;
+	v = uid ? mb->v[c->i].uid : (uint32_t)(c->i + 1);
+	*r = imap_seqset_has(&set, v, max);
+	return 0;
+}
+
+static int simple_key(struct ctx *c, const char *k, bool *r)
+{
+	unsigned int f = c->dry ? 0 : c->s->mb.v[c->i].flags;
+	size_t i;
+
+	for (i = 0; i < sizeof(flag_keys) / sizeof(flag_keys[0]); i++) {
+		if (!strcasecmp(k, flag_keys[i].name)) {
+			*r = !(f & flag_keys[i].flag) != flag_keys[i].set;
+			return 0;
+		}
+	}
+	if (!strcasecmp(k, "ALL") || !strcasecmp(k, "OLD")) {
+		*r = true;
+		return 0;
+	}
+	if (!strcasecmp(k, "NEW") || !strcasecmp(k, "RECENT")) {
+		*r = false;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int key(struct ctx *c, const struct imap_arg **a, bool *r)
+{
+	const struct imap_arg *cur = *a;
+	const char *k = imap_arg_atom(cur);
+	bool x, y;
+	int ret;
+
+	if (cur->type == IMAP_ARG_LIST) {
+		*a = cur->next;
+		return all(c, cur->child, r);
+	}
+	if (!k) {
+		c->err = "Invalid search key.";
+		return -EINVAL;
+	}
+	*a = cur->next;
+	if (!strcasecmp(k, "NOT")) {
+		if (!*a || key(c, a, &x))
+			return -EINVAL;
+		*r = !x && !c->dry;
+		return 0;
+	}
+	if (!strcasecmp(k, "OR")) {
+		if (!*a || key(c, a, &x) || !*a || key(c, a, &y))
+			return -EINVAL;
+		*r = x || y;
+		return 0;
+	}
+	if (!strcasecmp(k, "KEYWORD") || !strcasecmp(k, "UNKEYWORD")) {
+		if (!imap_arg_atom(*a))
+			return -EINVAL;
+		*a = (*a)->next;
+		*r = toupper((unsigned char)k[0]) == 'U' && !c->dry;
+		return 0;
+	}
+	if (!strcasecmp(k, "UID")) {
+		k = imap_arg_atom(*a);
+		if (!k || set_key(c, k, true, r))
+			return -EINVAL;
+		*a = (*a)->next;
+		return 0;
+	}
+	ret = simple_key(c, k, r);
+	if (ret == -ENOENT)
+		ret = string_key(c, k, a, r);
+	if (ret == -ENOENT)
+		ret = date_key(c, k, a, r);
+	if (ret == -ENOENT)
+		ret = size_key(c, k, a, r);
+	if (ret == -ENOENT)
+		ret = set_key(c, k, false, r);
+	if (ret == -ENOENT)
+		c->err = "Unknown search key.";
+	return ret ? -EINVAL : 0;
+}
+
+void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
+		     bool uid)
+{
+	struct ctx c = { .s = s, .dry = true };
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+	const char *cs = imap_arg_atom(args);
+	bool r;
+	size_t i;
+
+	if (cs && !strcasecmp(cs, "CHARSET")) {
+		cs = imap_arg_str(args->next);
+		if (!cs) {
+			imap_bad(s, "Missing charset.");
+			return;
+		}
+		if (strcasecmp(cs, "UTF-8") && strcasecmp(cs, "US-ASCII")) {
+			imap_done(s, "NO", "[BADCHARSET (UTF-8 US-ASCII)] "
+				  "Unsupported charset.");
+			return;
+		}
+		args = args->next->next;
+	}
+	if (all(&c, args, &r)) {
+		imap_bad(s, c.err ? c.err : "Invalid search arguments.");
+		return;
+	}
+	evbuffer_add_printf(out, "* SEARCH");
+	for (i = 0; i < s->mb.n; i++) {
+		struct ctx m = { .s = s, .i = i };
+
+		if (!all(&m, args, &r) && r)
+			evbuffer_add_printf(out, " %u", uid ? s->mb.v[i].uid :
+					    (unsigned int)(i + 1));
+		free(m.msg);
+	}
+	imap_send(s, "%s", "");
+	imap_done(s, "OK", "Search completed.");
+}

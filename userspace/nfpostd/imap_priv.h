@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inside an IMAP server session: its state, shared by the connection side
+ * (imap_session.c), the command registry (imap_cmds.c), the selected
+ * mailbox's view (imap_view.c) and the commands (imap_cmd_*.c).
+ */
+#ifndef NFPOSTD_IMAP_PRIV_H
+#define NFPOSTD_IMAP_PRIV_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "conf.h"
+#include "imap_parser.h"
+#include "imap_seqset.h"
+#include "mailbox.h"
+#include "server.h"
+#include "users.h"
+#include "workers.h"
+
+/* RFC 3501 3: the states of a connection. */
+enum imap_state {
+	IMAP_S_NOAUTH,		/* Not Authenticated */
+	IMAP_S_AUTH,		/* Authenticated */
+	IMAP_S_SELECTED,	/* a mailbox is selected */
+	IMAP_S_LOGOUT,
+};
+
+/* The largest command, literals included: an APPENDed message. */
+#define IMAP_COMMAND_MAX	(64u << 20)
+/* Authenticated sessions one user may hold at once (Dovecot: 10/IP). */
+#define IMAP_USER_SESSIONS	20
+#define IMAP_TAG_MAX		64
+
+/* A password checked by a worker: yescrypt takes milliseconds of CPU. */
+struct imap_auth_work {
+	struct work w;			/* first: a work is this */
+	struct imap_session *s;
+	char user[USERS_NAME_MAX + 1];	/* "" for an unknown user */
+	char *hash;
+	char password[512];
+	bool ok;
+};
+
+struct imap_session {
+	struct server *srv;
+	struct imap_session *next, **pprev;	/* all IMAP sessions */
+	struct bufferevent *bev;
+	evutil_socket_t fd;
+	SSL *ssl;
+	enum listen_kind kind;
+	enum imap_state state;
+	struct sockaddr_storage peer;
+	char peer_ip[64];
+	bool tls;
+	bool closing;
+	bool starttls_pending;
+	bool working;			/* a worker or a delay holds it */
+	bool gone;
+	char user[USERS_NAME_MAX + 1];	/* "" until logged in */
+	char root[PATH_MAX - 512];	/* the user's Maildir: INBOX */
+	char tag[IMAP_TAG_MAX + 1];	/* of the command being run */
+	int errors;
+	unsigned int failures;
+	struct event *delay;		/* before a failed login's answer */
+	struct imap_reader rd;
+	struct imap_cmd *cmd;		/* the command being run */
+	struct imap_auth_work auth;
+	/* AUTHENTICATE waiting for its response line. */
+	bool sasl_pending;
+	/* The selected mailbox. */
+	char mbox_name[256];
+	bool readonly;			/* EXAMINE */
+	struct mailbox mb;		/* as this session last told the client */
+	/* IDLE: until "DONE", changes are told as they happen. */
+	bool idling;
+	int ino_fd;
+	struct event *ino_ev;
+};
+
+void imap_send(struct imap_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void imap_send_raw(struct imap_session *s, const void *p, size_t n);
+/* The tagged completion of the current command. */
+void imap_done(struct imap_session *s, const char *status, const char *fmt,
+	       ...) __attribute__((format(printf, 3, 4)));
+/* BAD for the current command, counted; past max_errors, BYE. */
+void imap_bad(struct imap_session *s, const char *text);
+void imap_close(struct imap_session *s);
+void imap_starttls(struct imap_session *s);
+void imap_resume(struct imap_session *s);
+void imap_submit(struct imap_session *s, struct work *w);
+/* Sessions of @user that are logged in, this one apart. */
+int imap_user_sessions(const struct imap_session *self, const char *user);
+/* A quoted string or a literal, as RFC 3501 9 wants @str written. */
+void imap_send_string(struct imap_session *s, const char *str, size_t len);
+/* IDLE: watch / stop watching the selected mailbox for changes. */
+int imap_watch(struct imap_session *s);
+void imap_unwatch(struct imap_session *s);
+
+/* imap_cmds.c: a gathered command, or a line of AUTHENTICATE or IDLE. */
+void imap_command(struct imap_session *s, char *buf, size_t len);
+const char *imap_capability(const struct imap_session *s);
+bool imap_login_allowed(const struct imap_session *s);
+
+/* imap_view.c: the selected mailbox as this session shows it. */
+int imap_folder_path(const struct imap_session *s, const char *name,
+		     char *path, size_t len);
+bool imap_folder_name_ok(const char *name);
+/* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
+int imap_view_sync(struct imap_session *s, bool expunges);
+void imap_view_close(struct imap_session *s);
+/* The flags of @flags as "(\Seen ...)" into @buf. */
+void imap_flags_str(unsigned int flags, char *buf, size_t len);
+/* A flag list argument to MAILBOX_* bits; -EINVAL for a bad one. */
+int imap_flags_parse(const struct imap_arg *list, unsigned int *flags);
+/* Message indexes that @set names, by sequence number or UID. */
+int imap_view_select(struct imap_session *s, const char *set, bool uid,
+		     size_t **idx_r, size_t *n_r);
+/* For LIST: the SPECIAL-USE attribute of folder @name, or "". */
+const char *imap_special_use(const char *name);
+/* A Maildir++ folder at @path, with Dovecot's maildirfolder mark. */
+int imap_folder_make(const char *path);
+/* The mailbox's SPECIAL-USE folders, made for a user at first login. */
+int imap_view_init_user(struct imap_session *s);
+
+/* imap_cmd_login.c: the password check both LOGIN and AUTHENTICATE use. */
+void imap_login(struct imap_session *s, const char *user,
+		const char *password);
+void imap_authenticate_line(struct imap_session *s, const char *line);
+void imap_idle_line(struct imap_session *s, const char *line);
+
+/* The commands, one file each (imap_cmd_<name>.c). */
+typedef void imap_cmd_fn(struct imap_session *s, const struct imap_arg *args,
+			 bool uid);
+imap_cmd_fn imap_cmd_capability, imap_cmd_noop, imap_cmd_logout,
+	imap_cmd_starttls, imap_cmd_login, imap_cmd_authenticate,
+	imap_cmd_select, imap_cmd_examine, imap_cmd_create, imap_cmd_delete,
+	imap_cmd_rename, imap_cmd_subscribe, imap_cmd_unsubscribe,
+	imap_cmd_list, imap_cmd_lsub, imap_cmd_status, imap_cmd_append,
+	imap_cmd_check, imap_cmd_close, imap_cmd_unselect, imap_cmd_expunge,
+	imap_cmd_search, imap_cmd_fetch, imap_cmd_store, imap_cmd_copy,
+	imap_cmd_move, imap_cmd_idle, imap_cmd_namespace, imap_cmd_id,
+	imap_cmd_enable;
+
+#endif /* NFPOSTD_IMAP_PRIV_H */

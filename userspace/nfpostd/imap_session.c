@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IMAP server session: gathering commands (literals and their "+"
+ * continuations), TLS (imaps and STARTTLS), IDLE's watch on the mailbox,
+ * timeouts and the life of the connection. The commands are in
+ * imap_cmds.c and imap_cmd_*.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/inotify.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+
+#include "log.h"
+#include "netaddr.h"
+#include "imap_priv.h"
+#include "imap_session.h"
+
+/* RFC 3501 5.4: at least 30 minutes of autologout for logged-in users. */
+#define IMAP_TIMEOUT_AUTH	1800
+
+static struct imap_session *sessions;
+
+void imap_send(struct imap_session *s, const char *fmt, ...)
+{
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(out, "\r\n", 2);
+}
+
+void imap_send_raw(struct imap_session *s, const void *p, size_t n)
+{
+	evbuffer_add(bufferevent_get_output(s->bev), p, n);
+}
+
+void imap_done(struct imap_session *s, const char *status, const char *fmt,
+	       ...)
+{
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+	va_list ap;
+
+	evbuffer_add_printf(out, "%s %s ", s->tag[0] ? s->tag : "*", status);
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(out, "\r\n", 2);
+}
+
+void imap_send_string(struct imap_session *s, const char *str, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (str[i] == '"' || str[i] == '\\' || str[i] == '\r' ||
+		    str[i] == '\n' || !str[i] || (unsigned char)str[i] > 0x7e)
+			break;
+	if (i == len && len < 200) {
+		evbuffer_add_printf(bufferevent_get_output(s->bev), "\"%.*s\"",
+				    (int)len, str);
+		return;
+	}
+	evbuffer_add_printf(bufferevent_get_output(s->bev), "{%zu}\r\n", len);
+	imap_send_raw(s, str, len);
+}
+
+int imap_user_sessions(const struct imap_session *self, const char *user)
+{
+	const struct imap_session *s;
+	int n = 0;
+
+	for (s = sessions; s; s = s->next)
+		if (s != self && s->user[0] && !strcmp(s->user, user))
+			n++;
+	return n;
+}
+
+void imap_unwatch(struct imap_session *s)
+{
+	if (s->ino_ev)
+		event_free(s->ino_ev);
+	if (s->ino_fd >= 0)
+		close(s->ino_fd);
+	s->ino_ev = NULL;
+	s->ino_fd = -1;
+}
+
+/* Something changed in new/ or cur/: tell the idling client now. */
+static void watch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct imap_session *s = arg;
+	char buf[4096];
+
+	(void)what;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	if (s->idling && !s->closing)
+		imap_view_sync(s, true);
+}
+
+int imap_watch(struct imap_session *s)
+{
+	static const char *const subs[] = { "new", "cur" };
+	char path[PATH_MAX + 8];
+	size_t i;
+
+	imap_unwatch(s);
+	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->ino_fd < 0)
+		return -errno;
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", s->mb.path, subs[i]);
+		if (inotify_add_watch(s->ino_fd, path, IN_CREATE |
+				      IN_MOVED_TO | IN_MOVED_FROM |
+				      IN_DELETE) < 0) {
+			imap_unwatch(s);
+			return -errno;
+		}
+	}
+	s->ino_ev = event_new(s->srv->base, s->ino_fd, EV_READ | EV_PERSIST,
+			      watch_cb, s);
+	if (!s->ino_ev || event_add(s->ino_ev, NULL)) {
+		imap_unwatch(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void session_free(struct imap_session *s)
+{
+	if (s->working && !s->delay) {
+		s->gone = true;
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
+	log_msg(LOG_INFO, "imap%s: Disconnected: user=<%s>, rip=%s",
+		s->user[0] ? "" : "-login", s->user, s->peer_ip);
+	imap_unwatch(s);
+	if (s->delay)
+		event_free(s->delay);
+	free(s->auth.hash);
+	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
+	mailbox_close(&s->mb);
+	imap_reader_free(&s->rd);
+	free(s->cmd);
+	if (s->bev)
+		bufferevent_free(s->bev);
+	if (!s->tls)
+		evutil_closesocket(s->fd);
+	s->srv->sessions--;
+	*s->pprev = s->next;
+	if (s->next)
+		s->next->pprev = s->pprev;
+	free(s);
+}
+
+void imap_session_free_all(struct server *srv)
+{
+	(void)srv;
+	while (sessions) {
+		sessions->working = false;
+		session_free(sessions);
+	}
+}
+
+static void write_done(struct bufferevent *bev, void *arg);
+static void event_cb(struct bufferevent *bev, short what, void *arg);
+static void read_cb(struct bufferevent *bev, void *arg);
+
+void imap_close(struct imap_session *s)
+{
+	s->closing = true;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+}
+
+void imap_bad(struct imap_session *s, const char *text)
+{
+	imap_done(s, "BAD", "%s", text);
+	if (++s->errors < s->srv->conf.max_errors)
+		return;
+	imap_send(s, "* BYE Too many invalid IMAP commands.");
+	imap_close(s);
+}
+
+static void set_callbacks(struct imap_session *s)
+{
+	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+
+	if (s->user[0] && tv.tv_sec < IMAP_TIMEOUT_AUTH)
+		tv.tv_sec = IMAP_TIMEOUT_AUTH;
+	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
+	bufferevent_set_timeouts(s->bev, &tv, NULL);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+}
+
+static int start_tls(struct imap_session *s)
+{
+	SSL *ssl = SSL_new(s->srv->tls);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return -ENOMEM;
+	bev = bufferevent_openssl_socket_new(s->srv->base, s->fd, ssl,
+					     BUFFEREVENT_SSL_ACCEPTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		SSL_free(ssl);
+		return -ENOMEM;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	if (s->bev)
+		bufferevent_free(s->bev);
+	s->bev = bev;
+	s->ssl = ssl;
+	s->tls = true;
+	set_callbacks(s);
+	return 0;
+}
+
+/* RFC 3501 6.2.1: what was pipelined after STARTTLS is dropped unread. */
+static void starttls_ready(struct imap_session *s)
+{
+	struct evbuffer *in = bufferevent_get_input(s->bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	imap_reader_free(&s->rd);
+	imap_reader_init(&s->rd, IMAP_COMMAND_MAX);
+	s->starttls_pending = false;
+	if (start_tls(s)) {
+		log_msg(LOG_WARNING, "imap: %s: cannot start TLS", s->peer_ip);
+		s->closing = true;
+		session_free(s);
+	}
+}
+
+static void write_done(struct bufferevent *bev, void *arg)
+{
+	struct imap_session *s = arg;
+
+	(void)bev;
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)))
+		return;
+	if (s->closing)
+		session_free(s);
+	else if (s->starttls_pending)
+		starttls_ready(s);
+}
+
+void imap_starttls(struct imap_session *s)
+{
+	s->starttls_pending = true;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+}
+
+static void event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct imap_session *s = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
+		imap_send(s, "* BYE Disconnected for inactivity.");
+		imap_close(s);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
+		s->closing = true;
+		session_free(s);
+	}
+}
+
+/* The tag of a refused command, if its start was kept; else "*". */
+static void refused_tag(struct imap_session *s)
+{
+	size_t n = s->rd.len ? strcspn(s->rd.buf, " \r\n") : 0;
+
+	if (n && n <= IMAP_TAG_MAX && n < s->rd.len) {
+		memcpy(s->tag, s->rd.buf, n);
+		s->tag[n] = '\0';
+	} else {
+		strcpy(s->tag, "*");
+	}
+}
+
+static void refused(struct imap_session *s, enum imap_read_status st)
+{
+	refused_tag(s);
+	switch (st) {
+	case IMAP_READ_TOO_BIG:
+		imap_done(s, "NO", "[TOOBIG] Literal too large.");
+		if (s->rd.literal_plus) {
+			/* Its bytes are on their way and cannot be told apart. */
+			imap_send(s, "* BYE Literal too large.");
+			imap_close(s);
+		}
+		break;
+	case IMAP_READ_TOO_LONG:
+		imap_bad(s, "[TOOBIG] Line too long.");
+		break;
+	default:
+		imap_bad(s, "NUL characters are not allowed in commands.");
+	}
+}
+
+static void read_cb(struct bufferevent *bev, void *arg)
+{
+	struct imap_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	enum imap_read_status st;
+	struct evbuffer_iovec v;
+	long used;
+
+	while (!s->closing && !s->starttls_pending && !s->working &&
+	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+		used = imap_reader_feed(&s->rd, v.iov_base, v.iov_len, &st);
+		if (used < 0) {
+			imap_send(s, "* BYE Out of memory.");
+			imap_close(s);
+			break;
+		}
+		evbuffer_drain(in, (size_t)used);
+		if (st == IMAP_READ_CONTINUE)
+			imap_send(s, "+ OK");
+		else if (st == IMAP_READ_DONE)
+			imap_command(s, s->rd.buf, s->rd.len);
+		else if (st != IMAP_READ_MORE)
+			refused(s, st);
+	}
+	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
+		session_free(s);
+}
+
+void imap_resume(struct imap_session *s)
+{
+	s->working = false;
+	if (s->gone) {
+		session_free(s);
+		return;
+	}
+	if (s->closing)
+		return;
+	set_callbacks(s);
+	read_cb(s->bev, s);
+}
+
+void imap_submit(struct imap_session *s, struct work *w)
+{
+	s->working = true;
+	bufferevent_disable(s->bev, EV_READ);
+	workers_submit(s->srv->workers, w);
+}
+
+static struct imap_session *session_new(struct server *srv,
+					enum listen_kind kind,
+					evutil_socket_t fd,
+					const struct sockaddr *peer,
+					socklen_t peerlen)
+{
+	struct imap_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->cmd = malloc(sizeof(*s->cmd));
+	if (!s->cmd) {
+		free(s);
+		return NULL;
+	}
+	s->srv = srv;
+	s->kind = kind;
+	s->fd = fd;
+	s->ino_fd = -1;
+	memcpy(&s->peer, peer, peerlen);
+	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
+	imap_reader_init(&s->rd, IMAP_COMMAND_MAX);
+	srv->sessions++;
+	s->next = sessions;
+	if (s->next)
+		s->next->pprev = &s->next;
+	s->pprev = &sessions;
+	sessions = s;
+	return s;
+}
+
+void imap_session_start(struct server *srv, enum listen_kind kind,
+			evutil_socket_t fd, const struct sockaddr *peer,
+			socklen_t peerlen)
+{
+	struct imap_session *s;
+	int ret;
+
+	if (srv->sessions >= (unsigned long)srv->conf.max_sessions) {
+		static const char busy[] = "* BYE Too many connections.\r\n";
+
+		if (send(fd, busy, sizeof(busy) - 1,
+			 MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			log_msg(LOG_DEBUG, "imap: refusal not sent");
+		log_msg(LOG_WARNING, "imap: connection limit %d reached",
+			srv->conf.max_sessions);
+		evutil_closesocket(fd);
+		return;
+	}
+	s = session_new(srv, kind, fd, peer, peerlen);
+	if (!s) {
+		evutil_closesocket(fd);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	if (kind == LISTEN_IMAPS) {
+		ret = srv->tls ? start_tls(s) : -ENOTSUP;
+	} else {
+		s->bev = bufferevent_socket_new(srv->base, fd, 0);
+		ret = s->bev ? 0 : -ENOMEM;
+		if (!ret)
+			set_callbacks(s);
+	}
+	if (ret) {
+		s->closing = true;
+		session_free(s);
+		return;
+	}
+	imap_send(s, "* OK [CAPABILITY %s] nfpostd ready.",
+		  imap_capability(s));
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The selected mailbox as one session shows it: Maildir++ folder names
+ * and paths (INBOX is the Maildir, "Sent" is its ".Sent/", "." the
+ * hierarchy separator, as Dovecot lays them out), flags in IMAP's words,
+ * sequence sets resolved to messages, and the sync that tells the client
+ * what other sessions and deliveries changed (EXPUNGE, EXISTS, FETCH).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "maildir.h"
+#include "imap_priv.h"
+
+static const struct {
+	const char *name;
+	unsigned int flag;
+} flag_names[] = {
+	{ "\\Answered", MAILBOX_ANSWERED }, { "\\Flagged", MAILBOX_FLAGGED },
+	{ "\\Deleted", MAILBOX_DELETED }, { "\\Seen", MAILBOX_SEEN },
+	{ "\\Draft", MAILBOX_DRAFT },
+};
+
+/* The folders every user gets (RFC 6154 names as their attributes). */
+static const char *const special[] = { "Drafts", "Sent", "Trash", "Junk" };
+
+bool imap_folder_name_ok(const char *name)
+{
+	size_t len = strlen(name), i;
+
+	if (!len || len > 200 || name[0] == '.' || name[len - 1] == '.' ||
+	    strstr(name, ".."))
+		return false;
+	for (i = 0; i < len; i++)
+		if (name[i] < 0x20 || name[i] > 0x7e || name[i] == '/' ||
+		    name[i] == '%' || name[i] == '*' || name[i] == '\\' ||
+		    name[i] == '"')
+			return false;
+	return true;
+}
+
+int imap_folder_path(const struct imap_session *s, const char *name,
+		     char *path, size_t len)
+{
+	int n;
+
+	if (!strcasecmp(name, "INBOX"))
+		n = snprintf(path, len, "%s", s->root);
+	else if (imap_folder_name_ok(name))
+		n = snprintf(path, len, "%s/.%s", s->root, name);
+	else
+		return -EINVAL;
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+void imap_flags_str(unsigned int flags, char *buf, size_t len)
+{
+	size_t i, n = 0;
+
+	n += (size_t)snprintf(buf, len, "(");
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
+		if ((flags & flag_names[i].flag) && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n > 1 ? " " : "",
+					      flag_names[i].name);
+	if (n < len)
+		snprintf(buf + n, len - n, ")");
+}
+
+static int one_flag(const char *f, unsigned int *flags)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
+		if (!strcasecmp(f, flag_names[i].name)) {
+			*flags |= flag_names[i].flag;
+			return 0;
+		}
+	}
+	/* Keywords are not kept (PERMANENTFLAGS says so): dropped. */
+	return f[0] == '\\' ? -EINVAL : 0;
+}
+
+int imap_flags_parse(const struct imap_arg *a, unsigned int *flags)
+{
+	const char *f;
+
+	*flags = 0;
+	if (a && a->type == IMAP_ARG_ATOM)
+		return one_flag(a->str, flags);
+	if (!a || a->type != IMAP_ARG_LIST)
+		return -EINVAL;
+	for (a = a->child; a; a = a->next) {
+		f = imap_arg_atom(a);
+		if (!f || one_flag(f, flags))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static void tell_flags(struct imap_session *s, size_t seq, unsigned int f)
+{
+	char flags[128];
+
+	imap_flags_str(f, flags, sizeof(flags));
+	imap_send(s, "* %zu FETCH (FLAGS %s)", seq, flags);
+}
+
+/*
+ * @expunges false: a command during which EXPUNGE may not be sent (RFC
+ * 3501 7.4.1): then nothing is told if a message went away.
+ */
+int imap_view_sync(struct imap_session *s, bool expunges)
+{
+	struct mailbox fresh;
+	size_t i, j = 0, gone = 0;
+	int ret;
+
+	ret = mailbox_open(s->mb.path, &fresh);
+	if (ret) {
+		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
+			strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < s->mb.n; i++)
+		if (mailbox_find(&fresh, s->mb.v[i].uid) < 0)
+			gone++;
+	if (gone && !expunges) {
+		mailbox_close(&fresh);
+		return 0;
+	}
+	gone = 0;
+	for (i = 0; i < s->mb.n; i++) {
+		while (j < fresh.n && fresh.v[j].uid < s->mb.v[i].uid)
+			j++;
+		if (j == fresh.n || fresh.v[j].uid != s->mb.v[i].uid) {
+			imap_send(s, "* %zu EXPUNGE", i + 1 - gone);
+			gone++;
+		} else if (fresh.v[j].flags != s->mb.v[i].flags) {
+			tell_flags(s, i + 1 - gone, fresh.v[j].flags);
+		}
+	}
+	if (fresh.n != s->mb.n - gone)
+		imap_send(s, "* %zu EXISTS", fresh.n);
+	mailbox_close(&s->mb);
+	s->mb = fresh;
+	return 0;
+}
+
+void imap_view_close(struct imap_session *s)
+{
+	imap_unwatch(s);
+	mailbox_close(&s->mb);
+	memset(&s->mb, 0, sizeof(s->mb));
+	s->mbox_name[0] = '\0';
+	if (s->state == IMAP_S_SELECTED)
+		s->state = IMAP_S_AUTH;
+}
+
+static bool in_range(const struct imap_seqset *set, uint32_t n)
+{
+	int i;
+
+	for (i = 0; i < set->n; i++)
+		if ((set->r[i].lo != IMAP_SEQ_STAR && set->r[i].lo > n) ||
+		    (set->r[i].hi != IMAP_SEQ_STAR && set->r[i].hi > n))
+			return false;
+	return true;
+}
+
+int imap_view_select(struct imap_session *s, const char *str, bool uid,
+		     size_t **idx_r, size_t *n_r)
+{
+	struct imap_seqset set;
+	uint32_t max;
+	size_t i, n = 0, *idx;
+
+	*idx_r = NULL;
+	*n_r = 0;
+	if (!str || imap_seqset_parse(str, &set))
+		return -EINVAL;
+	if (!uid && !in_range(&set, (uint32_t)s->mb.n))
+		return -ERANGE;
+	if (!s->mb.n)
+		return 0;
+	idx = malloc(s->mb.n * sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	max = uid ? s->mb.v[s->mb.n - 1].uid : (uint32_t)s->mb.n;
+	for (i = 0; i < s->mb.n; i++)
+		if (imap_seqset_has(&set, uid ? s->mb.v[i].uid :
+				    (uint32_t)(i + 1), max))
+			idx[n++] = i;
+	*idx_r = idx;
+	*n_r = n;
+	return 0;
+}
+
+/* A Maildir++ folder: the Maildir and Dovecot's "maildirfolder" mark. */
+static int make_folder(const char *path)
+{
+	char mark[PATH_MAX];
+	int fd, ret = maildir_create(path);
+
+	if (ret)
+		return ret;
+	snprintf(mark, sizeof(mark), "%s/maildirfolder", path);
+	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+/* At the first login (no subscriptions file yet): the special folders. */
+int imap_view_init_user(struct imap_session *s)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	size_t i;
+	FILE *f;
+	int ret = maildir_create(s->root);
+
+	snprintf(path, sizeof(path), "%s/subscriptions", s->root);
+	if (ret || !stat(path, &st))
+		return ret;
+	for (i = 0; i < sizeof(special) / sizeof(special[0]) && !ret; i++) {
+		snprintf(path, sizeof(path), "%s/.%s", s->root, special[i]);
+		ret = make_folder(path);
+	}
+	if (ret)
+		return ret;
+	snprintf(path, sizeof(path), "%s/subscriptions", s->root);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		fprintf(f, "%s\n", special[i]);
+	return fclose(f) ? -errno : 0;
+}
+
+const char *imap_special_use(const char *name)
+{
+	static const char *const attrs[] = { "\\Drafts", "\\Sent", "\\Trash",
+					     "\\Junk" };
+	size_t i;
+
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if (!strcmp(name, special[i]))
+			return attrs[i];
+	return "";
+}
+
+int imap_folder_make(const char *path)
+{
+	return make_folder(path);
+}

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * POP3 logins (USER/PASS, and AUTH PLAIN of RFC 5034 with or without an
+ * initial response), checked by a worker, which also reads the maildrop;
+ * failures answered after a delay that doubles each time; and QUIT's
+ * UPDATE state, where the deletions are applied, also by a worker.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "log.h"
+#include "maildir.h"
+#include "pop3_priv.h"
+
+#define AUTH_MAX	512	/* decoded bytes of a SASL response */
+/* The first failed login is answered after this, doubling up to the max. */
+#define DELAY_FIRST_MS	250
+#define DELAY_MAX_MS	8000
+
+/* Base64 to bytes; -1 if not base64. The result is NUL-terminated. */
+static int b64_decode(const char *in, unsigned char *out, size_t size)
+{
+	size_t len = strlen(in), pad = 0;
+	int n;
+
+	if (len % 4 || len / 4 * 3 >= size)
+		return -1;
+	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
+	if (n < 0)
+		return -1;
+	while (len && in[len - 1] == '=' && pad < 2) {
+		len--;
+		pad++;
+	}
+	n -= (int)pad;
+	out[n] = '\0';
+	return n;
+}
+
+/* In a worker: the hash, then (if it matched) the maildrop. */
+static void login_run(struct work *w)
+{
+	struct pop3_work *a = (struct pop3_work *)w;
+	struct user u = { .hash = a->hash };
+	char path[PATH_MAX];
+
+	a->ok = users_verify(&u, a->password) && a->user[0];
+	OPENSSL_cleanse(a->password, sizeof(a->password));
+	if (!a->ok)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", a->s->srv->conf.mail_root,
+		 a->user);
+	a->ret = mailbox_open(path, &a->mb);
+	/* A user who never got mail has an empty maildrop, not an error. */
+	if (a->ret == -ENOENT && !maildir_create(path))
+		a->ret = mailbox_open(path, &a->mb);
+}
+
+static void delay_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct pop3_session *s = arg;
+
+	(void)fd;
+	(void)what;
+	event_free(s->delay);
+	s->delay = NULL;
+	pop3_reply(s, "-ERR [AUTH] Authentication failed.");
+	pop3_error(s);
+	pop3_resume(s);
+}
+
+/* The answer waits, longer after each failure (per session). */
+static void failed(struct pop3_session *s)
+{
+	unsigned int shift = s->failures < 6 ? s->failures : 6;
+	long ms = DELAY_FIRST_MS << shift;
+	struct timeval tv;
+
+	s->failures++;
+	log_msg(LOG_WARNING, "pop3-login: Aborted login (auth failed, %u "
+		"attempts): user=<%s>, rip=%s", s->failures, s->user_arg,
+		s->peer_ip);
+	if (ms > DELAY_MAX_MS)
+		ms = DELAY_MAX_MS;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	s->delay = evtimer_new(s->srv->base, delay_expired, s);
+	if (!s->delay) {
+		delay_expired(-1, 0, s);
+		return;
+	}
+	s->working = true;
+	bufferevent_disable(s->bev, EV_READ);
+	evtimer_add(s->delay, &tv);
+}
+
+static void logged_in(struct pop3_session *s, struct pop3_work *a)
+{
+	if (pop3_user_locked(s, a->user)) {
+		mailbox_close(&a->mb);
+		pop3_reply(s, "-ERR [IN-USE] Mailbox is locked by another "
+			   "POP3 session.");
+		return;
+	}
+	s->marks = calloc(a->mb.n ? a->mb.n : 1, 1);
+	if (!s->marks) {
+		mailbox_close(&a->mb);
+		pop3_reply(s, "-ERR [SYS/TEMP] Out of memory.");
+		return;
+	}
+	s->mb = a->mb;
+	memset(&a->mb, 0, sizeof(a->mb));
+	snprintf(s->user, sizeof(s->user), "%s", a->user);
+	s->state = POP3_S_TRANS;
+	log_msg(LOG_INFO, "pop3-login: Login: user=<%s>, rip=%s%s, %zu "
+		"messages", s->user, s->peer_ip, s->tls ? ", TLS" : "",
+		s->mb.n);
+	pop3_reply(s, "+OK Logged in.");
+}
+
+static void login_done(struct work *w)
+{
+	struct pop3_work *a = (struct pop3_work *)w;
+	struct pop3_session *s = a->s;
+
+	free(a->hash);
+	a->hash = NULL;
+	if (s->gone) {
+		pop3_resume(s);		/* frees it */
+		return;
+	}
+	if (!a->ok) {
+		failed(s);
+		return;
+	}
+	if (a->ret) {
+		log_msg(LOG_ERR, "pop3(%s): maildrop: %s", a->user,
+			strerror(-a->ret));
+		pop3_reply(s, "-ERR [SYS/TEMP] Can't open the maildrop.");
+	} else {
+		logged_in(s, a);
+	}
+	pop3_resume(s);
+}
+
+void pop3_login(struct pop3_session *s, const char *user,
+		const char *password)
+{
+	const struct user *u = server_local_user(s->srv, user);
+	struct pop3_work *a = &s->work;
+
+	if (user != s->user_arg)
+		snprintf(s->user_arg, sizeof(s->user_arg), "%s", user);
+	memset(a, 0, sizeof(*a));
+	snprintf(a->user, sizeof(a->user), "%s", u ? u->name : "");
+	/* An unknown user costs the same time, against the dummy hash. */
+	a->hash = strdup(u ? u->hash : s->srv->dummy_hash);
+	if (!a->hash || strlen(password) >= sizeof(a->password)) {
+		free(a->hash);
+		a->hash = NULL;
+		failed(s);
+		return;
+	}
+	strcpy(a->password, password);
+	a->w.run = login_run;
+	a->w.done = login_done;
+	pop3_submit(s);
+}
+
+/* authzid NUL authcid NUL password; authzid empty or the same user. */
+static void plain(struct pop3_session *s, const char *resp)
+{
+	unsigned char buf[AUTH_MAX];
+	const char *authz, *user, *pass;
+	int n = b64_decode(resp, buf, sizeof(buf));
+	size_t zl, ul;
+
+	if (n < 0) {
+		pop3_reply(s, "-ERR Invalid base64 data in continued response.");
+		pop3_error(s);
+		return;
+	}
+	authz = (const char *)buf;
+	zl = strnlen(authz, (size_t)n);
+	user = authz + zl + 1;
+	ul = zl < (size_t)n ? strnlen(user, (size_t)n - zl - 1) : 0;
+	pass = user + ul + 1;
+	if (zl >= (size_t)n || zl + ul + 1 >= (size_t)n ||
+	    (zl && strcasecmp(authz, user)) || ul > USERS_NAME_MAX) {
+		snprintf(s->user_arg, sizeof(s->user_arg), "%s", "");
+		failed(s);
+		return;
+	}
+	pop3_login(s, user, pass);
+	OPENSSL_cleanse(buf, sizeof(buf));
+}
+
+void pop3_auth_start(struct pop3_session *s, const char *arg)
+{
+	char mech[32];
+	const char *init;
+
+	if (!*arg) {
+		/* A list of mechanisms, as Dovecot and many clients do it. */
+		pop3_reply(s, "+OK");
+		pop3_reply(s, "PLAIN");
+		pop3_reply(s, ".");
+		return;
+	}
+	if (sscanf(arg, "%31s", mech) != 1 || strcasecmp(mech, "PLAIN")) {
+		pop3_reply(s, "-ERR Unsupported authentication mechanism.");
+		pop3_error(s);
+		return;
+	}
+	init = arg + strlen(mech);
+	init += strspn(init, " ");
+	if (*init) {
+		/* RFC 5034 4: "=" is an empty initial response. */
+		plain(s, strcmp(init, "=") ? init : "");
+		return;
+	}
+	s->sasl_pending = true;
+	pop3_reply(s, "+ ");
+}
+
+void pop3_auth_line(struct pop3_session *s, const char *line)
+{
+	s->sasl_pending = false;
+	if (!strcmp(line, "*")) {
+		pop3_reply(s, "-ERR Authentication aborted by client.");
+		return;
+	}
+	plain(s, line);
+}
+
+/*
+ * In a worker: the deleted messages' files removed and the retrieved
+ * ones marked \Seen (as Dovecot does, for IMAP clients), then synced.
+ */
+static void update_run(struct work *w)
+{
+	struct pop3_work *a = (struct pop3_work *)w;
+	struct mailbox *mb = &a->s->mb;
+	size_t i;
+	int ret;
+
+	a->ret = 0;
+	for (i = 0; i < mb->n; i++) {
+		if (a->marks[i] & POP3_DELETED)
+			ret = mailbox_remove(mb, i);
+		else if (a->marks[i] & POP3_RETRIEVED)
+			ret = mailbox_set_flags(mb, i, mb->v[i].flags |
+						MAILBOX_SEEN);
+		else
+			continue;
+		if (ret && !a->ret)
+			a->ret = ret;
+	}
+	ret = mailbox_sync_dirs(mb);
+	if (!a->ret)
+		a->ret = ret;
+}
+
+static void update_done(struct work *w)
+{
+	struct pop3_work *a = (struct pop3_work *)w;
+	struct pop3_session *s = a->s;
+	size_t i, n = 0;
+
+	for (i = 0; i < s->mb.n; i++)
+		n += (s->marks[i] & POP3_DELETED) != 0;
+	if (s->gone) {
+		pop3_resume(s);
+		return;
+	}
+	if (a->ret) {
+		log_msg(LOG_ERR, "pop3(%s): update: %s", s->user,
+			strerror(-a->ret));
+		pop3_reply(s, "-ERR [SYS/TEMP] Some deleted messages were "
+			   "not removed.");
+	} else {
+		log_msg(LOG_INFO, "pop3(%s): Disconnected: Logged out "
+			"del=%zu/%zu", s->user, n, s->mb.n);
+		pop3_reply(s, "+OK Logging out, %zu messages deleted.", n);
+	}
+	pop3_close(s);
+	pop3_resume(s);
+}
+
+void pop3_update(struct pop3_session *s)
+{
+	struct pop3_work *a = &s->work;
+
+	s->state = POP3_S_UPDATE;
+	a->marks = s->marks;
+	a->w.run = update_run;
+	a->w.done = update_done;
+	pop3_submit(s);
+}

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The POP3 server session: reading command lines, TLS (pop3s and STLS),
+ * timeouts, the maildrop lock and the life of the connection. The
+ * commands are in pop3_cmds.c, the login and QUIT's work in pop3_auth.c.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+
+#include "log.h"
+#include "netaddr.h"
+#include "pop3_priv.h"
+#include "pop3_session.h"
+
+/* Every POP3 session: for the maildrop lock and the shutdown. */
+static struct pop3_session *sessions;
+
+void pop3_reply(struct pop3_session *s, const char *fmt, ...)
+{
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+	va_list ap;
+
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(out, fmt, ap);
+	va_end(ap);
+	evbuffer_add(out, "\r\n", 2);
+}
+
+bool pop3_user_locked(const struct pop3_session *self, const char *user)
+{
+	const struct pop3_session *s;
+
+	for (s = sessions; s; s = s->next)
+		if (s != self && s->state != POP3_S_AUTH &&
+		    !strcmp(s->user, user))
+			return true;
+	return false;
+}
+
+static void session_free(struct pop3_session *s)
+{
+	if (s->working && !s->delay) {
+		/* A worker holds it: free when it is done. */
+		s->gone = true;
+		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		return;
+	}
+	log_msg(LOG_INFO, "pop3-login: Disconnected: user=<%s>, rip=%s%s",
+		s->user[0] ? s->user : s->user_arg, s->peer_ip,
+		s->state == POP3_S_AUTH ? " (no auth attempts or failed)" : "");
+	if (s->delay)
+		event_free(s->delay);
+	free(s->work.hash);
+	OPENSSL_cleanse(s->work.password, sizeof(s->work.password));
+	mailbox_close(&s->work.mb);
+	mailbox_close(&s->mb);
+	free(s->marks);
+	if (s->bev)
+		bufferevent_free(s->bev);
+	if (!s->tls)
+		evutil_closesocket(s->fd);
+	s->srv->sessions--;
+	*s->pprev = s->next;
+	if (s->next)
+		s->next->pprev = s->pprev;
+	free(s);
+}
+
+void pop3_session_free_all(struct server *srv)
+{
+	(void)srv;
+	while (sessions) {
+		sessions->working = false;	/* workers are gone */
+		session_free(sessions);
+	}
+}
+
+static void write_done(struct bufferevent *bev, void *arg);
+static void event_cb(struct bufferevent *bev, short what, void *arg);
+static void read_cb(struct bufferevent *bev, void *arg);
+
+void pop3_close(struct pop3_session *s)
+{
+	s->closing = true;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+}
+
+void pop3_error(struct pop3_session *s)
+{
+	if (++s->errors < s->srv->conf.max_errors)
+		return;
+	pop3_reply(s, "-ERR Too many bad commands.");
+	pop3_close(s);
+}
+
+static void set_callbacks(struct pop3_session *s)
+{
+	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+
+	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
+	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+}
+
+static int start_tls(struct pop3_session *s)
+{
+	SSL *ssl = SSL_new(s->srv->tls);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return -ENOMEM;
+	bev = bufferevent_openssl_socket_new(s->srv->base, s->fd, ssl,
+					     BUFFEREVENT_SSL_ACCEPTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		SSL_free(ssl);
+		return -ENOMEM;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	if (s->bev)
+		bufferevent_free(s->bev);	/* not the socket */
+	s->bev = bev;
+	s->ssl = ssl;
+	s->tls = true;
+	set_callbacks(s);
+	return 0;
+}
+
+/*
+ * After STLS's +OK has left: what the client pipelined after STLS is
+ * dropped unread (RFC 2595 4: it could be an injection), then TLS.
+ */
+static void starttls_ready(struct pop3_session *s)
+{
+	struct evbuffer *in = bufferevent_get_input(s->bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+	smtp_line_init(&s->line);
+	s->starttls_pending = false;
+	if (start_tls(s)) {
+		log_msg(LOG_WARNING, "pop3: %s: cannot start TLS", s->peer_ip);
+		s->closing = true;
+		session_free(s);
+	}
+}
+
+static void write_done(struct bufferevent *bev, void *arg)
+{
+	struct pop3_session *s = arg;
+
+	(void)bev;
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)))
+		return;
+	if (s->closing)
+		session_free(s);
+	else if (s->starttls_pending)
+		starttls_ready(s);
+}
+
+void pop3_starttls(struct pop3_session *s)
+{
+	s->starttls_pending = true;
+	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+}
+
+static void event_cb(struct bufferevent *bev, short what, void *arg)
+{
+	struct pop3_session *s = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
+		pop3_reply(s, "-ERR Disconnected for inactivity.");
+		pop3_close(s);
+		return;
+	}
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
+		s->closing = true;
+		session_free(s);
+	}
+}
+
+static void read_cb(struct bufferevent *bev, void *arg)
+{
+	struct pop3_session *s = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	enum smtp_line_status st;
+	struct evbuffer_iovec v;
+	size_t used;
+
+	/* A line at a time: a command may start TLS, close, or wait. */
+	while (!s->closing && !s->starttls_pending && !s->working &&
+	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+		used = smtp_line_feed(&s->line, v.iov_base, v.iov_len, &st);
+		evbuffer_drain(in, used);
+		if (st != SMTP_LINE_MORE)
+			pop3_line_done(s, st);
+	}
+	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
+		session_free(s);
+}
+
+void pop3_resume(struct pop3_session *s)
+{
+	if (s->gone) {
+		s->working = false;
+		session_free(s);
+		return;
+	}
+	s->working = false;
+	if (s->closing)
+		return;		/* the writer frees it */
+	bufferevent_enable(s->bev, EV_READ);
+	read_cb(s->bev, s);
+}
+
+void pop3_submit(struct pop3_session *s)
+{
+	s->work.s = s;
+	s->working = true;
+	bufferevent_disable(s->bev, EV_READ);
+	workers_submit(s->srv->workers, &s->work.w);
+}
+
+static struct pop3_session *session_new(struct server *srv,
+					enum listen_kind kind,
+					evutil_socket_t fd,
+					const struct sockaddr *peer,
+					socklen_t peerlen)
+{
+	struct pop3_session *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->srv = srv;
+	s->kind = kind;
+	s->fd = fd;
+	memcpy(&s->peer, peer, peerlen);
+	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
+	smtp_line_init(&s->line);
+	srv->sessions++;
+	s->next = sessions;
+	if (s->next)
+		s->next->pprev = &s->next;
+	s->pprev = &sessions;
+	sessions = s;
+	return s;
+}
+
+void pop3_session_start(struct server *srv, enum listen_kind kind,
+			evutil_socket_t fd, const struct sockaddr *peer,
+			socklen_t peerlen)
+{
+	struct pop3_session *s;
+	int ret;
+
+	if (srv->sessions >= (unsigned long)srv->conf.max_sessions) {
+		static const char busy[] = "-ERR [SYS/TEMP] Too many "
+					   "connections.\r\n";
+
+		if (send(fd, busy, sizeof(busy) - 1,
+			 MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+			log_msg(LOG_DEBUG, "pop3: refusal not sent");
+		log_msg(LOG_WARNING, "pop3: connection limit %d reached",
+			srv->conf.max_sessions);
+		evutil_closesocket(fd);
+		return;
+	}
+	s = session_new(srv, kind, fd, peer, peerlen);
+	if (!s) {
+		evutil_closesocket(fd);
+		return;
+	}
+	evutil_make_socket_nonblocking(fd);
+	if (kind == LISTEN_POP3S) {
+		ret = srv->tls ? start_tls(s) : -ENOTSUP;
+	} else {
+		s->bev = bufferevent_socket_new(srv->base, fd, 0);
+		ret = s->bev ? 0 : -ENOMEM;
+		if (!ret)
+			set_callbacks(s);
+	}
+	if (ret) {
+		s->closing = true;
+		session_free(s);
+		return;
+	}
+	pop3_reply(s, "+OK nfpostd ready.");
+}
