@@ -16,6 +16,8 @@
 #include "listener.h"
 #include "log.h"
 #include "netaddr.h"
+#include "imap_session.h"
+#include "pop3_session.h"
 #include "smtp_session.h"
 
 #define ACCEPT_RETRY_MS	250
@@ -30,7 +32,12 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd,
 		ls->srv->accept_failing = false;
 		log_msg(LOG_INFO, "accepting connections again");
 	}
-	smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
+	if (ls->kind == LISTEN_POP3 || ls->kind == LISTEN_POP3S)
+		pop3_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
+	else if (ls->kind == LISTEN_IMAP || ls->kind == LISTEN_IMAPS)
+		imap_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
+	else
+		smtp_session_start(ls->srv, ls->kind, fd, sa, (socklen_t)len);
 }
 
 static void accept_retry(evutil_socket_t fd, short what, void *arg)
@@ -99,9 +106,10 @@ int listeners_bind(struct server *srv, struct listeners *lss)
 	for (i = 0; i < srv->conf.nlisten; i++) {
 		lss->n = i + 1;
 		cl = &srv->conf.listen[i];
-		if (cl->kind == LISTEN_SMTPS && !srv->tls) {
-			log_msg(LOG_ERR, "[listen] smtps needs tls_cert and "
-				"tls_key in [server]");
+		if ((cl->kind == LISTEN_SMTPS || cl->kind == LISTEN_POP3S ||
+		     cl->kind == LISTEN_IMAPS) && !srv->tls) {
+			log_msg(LOG_ERR, "[listen] smtps, pop3s and imaps need "
+				"tls_cert and tls_key in [server]");
 			return -EINVAL;
 		}
 		ls[i].srv = srv;
