@@ -158,20 +158,25 @@ smtps = 127.0.0.1:{self.ports['smtps']}
         self.start()
 
     def start(self):
-        # Ready is its "daemon started" line, logged once its signal
-        # handlers and pid file are in place, and every port listening
-        # (looked up in /proc, so that no probe session is opened).
-        started = self.logtext().count("daemon started")
         self.proc = subprocess.Popen([NFPOSTD, "-v", "-c", self.conf],
                                      stderr=self.log)
-        for _ in range(400):
-            if (self.logtext().count("daemon started") > started and
-                    all(listening(p) for p in self.ports.values())):
+        # nfpostd listens only once whole (signals caught, users read,
+        # pid file written), so a port that answers means ready. The smtp
+        # port answers, and the others listen too (the daemon listens on
+        # them one after the other; looked up in /proc, so that the probe
+        # stays one session).
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.ports["smtp"]),
+                                         timeout=1).close()
+                while not all(listening(p) for p in self.ports.values()):
+                    time.sleep(0.01)
                 return
-            if self.proc.poll() is not None:
-                raise RuntimeError("nfpostd exited: " + self.logtext())
-            time.sleep(0.05)
-        raise RuntimeError("nfpostd did not start: " + self.logtext())
+            except OSError:
+                if self.proc.poll() is not None:
+                    raise RuntimeError("nfpostd exited: " + self.logtext())
+                time.sleep(0.05)
+        raise RuntimeError("nfpostd does not listen: " + self.logtext())
 
     def kill(self, sig=signal.SIGTERM):
         self.proc.send_signal(sig)
