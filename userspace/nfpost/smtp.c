@@ -51,7 +51,7 @@ void smtp_usage(FILE *f)
 	      "       nfpost smtp set action RULE { log | reset | block }\n"
 	      "       nfpost smtp load -c NFPOSTD.CONF\n"
 	      "       nfpost smtp stats [-j]\n"
-	      "       nfpost smtp flows show [-j]\n"
+	      "       nfpost smtp flows [show] [-j]\n"
 	      "       nfpost smtp block { add IP [time MS] | del IP | show [-j] }\n"
 	      "       nfpost monitor smtp [-j] [-c COUNT]\n"
 	      "KEY := { ports | mynetworks | local-domains | relay-domains |\n"
@@ -785,7 +785,9 @@ int smtp_run(const struct nfpost_args *a)
 			       s_argv, NULL, NULL, "smtp set");
 	if (!strcmp(verb, "load"))
 		return load();
-	if (!strcmp(verb, "flows") && s_argc == 2 && !strcmp(s_argv[1], "show"))
+	/* "flows" alone shows them, as `ip route` does. */
+	if (!strcmp(verb, "flows") &&
+	    (s_argc == 1 || (s_argc == 2 && !strcmp(s_argv[1], "show"))))
 		return dump(NFPS_CMD_GET_FLOWS, flow_cb, a->json, "smtp flows show");
 	if (!strcmp(verb, "block"))
 		return block(a->json);
