@@ -27,7 +27,14 @@ cleanup() {
 # Dependencies first: a module whose symbols are not there yet is tried
 # again in the next round.
 load_all() {
-	local left=$MODULES round m again
+	local left=$MODULES round m d again
+	# insmod loads no dependency: the kernel's own (bridge, for
+	# nfpost_mcast) come from modprobe, ours from the rounds below.
+	for m in $MODULES; do
+		for d in $(modinfo -F depends "$DKMS_MODULES/$m.ko" | tr , ' '); do
+			modprobe -q "$d" || :
+		done
+	done
 	for round in $MODULES; do
 		again=
 		for m in $left; do
