@@ -12,13 +12,17 @@
 Uses smtp.py's harness; each case prints one TAP line, the plan last.
 """
 import base64
+import hashlib
 import os
 import resource
 import shutil
+import signal
 import smtplib
 import socket
+import ssl
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -467,6 +471,82 @@ def leftovers_in_tmp_are_cleaned_at_start(d):
            os.listdir(spool_tmp))
     expect("%s: removed 2 leftover files" % alice_tmp in d.logtext(),
            "no log line:\n" + d.logtext())
+
+
+def served_cert(d):
+    """The SHA-256 of the certificate a new SMTPS session is shown."""
+    r = Raw(d.ports["smtps"], tls=True)
+    der = r.sock.getpeercert(binary_form=True)
+    r.sock.close()
+    return hashlib.sha256(der).hexdigest()
+
+
+def file_cert(path):
+    der = ssl.PEM_cert_to_DER_cert(open(path).read())
+    return hashlib.sha256(der).hexdigest()
+
+
+def reloaded(d, line, count):
+    """Sends SIGHUP and waits for the @count-th log @line."""
+    d.proc.send_signal(signal.SIGHUP)
+    d.wait_for(line, lambda: d.logtext().count(line) >= count)
+
+
+@case
+def sighup_reloads_config_cert_and_users_whole_or_not_at_all(d):
+    before = served_cert(d)
+    expect(before == file_cert(d.cert), "not the configured certificate")
+    # A session in the middle of a transaction when the reload comes.
+    held = transaction(d)
+    # A new certificate and key (copied over the old files, so that
+    # their owner, the daemon's user when run as root, stays), a lower
+    # recipient limit and a new hostname, which only a restart takes.
+    fresh = tempfile.mkdtemp(prefix="nfpostd-cert.")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                    "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-subj", "/CN=rotated.example", "-days", "2",
+                    "-keyout", os.path.join(fresh, "key.pem"),
+                    "-out", os.path.join(fresh, "cert.pem")],
+                   check=True, capture_output=True)
+    shutil.copyfile(os.path.join(fresh, "key.pem"), d.key)
+    shutil.copyfile(os.path.join(fresh, "cert.pem"), d.cert)
+    shutil.rmtree(fresh)
+    with open(d.conf) as f:
+        text = f.read()
+    good = text.replace("max_recipients = 3", "max_recipients = 1")
+    good = good.replace("hostname = ", "hostname = renamed.")
+    with open(d.conf, "w") as f:
+        f.write(good)
+    reloaded(d, "reloaded ", 1)
+    log = d.logtext()
+    expect("reloaded %s: 2 users, TLS on" % d.conf in log, log)
+    expect("hostname changed: it takes effect at restart" in log, log)
+    after = served_cert(d)
+    expect(after != before and after == file_cert(d.cert),
+           "SMTPS still shows the old certificate")
+    r = transaction(d)		# greeted with the old hostname still
+    code, line, _ = r.cmd("RCPT TO:<bob@lab.example>")
+    expect(code == 452, "second recipient after max_recipients = 1: " +
+           line)
+    # The held session loses nothing: its message is stored.
+    expect(held.cmd("DATA")[0] == 354, "DATA in the held session")
+    code, line, _ = held.cmd("Subject: across a reload\r\n\r\nhi\r\n.")
+    expect(code == 250, line)
+    expect(len(d.maildir("alice")) == 1, "the held message is not stored")
+    # A broken file is refused whole: the limit and certificate stay.
+    with open(d.conf, "w") as f:
+        f.write(good.replace("max_recipients = 1", "max_recipients = many"))
+    reloaded(d, "going on as before", 1)
+    expect("max_recipients" in d.logtext(), d.logtext())
+    r = transaction(d)
+    expect(r.cmd("RCPT TO:<bob@lab.example>")[0] == 452, "limit lost")
+    expect(served_cert(d) == after, "certificate changed by a bad reload")
+    # So is a key that does not go with the certificate.
+    with open(d.conf, "w") as f:
+        f.write(text.replace("tls_key = " + d.key, "tls_key = " + d.cert))
+    reloaded(d, "going on as before", 2)
+    expect(served_cert(d) == after, "certificate changed by a bad key")
+    expect(d.proc.poll() is None, "the daemon died on a reload")
 
 
 if __name__ == "__main__":

@@ -134,6 +134,133 @@ static void stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(srv->base);
 }
 
+/*
+ * What a reload cannot change: the sockets are bound and the user taken at
+ * start, the worker threads read the paths and the hostname, and the
+ * session and client tables and the queue timer are sized or armed once.
+ * Returns the first such key whose value differs, or NULL.
+ */
+static const char *fixed_key(const struct conf *c, const struct conf *n)
+{
+	int i;
+
+	if (c->nlisten != n->nlisten)
+		return "[listen]";
+	for (i = 0; i < c->nlisten; i++)
+		if (c->listen[i].kind != n->listen[i].kind ||
+		    c->listen[i].addrlen != n->listen[i].addrlen ||
+		    memcmp(&c->listen[i].addr, &n->listen[i].addr,
+			   c->listen[i].addrlen))
+			return "[listen]";
+	if (strcmp(c->hostname, n->hostname))
+		return "hostname";
+	if (strcmp(c->run_as, n->run_as))
+		return "user";
+	if (strcmp(c->users_file, n->users_file))
+		return "users";
+	if (strcmp(c->mail_root, n->mail_root))
+		return "mail_root";
+	if (strcmp(c->spool, n->spool))
+		return "spool";
+	if (c->store_threads != n->store_threads)
+		return "store_threads";
+	if (c->max_sessions != n->max_sessions)
+		return "max_sessions";
+	if (c->queue_interval != n->queue_interval)
+		return "queue_interval";
+	return NULL;
+}
+
+static bool implicit_tls(const struct conf *c)
+{
+	int i;
+
+	for (i = 0; i < c->nlisten; i++)
+		if (c->listen[i].kind == LISTEN_SMTPS ||
+		    c->listen[i].kind == LISTEN_POP3S ||
+		    c->listen[i].kind == LISTEN_IMAPS)
+			return true;
+	return false;
+}
+
+/* The rest takes effect at the next command or connection. */
+static void take_live(struct conf *c, const struct conf *n)
+{
+	memcpy(c->postmaster, n->postmaster, sizeof(c->postmaster));
+	memcpy(c->tls_cert, n->tls_cert, sizeof(c->tls_cert));
+	memcpy(c->tls_key, n->tls_key, sizeof(c->tls_key));
+	memcpy(c->domains, n->domains, sizeof(c->domains));
+	c->ndomains = n->ndomains;
+	memcpy(c->mynetworks, n->mynetworks, sizeof(c->mynetworks));
+	c->nnetworks = n->nnetworks;
+	c->mynetworks_set = n->mynetworks_set;
+	memcpy(c->transports, n->transports, sizeof(c->transports));
+	c->ntransports = n->ntransports;
+	c->max_message_size = n->max_message_size;
+	c->max_recipients = n->max_recipients;
+	c->max_errors = n->max_errors;
+	c->max_sessions_per_ip = n->max_sessions_per_ip;
+	c->max_connection_rate = n->max_connection_rate;
+	c->timeout = n->timeout;
+	c->command_deadline = n->command_deadline;
+	c->data_deadline = n->data_deadline;
+	c->retry_min = n->retry_min;
+	c->retry_max = n->retry_max;
+	c->queue_lifetime = n->queue_lifetime;
+	c->plaintext_auth = n->plaintext_auth;
+}
+
+/*
+ * SIGHUP, as `systemctl reload` sends it: the configuration file, the TLS
+ * certificate and key and the users file are read again. A reload is whole
+ * or nothing: if any of them fails, the daemon goes on as it was and says
+ * why. Open sessions keep the TLS context they started with (OpenSSL counts
+ * its references); new ones get the new one.
+ */
+static void reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *srv = arg;
+	SSL_CTX *tls = NULL;
+	const char *key;
+	struct conf n;
+	char err[512];
+
+	(void)sig;
+	(void)what;
+	notify_send("RELOADING=1");
+	if (conf_load(srv->conf_path, &n, err, sizeof(err))) {
+		log_msg(LOG_ERR, "reload: %s; going on as before", err);
+		goto out;
+	}
+	if (n.tls_cert[0]) {
+		tls = tls_server_ctx(n.tls_cert, n.tls_key, err, sizeof(err));
+		if (!tls) {
+			log_msg(LOG_ERR, "reload: TLS: %s; going on as before",
+				err);
+			goto out;
+		}
+	} else if (implicit_tls(&srv->conf)) {
+		log_msg(LOG_ERR, "reload: [listen] smtps, pop3s and imaps need "
+			"tls_cert and tls_key in [server]; going on as before");
+		goto out;
+	}
+	key = fixed_key(&srv->conf, &n);
+	if (key)
+		log_msg(LOG_WARNING, "warning: reload: %s changed: it takes "
+			"effect at restart", key);
+	take_live(&srv->conf, &n);
+	if (srv->tls)
+		SSL_CTX_free(srv->tls);
+	srv->tls = tls;
+	/* Read the users file even if its time stamps did not change. */
+	memset(&srv->users_st, 0, sizeof(srv->users_st));
+	server_users(srv);
+	log_msg(LOG_INFO, "reloaded %s: %zu users, TLS %s", srv->conf_path,
+		srv->users.n, srv->tls ? "on" : "off");
+out:
+	notify_send("READY=1");
+}
+
 static int setup(struct server *srv)
 {
 	char err[512];
@@ -168,13 +295,14 @@ static void loop(struct server *srv)
 static int run(struct server *srv)
 {
 	struct listeners ls = { 0 };
-	struct event *term, *intr;
+	struct event *term, *intr, *hup;
 	int ret;
 
 	term = evsignal_new(srv->base, SIGTERM, stop, srv);
 	intr = evsignal_new(srv->base, SIGINT, stop, srv);
-	ret = term && intr && !event_add(term, NULL) &&
-	      !event_add(intr, NULL) ? 0 : -ENOMEM;
+	hup = evsignal_new(srv->base, SIGHUP, reload, srv);
+	ret = term && intr && hup && !event_add(term, NULL) &&
+	      !event_add(intr, NULL) && !event_add(hup, NULL) ? 0 : -ENOMEM;
 	fit_fd_limit(&srv->conf);
 	if (!ret)
 		ret = listeners_bind(srv, &ls);
@@ -216,6 +344,8 @@ static int run(struct server *srv)
 		event_free(term);
 	if (intr)
 		event_free(intr);
+	if (hup)
+		event_free(hup);
 	return ret;
 }
 
@@ -256,6 +386,7 @@ int main(int argc, char **argv)
 	}
 	log_open(verbose);
 	signal(SIGPIPE, SIG_IGN);
+	srv.conf_path = path;
 	if (conf_load(path, &srv.conf, err, sizeof(err))) {
 		fprintf(stderr, "nfpostd: %s\n", err);
 		return 1;

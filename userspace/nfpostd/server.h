@@ -15,6 +15,7 @@
 #include "users.h"
 
 struct server {
+	const char *conf_path;		/* read again on SIGHUP */
 	struct conf conf;
 	struct event_base *base;
 	SSL_CTX *tls;			/* NULL: no STARTTLS, no SMTPS */
