@@ -2,7 +2,7 @@
 # userspace/lib: the SMTP protocol parsers (command lines, DATA, replies,
 # addresses).
 
-SMTP_UNITS	:= smtp_cmd smtp_data smtp_reply mailaddr
+SMTP_UNITS	:= smtp_cmd smtp_data smtp_reply mailaddr dsn_param
 SMTP_TESTS	:= $(patsubst %,$(BUILD)/test_%,$(SMTP_UNITS))
 
 LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(SMTP_UNITS))
