@@ -37,6 +37,7 @@ static unsigned int keyword(const char *s, size_t len)
 		{ "8BITMIME", SMTP_REPLY_EXT_8BITMIME },
 		{ "SMTPUTF8", SMTP_REPLY_EXT_SMTPUTF8 },
 		{ "PIPELINING", SMTP_REPLY_EXT_PIPELINING },
+		{ "DSN", SMTP_REPLY_EXT_DSN },
 	};
 	size_t i, n = strcspn(s, " ");
 

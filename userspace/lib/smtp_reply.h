@@ -30,6 +30,7 @@ enum smtp_reply_status {
 #define SMTP_REPLY_EXT_8BITMIME		0x2	/* RFC 6152 */
 #define SMTP_REPLY_EXT_SMTPUTF8		0x4	/* RFC 6531 */
 #define SMTP_REPLY_EXT_PIPELINING	0x8	/* RFC 2920 */
+#define SMTP_REPLY_EXT_DSN		0x10	/* RFC 3461 */
 
 struct smtp_reply {
 	int state;		/* private */

@@ -46,6 +46,9 @@ static const struct reply_case {
 	  BYTES("250-mx.example hi\r\n250-starttls\r\n250-8BITMIME\r\n"
 		"250-SMTPUTF8\r\n250 PIPELINING\r\n"), SMTP_REPLY_DONE, ALL,
 	  250, "250 PIPELINING", TLS | EIGHT | UTF8 | PIPE, 5 },
+	{ "reply_dsn_keyword_found",
+	  BYTES("250-mx.example\r\n250-dsn\r\n250 DSNX\r\n"),
+	  SMTP_REPLY_DONE, ALL, 250, "250 DSNX", SMTP_REPLY_EXT_DSN, 3 },
 	{ "reply_keyword_must_be_whole",
 	  BYTES("250-mx\r\n250-STARTTLSX\r\n250 8BITMIMEY z\r\n"),
 	  SMTP_REPLY_DONE, ALL, 250, "250 8BITMIMEY z", 0, 3 },
