@@ -26,8 +26,32 @@ static int add_rcpt(struct queue_entry *e, const char *addr)
 	if (!v)
 		return -ENOMEM;
 	e->rcpts = v;
-	snprintf(v[e->nrcpt].addr, QUEUE_ADDR_MAX, "%s", addr);
-	v[e->nrcpt++].done = false;
+	memset(&v[e->nrcpt], 0, sizeof(v[e->nrcpt]));
+	snprintf(v[e->nrcpt++].addr, QUEUE_ADDR_MAX, "%s", addr);
+	return 0;
+}
+
+/* DSN lines: RET and ENVID of the message, NOTIFY and ORCPT of a rcpt. */
+static int dsn_line(struct queue_entry *e, const char *key,
+		    const char *value)
+{
+	struct queue_rcpt *r = e->nrcpt ? &e->rcpts[e->nrcpt - 1] : NULL;
+
+	if (!strcmp(key, "ret"))
+		return dsn_ret_parse(value, &e->ret);
+	if (!strcmp(key, "envid")) {
+		if (dsn_envid_check(value))
+			return -EINVAL;
+		snprintf(e->envid, sizeof(e->envid), "%s", value);
+		return 0;
+	}
+	if (!r)
+		return -EINVAL;
+	if (!strcmp(key, "notify"))
+		return dsn_notify_parse(value, &r->notify);
+	if (dsn_orcpt_check(value))
+		return -EINVAL;
+	snprintf(r->orcpt, sizeof(r->orcpt), "%s", value);
 	return 0;
 }
 
@@ -51,12 +75,17 @@ static int envelope_line(struct queue_entry *e, char *line)
 		e->body_8bit = true;
 	else if (!strcmp(line, "smtputf8 yes"))
 		e->smtputf8 = true;
+	else if (!strncmp(line, "ret ", 4) || !strncmp(line, "envid ", 6) ||
+		 !strncmp(line, "notify ", 7) || !strncmp(line, "orcpt ", 6)) {
+		value[-1] = '\0';
+		return dsn_line(e, line, value);
+	}
 	return 0;
 }
 
 static int read_envelope(FILE *f, struct queue_entry *e)
 {
-	char line[QUEUE_ADDR_MAX + 32];
+	char line[DSN_ORCPT_MAX + 32];
 	int ret;
 
 	while (fgets(line, sizeof(line), f)) {
@@ -90,6 +119,8 @@ static void state_line(struct queue_entry *e, char *line)
 	else if (!strncmp(line, "error ", 6))
 		snprintf(e->last_error, sizeof(e->last_error), "%.*s",
 			 (int)sizeof(e->last_error) - 1, line + 6);
+	else if (!strcmp(line, "warned 1"))
+		e->warned = true;
 	else if (!strncmp(line, "done ", 5))
 		for (i = 0; i < e->nrcpt; i++)
 			if (!strcmp(e->rcpts[i].addr, line + 5))
@@ -159,7 +190,7 @@ static int write_all(int fd, const char *buf, size_t len)
 
 char *queue_state_format(const struct queue_entry *e, size_t *len_r)
 {
-	size_t len = 64 + strlen(e->last_error), off;
+	size_t len = 80 + strlen(e->last_error), off;
 	char *buf;
 	int i;
 
@@ -169,9 +200,9 @@ char *queue_state_format(const struct queue_entry *e, size_t *len_r)
 	buf = malloc(len);
 	if (!buf)
 		return NULL;
-	off = (size_t)snprintf(buf, len, "attempts %d\nnext %lld\nerror %s\n",
-			       e->attempts, (long long)e->next,
-			       e->last_error);
+	off = (size_t)snprintf(buf, len, "attempts %d\nnext %lld\nerror %s\n"
+			       "%s", e->attempts, (long long)e->next,
+			       e->last_error, e->warned ? "warned 1\n" : "");
 	for (i = 0; i < e->nrcpt; i++)
 		if (e->rcpts[i].done)
 			off += (size_t)snprintf(buf + off, len - off,

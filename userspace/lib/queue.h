@@ -10,9 +10,13 @@
  *                        and since BODY=8BITMIME and SMTPUTF8 are kept,
  *                        "body 8BITMIME" and "smtputf8 yes" when the
  *                        client gave them; unknown keys are skipped, so
- *                        older files read as 7-bit ASCII mail
+ *                        older files read as 7-bit ASCII mail; and the
+ *                        DSN parameters (RFC 3461): "ret FULL|HDRS",
+ *                        "envid XTEXT", and after a rcpt line, for it,
+ *                        "notify SUCCESS,DELAY" and "orcpt TYPE;XTEXT"
  *   <spool>/state/NAME   what happened since: attempts, next try, the
- *                        last error, recipients done (replaced whole:
+ *                        last error, recipients done, "warned 1" once
+ *                        the delay DSN went out (replaced whole:
  *                        written, fsync'ed, renamed, directory fsync'ed)
  *   <spool>/nfpostd.pid  the daemon to wake for a flush (SIGUSR1)
  */
@@ -24,12 +28,16 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "dsn_param.h"
+
 #define QUEUE_ADDR_MAX	257
 #define QUEUE_ERR_MAX	512
 
 struct queue_rcpt {
 	char addr[QUEUE_ADDR_MAX];
 	bool done;			/* delivered, or bounced */
+	unsigned int notify;		/* DSN_NOTIFY_*, 0: not given */
+	char orcpt[DSN_ORCPT_MAX + 1];	/* ORCPT= as given, or "" */
 };
 
 struct queue_entry {
@@ -41,11 +49,14 @@ struct queue_entry {
 	int nrcpt;
 	bool body_8bit;			/* BODY=8BITMIME (RFC 6152) */
 	bool smtputf8;			/* SMTPUTF8 (RFC 6531) */
+	enum dsn_ret ret;		/* RET= (RFC 3461) */
+	char envid[DSN_ENVID_MAX + 1];	/* ENVID= as given, or "" */
 	off_t body_off;			/* where the message starts */
 	off_t size;			/* of the whole file */
 	int attempts;
 	time_t next;			/* not before; 0: now */
 	char last_error[QUEUE_ERR_MAX];
+	bool warned;			/* the delay DSN was sent */
 };
 
 /* Reads new/@name and its state. */

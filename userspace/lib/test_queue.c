@@ -167,6 +167,16 @@ static const struct bad_case bad_cases[] = {
 	{ "reject: empty file", "" },
 	{ "reject: rcpt one over the longest",
 	  ENV("a@x.test", "rcpt " ADDR257 "\n") MSG },
+	{ "reject: notify before any rcpt",
+	  ENV("a@x.test", "notify NEVER\nrcpt b@y.test\n") MSG },
+	{ "reject: bad notify", ENV("a@x.test", "rcpt b@y.test\n"
+				    "notify NEVER,DELAY\n") MSG },
+	{ "reject: bad orcpt", ENV("a@x.test", "rcpt b@y.test\n"
+				   "orcpt b@y.test\n") MSG },
+	{ "reject: bad ret", "nfpost-queue 1\nid X\nfrom a@x.test\n"
+	  "ret ALL\nrcpt b@y.test\n\n" MSG },
+	{ "reject: bad envid", "nfpost-queue 1\nid X\nfrom a@x.test\n"
+	  "envid a+\nrcpt b@y.test\n\n" MSG },
 	{ "reject: rcpt longer than a line",
 	  ENV("a@x.test", "rcpt " ADDR257 ADDR257 "\n") MSG },
 };
@@ -369,6 +379,33 @@ static void load_keeps_8bitmime_and_smtputf8(void **state)
 	queue_entry_free(&e);
 }
 
+static void load_keeps_dsn_parameters(void **state)
+{
+	struct spool *s = *state;
+	struct queue_entry e;
+
+	put(s, "new", NAME, "nfpost-queue 1\nid X\narrival 1\nfrom a@x.test\n"
+	    "ret HDRS\nenvid QQ+2B1\nrcpt b@y.test\nnotify SUCCESS,DELAY\n"
+	    "orcpt rfc822;B+2Bx@y.test\nrcpt c@y.test\n\n" MSG);
+	assert_int_equal(queue_load(s->root, NAME, &e), 0);
+	assert_int_equal(e.ret, DSN_RET_HDRS);
+	assert_string_equal(e.envid, "QQ+2B1");
+	assert_int_equal(e.nrcpt, 2);
+	assert_int_equal(e.rcpts[0].notify,
+			 DSN_NOTIFY_SUCCESS | DSN_NOTIFY_DELAY);
+	assert_string_equal(e.rcpts[0].orcpt, "rfc822;B+2Bx@y.test");
+	/* The next rcpt line starts afresh. */
+	assert_int_equal(e.rcpts[1].notify, 0);
+	assert_string_equal(e.rcpts[1].orcpt, "");
+	assert_false(e.warned);
+	e.warned = true;
+	assert_int_equal(queue_save_state(s->root, &e), 0);
+	queue_entry_free(&e);
+	assert_int_equal(queue_load(s->root, NAME, &e), 0);
+	assert_true(e.warned);
+	queue_entry_free(&e);
+}
+
 /* State is sized from the data: thousands of long addresses done. */
 static void state_of_many_long_recipients_round_trips(void **state)
 {
@@ -542,8 +579,9 @@ int main(void)
 {
 	struct CMUnitTest t[ARRAY_SIZE(load_cases) + ARRAY_SIZE(bad_cases) +
 			    ARRAY_SIZE(state_cases) + ARRAY_SIZE(flush_cases) +
-			    13] = {
+			    14] = {
 		SPOOL_TEST(load_keeps_8bitmime_and_smtputf8),
+		SPOOL_TEST(load_keeps_dsn_parameters),
 		SPOOL_TEST(state_of_many_long_recipients_round_trips),
 		cmocka_unit_test(state_format_sizes_itself),
 		SPOOL_TEST(load_missing_is_enoent),
@@ -557,7 +595,7 @@ int main(void)
 		SPOOL_TEST(flush_of_exited_daemon_is_esrch),
 		SPOOL_TEST(flush_signals_the_daemon),
 	};
-	size_t n = 13;
+	size_t n = 14;
 
 	TEST_TABLE(t, n, load_cases, loaded);
 	TEST_TABLE(t, n, bad_cases, rejected);
