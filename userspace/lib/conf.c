@@ -120,6 +120,13 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 	long long v;
 	size_t i;
 
+	/* 0 turns the delay notices (RFC 3461 DELAY) off. */
+	if (!strcmp(key, "delay_warning")) {
+		if (number(value, 0, YEAR, &v))
+			return -EINVAL;
+		c->delay_warning = (int)v;
+		return 0;
+	}
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		if (strcmp(key, keys[i].key))
 			continue;
@@ -289,6 +296,7 @@ static void defaults(struct conf *c)
 	c->retry_min = 300;		/* Postfix's minimal_backoff_time */
 	c->retry_max = 4000;		/* maximal_backoff_time */
 	c->queue_lifetime = 5 * 86400;	/* maximal_queue_lifetime */
+	c->delay_warning = 4 * 3600;	/* Postfix's delay_warning_time */
 	add_network(c, "127.0.0.0/8");
 	add_network(c, "::1/128");
 }

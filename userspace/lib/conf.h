@@ -77,6 +77,7 @@ struct conf {
 	int retry_min;			/* first retry after a 4xx; doubles */
 	int retry_max;			/* the longest wait between tries */
 	int queue_lifetime;		/* then the message bounces */
+	int delay_warning;		/* then a delay DSN; 0: never */
 	bool plaintext_auth;		/* POP3/IMAP logins before TLS (labs) */
 };
 
