@@ -75,9 +75,9 @@ static char *part[4];		/* [0]: top headers; 1..3: the three parts */
 
 static const struct dsn_failure failures[] = {
 	{ "bob@example.net", "5.1.1", "mx.example.net",
-	  "550 5.1.1 <bob@example.net>: User unknown" },
+	  "550 5.1.1 <bob@example.net>: User unknown", DSN_FAILED, NULL },
 	{ "carol@example.net", "4.4.7", "",
-	  "delivery time expired (connection timed out)" },
+	  "delivery time expired (connection timed out)", DSN_FAILED, NULL },
 };
 
 static char *build(const char *orig)
@@ -305,17 +305,124 @@ static void original_quoted(void **state)
 	free(text);
 }
 
+/* A report of other news, with the DSN parameters the sender gave. */
+static char *build_with(const struct dsn_failure *f, int n,
+			enum dsn_ret ret, const char *envid)
+{
+	struct queue_entry e = { .arrival = 1700000000, .ret = ret };
+	struct evbuffer *out = evbuffer_new();
+	size_t len;
+	char *text;
+
+	assert_non_null(out);
+	strcpy(e.id, "4QxYz0AbCd1");
+	strcpy(e.from, "alice@example.com");
+	strcpy(e.envid, envid);
+	dsn_build(out, HOST, ID, &e, f, n, ORIG, strlen(ORIG));
+	len = evbuffer_get_length(out);
+	text = malloc(len + 1);
+	assert_non_null(text);
+	assert_int_equal(evbuffer_remove(out, text, len), len);
+	text[len] = '\0';
+	evbuffer_free(out);
+	return text;
+}
+
+static const struct dsn_failure successes[] = {
+	{ "bob@example.net", "2.0.0", "", "delivered to mailbox",
+	  DSN_DELIVERED, "rfc822;Bob+2Bdsn@example.net" },
+	{ "carol@example.net", "2.0.0", "mx.example.net",
+	  "250 2.0.0 taken", DSN_RELAYED, NULL },
+};
+
+static void success_report_says_delivered_and_relayed(void **state)
+{
+	char *t = build_with(successes, 2, DSN_RET_FULL, "QQ+2B314");
+
+	(void)state;
+	assert_non_null(strstr(t, "\r\nSubject: Successful Mail Delivery "
+				  "Report\r\n"));
+	assert_non_null(strstr(t, "\r\n\r\nOriginal-Envelope-Id: QQ+314\r\n"
+				  "Reporting-MTA: dns; " HOST "\r\n"));
+	assert_non_null(strstr(t, "\r\n\r\nOriginal-Recipient: rfc822; "
+				  "Bob+dsn@example.net\r\nFinal-Recipient: "
+				  "rfc822; bob@example.net\r\nAction: "
+				  "delivered\r\nStatus: 2.0.0\r\n"));
+	assert_non_null(strstr(t, "\r\n\r\nFinal-Recipient: rfc822; "
+				  "carol@example.net\r\nAction: relayed\r\n"
+				  "Status: 2.0.0\r\nRemote-MTA: dns; "
+				  "mx.example.net\r\n"));
+	/* RET=FULL is for failures only: a success returns the headers. */
+	assert_non_null(strstr(t, "text/rfc822-headers"));
+	assert_null(strstr(t, "secret body"));
+	free(t);
+}
+
+static void no_envid_no_original_envelope_id(void **state)
+{
+	char *t = build_with(successes, 1, DSN_RET_NONE, "");
+
+	(void)state;
+	assert_null(strstr(t, "Original-Envelope-Id"));
+	free(t);
+}
+
+static void failure_with_ret_full_returns_the_message(void **state)
+{
+	char *t = build_with(failures, 1, DSN_RET_FULL, "");
+
+	(void)state;
+	assert_non_null(strstr(t, "\r\nSubject: Undelivered Mail Returned "
+				  "to Sender\r\n"));
+	assert_non_null(strstr(t, "\r\nContent-Type: message/rfc822\r\n"
+				  "\r\n" ORIG "\r\n--" ID "/" HOST "--\r\n"));
+	assert_null(strstr(t, "text/rfc822-headers"));
+	free(t);
+}
+
+static void failure_with_ret_hdrs_returns_headers(void **state)
+{
+	char *t = build_with(failures, 1, DSN_RET_HDRS, "");
+
+	(void)state;
+	assert_non_null(strstr(t, "text/rfc822-headers"));
+	assert_null(strstr(t, "secret body"));
+	free(t);
+}
+
+static void delay_report_is_named_so(void **state)
+{
+	static const struct dsn_failure delayed[] = {
+		{ "bob@example.net", "4.2.0", "", "450 4.2.0 not now",
+		  DSN_DELAYED, NULL },
+	};
+	char *t = build_with(delayed, 1, DSN_RET_FULL, "");
+
+	(void)state;
+	assert_non_null(strstr(t, "\r\nSubject: Delayed Mail (still being "
+				  "retried)\r\n"));
+	assert_non_null(strstr(t, "\r\nAction: delayed\r\nStatus: "
+				  "4.2.0\r\n"));
+	assert_null(strstr(t, "secret body"));
+	free(t);
+}
+
 int main(void)
 {
 	struct CMUnitTest t[ARRAY_SIZE(status_cases) + ARRAY_SIZE(part_cases) +
-			    ARRAY_SIZE(orig_cases) + 5] = {
+			    ARRAY_SIZE(orig_cases) + 10] = {
+		cmocka_unit_test(success_report_says_delivered_and_relayed),
+		cmocka_unit_test(no_envid_no_original_envelope_id),
+		cmocka_unit_test(failure_with_ret_full_returns_the_message),
+		cmocka_unit_test(failure_with_ret_hdrs_returns_headers),
+		cmocka_unit_test(delay_report_is_named_so),
 		cmocka_unit_test(body_nowhere),
 		cmocka_unit_test(every_line_ends_in_crlf),
 		cmocka_unit_test(closing_boundary_ends_it),
 		cmocka_unit_test(three_parts_in_order),
 		cmocka_unit_test(no_other_boundary_lines),
 	};
-	size_t n = 5;
+	size_t n = 10;
 
 	TEST_TABLE(t, n, status_cases, status_taken);
 	TEST_TABLE(t, n, part_cases, part_holds);
