@@ -48,10 +48,12 @@ $(BUILD)/test_conf: $(BUILD)/userspace/lib/test_conf.o \
 
 # --wrap=kill: queue_flush() can signal nothing but the test's own child.
 $(BUILD)/test_queue: $(BUILD)/userspace/lib/test_queue.o \
-		     $(BUILD)/userspace/lib/queue.o
+		     $(BUILD)/userspace/lib/queue.o \
+		     $(BUILD)/userspace/lib/dsn_param.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=kill -o $@ $^ -lcmocka
 
 $(BUILD)/test_dsn: $(BUILD)/userspace/nfpostd/test_dsn.o \
+		   $(BUILD)/userspace/lib/dsn_param.o \
 		   $(BUILD)/userspace/nfpostd/dsn.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -levent
 
@@ -64,5 +66,6 @@ $(BUILD)/test_mx: $(BUILD)/userspace/nfpostd/test_mx.o \
 $(BUILD)/test_smtp_client: $(BUILD)/userspace/nfpostd/test_smtp_client.o \
 			   $(BUILD)/userspace/nfpostd/smtp_client.o \
 			   $(BUILD)/userspace/lib/smtp_reply.o \
+			   $(BUILD)/userspace/lib/dsn_param.o \
 			   $(BUILD)/userspace/lib/netaddr.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(MAIL_LIBS) -lpthread

@@ -158,39 +158,65 @@ static int read_message(const char *spool, struct attempt *a)
 	return 0;
 }
 
-/*
- * In a worker: the bounce to the sender, into a local Maildir (the user
- * the loop found) or queued from <>.
- */
-static int bounce(struct relay *r, struct attempt *a)
+/* B for a bounce (as before notices came), D delay, S success. */
+static void notice_id(const struct queue_entry *e,
+		      const struct dsn_failure *f, int n, char *id,
+		      size_t len)
 {
-	struct server *srv = r->srv;
+	bool delayed = false;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].action == DSN_FAILED) {
+			snprintf(id, len, "%.11sB", e->id);
+			return;
+		}
+		delayed |= f[i].action == DSN_DELAYED;
+	}
+	snprintf(id, len, "%.11s%c%02X", e->id, delayed ? 'D' : 'S',
+		 (unsigned int)e->attempts & 0xff);
+}
+
+int relay_dsn_send(struct server *srv, const struct queue_entry *e,
+		   const struct dsn_failure *f, int n, const char *msg,
+		   size_t msg_len, const char *user)
+{
 	struct store_msg m = { .from = "" };
-	char id[16], rcvd[512], date[64], name[256], *to = a->e.from;
+	char id[16], rcvd[512], date[64], name[256];
+	const char *to = e->from;
 	time_t now = time(NULL);
 	struct tm tm;
 	int ret;
 
-	snprintf(id, sizeof(id), "%.11sB", a->e.id);
+	notice_id(e, f, n, id, sizeof(id));
 	localtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
 	snprintf(rcvd, sizeof(rcvd), "Received: by %s (nfpostd) id %s;\r\n"
 		 "\t%s\r\n", srv->conf.hostname, id, date);
 	m.id = id;
 	m.received = rcvd;
+	/* The whole message goes back as it came, 8-bit or not. */
+	m.body_8bit = dsn_returns_full(e, f, n) && e->body_8bit;
 	m.body = evbuffer_new();
 	if (!m.body)
 		return -ENOMEM;
-	dsn_build(m.body, srv->conf.hostname, id, &a->e, a->fail, a->nfail,
-		  a->msg, a->msg_len);
-	if (a->bounce_user[0])
-		ret = store_local(srv, a->bounce_user, &m, name, sizeof(name));
+	dsn_build(m.body, srv->conf.hostname, id, e, f, n, msg, msg_len);
+	if (user[0])
+		ret = store_local(srv, user, &m, name, sizeof(name));
 	else
-		ret = store_queue(srv, &m, &to, 1);
-	log_msg(ret ? LOG_ERR : LOG_INFO, "%s: sender non-delivery "
-		"notification: %s%s", a->e.id, id, ret ? " NOT stored" : "");
+		ret = store_queue(srv, &m, (char *const *)&to, 1);
+	log_msg(ret ? LOG_ERR : LOG_INFO, "%s: sender %s notification: %s%s",
+		e->id, id[11] == 'B' ? "non-delivery" : id[11] == 'D' ?
+		"delay" : "delivery status", id, ret ? " NOT stored" : "");
 	evbuffer_free(m.body);
 	return ret;
+}
+
+/* In a worker: the notice to the sender, where the loop found it goes. */
+static int bounce(struct relay *r, struct attempt *a)
+{
+	return relay_dsn_send(r->srv, &a->e, a->fail, a->nfail, a->msg,
+			      a->msg_len, a->bounce_user);
 }
 
 /* The job that carried pending recipient @i. */
@@ -231,20 +257,66 @@ static void unlink_inflight(struct relay *r, struct attempt *a)
 	}
 }
 
-/* In the loop: a local sender gets its bounce in its Maildir. */
+void relay_dsn_user(struct server *srv, const char *addr, char *user)
+{
+	const struct user *u = NULL;
+	struct mailaddr ma;
+
+	user[0] = '\0';
+	if (!mailaddr_parse(addr, false, true, &ma, NULL) &&
+	    conf_is_local_domain(&srv->conf, ma.domain))
+		u = server_local_user(srv, ma.local);
+	if (u)
+		snprintf(user, USERS_NAME_MAX + 1, "%s", u->name);
+}
+
+/* In the loop: a local sender gets its notices in its Maildir. */
 static void find_bounce_user(struct relay *r, struct attempt *a)
 {
-	struct server *srv = r->srv;
-	const struct user *u = NULL;
-	struct mailaddr addr;
+	relay_dsn_user(r->srv, a->e.from, a->bounce_user);
+}
 
-	a->bounce_user[0] = '\0';
-	if (!mailaddr_parse(a->e.from, false, true, &addr, NULL) &&
-	    conf_is_local_domain(&srv->conf, addr.domain))
-		u = server_local_user(srv, addr.local);
-	if (u)
-		snprintf(a->bounce_user, sizeof(a->bounce_user), "%s",
-			 u->name);
+/*
+ * What the sender hears of recipient @i (RFC 3461 4.1): a failure unless
+ * NOTIFY left FAILURE out; a delay once, when the message is older than
+ * delay_warning, unless NOTIFY left DELAY out; a success only if asked,
+ * and only when the next hop does not take the duty on (it offered DSN
+ * and got our NOTIFY).
+ */
+static void notice(struct attempt *a, int i, bool warn)
+{
+	const struct smtp_client_rcpt *c = &a->crcpts[i];
+	const struct smtp_client_job *job = job_of(a, i);
+	unsigned int notify = a->e.rcpts[a->index[i]].notify;
+	char *status = a->fail_status[a->nfail];
+	enum dsn_action act;
+
+	if (c->status == CLIENT_SENT) {
+		if (!(notify & DSN_NOTIFY_SUCCESS) || (job && job->dsn))
+			return;
+		act = DSN_RELAYED;
+		snprintf(status, 16, "2.0.0");
+	} else if (c->status == CLIENT_TEMP && !a->e.rcpts[a->index[i]].done) {
+		if (!warn || (notify && !(notify & DSN_NOTIFY_DELAY)))
+			return;
+		act = DSN_DELAYED;
+		dsn_status(c->reply, status, 16);
+		status[0] = '4';
+	} else {
+		if (notify && !(notify & DSN_NOTIFY_FAILURE))
+			return;
+		act = DSN_FAILED;
+		if (c->status == CLIENT_TEMP)
+			snprintf(status, 16, "4.4.7");
+		else
+			dsn_status(c->reply, status, 16);
+	}
+	a->fail[a->nfail++] = (struct dsn_failure){
+		.rcpt = c->addr, .status = status,
+		.remote = c->status != CLIENT_TEMP && job ? job->peer : "",
+		.diagnostic = c->reply, .action = act,
+		.orcpt = a->e.rcpts[a->index[i]].orcpt,
+	};
 }
 
 /*
@@ -254,7 +326,10 @@ static void find_bounce_user(struct relay *r, struct attempt *a)
 static int decide(struct relay *r, struct attempt *a)
 {
 	const struct conf *conf = &r->srv->conf;
-	bool expired = time(NULL) - a->e.arrival >= conf->queue_lifetime;
+	time_t age = time(NULL) - a->e.arrival;
+	bool expired = age >= conf->queue_lifetime;
+	bool warn = conf->delay_warning && age >= conf->delay_warning &&
+		    !a->e.warned;
 	int i, wait;
 
 	a->fail = calloc((size_t)a->ncrcpt, sizeof(*a->fail));
@@ -263,29 +338,20 @@ static int decide(struct relay *r, struct attempt *a)
 		return -ENOMEM;
 	for (i = 0; i < a->ncrcpt; i++) {
 		struct smtp_client_rcpt *c = &a->crcpts[i];
-		char *status = a->fail_status[a->nfail];
 
 		if (c->status == CLIENT_TEMP && !expired) {
 			a->pending++;
 			snprintf(a->e.last_error, sizeof(a->e.last_error),
 				 "%s", c->reply);
-			continue;
+		} else {
+			a->e.rcpts[a->index[i]].done = true;
 		}
-		a->e.rcpts[a->index[i]].done = true;
-		if (c->status == CLIENT_SENT)
-			continue;
-		if (c->status == CLIENT_TEMP)
-			snprintf(status, 16, "4.4.7");
-		else
-			dsn_status(c->reply, status, 16);
-		a->fail[a->nfail++] = (struct dsn_failure){
-			.rcpt = c->addr, .status = status,
-			.remote = c->status == CLIENT_PERM ?
-				  job_of(a, i)->peer : "",
-			.diagnostic = c->reply,
-		};
+		if (a->e.from[0])
+			notice(a, i, warn);
 	}
-	if (a->nfail && a->e.from[0])
+	for (i = 0; i < a->nfail; i++)
+		a->e.warned |= a->fail[i].action == DSN_DELAYED;
+	if (a->nfail)
 		find_bounce_user(r, a);
 	if (!a->pending)
 		return 0;
@@ -311,7 +377,7 @@ static void settle_run(struct work *w)
 	const char *spool = a->r->srv->conf.spool;
 	int i;
 
-	if (a->nfail && a->e.from[0])
+	if (a->nfail)
 		a->bounce_ret = bounce(a->r, a);
 	if (a->pending)
 		a->final_ret = queue_state_write(spool, a->e.name, a->state,
@@ -343,7 +409,7 @@ static void settled(struct work *w)
 	char name[sizeof(a->e.name)];
 	bool again = a->flush_again && a->pending && !a->final_ret;
 
-	if (a->nfail && a->e.from[0] && !a->bounce_ret && !a->bounce_user[0])
+	if (a->nfail && !a->bounce_ret && !a->bounce_user[0])
 		relay_kick(r->srv);
 	snprintf(name, sizeof(name), "%s", a->e.name);
 	unlink_inflight(r, a);
@@ -557,6 +623,8 @@ static int plan(struct relay *r, struct attempt *a)
 						 a->ports[j]);
 		}
 		a->index[a->ncrcpt] = i;
+		a->crcpts[a->ncrcpt].notify = a->e.rcpts[i].notify;
+		a->crcpts[a->ncrcpt].orcpt = a->e.rcpts[i].orcpt;
 		a->crcpts[a->ncrcpt++].addr = a->e.rcpts[i].addr;
 		job->nrcpt++;
 	}
@@ -631,6 +699,8 @@ static void start(struct relay *r, struct attempt *a)
 		a->jobs[i].msg_len = a->msg_len;
 		a->jobs[i].body_8bit = a->e.body_8bit;
 		a->jobs[i].smtputf8 = a->e.smtputf8;
+		a->jobs[i].ret = a->e.ret;
+		a->jobs[i].envid = a->e.envid;
 		a->jobs[i].timeout = r->srv->conf.timeout;
 		a->jobs[i].sent = job_sent;
 		a->jobs[i].done = job_done;

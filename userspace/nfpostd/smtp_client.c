@@ -153,11 +153,28 @@ static void quit(struct client *c)
 	send_line(c, C_QUIT, "QUIT");
 }
 
+static bool dsn(const struct client *c)
+{
+	return c->ext & SMTP_REPLY_EXT_DSN;
+}
+
+/* RCPT, with NOTIFY and ORCPT when the next hop takes them. */
+static void send_rcpt(struct client *c, const struct smtp_client_rcpt *r)
+{
+	char notify[64] = "";
+
+	if (dsn(c) && r->notify)
+		dsn_notify_format(r->notify, notify, sizeof(notify));
+	send_line(c, C_RCPT, "RCPT TO:<%s>%s%s%s%s", r->addr,
+		  notify[0] ? " NOTIFY=" : "", notify,
+		  dsn(c) && r->orcpt && r->orcpt[0] ? " ORCPT=" : "",
+		  dsn(c) && r->orcpt ? r->orcpt : "");
+}
+
 static void next_rcpt(struct client *c)
 {
 	if (c->rcpt < c->job->nrcpt) {
-		send_line(c, C_RCPT, "RCPT TO:<%s>",
-			  c->job->rcpts[c->rcpt].addr);
+		send_rcpt(c, &c->job->rcpts[c->rcpt]);
 		return;
 	}
 	if (!c->accepted) {
@@ -212,11 +229,16 @@ static void mail(struct client *c)
 		quit(c);
 		return;
 	}
-	send_line(c, C_MAIL, "MAIL FROM:<%s>%s%s", c->job->from,
+	c->job->dsn = dsn(c);
+	send_line(c, C_MAIL, "MAIL FROM:<%s>%s%s%s%s%s%s", c->job->from,
 		  eight && (c->ext & SMTP_REPLY_EXT_8BITMIME) ?
 		  " BODY=8BITMIME" : "",
 		  c->job->smtputf8 && (c->ext & SMTP_REPLY_EXT_SMTPUTF8) ?
-		  " SMTPUTF8" : "");
+		  " SMTPUTF8" : "",
+		  dsn(c) && c->job->ret ? " RET=" : "",
+		  dsn(c) ? dsn_ret_name(c->job->ret) : "",
+		  dsn(c) && c->job->envid && c->job->envid[0] ? " ENVID=" : "",
+		  dsn(c) && c->job->envid ? c->job->envid : "");
 }
 
 static const char *host_of(const struct client *c)

@@ -14,6 +14,8 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
+#include "dsn_param.h"
+
 enum smtp_client_status {
 	CLIENT_PENDING,
 	CLIENT_SENT,		/* the next hop took it: 250 after the data */
@@ -23,6 +25,8 @@ enum smtp_client_status {
 
 struct smtp_client_rcpt {
 	const char *addr;
+	unsigned int notify;	/* DSN_NOTIFY_*, passed on (RFC 3461) */
+	const char *orcpt;	/* ORCPT= to pass on, "" or NULL if none */
 	enum smtp_client_status status;
 	char reply[512];	/* the reply that decided it */
 };
@@ -54,6 +58,14 @@ struct smtp_client_job {
 	size_t msg_len;
 	bool body_8bit;		/* came with BODY=8BITMIME (RFC 6152) */
 	bool smtputf8;		/* and with SMTPUTF8 (RFC 6531) */
+	/*
+	 * RET and ENVID to pass on, with the recipients' NOTIFY and ORCPT,
+	 * when the next hop offers DSN (RFC 3461 4); @dsn says it did, so
+	 * that no "relayed" notice is due from us.
+	 */
+	enum dsn_ret ret;
+	const char *envid;	/* "" or NULL if none */
+	bool dsn;
 	int timeout;		/* seconds per reply */
 	char peer[300];		/* "host[ip]:port", for the log */
 	bool tls;		/* STARTTLS was used */

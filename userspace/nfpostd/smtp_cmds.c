@@ -156,6 +156,7 @@ static void ehlo_keywords(struct smtp_session *s)
 	smtp_reply(s, "250-ENHANCEDSTATUSCODES");
 	smtp_reply(s, "250-8BITMIME");
 	smtp_reply(s, "250-CHUNKING");
+	smtp_reply(s, "250-DSN");
 	smtp_reply(s, "250 SMTPUTF8");
 }
 
@@ -171,6 +172,24 @@ static void do_helo(struct smtp_session *s, struct smtp_cmd *cmd)
 	}
 	smtp_reply(s, "250-%s", host(s));
 	ehlo_keywords(s);
+}
+
+/*
+ * RET and ENVID (RFC 3461 4.3, 4.4): a bad value, or one given twice, is a
+ * 501 (RFC 3461 4: "duplicate parameters ... 501").
+ */
+static int dsn_mail_param(struct smtp_session *s, const struct smtp_param *p,
+			  struct smtp_txn *t)
+{
+	if (!strcmp(p->key, "RET")) {
+		if (t->ret || dsn_ret_parse(p->value, &t->ret))
+			return reject(s, "501 5.5.4 Bad RET parameter");
+		return 0;
+	}
+	if (t->envid[0] || dsn_envid_check(p->value))
+		return reject(s, "501 5.5.4 Bad ENVID parameter");
+	snprintf(t->envid, sizeof(t->envid), "%s", p->value);
+	return 0;
 }
 
 /* MAIL's parameters (RFC 1870 SIZE, RFC 6152 BODY, RFC 6531 SMTPUTF8). */
@@ -202,6 +221,9 @@ static int mail_params(struct smtp_session *s, const struct smtp_cmd *cmd,
 			t->body_8bit = true;	/* RFC 6531 3.1 */
 		} else if (!strcmp(p->key, "AUTH") && p->value) {
 			continue;	/* RFC 4954 5: an MTA's hint, unused */
+		} else if (!strcmp(p->key, "RET") || !strcmp(p->key, "ENVID")) {
+			if (dsn_mail_param(s, p, t))
+				return -1;
 		} else {
 			return reject(s, "555 5.5.4 Unsupported option");
 		}
@@ -287,16 +309,41 @@ static int rcpt_allowed(struct smtp_session *s, const struct mailaddr *a,
 	return reject(s, reply);
 }
 
+/* NOTIFY and ORCPT (RFC 3461 4.1, 4.2), each at most once. */
+static int rcpt_params(struct smtp_session *s, const struct smtp_cmd *cmd,
+		       struct smtp_rcpt *r)
+{
+	int i;
+
+	r->notify = 0;
+	r->orcpt[0] = '\0';
+	for (i = 0; i < cmd->nparams; i++) {
+		const struct smtp_param *p = &cmd->params[i];
+
+		if (!strcmp(p->key, "NOTIFY")) {
+			if (r->notify || dsn_notify_parse(p->value, &r->notify))
+				return reject(s, "501 5.5.4 Bad NOTIFY "
+					      "parameter");
+		} else if (!strcmp(p->key, "ORCPT")) {
+			if (r->orcpt[0] || dsn_orcpt_check(p->value))
+				return reject(s, "501 5.5.4 Bad ORCPT "
+					      "parameter");
+			snprintf(r->orcpt, sizeof(r->orcpt), "%s", p->value);
+		} else {
+			return reject(s, "555 5.5.4 Unsupported option");
+		}
+	}
+	return 0;
+}
+
 static void do_rcpt(struct smtp_session *s, struct smtp_cmd *cmd)
 {
 	struct smtp_rcpt r, *v;
 	struct mailaddr a;
 	const char *err;
 
-	if (cmd->nparams) {
-		reject(s, "555 5.5.4 Unsupported option");
+	if (rcpt_params(s, cmd, &r))
 		return;
-	}
 	if (mailaddr_parse(cmd->path, false, s->txn.smtputf8, &a, &err)) {
 		smtp_reply(s, "501 5.1.3 <%s>: Bad recipient address syntax: "
 			   "%s", cmd->path, err);

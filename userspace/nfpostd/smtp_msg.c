@@ -82,10 +82,18 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 {
 	char (*names)[256] = calloc((size_t)s->txn.nrcpt, sizeof(*names));
 	char **remote = calloc((size_t)s->txn.nrcpt, sizeof(*remote));
-	int i, nremote = 0, done = 0, ret = names && remote ? 0 : -ENOMEM;
+	unsigned int *notify = calloc((size_t)s->txn.nrcpt, sizeof(*notify));
+	const char **orcpt = calloc((size_t)s->txn.nrcpt, sizeof(*orcpt));
+	struct store_msg q = *m;
+	int i, nremote = 0, done = 0;
+	int ret = names && remote && notify && orcpt ? 0 : -ENOMEM;
 
+	q.notify = notify;
+	q.orcpt = orcpt;
 	for (; !ret && done < s->txn.nrcpt; done++) {
 		if (!s->txn.rcpts[done].user[0]) {
+			notify[nremote] = s->txn.rcpts[done].notify;
+			orcpt[nremote] = s->txn.rcpts[done].orcpt;
 			remote[nremote++] = s->txn.rcpts[done].addr;
 			continue;
 		}
@@ -95,13 +103,62 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 			break;
 	}
 	if (!ret && nremote)
-		ret = store_queue(s->srv, m, remote, nremote);
+		ret = store_queue(s->srv, &q, remote, nremote);
 	for (i = 0; ret && names && i < done; i++)
 		if (names[i][0])
 			store_local_undo(s->srv, s->txn.rcpts[i].user, names[i]);
 	free(names);
 	free(remote);
+	free(notify);
+	free(orcpt);
 	return ret;
+}
+
+static bool wants_success(const struct smtp_session *s,
+			  const struct smtp_rcpt *r)
+{
+	return r->user[0] && (r->notify & DSN_NOTIFY_SUCCESS) &&
+	       s->txn.from[0];
+}
+
+/*
+ * In a worker, once the message is stored: the "delivered" notice
+ * (RFC 3461 4.1, RFC 3464 2.3.3) for the local recipients whose NOTIFY
+ * asked for one. The message is accepted whatever becomes of it: a notice
+ * that cannot be stored is logged, not answered.
+ */
+static void notify_delivered(struct smtp_session *s, const struct store_msg *m)
+{
+	struct queue_entry e = { .arrival = time(NULL), .ret = s->txn.ret };
+	struct dsn_failure *f = calloc((size_t)s->txn.nrcpt, sizeof(*f));
+	const char *msg;
+	int i, n = 0, ret;
+
+	for (i = 0; f && i < s->txn.nrcpt; i++) {
+		const struct smtp_rcpt *r = &s->txn.rcpts[i];
+
+		if (wants_success(s, r))
+			f[n++] = (struct dsn_failure){
+				.rcpt = r->addr, .status = "2.0.0",
+				.remote = "", .diagnostic = "delivered to "
+				"mailbox", .action = DSN_DELIVERED,
+				.orcpt = r->orcpt,
+			};
+	}
+	msg = n ? (const char *)evbuffer_pullup(m->body, -1) : NULL;
+	if (msg) {
+		snprintf(e.id, sizeof(e.id), "%s", s->txn.id);
+		snprintf(e.from, sizeof(e.from), "%s", s->txn.from);
+		snprintf(e.envid, sizeof(e.envid), "%s", s->txn.envid);
+		ret = relay_dsn_send(s->srv, &e, f, n, msg,
+				     evbuffer_get_length(m->body),
+				     s->store.dsn_user);
+		s->store.dsn_queued = !ret && !s->store.dsn_user[0];
+	} else if (n) {
+		log_msg(LOG_ERR, "%s: delivery notification: out of memory",
+			s->txn.id);
+	}
+	free(f);
 }
 
 /*
@@ -133,9 +190,12 @@ static void store_run(struct work *w)
 	struct store_msg m = { .id = s->txn.id, .from = s->txn.from,
 			       .received = s->store.received, .body = s->msg,
 			       .body_8bit = s->txn.body_8bit,
-			       .smtputf8 = s->txn.smtputf8 };
+			       .smtputf8 = s->txn.smtputf8,
+			       .ret = s->txn.ret, .envid = s->txn.envid };
 
 	s->store.ret = hand_over(s, &m);
+	if (!s->store.ret)
+		notify_delivered(s, &m);
 }
 
 /* Back in the loop: the reply, then whatever the client pipelined. */
@@ -154,7 +214,7 @@ static void store_done(struct work *w)
 		for (i = 0; i < s->txn.nrcpt; i++)
 			queued |= !s->txn.rcpts[i].user[0];
 	}
-	if (queued)
+	if (queued || s->store.dsn_queued)
 		relay_kick(s->srv);
 	smtp_txn_reset(s);
 	smtp_resume(s);
@@ -173,6 +233,21 @@ static const char *refusal(const struct smtp_session *s, unsigned int flags)
 	return NULL;
 }
 
+/* In the loop: where a "delivered" notice would go (users may change). */
+static void find_dsn_user(struct smtp_session *s)
+{
+	int i;
+
+	s->store.dsn_user[0] = '\0';
+	s->store.dsn_queued = false;
+	for (i = 0; i < s->txn.nrcpt; i++) {
+		if (wants_success(s, &s->txn.rcpts[i])) {
+			relay_dsn_user(s->srv, s->txn.from, s->store.dsn_user);
+			return;
+		}
+	}
+}
+
 /*
  * A message arrived whole: refused, or handed to a worker to store. The
  * session reads nothing more until the store is done and the 250 is out.
@@ -187,6 +262,7 @@ static void finish(struct smtp_session *s, unsigned int flags)
 		return;
 	}
 	received(s, s->store.received, sizeof(s->store.received));
+	find_dsn_user(s);
 	s->store.s = s;
 	s->store.w.run = store_run;
 	s->store.w.done = store_done;

@@ -14,6 +14,7 @@
 #include <openssl/ssl.h>
 
 #include "conf.h"
+#include "dsn_param.h"
 #include "mailaddr.h"
 #include "server.h"
 #include "smtp_cmd.h"
@@ -45,6 +46,8 @@ enum smtp_input {
 struct smtp_rcpt {
 	char addr[MAILADDR_PATH_MAX + 1];	/* local@domain */
 	char user[USERS_NAME_MAX + 1];		/* "" unless local */
+	unsigned int notify;			/* DSN_NOTIFY_*, 0: not given */
+	char orcpt[DSN_ORCPT_MAX + 1];		/* ORCPT= as given, or "" */
 };
 
 /*
@@ -58,6 +61,8 @@ struct smtp_txn {
 	bool body_8bit;			/* BODY=8BITMIME */
 	bool smtputf8;
 	bool bdat;			/* BDAT used: DATA is no longer allowed */
+	enum dsn_ret ret;		/* RET= (RFC 3461 4.3) */
+	char envid[DSN_ENVID_MAX + 1];	/* ENVID= as given (xtext), or "" */
 	struct smtp_rcpt *rcpts;
 	int nrcpt;
 };
@@ -68,6 +73,9 @@ struct smtp_store_work {
 	struct smtp_session *s;
 	char received[1024];		/* the Received: we add */
 	int ret;
+	/* NOTIFY=SUCCESS of local recipients: where the notice goes. */
+	char dsn_user[USERS_NAME_MAX + 1];	/* "": queued */
+	bool dsn_queued;
 };
 
 /* A password checked by a worker: yescrypt takes milliseconds of CPU. */

@@ -121,25 +121,47 @@ void store_local_undo(struct server *srv, const char *user, const char *name)
  * per message: an envelope of "key value" lines, an empty line, then the
  * message. The relay takes them from new/.
  */
+/* A recipient's line, then its DSN lines (queue.h). */
+static size_t rcpt_lines(const struct store_msg *m, char *const *rcpts,
+			 int i, char *buf, size_t len)
+{
+	char notify[64] = "";
+	const char *orcpt = m->orcpt ? m->orcpt[i] : "";
+
+	if (m->notify)
+		dsn_notify_format(m->notify[i], notify, sizeof(notify));
+	return (size_t)snprintf(buf, len, "rcpt %s\n%s%s%s%s%s%s", rcpts[i],
+				notify[0] ? "notify " : "", notify,
+				notify[0] ? "\n" : "", orcpt[0] ? "orcpt " : "",
+				orcpt, orcpt[0] ? "\n" : "");
+}
+
 static char *envelope(const struct store_msg *m, char *const *rcpts, int n)
 {
-	size_t len = 128 + strlen(m->id) + strlen(m->from), off;
+	const char *envid = m->envid ? m->envid : "";
+	size_t len = 160 + strlen(m->id) + strlen(m->from) + strlen(envid);
+	size_t off;
 	char *buf;
 	int i;
 
 	for (i = 0; i < n; i++)
-		len += strlen(rcpts[i]) + 6;
+		len += strlen(rcpts[i]) + 6 + 64 +
+		       (m->orcpt ? strlen(m->orcpt[i]) + 7 : 0);
 	buf = malloc(len);
 	if (!buf)
 		return NULL;
 	off = (size_t)snprintf(buf, len,
 			       "nfpost-queue 1\nid %s\narrival %lld\nfrom %s\n"
-			       "%s%s", m->id, (long long)time(NULL), m->from,
-			       m->body_8bit ? "body 8BITMIME\n" : "",
-			       m->smtputf8 ? "smtputf8 yes\n" : "");
+			       "%s%s%s%s%s%s%s", m->id, (long long)time(NULL),
+			       m->from, m->body_8bit ? "body 8BITMIME\n" : "",
+			       m->smtputf8 ? "smtputf8 yes\n" : "",
+			       m->ret ? "ret " : "", dsn_ret_name(m->ret),
+			       m->ret ? "\n" : "", envid[0] ? "envid " : "",
+			       envid);
+	if (envid[0])
+		off += (size_t)snprintf(buf + off, len - off, "\n");
 	for (i = 0; i < n; i++)
-		off += (size_t)snprintf(buf + off, len - off, "rcpt %s\n",
-					rcpts[i]);
+		off += rcpt_lines(m, rcpts, i, buf + off, len - off);
 	snprintf(buf + off, len - off, "\n");
 	return buf;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <event2/buffer.h>
 
+#include "dsn_param.h"
 #include "server.h"
 
 /* A message as the session hands it over: headers it adds, then the body. */
@@ -21,6 +22,12 @@ struct store_msg {
 	struct evbuffer *body;		/* as received, CRLF line ends */
 	bool body_8bit;			/* MAIL had BODY=8BITMIME */
 	bool smtputf8;			/* MAIL had SMTPUTF8 */
+	/* The DSN parameters (RFC 3461), kept in the queue's envelope. */
+	enum dsn_ret ret;
+	const char *envid;		/* xtext, "" or NULL if none */
+	/* Per recipient given to store_queue(), or NULL: NOTIFY, ORCPT. */
+	const unsigned int *notify;
+	const char *const *orcpt;	/* each "" if none */
 };
 
 /*
