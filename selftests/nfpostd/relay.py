@@ -147,7 +147,8 @@ class NextHop:
                     if self.closing:
                         return
                     conn.sendall(b"250 2.0.0 taken\r\n")
-                elif verb == "RCPT" and cmd[9:-1] in self.defer:
+                elif (verb == "RCPT" and
+                      cmd[9:].split(">")[0] in self.defer):
                     conn.sendall(b"450 4.2.0 not now\r\n")
                 elif verb == "QUIT":
                     conn.sendall(b"221 bye\r\n")
