@@ -101,6 +101,16 @@ def ehlo_offers_dsn_and_bad_parameters_get_501_or_555(d):
     code, line, _ = r.cmd("RCPT TO:<bob@lab.example> notify=success,delay "
                           "ORCPT=rfc822;Bob+2Bx@lab.example")
     expect(code == 250, "good RCPT: " + line)
+    # RFC 3461 4: RCPT may be 500 octets longer than 512, MAIL 100.
+    longest = "RCPT TO:<bob@lab.example> ORCPT=rfc822;" + "b" * 493
+    expect(len(longest) == 532, len(longest))
+    code, line, _ = r.cmd(longest)
+    expect(code == 250, "RCPT with a 500-octet ORCPT: " + line)
+    code, line, _ = r.cmd("RCPT TO:<bob@lab.example> NOTIFY=NEVER " +
+                          "X" * 1000)
+    expect(code == 500 and "too long" in line, "RCPT over 1012: " + line)
+    code, line, _ = r.cmd("NOOP " + "x" * 600)
+    expect(code == 500 and "too long" in line, "NOOP of 607: " + line)
     code, _, _ = r.cmd("QUIT")
     expect(code == 221, "QUIT")
 

@@ -72,14 +72,14 @@ static void append(struct transcript *t, const char *p, size_t n)
 
 /* One status byte, then the line and a NUL for OK: at most 2 per input byte. */
 static void feed(const char *in, size_t n, size_t split, struct transcript *t,
-		 bool parse_lines)
+		 bool parse_lines, size_t max)
 {
 	enum smtp_line_status st;
 	struct smtp_line l;
 	size_t off = 0, end, used;
 	char s;
 
-	smtp_line_init(&l);
+	smtp_line_init_max(&l, max);
 	while (off < n) {
 		end = off < split ? split : n;
 		used = smtp_line_feed(&l, in + off, end - off, &st);
@@ -94,7 +94,7 @@ static void feed(const char *in, size_t n, size_t split, struct transcript *t,
 			assert(!l.len);
 			continue;
 		}
-		assert(l.len <= SMTP_LINE_MAX - 2 && strlen(l.buf) == l.len);
+		assert(l.len <= max - 2 && strlen(l.buf) == l.len);
 		assert(!memchr(l.buf, '\n', l.len));
 		append(t, l.buf, l.len + 1);
 		if (parse_lines)
@@ -108,15 +108,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *in = malloc(size ? size : 1);
 	struct transcript a = { malloc(2 * size + 1), 0 };
 	struct transcript b = { malloc(2 * size + 1), 0 };
+	struct transcript c = { malloc(2 * size + 1), 0 };
+	struct transcript e = { malloc(2 * size + 1), 0 };
 	size_t split = size ? (data[0] * 257u + size) % size : 0;
 
 	memcpy(in, data, size);
-	feed(in, size, 0, &a, true);
-	feed(in, size, split, &b, false);
+	feed(in, size, 0, &a, true, SMTP_LINE_MAX);
+	feed(in, size, split, &b, false, SMTP_LINE_MAX);
 	assert(a.len == b.len && !memcmp(a.buf, b.buf, a.len));
+	/* The same for RFC 3461's longer lines (the session's reader). */
+	feed(in, size, 0, &c, true, SMTP_LINE_MAX_DSN);
+	feed(in, size, split, &e, false, SMTP_LINE_MAX_DSN);
+	assert(c.len == e.len && !memcmp(c.buf, e.buf, c.len));
 	parse(in, size);
 	free(a.buf);
 	free(b.buf);
+	free(c.buf);
+	free(e.buf);
 	free(in);
 	return 0;
 }

@@ -38,23 +38,36 @@ static bool is_alnum(char c)
 	       (c >= 'A' && c <= 'Z');
 }
 
-void smtp_line_init(struct smtp_line *l)
+void smtp_line_init_max(struct smtp_line *l, size_t max)
 {
 	memset(l, 0, sizeof(*l));
+	l->max = max < 3 || max > SMTP_LINE_MAX_DSN ? SMTP_LINE_MAX_DSN : max;
+}
+
+void smtp_line_init(struct smtp_line *l)
+{
+	smtp_line_init_max(l, SMTP_LINE_MAX);
 }
 
 /*
  * A CR is stored like any byte and dropped at the LF if it is last, so a CR
- * at the end of one chunk needs no state of its own. Room is kept for 510
- * octets of text plus that CR; one byte more and the line is too long.
+ * at the end of one chunk needs no state of its own. Room is kept for
+ * max - 2 octets of text plus that CR; one byte more and the line is too
+ * long.
  */
+/* A reader never initialised (all zero) has the RFC 5321 limit. */
+static size_t limit(const struct smtp_line *l)
+{
+	return l->max ? l->max : SMTP_LINE_MAX;
+}
+
 static void line_store(struct smtp_line *l, char c)
 {
 	if (!c)
 		l->nul = true;
 	if (l->overflow)
 		return;
-	if (l->len == SMTP_LINE_MAX - 1) {
+	if (l->len == limit(l) - 1) {
 		l->overflow = true;
 		return;
 	}
@@ -67,7 +80,7 @@ static enum smtp_line_status line_end(struct smtp_line *l)
 
 	if (l->len && l->buf[l->len - 1] == '\r')
 		l->len--;
-	if (l->overflow || l->len > SMTP_LINE_MAX - 2)
+	if (l->overflow || l->len > limit(l) - 2)
 		st = SMTP_LINE_TOO_LONG;
 	else if (l->nul)
 		st = SMTP_LINE_HAS_NUL;
@@ -84,7 +97,7 @@ size_t smtp_line_feed(struct smtp_line *l, const char *in, size_t n,
 	size_t i;
 
 	if (l->ended)
-		smtp_line_init(l);
+		smtp_line_init_max(l, limit(l));
 	for (i = 0; i < n; i++) {
 		if (in[i] == '\n') {
 			*status_r = line_end(l);
@@ -329,6 +342,13 @@ int smtp_cmd_parse(char *line, struct smtp_cmd *cmd, const char **err_r)
 	if (err_r)
 		*err_r = ret ? (err ? err : v->syntax) : NULL;
 	return ret;
+}
+
+size_t smtp_cmd_line_max(enum smtp_verb verb)
+{
+	if (verb == SMTP_MAIL)
+		return SMTP_LINE_MAX_MAIL;
+	return verb == SMTP_RCPT ? SMTP_LINE_MAX_DSN : SMTP_LINE_MAX;
 }
 
 const char *smtp_cmd_param(const struct smtp_cmd *cmd, const char *key,

@@ -13,16 +13,26 @@
 
 /* A command line, CRLF included (RFC 5321 4.5.3.1.4). */
 #define SMTP_LINE_MAX		512
+/*
+ * The DSN extension makes MAIL up to 100 octets longer (RET, ENVID) and
+ * RCPT up to 500 (NOTIFY, ORCPT): RFC 3461 4. A reader made with
+ * smtp_line_init_max(l, SMTP_LINE_MAX_DSN) takes such lines; which verb may
+ * be that long is the session's to check (smtp_cmd_line_max).
+ */
+#define SMTP_LINE_MAX_MAIL	(SMTP_LINE_MAX + 100)
+#define SMTP_LINE_MAX_DSN	(SMTP_LINE_MAX + 500)
 
 /*
  * Line reader. Commands end with CRLF; a bare LF is taken as a line end too,
  * as Postfix does, so that `nc` without -C works for typed commands. (DATA
  * is strict: see smtp_data.h.) A CR not before the LF stays in the line.
- * The limit is 510 octets without the line end, whichever end it has.
+ * The limit is 510 octets without the line end, whichever end it has
+ * (max - 2 for a reader made by smtp_line_init_max).
  */
 struct smtp_line {
-	char buf[SMTP_LINE_MAX + 1];	/* the line, without its end, NUL-terminated */
+	char buf[SMTP_LINE_MAX_DSN + 1];	/* the line, without its end, NUL-terminated */
 	size_t len;
+	size_t max;			/* the limit, line end included */
 	bool overflow;			/* past SMTP_LINE_MAX: discarding to the end */
 	bool nul;			/* held a NUL byte */
 	bool ended;			/* private: next feed starts a line */
@@ -37,6 +47,8 @@ enum smtp_line_status {
 };
 
 void smtp_line_init(struct smtp_line *l);
+/* A reader of lines up to @max octets, line end included (<= _DSN). */
+void smtp_line_init_max(struct smtp_line *l, size_t max);
 /*
  * Consumes up to @n bytes of @in, stopping right after the first line end.
  * Returns how many bytes it consumed and sets *@status_r. After OK,
@@ -84,7 +96,7 @@ struct smtp_cmd {
 	 * values above so that @arg stays whole. @params point here, so a
 	 * copy of the struct must be parsed again, not assigned.
 	 */
-	char pbuf[SMTP_LINE_MAX];
+	char pbuf[SMTP_LINE_MAX_DSN];
 };
 
 /*
@@ -103,6 +115,12 @@ struct smtp_cmd {
  * mailaddr.h) and the meaning of parameters are the session's.
  */
 int smtp_cmd_parse(char *line, struct smtp_cmd *cmd, const char **err_r);
+
+/*
+ * The longest line, line end included, that @verb may come in:
+ * SMTP_LINE_MAX, or RFC 3461's more for MAIL and RCPT.
+ */
+size_t smtp_cmd_line_max(enum smtp_verb verb);
 
 /* The value of parameter @key (upper case) in @cmd, or NULL; *@found_r. */
 const char *smtp_cmd_param(const struct smtp_cmd *cmd, const char *key,

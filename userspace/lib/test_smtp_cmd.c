@@ -169,6 +169,89 @@ static void line_stops_right_after_the_line_end(void **state)
 	assert_string_equal(l.buf, "QUIT");
 }
 
+/* Lines of @len octets and a CRLF, fed to a DSN reader byte by byte. */
+static enum smtp_line_status dsn_line_status(size_t len, size_t *got_r)
+{
+	enum smtp_line_status st = SMTP_LINE_MORE;
+	struct smtp_line l;
+	size_t i;
+
+	smtp_line_init_max(&l, SMTP_LINE_MAX_DSN);
+	for (i = 0; i < len + 2; i++) {
+		char c = i < len ? 'x' : i == len ? '\r' : '\n';
+
+		assert_int_equal(st, SMTP_LINE_MORE);
+		assert_int_equal(smtp_line_feed(&l, &c, 1, &st), 1);
+	}
+	*got_r = l.len;
+	return st;
+}
+
+static void dsn_reader_takes_rcpt_length_and_no_more(void **state)
+{
+	size_t got;
+
+	(void)state;
+	assert_int_equal(dsn_line_status(SMTP_LINE_MAX_DSN - 2, &got),
+			 SMTP_LINE_OK);
+	assert_int_equal(got, SMTP_LINE_MAX_DSN - 2);
+	assert_int_equal(dsn_line_status(SMTP_LINE_MAX_DSN - 1, &got),
+			 SMTP_LINE_TOO_LONG);
+	assert_int_equal(got, 0);
+}
+
+static void dsn_reader_keeps_its_limit_line_after_line(void **state)
+{
+	static char in[2 * (SMTP_LINE_MAX_DSN + 2)];
+	enum smtp_line_status st;
+	struct smtp_line l;
+	size_t n = SMTP_LINE_MAX_DSN - 2;
+
+	(void)state;
+	memset(in, 'x', sizeof(in));
+	memcpy(in + n, "\r\n", 2);
+	memcpy(in + 2 * n + 2, "\r\n", 2);
+	smtp_line_init_max(&l, SMTP_LINE_MAX_DSN);
+	assert_int_equal(smtp_line_feed(&l, in, sizeof(in), &st), n + 2);
+	assert_int_equal(st, SMTP_LINE_OK);
+	assert_int_equal(smtp_line_feed(&l, in + n + 2, n + 2, &st), n + 2);
+	assert_int_equal(st, SMTP_LINE_OK);
+	assert_int_equal(l.len, n);
+}
+
+static void line_max_per_verb(void **state)
+{
+	(void)state;
+	assert_int_equal(smtp_cmd_line_max(SMTP_RCPT), 1012);
+	assert_int_equal(smtp_cmd_line_max(SMTP_MAIL), 612);
+	assert_int_equal(smtp_cmd_line_max(SMTP_NOOP), 512);
+	assert_int_equal(smtp_cmd_line_max(SMTP_UNKNOWN), 512);
+}
+
+/* RFC 3461's longest RCPT: a 256-octet path and 500 octets of ORCPT. */
+static void longest_dsn_rcpt_parses(void **state)
+{
+	char line[SMTP_LINE_MAX_DSN], orcpt[501], local[65], domain[190];
+	struct smtp_cmd cmd;
+	const char *err;
+
+	(void)state;
+	memset(orcpt, 'o', sizeof(orcpt) - 1);
+	memcpy(orcpt, "rfc822;", 7);
+	orcpt[500] = '\0';
+	memset(local, 'l', sizeof(local) - 1);
+	local[64] = '\0';
+	memset(domain, 'd', sizeof(domain) - 1);
+	domain[189] = '\0';
+	/* 9 + 64 + 1 + 189 + 1 = 264 for "RCPT TO:<path>", then 744. */
+	assert_int_equal(snprintf(line, sizeof(line), "RCPT TO:<%s@%s> "
+				  "NOTIFY=SUCCESS,FAILURE,DELAY ORCPT=%s",
+				  local, domain, orcpt), 264 + 29 + 7 + 500);
+	assert_int_equal(smtp_cmd_parse(line, &cmd, &err), 0);
+	assert_int_equal(cmd.nparams, 2);
+	assert_string_equal(cmd.params[1].value, orcpt);
+}
+
 /* Command cases; @params is "KEY=value KEY" as parsed, in order. */
 #define ARG_OK(n, l, v, a) \
 	{ .name = n, .line = l, .verb = v, .arg = a }
@@ -358,7 +441,7 @@ static void params_text(const struct smtp_cmd *cmd, char *buf, size_t len)
 static void run_cmd(void **state)
 {
 	const struct cmd_case *c = *state;
-	char *line = strdup(c->line), params[SMTP_LINE_MAX];
+	char *line = strdup(c->line), params[SMTP_LINE_MAX_DSN];
 	const char *err = "unset";
 	struct smtp_cmd cmd;
 	int ret;
@@ -434,13 +517,17 @@ static void pipelined_commands_parse_one_by_one(void **state)
 int main(void)
 {
 	struct CMUnitTest tests[ARRAY_SIZE(line_cases) +
-				ARRAY_SIZE(cmd_cases) + 4] = {
+				ARRAY_SIZE(cmd_cases) + 8] = {
+		cmocka_unit_test(dsn_reader_takes_rcpt_length_and_no_more),
+		cmocka_unit_test(dsn_reader_keeps_its_limit_line_after_line),
+		cmocka_unit_test(line_max_per_verb),
+		cmocka_unit_test(longest_dsn_rcpt_parses),
 		cmocka_unit_test(line_feed_of_nothing_is_more),
 		cmocka_unit_test(line_stops_right_after_the_line_end),
 		cmocka_unit_test(param_lookup_by_key),
 		cmocka_unit_test(pipelined_commands_parse_one_by_one),
 	};
-	size_t n = 4;
+	size_t n = 8;
 
 	TEST_TABLE(tests, n, line_cases, run_line);
 	TEST_TABLE(tests, n, cmd_cases, run_cmd);

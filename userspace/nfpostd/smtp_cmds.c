@@ -468,12 +468,19 @@ static const struct smtp_command *find(enum smtp_verb verb)
 static void command(struct smtp_session *s, char *line)
 {
 	const struct smtp_command *c;
+	size_t len = strlen(line) + 2;	/* with its CRLF */
 	struct smtp_cmd cmd;
 	const char *err = NULL;
 	int ret;
 
 	s->ncommands++;
 	ret = smtp_cmd_parse(line, &cmd, &err);
+	/* The reader took RCPT's length; other verbs have less. */
+	if (len > smtp_cmd_line_max(ret == -ENOENT ? SMTP_UNKNOWN :
+				    cmd.verb)) {
+		reject(s, "500 5.5.0 Error: line too long");
+		return;
+	}
 	c = ret == -ENOENT ? NULL : find(cmd.verb);
 	if (!c) {
 		reject(s, "500 5.5.2 Error: command not recognized");
@@ -502,8 +509,13 @@ void smtp_line_done(struct smtp_session *s, enum smtp_line_status st)
 		reject(s, "500 5.5.2 Error: NUL character in command");
 		return;
 	}
-	if (s->in == SMTP_IN_AUTH)
-		smtp_auth_line(s, s->line.buf);
-	else
+	if (s->in != SMTP_IN_AUTH) {
 		command(s, s->line.buf);
+	} else if (s->line.len > SMTP_LINE_MAX - 2) {
+		/* RCPT's longer limit is no AUTH line's. */
+		smtp_auth_abort(s);
+		reject(s, "500 5.5.0 Error: line too long");
+	} else {
+		smtp_auth_line(s, s->line.buf);
+	}
 }

@@ -378,7 +378,7 @@ static struct smtp_session *session_new(struct server *srv,
 	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
 	s->trusted = conf_in_mynetworks(&srv->conf, peer);
 	strcpy(s->last_verb, "CONNECT");
-	smtp_line_init(&s->line);
+	smtp_line_init_max(&s->line, SMTP_LINE_MAX_DSN);	/* RFC 3461 4 */
 	srv->sessions++;
 	s->next = srv->session_list;
 	if (s->next)
