@@ -4,7 +4,7 @@
 NFPOST_VERSION	:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 NFPOST_CORE	:= args config attrs binding event stats netns mail mailq maills \
-		   user trace_check mcast_args
+		   user trace_check mcast_args dkim_record
 # nfpost web: its HTTP server (libevent's evhttp) and its two sources.
 NFPOST_WEB	:= web web_live web_replay web_line
 # Where `nfpost web` finds its page (share/web/) once installed.
@@ -12,11 +12,12 @@ PREFIX		?= /usr/local
 NFPOST_WEBDIR	?= $(PREFIX)/share/nfpost/web
 NFPOST_OBJS	:= $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE) nfpw watch mcast monitor \
-		       smtp nfpost $(NFPOST_WEB)))
+		       smtp dkim nfpost $(NFPOST_WEB)))
 NFPOST_CORE_OBJS := $(addprefix $(BUILD)/userspace/nfpost/, \
 		     $(addsuffix .o,$(NFPOST_CORE)))
 NFPOST_TESTS	:= $(BUILD)/test_nfpost_args $(BUILD)/test_nfpost_output \
-		   $(BUILD)/test_nfpost_trace $(BUILD)/test_nfpost_mcast_args
+		   $(BUILD)/test_nfpost_trace $(BUILD)/test_nfpost_mcast_args \
+		   $(BUILD)/test_nfpost_dkim_record
 
 BINS		+= $(BUILD)/nfpost
 TESTS		+= $(NFPOST_TESTS)
@@ -26,7 +27,7 @@ $(BUILD)/userspace/nfpost/web.o: CFLAGS += -DNFPOST_WEBDIR='"$(NFPOST_WEBDIR)"'
 
 # mail and user: the RFC 5322 parsers and the users file of $(LIBMAIL).
 $(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt -linih -levent
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt -linih -levent -lcrypto
 
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
 			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)

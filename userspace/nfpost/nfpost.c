@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "args.h"
+#include "dkim.h"
 #include "mail.h"
 #include "mcast.h"
 #include "monitor.h"
@@ -40,6 +41,8 @@ static const struct object {
 	  "the mail accounts of the users file" },
 	{ "smtp", smtp_args, smtp_run, smtp_usage,
 	  "SMTP relay and spam guard: policy, flows, blocks, counters" },
+	{ "dkim", dkim_args, dkim_run, dkim_usage,
+	  "DKIM keys: a key pair and the TXT record to publish" },
 	{ "web", args_web, web_run, web_usage,
 	  "a live page of the segment, for a browser" },
 };
