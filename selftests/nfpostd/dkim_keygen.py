@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""`nfpost dkim keygen`, checked by an outside DKIM implementation.
+"""`nfpost dkim keygen` and nfpostd's signing, checked by an outside DKIM
+implementation.
 
     nfpost dkim keygen DOMAIN SELECTOR
         |-- the private key (PEM, 0600) --> python3-dkim signs a message
@@ -9,6 +10,10 @@
                                             answers it: the signature
                                             verifies, and fails once the
                                             body or the key changes
+
+    smtplib (alice, AUTH) -> nfpostd [dkim] lab.example = sel1 KEY
+                               '-> NextHop (relay.py) records the data,
+                                   which python3-dkim verifies
 
 No DNS at all: the record is handed to the verifier as its lookup. Each
 case prints one TAP line; the last line is the plan. python3-dkim is
@@ -30,6 +35,11 @@ except ImportError:
         os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
     print("1..0 # SKIP python3-dkim is not installed (scripts/deps)")
     sys.exit(0)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from smtp import PASSWORD, Daemon, insecure  # noqa: E402
+from relay import NextHop, unstuffed  # noqa: E402
+import smtplib  # noqa: E402
 
 BUILD = os.environ.get("BUILD", "build")
 NFPOST = os.path.abspath(os.path.join(BUILD, "nfpost"))
@@ -119,6 +129,51 @@ def bad_names_and_sizes_are_refused(d):
         expect(out.returncode == code and out.stderr and not out.stdout,
                "%r: exit %d %r" % (args, out.returncode, out.stderr))
     expect(os.listdir(d) == [], "files left: %r" % os.listdir(d))
+
+
+@case
+def nfpostd_signs_what_alice_submits_and_python_dkim_verifies_it(d):
+    out = keygen(d, "lab.example", "sel1")
+    expect(out.returncode == 0, out.stderr)
+    owner, txt = record(out.stdout)
+    hop = NextHop()
+    a = None
+    try:
+        a = Daemon(transport={"other.example": hop.port},
+                   extra="[dkim]\nlab.example = sel1 %s\n" %
+                   os.path.join(d, "sel1.private"))
+        # A small message, and one of 90 kB that reaches the daemon in
+        # many reads.
+        big = MSG + b"".join(b"line %05d of a long body\r\n" % i
+                             for i in range(3000))
+        with smtplib.SMTP("127.0.0.1", a.ports["submission"]) as s:
+            s.starttls(context=insecure())
+            s.login("alice", PASSWORD["alice"])
+            s.sendmail("alice@lab.example", ["carol@other.example"], MSG)
+            s.sendmail("alice@lab.example", ["carol@other.example"], big)
+        hop.wait("the messages", lambda: len(hop.messages) == 2)
+        for raw in hop.messages:
+            data = b"\r\n".join(unstuffed(raw)) + b"\r\n"
+            head = data.split(b"\r\n\r\n")[0]
+            expect(b"\r\nDKIM-Signature: " in head, head.decode())
+            sig = re.search(rb"DKIM-Signature: (.*?)\r\n(?![ \t])", head,
+                            re.S).group(1)
+            expect(re.search(rb"\bd=lab\.example;", sig) and
+                   re.search(rb"\bs=sel1;", sig), sig.decode())
+            expect(verifies(data, owner, txt), "the relayed message of %d "
+                   "octets does not verify" % len(data))
+        # A stranger's mail to a local user is not signed.
+        with smtplib.SMTP("127.0.0.1", a.ports["smtp"]) as s:
+            s.sendmail("x@client.example", ["bob@lab.example"], MSG)
+        a.wait_for("bob's message", lambda: a.maildir("bob"))
+        with open(a.maildir("bob")[0], "rb") as f:
+            expect(b"DKIM-Signature" not in f.read(), "a stranger's "
+                   "mail was signed")
+        a.stop_cleanly()
+    finally:
+        hop.close()
+        if a:
+            a.close()
 
 
 def main():

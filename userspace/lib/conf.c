@@ -248,6 +248,27 @@ static int transport_key(struct conf *c, const char *key, const char *value)
 	return 0;
 }
 
+/* "DOMAIN = SELECTOR KEY_FILE" */
+static int dkim_key(struct conf *c, const char *key, const char *value)
+{
+	const char *sp = strchr(value, ' ');
+	struct conf_dkim *d;
+	size_t n;
+
+	if (c->ndkim == CONF_MAX_DKIM)
+		return -E2BIG;
+	n = sp ? (size_t)(sp - value) : 0;
+	if (!n || !sp[1] || strchr(sp + 1, ' '))
+		return -EINVAL;
+	d = &c->dkim[c->ndkim++];
+	if (n >= sizeof(d->selector) || copy(d->domain, sizeof(d->domain), key) ||
+	    copy(d->key_file, sizeof(d->key_file), sp + 1))
+		return -E2BIG;
+	memcpy(d->selector, value, n);
+	d->selector[n] = '\0';
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *key,
 		   const char *value)
 {
@@ -260,6 +281,8 @@ static int handler(void *user, const char *section, const char *key,
 		ret = listen_key(l->c, key, value);
 	else if (!strcmp(section, "transport"))
 		ret = transport_key(l->c, key, value);
+	else if (!strcmp(section, "dkim"))
+		ret = dkim_key(l->c, key, value);
 	else
 		ret = -ENOENT;
 	if (!ret)

@@ -18,6 +18,7 @@
 #define CONF_MAX_NETWORKS	32
 #define CONF_MAX_LISTEN		16
 #define CONF_MAX_TRANSPORTS	32
+#define CONF_MAX_DKIM		16
 #define CONF_STR_MAX		256
 
 /* What a listening socket speaks. */
@@ -44,6 +45,13 @@ struct conf_transport {
 	char port[16];
 };
 
+/* Mail from @domain that nfpostd relays is DKIM-signed with this key. */
+struct conf_dkim {
+	char domain[CONF_STR_MAX];
+	char selector[64];
+	char key_file[CONF_STR_MAX];	/* PEM, read once as root */
+};
+
 struct conf {
 	char hostname[CONF_STR_MAX];	/* in the greeting and Received: */
 	char run_as[64];		/* user to become after binding */
@@ -62,6 +70,8 @@ struct conf {
 	int nlisten;
 	struct conf_transport transports[CONF_MAX_TRANSPORTS];
 	int ntransports;
+	struct conf_dkim dkim[CONF_MAX_DKIM];	/* [dkim] */
+	int ndkim;
 	uint64_t max_message_size;	/* bytes, advertised with SIZE */
 	int max_recipients;		/* per message */
 	int max_errors;			/* bad commands before 421 */

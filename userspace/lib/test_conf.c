@@ -348,6 +348,20 @@ static void transport_found(void **state)
 	assert_string_equal(ct->port, t->port);
 }
 
+static void dkim_keys_parsed(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	load_ok(LISTEN "[dkim]\nlab.test = sel1 /etc/nfpost/dkim/sel1.pem\n"
+		"example.net = 2024 /k.pem\n", &c);
+	assert_int_equal(c.ndkim, 2);
+	assert_string_equal(c.dkim[0].domain, "lab.test");
+	assert_string_equal(c.dkim[0].selector, "sel1");
+	assert_string_equal(c.dkim[0].key_file, "/etc/nfpost/dkim/sel1.pem");
+	assert_string_equal(c.dkim[1].selector, "2024");
+}
+
 struct error_case {
 	const char *name;
 	const char *ini;
@@ -422,6 +436,11 @@ static const struct error_case error_cases[] = {
 	{ "error: transport without host",
 	  LISTEN "[transport]\nlab.test = :25\n", 4,
 	  "[transport] lab.test: bad value" },
+	{ "error: dkim without key file",
+	  LISTEN "[dkim]\nlab.test = sel1\n", 4, "[dkim] lab.test: bad value" },
+	{ "error: dkim with a third word",
+	  LISTEN "[dkim]\nlab.test = sel1 /k x\n", 4,
+	  "[dkim] lab.test: bad value" },
 	{ "error: postmaster too long", SRV "postmaster = " A64 "\n" LISTEN,
 	  2, "[server] postmaster: too long or too many" },
 	{ "error: 33 domains are too many", SRV "domains = " D32 " x\n" LISTEN,
@@ -503,13 +522,14 @@ int main(void)
 			    ARRAY_SIZE(network_cases) +
 			    ARRAY_SIZE(listen_cases) +
 			    ARRAY_SIZE(transport_cases) +
-			    ARRAY_SIZE(error_cases) + 4] = {
+			    ARRAY_SIZE(error_cases) + 5] = {
+		cmocka_unit_test(dkim_keys_parsed),
 		cmocka_unit_test(plaintext_auth_is_off_unless_set),
 		cmocka_unit_test(domains_stored_lower_case_in_order),
 		cmocka_unit_test(missing_file_is_enoent),
 		cmocka_unit_test(short_error_buffer_truncates),
 	};
-	size_t n = 4;
+	size_t n = 5;
 
 	TEST_TABLE(t, n, key_cases, key_parsed);
 	TEST_TABLE(t, n, domain_cases, domain_is_local);

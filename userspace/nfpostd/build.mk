@@ -11,6 +11,8 @@ NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		     $(wildcard userspace/nfpostd/imap_cmd_*.c))
 # READY=1 to systemd once listening (the unit is Type=notify)
 NFPOSTD_CORE	+= notify
+# DKIM signing of submitted mail (libopendkim)
+NFPOSTD_CORE	+= dkim_sign
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr
@@ -25,7 +27,7 @@ TESTS		+= $(NFPOSTD_TESTS)
 $(BUILD)/userspace/nfpostd/nfpostd.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
 
 $(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(LIBMAIL)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lresolv -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lopendkim -lresolv -lpthread
 
 $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 		       $(BUILD)/userspace/lib/netaddr.o

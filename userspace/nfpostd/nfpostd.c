@@ -20,6 +20,7 @@
 #include "conf.h"
 #include "imap_session.h"
 #include "listener.h"
+#include "dkim_sign.h"
 #include "log.h"
 #include "maildir.h"
 #include "notify.h"
@@ -393,7 +394,10 @@ int main(int argc, char **argv)
 	}
 	ret = setup(&srv);
 	if (!ret)
+		ret = dkim_sign_init(&srv);	/* key files: as root */
+	if (!ret)
 		ret = run(&srv);
+	dkim_sign_free(&srv);
 	if (srv.base)
 		event_base_free(srv.base);
 	if (srv.tls)

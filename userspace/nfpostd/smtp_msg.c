@@ -13,6 +13,7 @@
 
 #include <event2/bufferevent.h>
 
+#include "dkim_sign.h"
 #include "log.h"
 #include "relay.h"
 #include "smtp_priv.h"
@@ -193,6 +194,10 @@ static void store_run(struct work *w)
 			       .smtputf8 = s->txn.smtputf8,
 			       .ret = s->txn.ret, .envid = s->txn.envid };
 
+	/* Signed, if its domain has a key; unsigned (and logged) if that fails. */
+	if (s->auth_user[0])
+		dkim_sign_message(s->srv, s->txn.from, s->txn.id, s->msg,
+				  s->store.received, sizeof(s->store.received));
 	s->store.ret = hand_over(s, &m);
 	if (!s->store.ret)
 		notify_delivered(s, &m);

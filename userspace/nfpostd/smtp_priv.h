@@ -71,7 +71,7 @@ struct smtp_txn {
 struct smtp_store_work {
 	struct work w;			/* first: a work is this */
 	struct smtp_session *s;
-	char received[1024];		/* the Received: we add */
+	char received[4096];		/* the Received: we add, DKIM-Signature */
 	int ret;
 	/* NOTIFY=SUCCESS of local recipients: where the notice goes. */
 	char dsn_user[USERS_NAME_MAX + 1];	/* "": queued */
