@@ -136,9 +136,10 @@ static void stop(evutil_socket_t sig, short what, void *arg)
 }
 
 /*
- * What a reload cannot change: the sockets are bound and the user taken at
- * start, the worker threads read the paths and the hostname, and the
- * session and client tables and the queue timer are sized or armed once.
+ * What a reload cannot change: the sockets are bound, the user taken and
+ * the DKIM keys read (as root) at start, the worker threads read the paths
+ * and the hostname, and the session and client tables and the queue timer
+ * are sized or armed once.
  * Returns the first such key whose value differs, or NULL.
  */
 static const char *fixed_key(const struct conf *c, const struct conf *n)
@@ -169,6 +170,9 @@ static const char *fixed_key(const struct conf *c, const struct conf *n)
 		return "max_sessions";
 	if (c->queue_interval != n->queue_interval)
 		return "queue_interval";
+	if (c->ndkim != n->ndkim ||
+	    memcmp(c->dkim, n->dkim, sizeof(c->dkim[0]) * c->ndkim))
+		return "[dkim]";
 	return NULL;
 }
 
@@ -208,6 +212,7 @@ static void take_live(struct conf *c, const struct conf *n)
 	c->retry_min = n->retry_min;
 	c->retry_max = n->retry_max;
 	c->queue_lifetime = n->queue_lifetime;
+	c->delay_warning = n->delay_warning;
 	c->plaintext_auth = n->plaintext_auth;
 }
 
