@@ -137,7 +137,7 @@ def pop3_uidl_is_dovecots_and_stable_across_restarts(d):
     p.quit()
     validity, uids = uidlist(d)
     expect(sorted(uids.values()) == [1, 2, 3], uids)
-    want = [b"%d %08X%08X" % (n, u, validity)
+    want = [b"%d %08x%08x" % (n, u, validity)
             for n, u in ((1, 1), (2, 2), (3, 3))]
     expect(first == want, "UIDL %r, want %r" % (first, want))
     d.kill()
@@ -146,9 +146,9 @@ def pop3_uidl_is_dovecots_and_stable_across_restarts(d):
     p = pop(d)
     _, again, _ = p.uidl()
     p.quit()
-    expect(again == [b"1 %08X%08X" % (1, validity),
-                     b"2 %08X%08X" % (3, validity),
-                     b"3 %08X%08X" % (4, validity)], again)
+    expect(again == [b"1 %08x%08x" % (1, validity),
+                     b"2 %08x%08x" % (3, validity),
+                     b"3 %08x%08x" % (4, validity)], again)
 
 
 @case

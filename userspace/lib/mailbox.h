@@ -17,7 +17,9 @@
  *    the directory is fsync()ed, so a crash leaves the old list or the new.
  *
  * POP3's UIDL is Dovecot's default "%08Xu%08Xv": UID then UIDVALIDITY in
- * hex, the same in both servers for the same Maildir.
+ * hex (lower-case: Dovecot's %X is), the same in both servers for the same
+ * Maildir. A size is ",W=" from the name (with CRLFs, as Dovecot writes it
+ * for a file stored with bare LFs), else ",S=", else the file's.
  */
 #ifndef NFPOST_MAILBOX_H
 #define NFPOST_MAILBOX_H
@@ -26,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* The system flags (RFC 3501 2.3.2) and their Maildir letters. */
 #define MAILBOX_DRAFT		0x01	/* D */
@@ -84,6 +87,14 @@ int mailbox_sync_dirs(const struct mailbox *mb);
 
 /* Opens message @i read-only (O_CLOEXEC); -errno on failure. */
 int mailbox_msg_open(const struct mailbox *mb, size_t i);
+/*
+ * Message @i whole, NUL-terminated (malloc()ed, in *@buf_r), with CRLF
+ * line ends as IMAP sends it: a file stored with bare LFs (Dovecot's
+ * deliveries and APPENDs, mail_save_crlf = no) gets its CRs. The file's
+ * mtime (the INTERNALDATE) in *@mtime_r if not NULL.
+ */
+int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
+		     size_t *len_r, time_t *mtime_r);
 
 /* ":2,<letters>" for @flags and @other, letters in ASCII order. */
 void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,

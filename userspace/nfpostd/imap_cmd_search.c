@@ -34,26 +34,16 @@ struct ctx {
 
 static int load(struct ctx *c)
 {
-	struct stat st;
-	ssize_t n;
-	int fd;
+	int ret;
 
 	if (c->loaded)
 		return c->msg ? 0 : -EIO;
 	c->loaded = true;
-	fd = mailbox_msg_open(&c->s->mb, c->i);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) || !(c->msg = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return -EIO;
+	ret = mailbox_msg_read(&c->s->mb, c->i, &c->msg, &c->len, &c->mtime);
+	if (ret) {
+		c->msg = NULL;
+		return ret;
 	}
-	c->mtime = st.st_mtime;
-	while (c->len < (size_t)st.st_size &&
-	       (n = read(fd, c->msg + c->len, (size_t)st.st_size - c->len)) > 0)
-		c->len += (size_t)n;
-	close(fd);
-	c->msg[c->len] = '\0';
 	c->hlen = imap_header_len(c->msg, c->len);
 	return 0;
 }
