@@ -274,8 +274,8 @@ def imap_envelope_bodystructure_and_parts(d):
            in text, text)
     expect('"<1@x>")' in text, text)
     expect('BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL '
-           '"7BIT" 5 1)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 28 '
-           '(NIL "inner" ' in text and text.endswith('3) "MIXED"))'), text)
+           '"7BIT" 5 0)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 28 '
+           '(NIL "inner" ' in text and text.endswith('2) "MIXED"))'), text)
     data = ok(m.fetch("1", "(BODY.PEEK[1] BODY.PEEK[2.HEADER] "
                       "BODY.PEEK[2.TEXT] BODY.PEEK[1.MIME] "
                       "BODY.PEEK[3])"))
