@@ -54,8 +54,8 @@ def ok(result):
 class Tagged(Raw):
     """A hand-typed IMAP session: untagged lines, then the tagged one."""
 
-    def __init__(self, port, tls=False):
-        super().__init__(port, tls)
+    def __init__(self, port, tls=False, source=None):
+        super().__init__(port, tls, source)
         self.greeting = self.line()
         expect(self.greeting.startswith("* OK"), self.greeting)
 
@@ -425,6 +425,77 @@ def imap_starttls_drops_pipelined_and_bad_password_waits(d):
     expect(time.monotonic() - start >= 0.25, "no delay")
     expect("auth failed, 1 attempts" in d.logtext(),
            "the injected LOGIN was run")
+
+
+def timed_login(d, kind, user, password, source=None):
+    """One login in a new session on @kind (imaps or pop3s): the last
+    line of its answer and the seconds it took."""
+    if kind == "imaps":
+        r = Tagged(d.ports[kind], tls=True, source=source)
+        start = time.monotonic()
+        line = r.cmd("a", 'LOGIN %s "%s"' % (user, password))[-1]
+    else:
+        r = Raw(d.ports[kind], tls=True, source=source)
+        expect(r.line().startswith("+OK"), "no POP3 greeting")
+        r.send("USER %s\r\n" % user)
+        expect(r.line().startswith("+OK"), "USER")
+        start = time.monotonic()
+        r.send("PASS %s\r\n" % password)
+        line = r.line()
+    took = time.monotonic() - start
+    r.close()
+    return line, took
+
+
+def both_daemon(d, extra):
+    d.close()
+    d.__dict__.update(smtp.Daemon(listen=("imaps", "pop3s"),
+                                  extra=extra).__dict__)
+
+
+@case
+def login_failures_per_client_grow_then_refuse_pop3_and_imap(d):
+    both_daemon(d, "max_login_failures = 3")
+    fails = (("imaps", 0.25), ("pop3s", 0.5), ("imaps", 1.0))
+    for kind, wait in fails:
+        line, took = timed_login(d, kind, "nobody-here", "wrong")
+        expect(line in ("a NO [AUTHENTICATIONFAILED] Authentication "
+                        "failed.", "-ERR [AUTH] Authentication failed."),
+               line)
+        expect(took >= wait, "%s failure answered after %.3f s, want "
+               ">= %.2f: the client's count was not kept" %
+               (kind, took, wait))
+    line, _ = timed_login(d, "imaps", "alice", PASSWORD["alice"])
+    expect(line == "a NO [UNAVAILABLE] Too many failed logins, try again "
+           "later.", line)
+    line, _ = timed_login(d, "pop3s", "alice", PASSWORD["alice"])
+    expect(line == "-ERR [SYS/TEMP] Too many failed logins, try again "
+           "later.", line)
+    # Another client is not refused, and logs in.
+    line, _ = timed_login(d, "imaps", "alice", PASSWORD["alice"],
+                          source="127.0.0.2")
+    expect(line.startswith("a OK"), line)
+    d.kill()
+    log = d.logtext()
+    expect(log.count("Refused login (too many failures): rip=127.0.0.1")
+           == 2, log[-1500:])
+    expect("login failures: 3, refused 2, reused entries 0" in log,
+           log[-800:])
+
+
+@case
+def login_failures_per_user_slow_every_client_never_lock_out(d):
+    both_daemon(d, "max_login_failures = 3")
+    for n, (kind, wait) in enumerate((("imaps", 0.25), ("pop3s", 0.5),
+                                      ("imaps", 1.0)), 2):
+        line, took = timed_login(d, kind, "alice", "wrong",
+                                 source="127.0.0.%d" % n)
+        expect(took >= wait, "failure %d from a new client after %.3f s,"
+               " want >= %.2f: the user's count was not kept" %
+               (n - 1, took, wait))
+    line, _ = timed_login(d, "pop3s", "alice", PASSWORD["alice"],
+                          source="127.0.0.9")
+    expect(line.startswith("+OK"), "alice locked out: " + line)
 
 
 if __name__ == "__main__":
