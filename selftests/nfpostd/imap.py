@@ -16,6 +16,7 @@ import imaplib
 import json
 import os
 import re
+import select
 import subprocess
 import sys
 import time
@@ -103,14 +104,15 @@ def imap_imaplib_reads_what_smtp_delivered(d):
     for i, f in enumerate(files, 1):
         data = ok(m.fetch(str(i), "(FLAGS BODY.PEEK[])"))
         expect(data[0][1] == stored(f), "BODY.PEEK[] %d differs" % i)
-        expect(b"FLAGS ()" in data[0][0] + data[1], data)
+        expect(b"FLAGS (\\Recent)" in data[0][0] + data[1], data)
     data = ok(m.fetch("2", "(RFC822.SIZE BODY[TEXT])"))
     expect(data[0][1] == b"deux\r\n.point\r\n", data)
     expect(b"RFC822.SIZE %d" % len(stored(files[1])) in data[0][0], data)
     expect(b"\\Seen" in data[1], "BODY[TEXT] did not set \\Seen: %r" % data)
     m.logout()
-    expect(d.maildir("alice", "cur") and
-           d.maildir("alice", "cur")[0].endswith(":2,S"),
+    # Both in cur/ (SELECT took them as \Recent), the one read \Seen.
+    expect(sorted(f.rsplit(":", 1)[1] for f in d.maildir("alice", "cur"))
+           == ["2,", "2,S"],
            "\\Seen not in the file name: %r" % d.maildir("alice", "cur"))
     validity, uids = uidlist(d)
     m = client(d)
@@ -131,7 +133,7 @@ def imap_course_dialogue_typed_raw(d):
     lines = r.cmd("001", "login alice \"%s\"" % PASSWORD["alice"])
     expect(lines[-1].startswith("001 OK [CAPABILITY IMAP4rev1"), lines)
     lines = r.cmd("002", "select INBOX")
-    for want in ("* 1 EXISTS", "* 0 RECENT", "* OK [UIDVALIDITY ",
+    for want in ("* 1 EXISTS", "* 1 RECENT", "* OK [UIDVALIDITY ",
                  "* OK [UIDNEXT 2]", "* FLAGS (", "* OK [PERMANENTFLAGS ("):
         expect(any(l.startswith(want) for l in lines), want + ": %r" % lines)
     expect(lines[-1] == "002 OK [READ-WRITE] SELECT completed.", lines)
@@ -425,6 +427,101 @@ def imap_starttls_drops_pipelined_and_bad_password_waits(d):
     expect(time.monotonic() - start >= 0.25, "no delay")
     expect("auth failed, 1 attempts" in d.logtext(),
            "the injected LOGIN was run")
+
+
+@case
+def imap_recent_goes_to_the_first_session_only(d):
+    deliver(d, "fresh one")
+    m = client(d)
+    typ, data = m.status("INBOX", "(MESSAGES RECENT)")
+    expect(data == [b'"INBOX" (MESSAGES 1 RECENT 1)'], data)
+    ok(m.select("INBOX"))
+    expect(m.untagged_responses.get("RECENT") == [b"1"],
+           m.untagged_responses)
+    data = ok(m.fetch("1", "(FLAGS)"))
+    expect(data == [b"1 (FLAGS (\\Recent))"], data)
+    # Claimed: moved from new/ to cur/, as Maildir says a seen one is.
+    expect(not d.maildir("alice") and
+           d.maildir("alice", "cur")[0].endswith(":2,"),
+           d.maildir("alice", "cur"))
+    other = client(d)
+    ok(other.select("INBOX"))
+    expect(other.untagged_responses.get("RECENT") == [b"0"],
+           other.untagged_responses)
+    deliver(d, "second")
+    typ, data = m.noop()
+    # imaplib keeps every untagged answer since SELECT: the last counts.
+    expect(m.untagged_responses.get("EXISTS")[-1] == b"2" and
+           m.untagged_responses.get("RECENT")[-1] == b"2",
+           m.untagged_responses)
+    ok(m.store("1", "+FLAGS", "(\\Seen)"))
+    for query, want in ((("RECENT",), b"1 2"), (("NEW",), b"2"),
+                        (("OLD",), b""), (("UNSEEN",), b"2")):
+        data = ok(m.search(None, *query))
+        expect(data == [want], "%r: %r, want %r" % (query, data, want))
+    typ, data = other.noop()
+    data = ok(other.search(None, "RECENT"))
+    expect(data == [b""], "the other session got \\Recent: %r" % data)
+    data = ok(other.search(None, "OLD"))
+    expect(data == [b"1 2"], data)
+    m.logout()
+    other.logout()
+
+
+@case
+def imap_search_and_mail_ls_decode_encoded_words(d):
+    # The blank between two words is dropped (RFC 2047 6.2): "_" is kept.
+    deliver(d, "=?utf-8?Q?caf=C3=A9_cr=C3=A8me?= =?ISO-8859-1?Q?_=E0?= la")
+    deliver(d, "plain creme")
+    m = client(d)
+    ok(m.select("INBOX"))
+    m.literal = "cr\u00e8me \u00e0".encode()
+    data = ok(m.search("UTF-8", "SUBJECT"))
+    expect(data == [b"1"], data)
+    data = ok(m.search(None, "SUBJECT", "creme"))
+    expect(data == [b"2"], data)
+    # ENVELOPE gives the words as they are: clients decode (RFC 3501).
+    data = ok(m.fetch("1", "(ENVELOPE)"))
+    expect(b'"=?utf-8?Q?caf=C3=A9_cr=C3=A8me?= =?ISO-8859-1?Q?_=E0?= la"'
+           in data[0], data)
+    m.logout()
+    out = subprocess.run([smtp.NFPOST, "mail", "ls", "alice", "-c", d.conf,
+                          "-j"], capture_output=True, text=True)
+    expect(out.returncode == 0, out.stderr)
+    rows = json.loads(out.stdout)
+    expect(rows[0]["subject"] == "caf\u00e9 cr\u00e8me \u00e0 la", rows)
+
+
+@case
+def imap_other_sessions_are_served_while_a_folder_opens(d):
+    """A SELECT's scan may take long: a big folder, a slow disk, or the UID
+    list's lock held by Dovecot (it waits up to 5 s for it). The lock is
+    what this test holds, as long as it wants: files by the thousand take
+    a time that depends on the disk, the lock does not."""
+    deliver(d, "one")
+    b = client(d)
+    ok(b.select("Sent"))
+    lock = os.path.join(d.mail, "alice", "dovecot-uidlist.lock")
+    a = Tagged(d.ports["imaps"], tls=True)
+    lines = a.cmd("a", 'LOGIN alice "%s"' % PASSWORD["alice"])
+    expect(lines[-1].startswith("a OK"), lines)
+    open(lock, "w").close()
+    try:
+        read = d.bytes_read()
+        a.send("s SELECT INBOX\r\n")
+        d.wait_for("the SELECT read", lambda: d.bytes_read() > read)
+        start = time.monotonic()
+        ok(b.noop())
+        served = time.monotonic() - start
+        early = select.select([a.sock], [], [], 0)[0]
+    finally:
+        os.unlink(lock)
+    lines = a.until("s")
+    expect(lines[-1] == "s OK [READ-WRITE] SELECT completed." and
+           "* 1 EXISTS" in lines, lines)
+    expect(not early and served < 2, "NOOP answered after %.3f s, %s the "
+           "SELECT" % (served, "after" if early else "before"))
+    b.logout()
 
 
 def timed_login(d, kind, user, password, source=None):

@@ -38,11 +38,13 @@ def daemon(extra=""):
 def deliver(d, subject, body="Hello over POP3.\r\n", to="alice"):
     msg = (f"From: test <test@client.example>\r\nTo: {to}@lab.example\r\n"
            f"Subject: {subject}\r\n\r\n{body}")
-    before = len(d.maildir(to))
+    # An IMAP session may move it to cur/ at once (\Recent): both count.
+    before = set(d.maildir(to) + d.maildir(to, "cur"))
     with smtp.smtplib.SMTP("127.0.0.1", d.ports["smtp"]) as s:
         s.sendmail("test@client.example", [f"{to}@lab.example"], msg)
-    expect(len(d.maildir(to)) == before + 1, "not delivered")
-    return d.maildir(to)[-1]
+    added = set(d.maildir(to) + d.maildir(to, "cur")) - before
+    expect(len(added) == 1, "not delivered: %r" % added)
+    return added.pop()
 
 
 def stored(path):

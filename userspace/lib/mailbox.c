@@ -673,6 +673,13 @@ int mailbox_msg_open(const struct mailbox *mb, size_t i)
 	if (ret)
 		return ret;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && mb->v[i].in_new) {
+		ret = snprintf(path, sizeof(path), "%s/cur/%s:2,", mb->path,
+			       mb->v[i].name + 4);
+		if (ret < 0 || (size_t)ret >= sizeof(path))
+			return -ENOENT;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	return fd < 0 ? -errno : fd;
 }
 

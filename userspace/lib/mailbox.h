@@ -45,6 +45,7 @@ struct mailbox_msg {
 	unsigned int flags;	/* MAILBOX_* */
 	char other[27];		/* P and keyword letters a-z, kept on rename */
 	bool in_new;		/* new/<base>, else cur/<base>[:2,flags] */
+	bool recent;		/* IMAP's \Recent: the session's, not read */
 	uint64_t size;		/* of the file, in bytes */
 	char *name;		/* relative to the Maildir: "new/..." */
 	size_t base_len;	/* of the unique part, after "new/" or "cur/" */
@@ -85,7 +86,11 @@ int mailbox_remove(struct mailbox *mb, size_t i);
 /* fsync()s new/ and cur/: renames and removals so far are durable. */
 int mailbox_sync_dirs(const struct mailbox *mb);
 
-/* Opens message @i read-only (O_CLOEXEC); -errno on failure. */
+/*
+ * Opens message @i read-only (O_CLOEXEC); -errno on failure. A message
+ * read in new/ that an IMAP session has since moved to cur/ (without
+ * flags) is found there.
+ */
 int mailbox_msg_open(const struct mailbox *mb, size_t i);
 /*
  * Message @i whole, NUL-terminated (malloc()ed, in *@buf_r), with CRLF

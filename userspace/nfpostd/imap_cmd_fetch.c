@@ -272,7 +272,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	}
 	if (flags) {
 		sp(s, &first);
-		imap_flags_str(m->flags, buf, sizeof(buf));
+		imap_flags_str(m->flags, m->recent, buf, sizeof(buf));
 		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
 				    buf);
 	}
