@@ -3,8 +3,6 @@
 # addresses).
 
 SMTP_UNITS	:= smtp_cmd smtp_data smtp_reply mailaddr
-# SASL PLAIN, shared by SMTP AUTH, POP3 AUTH and IMAP AUTHENTICATE
-SMTP_UNITS	+= sasl_plain
 SMTP_TESTS	:= $(patsubst %,$(BUILD)/test_%,$(SMTP_UNITS))
 
 LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(SMTP_UNITS))
