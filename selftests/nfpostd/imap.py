@@ -16,6 +16,7 @@ import imaplib
 import json
 import os
 import re
+import select
 import subprocess
 import sys
 import time
@@ -54,8 +55,8 @@ def ok(result):
 class Tagged(Raw):
     """A hand-typed IMAP session: untagged lines, then the tagged one."""
 
-    def __init__(self, port, tls=False):
-        super().__init__(port, tls)
+    def __init__(self, port, tls=False, source=None):
+        super().__init__(port, tls, source)
         self.greeting = self.line()
         expect(self.greeting.startswith("* OK"), self.greeting)
 
@@ -103,14 +104,15 @@ def imap_imaplib_reads_what_smtp_delivered(d):
     for i, f in enumerate(files, 1):
         data = ok(m.fetch(str(i), "(FLAGS BODY.PEEK[])"))
         expect(data[0][1] == stored(f), "BODY.PEEK[] %d differs" % i)
-        expect(b"FLAGS ()" in data[0][0] + data[1], data)
+        expect(b"FLAGS (\\Recent)" in data[0][0] + data[1], data)
     data = ok(m.fetch("2", "(RFC822.SIZE BODY[TEXT])"))
     expect(data[0][1] == b"deux\r\n.point\r\n", data)
     expect(b"RFC822.SIZE %d" % len(stored(files[1])) in data[0][0], data)
     expect(b"\\Seen" in data[1], "BODY[TEXT] did not set \\Seen: %r" % data)
     m.logout()
-    expect(d.maildir("alice", "cur") and
-           d.maildir("alice", "cur")[0].endswith(":2,S"),
+    # Both in cur/ (SELECT took them as \Recent), the one read \Seen.
+    expect(sorted(f.rsplit(":", 1)[1] for f in d.maildir("alice", "cur"))
+           == ["2,", "2,S"],
            "\\Seen not in the file name: %r" % d.maildir("alice", "cur"))
     validity, uids = uidlist(d)
     m = client(d)
@@ -131,7 +133,7 @@ def imap_course_dialogue_typed_raw(d):
     lines = r.cmd("001", "login alice \"%s\"" % PASSWORD["alice"])
     expect(lines[-1].startswith("001 OK [CAPABILITY IMAP4rev1"), lines)
     lines = r.cmd("002", "select INBOX")
-    for want in ("* 1 EXISTS", "* 0 RECENT", "* OK [UIDVALIDITY ",
+    for want in ("* 1 EXISTS", "* 1 RECENT", "* OK [UIDVALIDITY ",
                  "* OK [UIDNEXT 2]", "* FLAGS (", "* OK [PERMANENTFLAGS ("):
         expect(any(l.startswith(want) for l in lines), want + ": %r" % lines)
     expect(lines[-1] == "002 OK [READ-WRITE] SELECT completed.", lines)
@@ -274,8 +276,8 @@ def imap_envelope_bodystructure_and_parts(d):
            in text, text)
     expect('"<1@x>")' in text, text)
     expect('BODYSTRUCTURE (("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL '
-           '"7BIT" 5 1)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 28 '
-           '(NIL "inner" ' in text and text.endswith('3) "MIXED"))'), text)
+           '"7BIT" 5 0)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 28 '
+           '(NIL "inner" ' in text and text.endswith('2) "MIXED"))'), text)
     data = ok(m.fetch("1", "(BODY.PEEK[1] BODY.PEEK[2.HEADER] "
                       "BODY.PEEK[2.TEXT] BODY.PEEK[1.MIME] "
                       "BODY.PEEK[3])"))
@@ -425,6 +427,172 @@ def imap_starttls_drops_pipelined_and_bad_password_waits(d):
     expect(time.monotonic() - start >= 0.25, "no delay")
     expect("auth failed, 1 attempts" in d.logtext(),
            "the injected LOGIN was run")
+
+
+@case
+def imap_recent_goes_to_the_first_session_only(d):
+    deliver(d, "fresh one")
+    m = client(d)
+    typ, data = m.status("INBOX", "(MESSAGES RECENT)")
+    expect(data == [b'"INBOX" (MESSAGES 1 RECENT 1)'], data)
+    ok(m.select("INBOX"))
+    expect(m.untagged_responses.get("RECENT") == [b"1"],
+           m.untagged_responses)
+    data = ok(m.fetch("1", "(FLAGS)"))
+    expect(data == [b"1 (FLAGS (\\Recent))"], data)
+    # Claimed: moved from new/ to cur/, as Maildir says a seen one is.
+    expect(not d.maildir("alice") and
+           d.maildir("alice", "cur")[0].endswith(":2,"),
+           d.maildir("alice", "cur"))
+    other = client(d)
+    ok(other.select("INBOX"))
+    expect(other.untagged_responses.get("RECENT") == [b"0"],
+           other.untagged_responses)
+    deliver(d, "second")
+    typ, data = m.noop()
+    # imaplib keeps every untagged answer since SELECT: the last counts.
+    expect(m.untagged_responses.get("EXISTS")[-1] == b"2" and
+           m.untagged_responses.get("RECENT")[-1] == b"2",
+           m.untagged_responses)
+    ok(m.store("1", "+FLAGS", "(\\Seen)"))
+    for query, want in ((("RECENT",), b"1 2"), (("NEW",), b"2"),
+                        (("OLD",), b""), (("UNSEEN",), b"2")):
+        data = ok(m.search(None, *query))
+        expect(data == [want], "%r: %r, want %r" % (query, data, want))
+    typ, data = other.noop()
+    data = ok(other.search(None, "RECENT"))
+    expect(data == [b""], "the other session got \\Recent: %r" % data)
+    data = ok(other.search(None, "OLD"))
+    expect(data == [b"1 2"], data)
+    m.logout()
+    other.logout()
+
+
+@case
+def imap_search_and_mail_ls_decode_encoded_words(d):
+    # The blank between two words is dropped (RFC 2047 6.2): "_" is kept.
+    deliver(d, "=?utf-8?Q?caf=C3=A9_cr=C3=A8me?= =?ISO-8859-1?Q?_=E0?= la")
+    deliver(d, "plain creme")
+    m = client(d)
+    ok(m.select("INBOX"))
+    m.literal = "cr\u00e8me \u00e0".encode()
+    data = ok(m.search("UTF-8", "SUBJECT"))
+    expect(data == [b"1"], data)
+    data = ok(m.search(None, "SUBJECT", "creme"))
+    expect(data == [b"2"], data)
+    # ENVELOPE gives the words as they are: clients decode (RFC 3501).
+    data = ok(m.fetch("1", "(ENVELOPE)"))
+    expect(b'"=?utf-8?Q?caf=C3=A9_cr=C3=A8me?= =?ISO-8859-1?Q?_=E0?= la"'
+           in data[0], data)
+    m.logout()
+    out = subprocess.run([smtp.NFPOST, "mail", "ls", "alice", "-c", d.conf,
+                          "-j"], capture_output=True, text=True)
+    expect(out.returncode == 0, out.stderr)
+    rows = json.loads(out.stdout)
+    expect(rows[0]["subject"] == "caf\u00e9 cr\u00e8me \u00e0 la", rows)
+
+
+@case
+def imap_other_sessions_are_served_while_a_folder_opens(d):
+    """A SELECT's scan may take long: a big folder, a slow disk, or the UID
+    list's lock held by Dovecot (it waits up to 5 s for it). The lock is
+    what this test holds, as long as it wants: files by the thousand take
+    a time that depends on the disk, the lock does not."""
+    deliver(d, "one")
+    b = client(d)
+    ok(b.select("Sent"))
+    lock = os.path.join(d.mail, "alice", "dovecot-uidlist.lock")
+    a = Tagged(d.ports["imaps"], tls=True)
+    lines = a.cmd("a", 'LOGIN alice "%s"' % PASSWORD["alice"])
+    expect(lines[-1].startswith("a OK"), lines)
+    open(lock, "w").close()
+    try:
+        read = d.bytes_read()
+        a.send("s SELECT INBOX\r\n")
+        d.wait_for("the SELECT read", lambda: d.bytes_read() > read)
+        start = time.monotonic()
+        ok(b.noop())
+        served = time.monotonic() - start
+        early = select.select([a.sock], [], [], 0)[0]
+    finally:
+        os.unlink(lock)
+    lines = a.until("s")
+    expect(lines[-1] == "s OK [READ-WRITE] SELECT completed." and
+           "* 1 EXISTS" in lines, lines)
+    expect(not early and served < 2, "NOOP answered after %.3f s, %s the "
+           "SELECT" % (served, "after" if early else "before"))
+    b.logout()
+
+
+def timed_login(d, kind, user, password, source=None):
+    """One login in a new session on @kind (imaps or pop3s): the last
+    line of its answer and the seconds it took."""
+    if kind == "imaps":
+        r = Tagged(d.ports[kind], tls=True, source=source)
+        start = time.monotonic()
+        line = r.cmd("a", 'LOGIN %s "%s"' % (user, password))[-1]
+    else:
+        r = Raw(d.ports[kind], tls=True, source=source)
+        expect(r.line().startswith("+OK"), "no POP3 greeting")
+        r.send("USER %s\r\n" % user)
+        expect(r.line().startswith("+OK"), "USER")
+        start = time.monotonic()
+        r.send("PASS %s\r\n" % password)
+        line = r.line()
+    took = time.monotonic() - start
+    r.close()
+    return line, took
+
+
+def both_daemon(d, extra):
+    d.close()
+    d.__dict__.update(smtp.Daemon(listen=("imaps", "pop3s"),
+                                  extra=extra).__dict__)
+
+
+@case
+def login_failures_per_client_grow_then_refuse_pop3_and_imap(d):
+    both_daemon(d, "max_login_failures = 3")
+    fails = (("imaps", 0.25), ("pop3s", 0.5), ("imaps", 1.0))
+    for kind, wait in fails:
+        line, took = timed_login(d, kind, "nobody-here", "wrong")
+        expect(line in ("a NO [AUTHENTICATIONFAILED] Authentication "
+                        "failed.", "-ERR [AUTH] Authentication failed."),
+               line)
+        expect(took >= wait, "%s failure answered after %.3f s, want "
+               ">= %.2f: the client's count was not kept" %
+               (kind, took, wait))
+    line, _ = timed_login(d, "imaps", "alice", PASSWORD["alice"])
+    expect(line == "a NO [UNAVAILABLE] Too many failed logins, try again "
+           "later.", line)
+    line, _ = timed_login(d, "pop3s", "alice", PASSWORD["alice"])
+    expect(line == "-ERR [SYS/TEMP] Too many failed logins, try again "
+           "later.", line)
+    # Another client is not refused, and logs in.
+    line, _ = timed_login(d, "imaps", "alice", PASSWORD["alice"],
+                          source="127.0.0.2")
+    expect(line.startswith("a OK"), line)
+    d.kill()
+    log = d.logtext()
+    expect(log.count("Refused login (too many failures): rip=127.0.0.1")
+           == 2, log[-1500:])
+    expect("login failures: 3, refused 2, reused entries 0" in log,
+           log[-800:])
+
+
+@case
+def login_failures_per_user_slow_every_client_never_lock_out(d):
+    both_daemon(d, "max_login_failures = 3")
+    for n, (kind, wait) in enumerate((("imaps", 0.25), ("pop3s", 0.5),
+                                      ("imaps", 1.0)), 2):
+        line, took = timed_login(d, kind, "alice", "wrong",
+                                 source="127.0.0.%d" % n)
+        expect(took >= wait, "failure %d from a new client after %.3f s,"
+               " want >= %.2f: the user's count was not kept" %
+               (n - 1, took, wait))
+    line, _ = timed_login(d, "pop3s", "alice", PASSWORD["alice"],
+                          source="127.0.0.9")
+    expect(line.startswith("+OK"), "alice locked out: " + line)
 
 
 if __name__ == "__main__":

@@ -232,8 +232,11 @@ smtps = 127.0.0.1:{self.ports['smtps']}
 class Raw:
     """A hand-typed session: what telnet or `nc -C` sends and shows."""
 
-    def __init__(self, port, tls=False):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+    def __init__(self, port, tls=False, source=None):
+        # @source: another loopback address (127.0.0.2...) to come from.
+        self.sock = socket.create_connection(
+            ("127.0.0.1", port), timeout=10,
+            source_address=(source, 0) if source else None)
         if tls:
             self.sock = insecure().wrap_socket(self.sock)
         self.buf = b""

@@ -113,6 +113,8 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 		  offsetof(struct conf, max_sessions_per_ip), 100000 },
 		{ "max_connection_rate",
 		  offsetof(struct conf, max_connection_rate), 1000000 },
+		{ "max_login_failures",
+		  offsetof(struct conf, max_login_failures), 100000 },
 		{ "command_deadline", offsetof(struct conf, command_deadline),
 		  86400 },
 		{ "data_deadline", offsetof(struct conf, data_deadline), 86400 },
@@ -311,6 +313,7 @@ static void defaults(struct conf *c)
 	c->max_sessions = 100;		/* smtpd's default_process_limit */
 	c->max_sessions_per_ip = 20;	/* a fifth of the slots */
 	c->max_connection_rate = 60;	/* per minute, as Postfix's anvil */
+	c->max_login_failures = 10;	/* then refused for 15 minutes */
 	c->timeout = 300;		/* RFC 5321 4.5.3.2.7 */
 	c->command_deadline = 300;	/* the idle timeout, for a whole line */
 	c->data_deadline = 600;		/* RFC 5321 4.5.3.2.6's 10 minutes */

@@ -78,6 +78,7 @@ struct conf {
 	int max_sessions;		/* open at once; more get 421 */
 	int max_sessions_per_ip;	/* open at once from one client */
 	int max_connection_rate;	/* accepted per minute per client */
+	int max_login_failures;		/* POP3/IMAP, per client, 15 min */
 	int timeout;			/* seconds idle before 421 */
 	int command_deadline;		/* seconds for a whole command */
 	int data_deadline;		/* for a whole message (DATA, BDAT) */

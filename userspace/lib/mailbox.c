@@ -92,7 +92,8 @@ void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,
 
 void mailbox_uidl(const struct mailbox *mb, size_t i, char buf[17])
 {
-	snprintf(buf, 17, "%08X%08X", mb->v[i].uid, mb->uidvalidity);
+	/* Dovecot's %X is lower-case hex: "%08Xu%08Xv" gives 0000000a... */
+	snprintf(buf, 17, "%08x%08x", mb->v[i].uid, mb->uidvalidity);
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -382,7 +383,13 @@ static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
 	if (colon && !strncmp(colon, ":2,", 3))
 		m->flags = mailbox_flags_parse(colon + 3, m->other,
 					       sizeof(m->other));
-	s = strstr(name, ",S=");
+	/*
+	 * ",W=" is the size with CRLF line ends, which Dovecot adds when it
+	 * stored the message with bare LFs: the size a client is told.
+	 */
+	s = strstr(name, ",W=");
+	if (!s || s >= name + m->base_len)
+		s = strstr(name, ",S=");
 	if (s && s < name + m->base_len)
 		m->size = strtoull(s + 3, NULL, 10);
 	else if (!fstatat(subfd, name, &st, 0))
@@ -666,5 +673,80 @@ int mailbox_msg_open(const struct mailbox *mb, size_t i)
 	if (ret)
 		return ret;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && mb->v[i].in_new) {
+		ret = snprintf(path, sizeof(path), "%s/cur/%s:2,", mb->path,
+			       mb->v[i].name + 4);
+		if (ret < 0 || (size_t)ret >= sizeof(path))
+			return -ENOENT;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
 	return fd < 0 ? -errno : fd;
+}
+
+/* Every bare LF of @buf[0..@len) made CRLF, into a new buffer. */
+static int to_crlf(char **buf, size_t *len)
+{
+	size_t bare = 0, i, j;
+	char *out;
+
+	for (i = 0; i < *len; i++)
+		bare += (*buf)[i] == '\n' && (!i || (*buf)[i - 1] != '\r');
+	if (!bare)
+		return 0;
+	out = malloc(*len + bare + 1);
+	if (!out)
+		return -ENOMEM;
+	for (i = j = 0; i < *len; i++) {
+		if ((*buf)[i] == '\n' && (!i || (*buf)[i - 1] != '\r'))
+			out[j++] = '\r';
+		out[j++] = (*buf)[i];
+	}
+	out[j] = '\0';
+	free(*buf);
+	*buf = out;
+	*len = j;
+	return 0;
+}
+
+int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
+		     size_t *len_r, time_t *mtime_r)
+{
+	int fd = mailbox_msg_open(mb, i), ret = 0;
+	size_t len = 0;
+	struct stat st;
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (len < (size_t)st.st_size) {
+		n = read(fd, buf + len, (size_t)st.st_size - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	ret = to_crlf(&buf, &len);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*buf_r = buf;
+	*len_r = len;
+	if (mtime_r)
+		*mtime_r = st.st_mtime;
+	return 0;
 }

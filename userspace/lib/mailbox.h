@@ -17,7 +17,9 @@
  *    the directory is fsync()ed, so a crash leaves the old list or the new.
  *
  * POP3's UIDL is Dovecot's default "%08Xu%08Xv": UID then UIDVALIDITY in
- * hex, the same in both servers for the same Maildir.
+ * hex (lower-case: Dovecot's %X is), the same in both servers for the same
+ * Maildir. A size is ",W=" from the name (with CRLFs, as Dovecot writes it
+ * for a file stored with bare LFs), else ",S=", else the file's.
  */
 #ifndef NFPOST_MAILBOX_H
 #define NFPOST_MAILBOX_H
@@ -26,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* The system flags (RFC 3501 2.3.2) and their Maildir letters. */
 #define MAILBOX_DRAFT		0x01	/* D */
@@ -42,6 +45,7 @@ struct mailbox_msg {
 	unsigned int flags;	/* MAILBOX_* */
 	char other[27];		/* P and keyword letters a-z, kept on rename */
 	bool in_new;		/* new/<base>, else cur/<base>[:2,flags] */
+	bool recent;		/* IMAP's \Recent: the session's, not read */
 	uint64_t size;		/* of the file, in bytes */
 	char *name;		/* relative to the Maildir: "new/..." */
 	size_t base_len;	/* of the unique part, after "new/" or "cur/" */
@@ -82,8 +86,20 @@ int mailbox_remove(struct mailbox *mb, size_t i);
 /* fsync()s new/ and cur/: renames and removals so far are durable. */
 int mailbox_sync_dirs(const struct mailbox *mb);
 
-/* Opens message @i read-only (O_CLOEXEC); -errno on failure. */
+/*
+ * Opens message @i read-only (O_CLOEXEC); -errno on failure. A message
+ * read in new/ that an IMAP session has since moved to cur/ (without
+ * flags) is found there.
+ */
 int mailbox_msg_open(const struct mailbox *mb, size_t i);
+/*
+ * Message @i whole, NUL-terminated (malloc()ed, in *@buf_r), with CRLF
+ * line ends as IMAP sends it: a file stored with bare LFs (Dovecot's
+ * deliveries and APPENDs, mail_save_crlf = no) gets its CRs. The file's
+ * mtime (the INTERNALDATE) in *@mtime_r if not NULL.
+ */
+int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
+		     size_t *len_r, time_t *mtime_r);
 
 /* ":2,<letters>" for @flags and @other, letters in ASCII order. */
 void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,

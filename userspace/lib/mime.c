@@ -207,14 +207,17 @@ static void multipart(struct parser *ps, struct mime_part *mp,
 	}
 }
 
+/*
+ * RFC 3501's "size of the body in text lines", as Dovecot counts it: line
+ * ends. A part's last line has none (its CRLF is the boundary's), so
+ * "hello" before a boundary is 0 lines, as Dovecot and clients see it.
+ */
 static size_t count_lines(const char *p, size_t n)
 {
 	size_t lines = 0, i;
 
 	for (i = 0; i < n; i++)
 		lines += p[i] == '\n';
-	if (n && p[n - 1] != '\n')
-		lines++;
 	return lines;
 }
 

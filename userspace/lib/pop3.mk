@@ -2,6 +2,8 @@
 # userspace/lib: the POP3 command parser (the mailbox itself is in store.mk).
 
 POP3_UNITS	:= pop3_cmd
+# SASL PLAIN (RFC 4616): POP3 AUTH's, and IMAP's and SMTP's too
+POP3_UNITS	+= sasl_plain
 
 LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(POP3_UNITS))
 TESTS		+= $(patsubst %,$(BUILD)/test_%,$(POP3_UNITS))

@@ -140,7 +140,35 @@ static void uidl_is_dovecots_default_format(void **state)
 	put(d, "cur/1.M1P1.h:2,S", "x\r\n");
 	assert_int_equal(mailbox_open(d->md, &mb), 0);
 	mailbox_uidl(&mb, 0, uidl);
-	assert_string_equal(uidl, "000000076553F100");
+	assert_string_equal(uidl, "000000076553f100");
+	mailbox_close(&mb);
+}
+
+/* Dovecot stores with bare LFs; ",W=" is the size a client is told. */
+static void bare_lf_files_read_with_crlf_and_w_size(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	size_t len, lf;
+	time_t mtime;
+	char *buf;
+
+	put(d, "cur/1.M1P1.h,S=11,W=14:2,S", "A: b\n\nc\r\nd\n");
+	put(d, "new/2.M2P2.h,S=4", "x\r\n\n");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 2);
+	lf = mb.v[0].in_new;	/* the order of UIDs is the scan's */
+	assert_int_equal(mb.v[!lf].size, 4);
+	assert_int_equal(mb.v[lf].size, 14);
+	assert_int_equal(mailbox_msg_read(&mb, lf, &buf, &len, &mtime), 0);
+	assert_int_equal(len, 14);
+	assert_string_equal(buf, "A: b\r\n\r\nc\r\nd\r\n");
+	assert_true(mtime > 0);
+	free(buf);
+	assert_int_equal(mailbox_msg_read(&mb, !lf, &buf, &len, NULL), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(buf, "x\r\n\r\n", 6);
+	free(buf);
 	mailbox_close(&mb);
 }
 
@@ -358,6 +386,7 @@ int main(void)
 		DIR_TEST(new_messages_get_uids_in_delivery_order),
 		DIR_TEST(uids_survive_a_reopen_and_are_never_reused),
 		DIR_TEST(uidl_is_dovecots_default_format),
+		DIR_TEST(bare_lf_files_read_with_crlf_and_w_size),
 		DIR_TEST(dovecots_list_is_honoured_fields_and_all),
 		DIR_TEST(appended_lines_keep_the_header),
 		DIR_TEST(torn_last_line_is_ignored),

@@ -21,6 +21,7 @@
 #include "mailbox.h"
 #include "maills.h"
 #include "mime.h"
+#include "rfc2047.h"
 #include "users.h"
 
 #define DEFAULT_CONF	"/etc/nfpost/nfpostd.conf"
@@ -102,13 +103,18 @@ static void date_of(const struct mailbox *mb, size_t i, char *buf, size_t len)
 static void one(const struct mailbox *mb, size_t i, bool json, bool first)
 {
 	char from[256] = "", subject[256] = "", flags[8], date[32];
+	char raw[256];
 	size_t len = 0;
 	char *h = head(mb, i, &len);
 	struct json j;
 
+	/* Shown decoded (RFC 2047), as a mail reader shows them. */
 	if (h) {
-		mime_header_get(h, len, "From", from, sizeof(from));
-		mime_header_get(h, len, "Subject", subject, sizeof(subject));
+		if (mime_header_get(h, len, "From", raw, sizeof(raw)))
+			rfc2047_decode(raw, strlen(raw), from, sizeof(from));
+		if (mime_header_get(h, len, "Subject", raw, sizeof(raw)))
+			rfc2047_decode(raw, strlen(raw), subject,
+				       sizeof(subject));
 		free(h);
 	}
 	date_of(mb, i, date, sizeof(date));

@@ -4,7 +4,7 @@
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		   smtp_auth relay smtp_client dsn mx workers clients \
-		   listener cleanup \
+		   listener cleanup authfail \
 		   pop3_session pop3_cmds pop3_auth \
 		   imap_session imap_cmds imap_view imap_folders \
 		   $(patsubst userspace/nfpostd/%.c,%,\
@@ -36,7 +36,11 @@ $(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
 # The pure parts: configuration, queue files, bounces, MX answers. Each test
 # links only the units it tests.
 TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx \
-			     test_clients test_smtp_client)
+			     test_clients test_smtp_client test_authfail)
+
+$(BUILD)/test_authfail: $(BUILD)/userspace/nfpostd/test_authfail.o \
+			$(BUILD)/userspace/nfpostd/authfail.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
 $(BUILD)/test_clients: $(BUILD)/userspace/nfpostd/test_clients.o \
 		       $(BUILD)/userspace/nfpostd/clients.o

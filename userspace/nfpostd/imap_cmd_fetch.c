@@ -79,32 +79,6 @@ static int parse_items(struct fetch *f, const struct imap_arg *a)
 	return 0;
 }
 
-static int read_all(int fd, char **buf_r, size_t *len_r, time_t *mtime)
-{
-	struct stat st;
-	size_t len = 0;
-	ssize_t n;
-	char *buf;
-
-	if (fstat(fd, &st))
-		return -errno;
-	*mtime = st.st_mtime;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		return -ENOMEM;
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	*buf_r = buf;
-	*len_r = len;
-	return 0;
-}
-
 /*
  * The part a section's numbers name (RFC 3501 6.4.5): a multipart's n-th
  * child; inside a message/rfc822 part, its message's; part 1 of a
@@ -230,19 +204,19 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	struct tm tm;
 	int fd, ret = 0;
 
-	fd = mailbox_msg_open(&s->mb, i);
-	if (fd < 0)
-		return fd;
 	if (f->body) {
-		ret = read_all(fd, &msg, &len, &mtime);
+		ret = mailbox_msg_read(&s->mb, i, &msg, &len, &mtime);
 	} else {
 		struct stat st;
 
+		fd = mailbox_msg_open(&s->mb, i);
+		if (fd < 0)
+			return fd;
 		ret = fstat(fd, &st) ? -errno : 0;
 		mtime = st.st_mtime;
-		len = (size_t)st.st_size;
+		len = m->size;
+		close(fd);
 	}
-	close(fd);
 	if (!ret && f->body && mime_parse(msg, len, &root))
 		ret = -ENOMEM;
 	if (ret) {
@@ -298,7 +272,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	}
 	if (flags) {
 		sp(s, &first);
-		imap_flags_str(m->flags, buf, sizeof(buf));
+		imap_flags_str(m->flags, m->recent, buf, sizeof(buf));
 		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
 				    buf);
 	}

@@ -2,7 +2,8 @@
 /*
  * LOGIN (RFC 3501 6.2.3), and the password check it shares with
  * AUTHENTICATE: run by a worker, a failure answered after a delay that
- * doubles with each failure of the session, the user's folders made at
+ * doubles with each failure of the session, client and user (authfail.h),
+ * a client with too many refused unchecked; the user's folders made at
  * the first login.
  */
 #include <stdio.h>
@@ -10,11 +11,9 @@
 #include <string.h>
 #include <openssl/crypto.h>
 
+#include "authfail.h"
 #include "log.h"
 #include "imap_priv.h"
-
-#define DELAY_FIRST_MS	250
-#define DELAY_MAX_MS	8000
 
 static void check_run(struct work *w)
 {
@@ -39,16 +38,15 @@ static void delay_expired(evutil_socket_t fd, short what, void *arg)
 
 static void failed(struct imap_session *s, const char *user)
 {
-	unsigned int shift = s->failures < 6 ? s->failures : 6;
-	long ms = DELAY_FIRST_MS << shift;
 	struct timeval tv;
+	long ms;
 
 	s->failures++;
+	ms = authfail_failed(s->srv->authfail, (struct sockaddr *)&s->peer,
+			     user, s->failures, authfail_clock());
 	log_msg(LOG_WARNING, "imap-login: Aborted login (auth failed, %u "
 		"attempts): user=<%s>, rip=%s", s->failures, user,
 		s->peer_ip);
-	if (ms > DELAY_MAX_MS)
-		ms = DELAY_MAX_MS;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	s->working = true;
@@ -74,6 +72,7 @@ static void logged_in(struct imap_session *s, const char *user)
 		return;
 	}
 	s->state = IMAP_S_AUTH;
+	authfail_ok(s->srv->authfail, (struct sockaddr *)&s->peer, user);
 	log_msg(LOG_INFO, "imap-login: Login: user=<%s>, rip=%s%s", user,
 		s->peer_ip, s->tls ? ", TLS" : "");
 	imap_done(s, "OK", "[CAPABILITY %s] Logged in", imap_capability(s));
@@ -102,9 +101,18 @@ static void check_done(struct work *w)
 void imap_login(struct imap_session *s, const char *user,
 		const char *password)
 {
-	const struct user *u = server_local_user(s->srv, user);
+	const struct user *u;
 	struct imap_auth_work *a = &s->auth;
 
+	if (authfail_check(s->srv->authfail, (struct sockaddr *)&s->peer,
+			   authfail_clock())) {
+		log_msg(LOG_WARNING, "imap-login: Refused login (too many "
+			"failures): rip=%s", s->peer_ip);
+		imap_done(s, "NO", "[UNAVAILABLE] Too many failed logins, "
+			  "try again later.");
+		return;
+	}
+	u = server_local_user(s->srv, user);
 	memset(a, 0, sizeof(*a));
 	a->s = s;
 	snprintf(a->user, sizeof(a->user), "%s", u ? u->name : "");

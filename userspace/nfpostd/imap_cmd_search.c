@@ -2,9 +2,10 @@
 /*
  * SEARCH and UID SEARCH (RFC 3501 6.4.4): every key of 6.4.4, keys ANDed,
  * OR, NOT and parenthesized groups; CHARSET UTF-8 or US-ASCII. Strings
- * match as case-insensitive (ASCII) substrings of the raw header values
- * or text, without RFC 2047 decoding. There are no keywords and no
- * \Recent, so KEYWORD, NEW and RECENT match nothing.
+ * match as case-insensitive (ASCII) substrings of the header values, raw
+ * or with their RFC 2047 words decoded to UTF-8, or of the text. There
+ * are no keywords, so KEYWORD matches nothing; RECENT, NEW and OLD follow
+ * the session's \Recent.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 
 #include "imap_fetch.h"
 #include "imap_priv.h"
+#include "rfc2047.h"
 #include "rfc5322.h"
 
 struct ctx {
@@ -34,26 +36,16 @@ struct ctx {
 
 static int load(struct ctx *c)
 {
-	struct stat st;
-	ssize_t n;
-	int fd;
+	int ret;
 
 	if (c->loaded)
 		return c->msg ? 0 : -EIO;
 	c->loaded = true;
-	fd = mailbox_msg_open(&c->s->mb, c->i);
-	if (fd < 0)
-		return fd;
-	if (fstat(fd, &st) || !(c->msg = malloc((size_t)st.st_size + 1))) {
-		close(fd);
-		return -EIO;
+	ret = mailbox_msg_read(&c->s->mb, c->i, &c->msg, &c->len, &c->mtime);
+	if (ret) {
+		c->msg = NULL;
+		return ret;
 	}
-	c->mtime = st.st_mtime;
-	while (c->len < (size_t)st.st_size &&
-	       (n = read(fd, c->msg + c->len, (size_t)st.st_size - c->len)) > 0)
-		c->len += (size_t)n;
-	close(fd);
-	c->msg[c->len] = '\0';
 	c->hlen = imap_header_len(c->msg, c->len);
 	return 0;
 }
@@ -75,7 +67,27 @@ static bool contains(const char *hay, size_t n, const char *needle)
 	return false;
 }
 
-/* A header field's values (not its name) contain @needle. */
+/* The value's RFC 2047 words decoded to UTF-8 contain @needle. */
+static bool decoded_has(const char *v, size_t len, const char *needle)
+{
+	/* iconv may grow a byte to a few; more is cut, not overrun. */
+	size_t size = 4 * len + 16;
+	char *dec = malloc(size);
+	bool yes = false;
+	ssize_t n;
+
+	if (!dec || !memmem(v, len, "=?", 2)) {
+		free(dec);
+		return false;
+	}
+	n = rfc2047_decode(v, len, dec, size);
+	yes = contains(dec, n < 0 ? strlen(dec) : (size_t)n, needle);
+	free(dec);
+	return yes;
+}
+
+/* A header field's values (not its name) contain @needle, as they are or
+ * decoded (RFC 2047). */
 static bool header_has(struct ctx *c, const char *field, const char *needle)
 {
 	char *tmp, *p, *end, *colon;
@@ -100,7 +112,8 @@ static bool header_has(struct ctx *c, const char *field, const char *needle)
 		if (!*needle && strlen(field) && p <= end)
 			yes = true;
 		else
-			yes = contains(p, (size_t)(colon - p), needle);
+			yes = contains(p, (size_t)(colon - p), needle) ||
+			      decoded_has(p, (size_t)(colon - p), needle);
 	}
 	free(tmp);
 	return yes;
@@ -307,12 +320,17 @@ static int simple_key(struct ctx *c, const char *k, bool *r)
 			return 0;
 		}
 	}
-	if (!strcasecmp(k, "ALL") || !strcasecmp(k, "OLD")) {
+	if (!strcasecmp(k, "ALL")) {
 		*r = true;
 		return 0;
 	}
-	if (!strcasecmp(k, "NEW") || !strcasecmp(k, "RECENT")) {
-		*r = false;
+	/* RFC 3501 6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT. */
+	if (!strcasecmp(k, "RECENT") || !strcasecmp(k, "NEW") ||
+	    !strcasecmp(k, "OLD")) {
+		bool recent = !c->dry && c->s->mb.v[c->i].recent;
+
+		*r = !strcasecmp(k, "OLD") ? !recent : recent &&
+		     (strcasecmp(k, "NEW") || !(f & MAILBOX_SEEN));
 		return 0;
 	}
 	return -ENOENT;

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * SELECT and EXAMINE (RFC 3501 6.3.1, 6.3.2): open a mailbox, read-write
- * or read-only, and tell its size, flags and UID numbers.
+ * or read-only, and tell its size, flags and UID numbers. The folder is
+ * scanned by a worker (workers.h), so that opening a large one does not
+ * hold up the other sessions; this session reads nothing meanwhile.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,12 +24,62 @@ static void first_unseen(struct imap_session *s)
 	}
 }
 
+/* In a worker: the scan, the UID list, \Recent taken. */
+static void open_run(struct work *w)
+{
+	struct imap_open_work *o = (struct imap_open_work *)w;
+
+	o->ret = mailbox_open(o->path, &o->mb);
+	if (o->ret)
+		memset(&o->mb, 0, sizeof(o->mb));
+	else
+		o->recent = imap_view_recent(&o->mb, o->readonly, true);
+}
+
+static void opened(struct imap_session *s, struct imap_open_work *o)
+{
+	s->mb = o->mb;
+	memset(&o->mb, 0, sizeof(o->mb));
+	snprintf(s->mbox_name, sizeof(s->mbox_name), "%s", o->name);
+	s->readonly = o->readonly;
+	s->state = IMAP_S_SELECTED;
+	imap_send(s, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen "
+		  "\\Draft)");
+	imap_send(s, "* OK [PERMANENTFLAGS (%s)] Flags permitted.",
+		  o->readonly ? "" : "\\Answered \\Flagged \\Deleted \\Seen "
+		  "\\Draft");
+	imap_send(s, "* %zu EXISTS", s->mb.n);
+	imap_send(s, "* %zu RECENT", o->recent);
+	first_unseen(s);
+	imap_send(s, "* OK [UIDVALIDITY %u] UIDs valid", s->mb.uidvalidity);
+	imap_send(s, "* OK [UIDNEXT %u] Predicted next UID", s->mb.uidnext);
+	imap_done(s, "OK", "[%s] %s completed.",
+		  o->readonly ? "READ-ONLY" : "READ-WRITE",
+		  o->readonly ? "EXAMINE" : "SELECT");
+}
+
+static void open_done(struct work *w)
+{
+	struct imap_open_work *o = (struct imap_open_work *)w;
+	struct imap_session *s = o->s;
+
+	if (s->gone) {
+		imap_resume(s);		/* frees it, and o->mb */
+		return;
+	}
+	if (o->ret)
+		imap_done(s, "NO", "%sMailbox can't be opened: %s",
+			  o->ret == -ENOENT ? "[NONEXISTENT] " : "", o->name);
+	else
+		opened(s, o);
+	imap_resume(s);
+}
+
 static void open_mailbox(struct imap_session *s, const struct imap_arg *args,
 			 bool readonly)
 {
 	const char *name = imap_arg_str(args);
-	char path[PATH_MAX];
-	int ret;
+	struct imap_open_work *o = &s->open;
 
 	if (!name || args->next) {
 		imap_bad(s, "SELECT needs a mailbox name.");
@@ -34,34 +87,18 @@ static void open_mailbox(struct imap_session *s, const struct imap_arg *args,
 	}
 	/* RFC 3501 6.3.1: a failed SELECT leaves nothing selected. */
 	imap_view_close(s);
-	if (imap_folder_path(s, name, path, sizeof(path))) {
+	memset(o, 0, sizeof(*o));
+	if (imap_folder_path(s, name, o->path, sizeof(o->path))) {
 		imap_done(s, "NO", "[NONEXISTENT] Mailbox doesn't exist: %s",
 			  name);
 		return;
 	}
-	ret = mailbox_open(path, &s->mb);
-	if (ret) {
-		memset(&s->mb, 0, sizeof(s->mb));
-		imap_done(s, "NO", "%sMailbox can't be opened: %s",
-			  ret == -ENOENT ? "[NONEXISTENT] " : "", name);
-		return;
-	}
-	snprintf(s->mbox_name, sizeof(s->mbox_name), "%s", name);
-	s->readonly = readonly;
-	s->state = IMAP_S_SELECTED;
-	imap_send(s, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen "
-		  "\\Draft)");
-	imap_send(s, "* OK [PERMANENTFLAGS (%s)] Flags permitted.",
-		  readonly ? "" : "\\Answered \\Flagged \\Deleted \\Seen "
-		  "\\Draft");
-	imap_send(s, "* %zu EXISTS", s->mb.n);
-	imap_send(s, "* 0 RECENT");
-	first_unseen(s);
-	imap_send(s, "* OK [UIDVALIDITY %u] UIDs valid", s->mb.uidvalidity);
-	imap_send(s, "* OK [UIDNEXT %u] Predicted next UID", s->mb.uidnext);
-	imap_done(s, "OK", "[%s] %s completed.",
-		  readonly ? "READ-ONLY" : "READ-WRITE",
-		  readonly ? "EXAMINE" : "SELECT");
+	o->s = s;
+	o->readonly = readonly;
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->w.run = open_run;
+	o->w.done = open_done;
+	imap_submit(s, &o->w);
 }
 
 void imap_cmd_select(struct imap_session *s, const struct imap_arg *args,

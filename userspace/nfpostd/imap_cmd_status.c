@@ -13,7 +13,7 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 	const struct imap_arg *a;
 	char path[PATH_MAX], out[256];
 	struct mailbox mb;
-	size_t i, unseen = 0, n = 0;
+	size_t i, unseen = 0, recent = 0, n = 0;
 
 	(void)uid;
 	if (!name || !args->next || args->next->type != IMAP_ARG_LIST ||
@@ -27,8 +27,10 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 			  name);
 		return;
 	}
-	for (i = 0; i < mb.n; i++)
+	for (i = 0; i < mb.n; i++) {
 		unseen += !(mb.v[i].flags & MAILBOX_SEEN);
+		recent += mb.v[i].in_new;	/* seen by no session yet */
+	}
 	out[0] = '\0';
 	for (a = args->next->child; a; a = a->next) {
 		item = imap_arg_atom(a);
@@ -38,7 +40,8 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 					      mb.n);
 		else if (item && !strcasecmp(item, "RECENT"))
 			n += (size_t)snprintf(out + n, sizeof(out) - n,
-					      "%sRECENT 0", n ? " " : "");
+					      "%sRECENT %zu", n ? " " : "",
+					      recent);
 		else if (item && !strcasecmp(item, "UIDNEXT"))
 			n += (size_t)snprintf(out + n, sizeof(out) - n,
 					      "%sUIDNEXT %u", n ? " " : "",

@@ -53,7 +53,7 @@ void imap_cmd_store(struct imap_session *s, const struct imap_arg *args,
 		}
 		if (silent)
 			continue;
-		imap_flags_str(m->flags, buf, sizeof(buf));
+		imap_flags_str(m->flags, m->recent, buf, sizeof(buf));
 		if (uid)
 			imap_send(s, "* %zu FETCH (UID %u FLAGS %s)", idx[i] + 1,
 				  m->uid, buf);

@@ -45,6 +45,22 @@ struct imap_auth_work {
 	bool ok;
 };
 
+/*
+ * SELECT/EXAMINE's scan of the folder by a worker: a large one takes a
+ * while (readdir, the UID list, claiming \Recent), and the other
+ * sessions are served meanwhile.
+ */
+struct imap_open_work {
+	struct work w;			/* first: a work is this */
+	struct imap_session *s;
+	char path[PATH_MAX];
+	char name[256];
+	bool readonly;
+	struct mailbox mb;
+	size_t recent;
+	int ret;
+};
+
 struct imap_session {
 	struct server *srv;
 	struct imap_session *next, **pprev;	/* all IMAP sessions */
@@ -69,6 +85,7 @@ struct imap_session {
 	struct imap_reader rd;
 	struct imap_cmd *cmd;		/* the command being run */
 	struct imap_auth_work auth;
+	struct imap_open_work open;
 	/* AUTHENTICATE waiting for its response line. */
 	bool sasl_pending;
 	/* The selected mailbox. */
@@ -113,8 +130,13 @@ bool imap_folder_name_ok(const char *name);
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
 void imap_view_close(struct imap_session *s);
-/* The flags of @flags as "(\Seen ...)" into @buf. */
-void imap_flags_str(unsigned int flags, char *buf, size_t len);
+/* The flags of @flags (and \Recent) as "(\Seen ...)" into @buf. */
+void imap_flags_str(unsigned int flags, bool recent, char *buf, size_t len);
+/*
+ * Marks @mb's messages in new/ \Recent (@claim: a @readonly session
+ * only shows them, else takes them); how many are. Safe in a worker.
+ */
+size_t imap_view_recent(struct mailbox *mb, bool readonly, bool claim);
 /* A flag list argument to MAILBOX_* bits; -EINVAL for a bad one. */
 int imap_flags_parse(const struct imap_arg *list, unsigned int *flags);
 /* Message indexes that @set names, by sequence number or UID. */

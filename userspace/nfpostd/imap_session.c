@@ -149,6 +149,7 @@ static void session_free(struct imap_session *s)
 	free(s->auth.hash);
 	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
 	mailbox_close(&s->mb);
+	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
 	free(s->cmd);
 	if (s->bev)

@@ -60,11 +60,11 @@ int imap_folder_path(const struct imap_session *s, const char *name,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-void imap_flags_str(unsigned int flags, char *buf, size_t len)
+void imap_flags_str(unsigned int flags, bool recent, char *buf, size_t len)
 {
 	size_t i, n = 0;
 
-	n += (size_t)snprintf(buf, len, "(");
+	n += (size_t)snprintf(buf, len, "(%s", recent ? "\\Recent" : "");
 	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
 		if ((flags & flag_names[i].flag) && n < len)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
@@ -105,11 +105,12 @@ int imap_flags_parse(const struct imap_arg *a, unsigned int *flags)
 	return 0;
 }
 
-static void tell_flags(struct imap_session *s, size_t seq, unsigned int f)
+static void tell_flags(struct imap_session *s, size_t seq, unsigned int f,
+		       bool recent)
 {
 	char flags[128];
 
-	imap_flags_str(f, flags, sizeof(flags));
+	imap_flags_str(f, recent, flags, sizeof(flags));
 	imap_send(s, "* %zu FETCH (FLAGS %s)", seq, flags);
 }
 
@@ -120,7 +121,7 @@ static void tell_flags(struct imap_session *s, size_t seq, unsigned int f)
 int imap_view_sync(struct imap_session *s, bool expunges)
 {
 	struct mailbox fresh;
-	size_t i, j = 0, gone = 0;
+	size_t i, j = 0, gone = 0, before, now;
 	int ret;
 
 	ret = mailbox_open(s->mb.path, &fresh);
@@ -143,15 +144,43 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 		if (j == fresh.n || fresh.v[j].uid != s->mb.v[i].uid) {
 			imap_send(s, "* %zu EXPUNGE", i + 1 - gone);
 			gone++;
-		} else if (fresh.v[j].flags != s->mb.v[i].flags) {
-			tell_flags(s, i + 1 - gone, fresh.v[j].flags);
+		} else {
+			fresh.v[j].recent = s->mb.v[i].recent;
+			if (fresh.v[j].flags != s->mb.v[i].flags)
+				tell_flags(s, i + 1 - gone, fresh.v[j].flags,
+					   fresh.v[j].recent);
 		}
 	}
+	before = imap_view_recent(&s->mb, s->readonly, false);
+	now = imap_view_recent(&fresh, s->readonly, true);
 	if (fresh.n != s->mb.n - gone)
 		imap_send(s, "* %zu EXISTS", fresh.n);
+	if (now != before || fresh.n != s->mb.n - gone)
+		imap_send(s, "* %zu RECENT", now);
 	mailbox_close(&s->mb);
 	s->mb = fresh;
 	return 0;
+}
+
+/*
+ * \Recent as Maildir has it: a message in new/ was seen by no client.
+ * A read-write session claims such messages by moving them to cur/ (the
+ * rename decides between two sessions: one wins); a read-only one shows
+ * them as recent without taking them. The count of @mb's recent ones.
+ */
+size_t imap_view_recent(struct mailbox *mb, bool readonly, bool claim)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mb->n; i++) {
+		struct mailbox_msg *m = &mb->v[i];
+
+		if (claim && m->in_new)
+			m->recent = readonly ||
+				    !mailbox_set_flags(mb, i, m->flags);
+		n += m->recent;
+	}
+	return n;
 }
 
 void imap_view_close(struct imap_session *s)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <event2/event.h>
 
+#include "authfail.h"
 #include "cleanup.h"
 #include "clients.h"
 #include "conf.h"
@@ -327,6 +328,11 @@ static int run(struct server *srv)
 		ret = srv->clients ? 0 : -ENOMEM;
 	}
 	if (!ret) {
+		srv->authfail = authfail_new(AUTHFAIL_TABLE,
+				(unsigned int)srv->conf.max_login_failures);
+		ret = srv->authfail ? 0 : -ENOMEM;
+	}
+	if (!ret) {
 		server_users(srv);
 		srv->workers = workers_new(srv->base, srv->conf.store_threads);
 		ret = srv->workers ? relay_init(srv) : -ENOMEM;
@@ -345,6 +351,14 @@ static int run(struct server *srv)
 	pop3_session_free_all(srv);
 	imap_session_free_all(srv);
 	clients_free(srv->clients);
+	if (srv->authfail) {
+		const struct authfail_stats *st = authfail_stats(srv->authfail);
+
+		log_msg(LOG_INFO, "login failures: %lu, refused %lu, "
+			"reused entries %lu", st->failures, st->refused,
+			st->evicted);
+		authfail_free(srv->authfail);
+	}
 	listeners_close(&ls);
 	if (term)
 		event_free(term);

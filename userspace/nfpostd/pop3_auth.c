@@ -2,45 +2,25 @@
 /*
  * POP3 logins (USER/PASS, and AUTH PLAIN of RFC 5034 with or without an
  * initial response), checked by a worker, which also reads the maildrop;
- * failures answered after a delay that doubles each time; and QUIT's
+ * failures answered after a delay that doubles with each failure of the
+ * session, client and user (authfail.h), a client with too many refused
+ * unchecked; and QUIT's
  * UPDATE state, where the deletions are applied, also by a worker.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
+#include "authfail.h"
 #include "log.h"
 #include "maildir.h"
+#include "sasl_plain.h"
 #include "pop3_priv.h"
 
-#define AUTH_MAX	512	/* decoded bytes of a SASL response */
-/* The first failed login is answered after this, doubling up to the max. */
-#define DELAY_FIRST_MS	250
-#define DELAY_MAX_MS	8000
-
-/* Base64 to bytes; -1 if not base64. The result is NUL-terminated. */
-static int b64_decode(const char *in, unsigned char *out, size_t size)
-{
-	size_t len = strlen(in), pad = 0;
-	int n;
-
-	if (len % 4 || len / 4 * 3 >= size)
-		return -1;
-	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
-	if (n < 0)
-		return -1;
-	while (len && in[len - 1] == '=' && pad < 2) {
-		len--;
-		pad++;
-	}
-	n -= (int)pad;
-	out[n] = '\0';
-	return n;
-}
 
 /* In a worker: the hash, then (if it matched) the maildrop. */
 static void login_run(struct work *w)
@@ -74,19 +54,18 @@ static void delay_expired(evutil_socket_t fd, short what, void *arg)
 	pop3_resume(s);
 }
 
-/* The answer waits, longer after each failure (per session). */
-static void failed(struct pop3_session *s)
+/* The answer waits, longer after each failure (authfail.h). */
+static void failed(struct pop3_session *s, const char *user)
 {
-	unsigned int shift = s->failures < 6 ? s->failures : 6;
-	long ms = DELAY_FIRST_MS << shift;
 	struct timeval tv;
+	long ms;
 
 	s->failures++;
+	ms = authfail_failed(s->srv->authfail, (struct sockaddr *)&s->peer,
+			     user, s->failures, authfail_clock());
 	log_msg(LOG_WARNING, "pop3-login: Aborted login (auth failed, %u "
 		"attempts): user=<%s>, rip=%s", s->failures, s->user_arg,
 		s->peer_ip);
-	if (ms > DELAY_MAX_MS)
-		ms = DELAY_MAX_MS;
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	s->delay = evtimer_new(s->srv->base, delay_expired, s);
@@ -117,6 +96,7 @@ static void logged_in(struct pop3_session *s, struct pop3_work *a)
 	memset(&a->mb, 0, sizeof(a->mb));
 	snprintf(s->user, sizeof(s->user), "%s", a->user);
 	s->state = POP3_S_TRANS;
+	authfail_ok(s->srv->authfail, (struct sockaddr *)&s->peer, s->user);
 	log_msg(LOG_INFO, "pop3-login: Login: user=<%s>, rip=%s%s, %zu "
 		"messages", s->user, s->peer_ip, s->tls ? ", TLS" : "",
 		s->mb.n);
@@ -135,7 +115,7 @@ static void login_done(struct work *w)
 		return;
 	}
 	if (!a->ok) {
-		failed(s);
+		failed(s, a->user);
 		return;
 	}
 	if (a->ret) {
@@ -151,9 +131,18 @@ static void login_done(struct work *w)
 void pop3_login(struct pop3_session *s, const char *user,
 		const char *password)
 {
-	const struct user *u = server_local_user(s->srv, user);
+	const struct user *u;
 	struct pop3_work *a = &s->work;
 
+	if (authfail_check(s->srv->authfail, (struct sockaddr *)&s->peer,
+			   authfail_clock())) {
+		log_msg(LOG_WARNING, "pop3-login: Refused login (too many "
+			"failures): rip=%s", s->peer_ip);
+		pop3_reply(s, "-ERR [SYS/TEMP] Too many failed logins, try "
+			   "again later.");
+		return;
+	}
+	u = server_local_user(s->srv, user);
 	if (user != s->user_arg)
 		snprintf(s->user_arg, sizeof(s->user_arg), "%s", user);
 	memset(a, 0, sizeof(*a));
@@ -163,7 +152,7 @@ void pop3_login(struct pop3_session *s, const char *user,
 	if (!a->hash || strlen(password) >= sizeof(a->password)) {
 		free(a->hash);
 		a->hash = NULL;
-		failed(s);
+		failed(s, "");
 		return;
 	}
 	strcpy(a->password, password);
@@ -172,32 +161,22 @@ void pop3_login(struct pop3_session *s, const char *user,
 	pop3_submit(s);
 }
 
-/* authzid NUL authcid NUL password; authzid empty or the same user. */
+/* RFC 4616, strictly: see sasl_plain.h. */
 static void plain(struct pop3_session *s, const char *resp)
 {
-	unsigned char buf[AUTH_MAX];
-	const char *authz, *user, *pass;
-	int n = b64_decode(resp, buf, sizeof(buf));
-	size_t zl, ul;
+	struct sasl_plain p;
+	int ret = sasl_plain_decode(resp, &p);
 
-	if (n < 0) {
+	if (ret == -EINVAL) {
 		pop3_reply(s, "-ERR Invalid base64 data in continued response.");
 		pop3_error(s);
-		return;
-	}
-	authz = (const char *)buf;
-	zl = strnlen(authz, (size_t)n);
-	user = authz + zl + 1;
-	ul = zl < (size_t)n ? strnlen(user, (size_t)n - zl - 1) : 0;
-	pass = user + ul + 1;
-	if (zl >= (size_t)n || zl + ul + 1 >= (size_t)n ||
-	    (zl && strcasecmp(authz, user)) || ul > USERS_NAME_MAX) {
+	} else if (ret) {
 		snprintf(s->user_arg, sizeof(s->user_arg), "%s", "");
-		failed(s);
-		return;
+		failed(s, "");
+	} else {
+		pop3_login(s, p.user, p.pass);
 	}
-	pop3_login(s, user, pass);
-	OPENSSL_cleanse(buf, sizeof(buf));
+	OPENSSL_cleanse(&p, sizeof(p));
 }
 
 void pop3_auth_start(struct pop3_session *s, const char *arg)

@@ -26,6 +26,7 @@ struct server {
 	bool accept_failing;		/* logged once, see listener.c */
 	struct smtp_session *session_list;	/* for the shutdown */
 	struct clients *clients;	/* per-client counts, see clients.h */
+	struct authfail *authfail;	/* failed logins, see authfail.h */
 	struct relay *relay;
 	struct cleanup *cleanup;	/* of tmp/, see cleanup.h */
 	struct workers *workers;	/* store messages off the loop */

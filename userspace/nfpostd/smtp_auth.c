@@ -3,41 +3,22 @@
  * SMTP AUTH (RFC 4954) with the PLAIN (RFC 4616) and LOGIN mechanisms,
  * checked against the users file; offered and accepted only under TLS.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <openssl/evp.h>
 #include <openssl/crypto.h>
 
 #include <event2/bufferevent.h>
 
 #include "log.h"
+#include "sasl_plain.h"
 #include "smtp_priv.h"
 
 enum { AUTH_NONE, AUTH_PLAIN, AUTH_LOGIN };
 
 #define AUTH_MAX	512	/* decoded bytes of one response */
-
-/* Base64 to bytes; -1 if not base64. The result is NUL-terminated. */
-static int b64_decode(const char *in, unsigned char *out, size_t size)
-{
-	size_t len = strlen(in), pad = 0;
-	int n;
-
-	if (len % 4 || len / 4 * 3 >= size)
-		return -1;
-	n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
-	if (n < 0)
-		return -1;
-	while (len && in[len - 1] == '=' && pad < 2) {
-		len--;
-		pad++;
-	}
-	n -= (int)pad;
-	out[n] = '\0';
-	return n;
-}
 
 static void auth_end(struct smtp_session *s)
 {
@@ -131,64 +112,31 @@ static void auth_result(struct smtp_session *s, const char *user,
 	workers_submit(s->srv->workers, &a->w);
 }
 
-/*
- * RFC 4616: [authzid] NUL authcid NUL passwd, nothing else: exactly two
- * NULs, authcid and passwd of 1 to 255 octets, and an authzid either
- * empty or the authcid itself (no proxy authorization).
- */
-static int plain_split(const unsigned char *buf, int n, const char **user_r,
-		       const char **pass_r)
-{
-	const char *authz = (const char *)buf, *user, *pass;
-	size_t zl, ul, pl;
-
-	if (memchr(buf, '\0', (size_t)n) == NULL)
-		return -1;
-	zl = strlen(authz);
-	if (zl + 1 >= (size_t)n)
-		return -1;
-	user = authz + zl + 1;
-	ul = strnlen(user, (size_t)n - zl - 1);
-	if (zl + ul + 2 > (size_t)n)
-		return -1;	/* no second NUL */
-	pass = user + ul + 1;
-	pl = (size_t)n - zl - ul - 2;
-	if (!ul || !pl || ul > 255 || pl > USERS_PASSWORD_MAX ||
-	    strnlen(pass, pl) != pl || (zl && strcmp(authz, user)))
-		return -1;
-	*user_r = user;
-	*pass_r = pass;
-	return 0;
-}
-
+/* RFC 4616, strictly: see sasl_plain.h. */
 static void plain(struct smtp_session *s, const char *resp)
 {
-	unsigned char buf[AUTH_MAX];
-	const char *user, *pass;
-	int n = b64_decode(resp, buf, sizeof(buf));
+	struct sasl_plain p;
+	int ret = sasl_plain_decode(resp, &p);
 
-	if (n < 0) {
+	if (ret == -EINVAL) {
 		smtp_reply(s, "501 5.5.2 Error: invalid base64 data");
 		smtp_error(s);
 		auth_end(s);
-		return;
-	}
-	if (plain_split(buf, n, &user, &pass)) {
+	} else if (ret) {
 		smtp_reply(s, "535 5.7.8 Error: authentication failed");
 		smtp_error(s);
 		auth_end(s);
-		OPENSSL_cleanse(buf, sizeof(buf));
-		return;
+	} else {
+		auth_result(s, p.user, p.pass);
 	}
-	auth_result(s, user, pass);
-	OPENSSL_cleanse(buf, sizeof(buf));
+	OPENSSL_cleanse(&p, sizeof(p));
 }
 
 static void login(struct smtp_session *s, const char *resp)
 {
 	unsigned char buf[AUTH_MAX];
 
-	if (b64_decode(resp, buf, sizeof(buf)) < 0) {
+	if (sasl_b64_decode(resp, buf, sizeof(buf)) < 0) {
 		smtp_reply(s, "501 5.5.2 Error: invalid base64 data");
 		smtp_error(s);
 		auth_end(s);
