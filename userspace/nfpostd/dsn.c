@@ -6,14 +6,7 @@
 #include <time.h>
 
 #include "dsn.h"
-
-static void date(char *buf, size_t len, time_t t)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%a, %d %b %Y %H:%M:%S %z", &tm);
-}
+#include "rfc5322.h"
 
 void dsn_status(const char *reply, char *buf, size_t len)
 {
@@ -73,7 +66,7 @@ static void status_part(struct evbuffer *out, const char *hostname,
 	char when[64];
 	int i;
 
-	date(when, sizeof(when), e->arrival);
+	rfc5322_format_date(when, sizeof(when), e->arrival);
 	evbuffer_add_printf(out, "Reporting-MTA: dns; %s\r\n"
 			    "X-Nfpost-Queue-ID: %s\r\nArrival-Date: %s\r\n",
 			    hostname, e->id, when);
@@ -97,7 +90,7 @@ void dsn_build(struct evbuffer *out, const char *hostname, const char *id,
 {
 	char now[64];
 
-	date(now, sizeof(now), time(NULL));
+	rfc5322_format_date(now, sizeof(now), time(NULL));
 	evbuffer_add_printf(out,
 		"From: Mail Delivery System <MAILER-DAEMON@%s>\r\n"
 		"To: <%s>\r\n"

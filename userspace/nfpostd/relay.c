@@ -29,6 +29,7 @@
 #include "mx.h"
 #include "queue.h"
 #include "relay.h"
+#include "rfc5322.h"
 #include "smtp_client.h"
 #include "store.h"
 #include "workers.h"
@@ -167,13 +168,10 @@ static int bounce(struct relay *r, struct attempt *a)
 	struct server *srv = r->srv;
 	struct store_msg m = { .from = "" };
 	char id[16], rcvd[512], date[64], name[256], *to = a->e.from;
-	time_t now = time(NULL);
-	struct tm tm;
 	int ret;
 
 	snprintf(id, sizeof(id), "%.11sB", a->e.id);
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
+	rfc5322_format_date(date, sizeof(date), time(NULL));
 	snprintf(rcvd, sizeof(rcvd), "Received: by %s (nfpostd) id %s;\r\n"
 		 "\t%s\r\n", srv->conf.hostname, id, date);
 	m.id = id;
