@@ -146,14 +146,23 @@ void json_arr_start(struct json_arr *a, FILE *f)
 {
 	a->f = f;
 	a->first = true;
+	a->lines = false;
 	fputc('[', f);
 }
 
-/* Before each element: the comma. */
+void json_arr_start_lines(struct json_arr *a, FILE *f)
+{
+	json_arr_start(a, f);
+	a->lines = true;
+}
+
+/* Before each element: the comma, and the line break of a lines array. */
 static void elem(struct json_arr *a)
 {
 	if (!a->first)
 		fputc(',', a->f);
+	if (a->lines)
+		fputc('\n', a->f);
 	a->first = false;
 }
 
@@ -195,5 +204,7 @@ void json_arr_obj(struct json_arr *a, struct json *e)
 
 void json_arr_close(struct json_arr *a)
 {
+	if (a->lines && !a->first)
+		fputc('\n', a->f);
 	fputc(']', a->f);
 }

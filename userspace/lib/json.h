@@ -29,14 +29,20 @@ void json_bool(struct json *j, const char *key, bool val);
 /* A key whose value is an object, written as @child up to its close. */
 void json_obj(struct json *j, const char *key, struct json *child);
 
-/* An array: after a key, or a whole document (json_arr_start()). */
+/*
+ * An array: after a key, or a whole document (json_arr_start()); a
+ * document of lines (json_arr_start_lines()) has each element on a line
+ * of its own, "[\n{...},\n{...}\n]", and is "[]" when empty.
+ */
 struct json_arr {
 	FILE *f;
 	bool first;
+	bool lines;
 };
 
 void json_arr_open(struct json *j, const char *key, struct json_arr *a);
 void json_arr_start(struct json_arr *a, FILE *f);
+void json_arr_start_lines(struct json_arr *a, FILE *f);
 /* An element that is an object, written as @elem up to its json_close(). */
 void json_arr_obj(struct json_arr *a, struct json *elem);
 /* An element that is an array, written as @elem up to its close. */

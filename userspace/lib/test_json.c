@@ -193,17 +193,41 @@ static void empty_document_array(void **state)
 	free(out);
 }
 
+static void lines_array_one_element_per_line(void **state)
+{
+	struct json_arr a;
+	struct json j;
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	(void)state;
+	json_arr_start_lines(&a, f);
+	json_arr_close(&a);
+	json_arr_start_lines(&a, f);
+	json_arr_obj(&a, &j);
+	json_str(&j, "name", "alice");
+	json_close(&j);
+	json_arr_obj(&a, &j);
+	json_close(&j);
+	json_arr_close(&a);
+	fclose(f);
+	assert_string_equal(out, "[][\n{\"name\":\"alice\"},\n{}\n]");
+	free(out);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(escape_cases) + 6] = {
+	struct CMUnitTest tests[ARRAY_SIZE(escape_cases) + 7] = {
 		cmocka_unit_test(object_keys_in_order_with_commas),
 		cmocka_unit_test(empty_object),
 		cmocka_unit_test(array_of_objects_after_a_key),
 		cmocka_unit_test(signed_numbers),
 		cmocka_unit_test(arrays_of_values_and_nesting),
 		cmocka_unit_test(empty_document_array),
+		cmocka_unit_test(lines_array_one_element_per_line),
 	};
-	size_t n = 6;
+	size_t n = 7;
 
 	TEST_TABLE(tests, n, escape_cases, run_escape);
 	return cmocka_run_group_tests_name("json", tests, NULL, NULL);
