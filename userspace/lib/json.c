@@ -103,7 +103,7 @@ void json_close(struct json *j)
 	fputc('}', j->f);
 }
 
-static void key(struct json *j, const char *k)
+void json_key(struct json *j, const char *k)
 {
 	if (!j->first)
 		fputc(',', j->f);
@@ -114,31 +114,31 @@ static void key(struct json *j, const char *k)
 
 void json_str(struct json *j, const char *k, const char *val)
 {
-	key(j, k);
+	json_key(j, k);
 	json_escape(j->f, val);
 }
 
 void json_u64(struct json *j, const char *k, uint64_t val)
 {
-	key(j, k);
+	json_key(j, k);
 	fprintf(j->f, "%llu", (unsigned long long)val);
 }
 
 void json_s64(struct json *j, const char *k, int64_t val)
 {
-	key(j, k);
+	json_key(j, k);
 	fprintf(j->f, "%" PRId64, val);
 }
 
 void json_bool(struct json *j, const char *k, bool val)
 {
-	key(j, k);
+	json_key(j, k);
 	fputs(val ? "true" : "false", j->f);
 }
 
 void json_obj(struct json *j, const char *k, struct json *child)
 {
-	key(j, k);
+	json_key(j, k);
 	json_open(child, j->f);
 }
 
@@ -157,7 +157,7 @@ void json_arr_start_lines(struct json_arr *a, FILE *f)
 }
 
 /* Before each element: the comma, and the line break of a lines array. */
-static void elem(struct json_arr *a)
+void json_arr_next(struct json_arr *a)
 {
 	if (!a->first)
 		fputc(',', a->f);
@@ -168,37 +168,37 @@ static void elem(struct json_arr *a)
 
 void json_arr_arr(struct json_arr *a, struct json_arr *e)
 {
-	elem(a);
+	json_arr_next(a);
 	json_arr_start(e, a->f);
 }
 
 void json_arr_str(struct json_arr *a, const char *val)
 {
-	elem(a);
+	json_arr_next(a);
 	json_escape(a->f, val);
 }
 
 void json_arr_u64(struct json_arr *a, uint64_t val)
 {
-	elem(a);
+	json_arr_next(a);
 	fprintf(a->f, "%" PRIu64, val);
 }
 
 void json_arr_s64(struct json_arr *a, int64_t val)
 {
-	elem(a);
+	json_arr_next(a);
 	fprintf(a->f, "%" PRId64, val);
 }
 
 void json_arr_open(struct json *j, const char *k, struct json_arr *a)
 {
-	key(j, k);
+	json_key(j, k);
 	json_arr_start(a, j->f);
 }
 
 void json_arr_obj(struct json_arr *a, struct json *e)
 {
-	elem(a);
+	json_arr_next(a);
 	json_open(e, a->f);
 }
 

@@ -26,6 +26,8 @@ void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_s64(struct json *j, const char *key, int64_t val);
 void json_bool(struct json *j, const char *key, bool val);
+/* A key whose value the caller writes itself (a printer of its own). */
+void json_key(struct json *j, const char *key);
 /* A key whose value is an object, written as @child up to its close. */
 void json_obj(struct json *j, const char *key, struct json *child);
 
@@ -47,6 +49,8 @@ void json_arr_start_lines(struct json_arr *a, FILE *f);
 void json_arr_obj(struct json_arr *a, struct json *elem);
 /* An element that is an array, written as @elem up to its close. */
 void json_arr_arr(struct json_arr *a, struct json_arr *elem);
+/* Before an element the caller writes itself (a printer of its own). */
+void json_arr_next(struct json_arr *a);
 void json_arr_str(struct json_arr *a, const char *val);
 void json_arr_u64(struct json_arr *a, uint64_t val);
 void json_arr_s64(struct json_arr *a, int64_t val);
