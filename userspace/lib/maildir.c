@@ -106,21 +106,35 @@ static int open_tmp(struct maildir_msg *m)
 	return -EEXIST;
 }
 
-int maildir_open(const char *path, struct maildir_msg *m)
+int maildir_open_at(int dirfd, struct maildir_msg *m)
 {
 	int ret;
 
 	m->fd = -1;
 	m->size = 0;
 	m->name[0] = '\0';
-	m->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (m->dirfd < 0)
-		return -errno;
+	m->dirfd = dirfd;
+	m->own_dirfd = false;
 	ret = open_tmp(m);
-	if (ret) {
-		close(m->dirfd);
+	if (ret)
 		m->dirfd = -1;
-	}
+	return ret;
+}
+
+int maildir_open(const char *path, struct maildir_msg *m)
+{
+	int dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
+
+	m->fd = -1;
+	m->dirfd = -1;
+	m->name[0] = '\0';
+	if (dirfd < 0)
+		return -errno;
+	ret = maildir_open_at(dirfd, m);
+	if (ret)
+		close(dirfd);
+	else
+		m->own_dirfd = true;
 	return ret;
 }
 
@@ -205,8 +219,9 @@ static int close_fd(struct maildir_msg *m)
 	return ret;
 }
 
-/* tmp/ is synced with the file, new/ after the rename. */
-static int commit(struct maildir_msg *m, char *final, size_t len)
+/* tmp/ is synced with the file, new/ after the rename if @sync_new. */
+static int commit(struct maildir_msg *m, char *final, size_t len,
+		  bool sync_new)
 {
 	char tmp[MAILDIR_NAME_MAX + 8];
 	int ret;
@@ -221,6 +236,8 @@ static int commit(struct maildir_msg *m, char *final, size_t len)
 	if (ret)
 		return ret;
 	m->name[0] = '\0';	/* nothing left in tmp/ for abort */
+	if (!sync_new)
+		return 0;
 	ret = fsync_dir(m->dirfd, "new");
 	/*
 	 * Not durable, so the sender will be told to try again: take the
@@ -231,19 +248,30 @@ static int commit(struct maildir_msg *m, char *final, size_t len)
 	return ret;
 }
 
-int maildir_commit(struct maildir_msg *m, char *name_r, size_t len)
+static int commit_name(struct maildir_msg *m, char *name_r, size_t len,
+		       bool sync_new)
 {
 	char final[FINAL_MAX];
 	int ret;
 
 	if (m->fd < 0)
 		return -EBADF;
-	ret = commit(m, final, sizeof(final));
+	ret = commit(m, final, sizeof(final), sync_new);
 	/* Delivered is delivered: a short @name_r only truncates the name. */
 	if (!ret && name_r && len)
 		snprintf(name_r, len, "%s", final);
 	maildir_abort(m);
 	return ret;
+}
+
+int maildir_commit(struct maildir_msg *m, char *name_r, size_t len)
+{
+	return commit_name(m, name_r, len, true);
+}
+
+int maildir_commit_unsynced(struct maildir_msg *m, char *name_r, size_t len)
+{
+	return commit_name(m, name_r, len, false);
 }
 
 void maildir_abort(struct maildir_msg *m)
@@ -259,7 +287,8 @@ void maildir_abort(struct maildir_msg *m)
 		unlinkat(m->dirfd, tmp, 0);
 		m->name[0] = '\0';
 	}
-	close(m->dirfd);
+	if (m->own_dirfd)
+		close(m->dirfd);
 	m->dirfd = -1;
 }
 

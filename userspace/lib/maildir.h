@@ -19,6 +19,7 @@
 struct maildir_msg {
 	int fd;				/* of tmp/<name>, -1: closed */
 	int dirfd;			/* of the Maildir itself */
+	bool own_dirfd;			/* closed with the message */
 	char name[MAILDIR_NAME_MAX + 1];	/* in tmp/, without ",S=" */
 	size_t size;			/* bytes written so far */
 };
@@ -31,6 +32,12 @@ int maildir_create(const char *path);
  * closed (maildir_abort() on it is harmless).
  */
 int maildir_open(const char *path, struct maildir_msg *m);
+/*
+ * The same in a Maildir the caller keeps open (@dirfd, from
+ * open(O_DIRECTORY)): no path lookup per message, and @dirfd stays the
+ * caller's to close.
+ */
+int maildir_open_at(int dirfd, struct maildir_msg *m);
 /* Appends; a short write is retried, an error returned as -errno. */
 int maildir_write(struct maildir_msg *m, const void *buf, size_t len);
 /* The same for @n pieces at once (@iov is consumed). */
@@ -44,6 +51,13 @@ int maildir_writev(struct maildir_msg *m, struct iovec *iov, int n);
  * maildir_abort() after either is harmless.
  */
 int maildir_commit(struct maildir_msg *m, char *name_r, size_t len);
+/*
+ * maildir_commit() but for the last fsync(): the message is in new/, not
+ * yet durable. The caller fsync()s new/ before it tells anyone, and if
+ * that fails unlinks the message (@name_r); this way one fsync() of new/
+ * can cover the renames of several messages (group commit).
+ */
+int maildir_commit_unsynced(struct maildir_msg *m, char *name_r, size_t len);
 /* Removes the tmp/ file of a message that will not be delivered. */
 void maildir_abort(struct maildir_msg *m);
 

@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "rfc5322.h"
@@ -485,4 +487,28 @@ int rfc5322_date(const char *s, size_t len, time_t *t_r)
 	    d.min * 60 + d.sec - d.zone * 60;
 	*t_r = (time_t)t;
 	return 0;
+}
+
+const char *rfc5322_format_date(char *buf, size_t len, time_t t)
+{
+	static const char days[][4] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	static const char months[][4] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	struct tm tm;
+	long off;
+
+	if (!localtime_r(&t, &tm)) {
+		snprintf(buf, len, "Thu, 01 Jan 1970 00:00:00 +0000");
+		return buf;
+	}
+	off = tm.tm_gmtoff / 60;
+	snprintf(buf, len, "%s, %02d %s %04d %02d:%02d:%02d %c%02ld%02ld",
+		 days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+	return buf;
 }

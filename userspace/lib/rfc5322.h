@@ -94,4 +94,14 @@ enum rfc5322_status rfc5322_finish(struct rfc5322 *p);
  */
 int rfc5322_date(const char *s, size_t len, time_t *t_r);
 
+/* "Tue, 14 Mar 2023 10:15:42 +0100" and its NUL. */
+#define RFC5322_DATE_LEN	32
+
+/*
+ * @t as a date-time of 3.3 in the local time zone (its numeric offset),
+ * with English day and month names whatever the locale: what Date:,
+ * Received: and the DSN's Arrival-Date: carry. Returns @buf.
+ */
+const char *rfc5322_format_date(char *buf, size_t len, time_t t);
+
 #endif /* NFPOST_RFC5322_H */

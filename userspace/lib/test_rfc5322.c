@@ -2,13 +2,14 @@
 /*
  * Unit tests for rfc5322.c: every header case is fed whole and then one
  * byte at a time, and both must give the same fields, status and rest; then
- * the limits, the callback, and a table of dates.
+ * the limits, the callback, a table of dates, and dates written and read back.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,20 +382,73 @@ static void run_date(void **state)
 	free(copy);
 }
 
+static const struct format_case {
+	const char *name;
+	const char *tz;			/* POSIX TZ */
+	long long t;
+	const char *out;
+} format_cases[] = {
+	{ "format_utc", "UTC0", T, "Tue, 14 Mar 2023 09:15:42 +0000" },
+	{ "format_east_of_utc", "CET-1", T, "Tue, 14 Mar 2023 10:15:42 +0100" },
+	{ "format_west_of_utc", "PDT7", T, "Tue, 14 Mar 2023 02:15:42 -0700" },
+	{ "format_half_hour_offset", "IST-5:30", T,
+	  "Tue, 14 Mar 2023 14:45:42 +0530" },
+	{ "format_day_changes_with_zone", "XXX-12", T - 36000,
+	  "Tue, 14 Mar 2023 11:15:42 +1200" },
+	{ "format_one_digit_day_is_two", "UTC0", T - 10 * 86400,
+	  "Sat, 04 Mar 2023 09:15:42 +0000" },
+	{ "format_epoch", "UTC0", 0, "Thu, 01 Jan 1970 00:00:00 +0000" },
+	{ "format_leap_day", "UTC0", 1709251199,
+	  "Thu, 29 Feb 2024 23:59:59 +0000" },
+};
+
+/* What the formatter writes, the parser reads back to the same second. */
+static void run_format(void **state)
+{
+	const struct format_case *c = *state;
+	char buf[RFC5322_DATE_LEN];
+	time_t back = 0;
+
+	setenv("TZ", c->tz, 1);
+	tzset();
+	assert_ptr_equal(rfc5322_format_date(buf, sizeof(buf), (time_t)c->t),
+			 buf);
+	assert_string_equal(buf, c->out);
+	assert_int_equal(rfc5322_date(buf, strlen(buf), &back), 0);
+	assert_int_equal((long long)back, c->t);
+}
+
+/* English names whatever LC_TIME says (strftime's %a and %b would not). */
+static void format_ignores_the_locale(void **state)
+{
+	char buf[RFC5322_DATE_LEN];
+
+	(void)state;
+	setlocale(LC_TIME, "fr_FR.UTF-8");	/* if installed: else "C" */
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	rfc5322_format_date(buf, sizeof(buf), T);
+	setlocale(LC_TIME, "C");
+	assert_string_equal(buf, "Tue, 14 Mar 2023 09:15:42 +0000");
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[ARRAY_SIZE(header_cases) +
-			       ARRAY_SIZE(date_cases) + 6] = {
+			       ARRAY_SIZE(date_cases) +
+			       ARRAY_SIZE(format_cases) + 7] = {
 		cmocka_unit_test(field_lines_are_where_fields_start),
 		cmocka_unit_test(long_value_is_truncated_not_an_error),
 		cmocka_unit_test(value_of_exactly_max_is_whole),
 		cmocka_unit_test(name_over_max_is_an_error),
 		cmocka_unit_test(callback_stops_the_parser),
 		cmocka_unit_test(nothing_consumed_after_done),
+		cmocka_unit_test(format_ignores_the_locale),
 	};
-	size_t n = 6;
+	size_t n = 7;
 
 	TEST_TABLE(tests, n, header_cases, run_header);
 	TEST_TABLE(tests, n, date_cases, run_date);
+	TEST_TABLE(tests, n, format_cases, run_format);
 	return cmocka_run_group_tests_name("rfc5322", tests, NULL, NULL);
 }

@@ -258,43 +258,24 @@ static void print_text(FILE *out, const struct trace *t)
 	print_analysis(out, t);
 }
 
-/*
- * json.h writes flat objects of unsigned numbers; a trace nests its hops in
- * an array, and a delay is negative when the hosts' clocks disagree.
- */
-static void json_key(struct json *j, const char *key)
-{
-	if (!j->first)
-		fputc(',', j->f);
-	j->first = false;
-	json_escape(j->f, key);
-	fputc(':', j->f);
-}
-
-static void json_s64(struct json *j, const char *key, long long val)
-{
-	json_key(j, key);
-	fprintf(j->f, "%lld", val);
-}
-
 static void json_opt(struct json *j, const char *key, const char *val)
 {
 	if (val[0])
 		json_str(j, key, val);
 }
 
-static void json_hop(FILE *out, size_t i, const struct received *r,
+static void json_hop(struct json_arr *a, size_t i, const struct received *r,
 		     const struct received *prev)
 {
 	char buf[TIME_LEN];
 	struct json j;
 
-	json_open(&j, out);
+	json_arr_obj(a, &j);
 	json_u64(&j, "hop", i);
 	if (r->has_time)
 		json_str(&j, "time", iso_time(buf, r->time));
 	if (r->has_time && prev && prev->has_time)
-		json_s64(&j, "delay", (long long)r->time - prev->time);
+		json_s64(&j, "delay", (int64_t)r->time - prev->time);
 	json_opt(&j, "from", r->from);
 	json_opt(&j, "rdns", r->rdns);
 	json_opt(&j, "helo", r->helo);
@@ -306,23 +287,23 @@ static void json_hop(FILE *out, size_t i, const struct received *r,
 	json_close(&j);
 }
 
-static void json_auth(FILE *out, const struct trace_auth *a)
+static void json_auth(struct json_arr *arr, const struct trace_auth *a)
 {
 	struct json j;
 	size_t i;
 
-	json_open(&j, out);
+	json_arr_obj(arr, &j);
 	json_str(&j, "authserv", a->authserv);
 	for (i = 0; i < a->n; i++)
 		json_str(&j, a->m[i].method, a->m[i].result);
 	json_close(&j);
 }
 
-static void json_finding(FILE *out, const struct trace_finding *f)
+static void json_finding(struct json_arr *a, const struct trace_finding *f)
 {
 	struct json j;
 
-	json_open(&j, out);
+	json_arr_obj(a, &j);
 	if (f->hop)
 		json_u64(&j, "hop", f->hop);
 	json_str(&j, "kind", f->kind);
@@ -333,45 +314,35 @@ static void json_finding(FILE *out, const struct trace_finding *f)
 
 static void json_analysis(struct json *j, const struct trace *t)
 {
+	struct json_arr a;
 	size_t i;
 
 	if (t->rep.trusted)
 		json_u64(j, "trusted", t->rep.trusted);
-	json_key(j, "auth");
-	fputc('[', j->f);
-	for (i = 0; i < t->h.n_auth; i++) {
-		if (i)
-			fputc(',', j->f);
-		json_auth(j->f, &t->h.auth[i]);
-	}
-	fputs("]", j->f);
-	json_key(j, "findings");
-	fputc('[', j->f);
-	for (i = 0; i < t->rep.n; i++) {
-		if (i)
-			fputc(',', j->f);
-		json_finding(j->f, &t->rep.f[i]);
-	}
-	fputc(']', j->f);
+	json_arr_open(j, "auth", &a);
+	for (i = 0; i < t->h.n_auth; i++)
+		json_auth(&a, &t->h.auth[i]);
+	json_arr_close(&a);
+	json_arr_open(j, "findings", &a);
+	for (i = 0; i < t->rep.n; i++)
+		json_finding(&a, &t->rep.f[i]);
+	json_arr_close(&a);
 	json_bool(j, "suspect", t->rep.suspects);
 }
 
 static void print_json(FILE *out, const struct trace *t)
 {
+	struct json_arr hops;
 	long long total;
 	struct json j;
 	size_t i;
 
 	json_open(&j, out);
-	json_key(&j, "hops");
-	fputc('[', out);
-	for (i = t->n; i-- > 0;) {
-		if (i + 1 < t->n)
-			fputc(',', out);
-		json_hop(out, t->n - i, &t->v[i],
+	json_arr_open(&j, "hops", &hops);
+	for (i = t->n; i-- > 0;)
+		json_hop(&hops, t->n - i, &t->v[i],
 			 i + 1 < t->n ? &t->v[i + 1] : NULL);
-	}
-	fputc(']', out);
+	json_arr_close(&hops);
 	if (span(t, &total))
 		json_s64(&j, "total", total);
 	json_analysis(&j, t);

@@ -100,7 +100,7 @@ static void date_of(const struct mailbox *mb, size_t i, char *buf, size_t len)
 		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void one(const struct mailbox *mb, size_t i, bool json, bool first)
+static void one(const struct mailbox *mb, size_t i, struct json_arr *json)
 {
 	char from[256] = "", subject[256] = "", flags[8], date[32];
 	char raw[256];
@@ -124,9 +124,7 @@ static void one(const struct mailbox *mb, size_t i, bool json, bool first)
 		       (unsigned long long)mb->v[i].size, date, from, subject);
 		return;
 	}
-	if (!first)
-		putchar(',');
-	json_open(&j, stdout);
+	json_arr_obj(json, &j);
 	json_u64(&j, "uid", mb->v[i].uid);
 	json_bool(&j, "seen", mb->v[i].flags & MAILBOX_SEEN);
 	json_bool(&j, "answered", mb->v[i].flags & MAILBOX_ANSWERED);
@@ -143,6 +141,7 @@ static void one(const struct mailbox *mb, size_t i, bool json, bool first)
 
 int maills_list(const struct nfpost_args *a)
 {
+	struct json_arr list;
 	struct mailbox mb;
 	size_t i;
 	int ret = open_box(a, &mb);
@@ -150,14 +149,16 @@ int maills_list(const struct nfpost_args *a)
 	if (ret)
 		return ret;
 	if (a->json)
-		putchar('[');
+		json_arr_start(&list, stdout);
 	else
 		printf("UID    FLAGS     SIZE DATE                 FROM        "
 		       "                   SUBJECT\n");
 	for (i = 0; i < mb.n; i++)
-		one(&mb, i, a->json, !i);
-	if (a->json)
-		puts("]");
+		one(&mb, i, a->json ? &list : NULL);
+	if (a->json) {
+		json_arr_close(&list);
+		putchar('\n');
+	}
 	mailbox_close(&mb);
 	return 0;
 }

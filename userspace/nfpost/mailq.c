@@ -55,39 +55,35 @@ static void print_text(const struct queue_entry *e)
 			printf("    %s\n", e->rcpts[i].addr);
 }
 
-/* One flat object per message, "to" an array of the recipients left. */
-static void print_json(const struct queue_entry *e, bool first)
+/* One object per message, "to" an array of the recipients left. */
+static void print_json(struct json_arr *list, const struct queue_entry *e)
 {
+	struct json_arr to;
 	char arrival[32];
 	struct json j;
-	int i, n = 0;
+	int i;
 
 	when(arrival, sizeof(arrival), e->arrival);
-	if (!first)
-		putchar(',');
-	json_open(&j, stdout);
+	json_arr_obj(list, &j);
 	json_str(&j, "id", e->id);
 	json_u64(&j, "size", (uint64_t)(e->size - e->body_off));
 	json_str(&j, "arrival", arrival);
 	json_str(&j, "from", e->from);
 	json_u64(&j, "attempts", (uint64_t)e->attempts);
 	json_str(&j, "error", e->last_error);
-	fputs(",\"to\":[", stdout);
-	for (i = 0; i < e->nrcpt; i++) {
-		if (e->rcpts[i].done)
-			continue;
-		if (n++)
-			putchar(',');
-		json_escape(stdout, e->rcpts[i].addr);
-	}
-	putchar(']');
+	json_arr_open(&j, "to", &to);
+	for (i = 0; i < e->nrcpt; i++)
+		if (!e->rcpts[i].done)
+			json_arr_str(&to, e->rcpts[i].addr);
+	json_arr_close(&to);
 	json_close(&j);
 }
 
 int mailq_list(const struct nfpost_args *a)
 {
 	struct queue_entry e;
-	int i, n, ret, shown = 0;
+	struct json_arr list;
+	int i, n, ret;
 	struct conf c;
 	char **names;
 
@@ -101,18 +97,20 @@ int mailq_list(const struct nfpost_args *a)
 		return EXIT_RUNTIME;
 	}
 	if (a->json)
-		putchar('[');
+		json_arr_start(&list, stdout);
 	for (i = 0; i < n; i++) {
 		if (queue_load(c.spool, names[i], &e))
 			continue;	/* delivered since the listing */
 		if (a->json)
-			print_json(&e, !shown++);
+			print_json(&list, &e);
 		else
 			print_text(&e);
 		queue_entry_free(&e);
 	}
-	if (a->json)
-		puts("]");
+	if (a->json) {
+		json_arr_close(&list);
+		putchar('\n');
+	}
 	else if (!n)
 		puts("Mail queue is empty");
 	queue_names_free(names, n);

@@ -341,6 +341,7 @@ static void mc_port_print(FILE *f, mc_tb tb, bool json)
 struct dump {
 	struct out out;
 	void (*print)(FILE *f, mc_tb tb, bool json);
+	struct json_arr arr;
 };
 
 static int dump_one(const struct nlmsghdr *nlh, void *data)
@@ -351,8 +352,7 @@ static int dump_one(const struct nlmsghdr *nlh, void *data)
 	if (parse(nlh, tb))
 		return MNL_CB_OK;
 	if (d->out.json)
-		fputs(d->out.first ? "\n" : ",\n", stdout);
-	d->out.first = false;
+		json_arr_next(&d->arr);
 	d->print(stdout, tb, d->out.json);
 	return MNL_CB_OK;
 }
@@ -399,15 +399,17 @@ static int request(struct mc *c, struct nlmsghdr *nlh, mnl_cb_t cb,
 static int dump(const struct nfpost_args *a, struct mc *c, uint8_t cmd,
 		void (*print)(FILE *f, mc_tb tb, bool json), const char *what)
 {
-	struct dump d = { { a->json, true }, print };
+	struct dump d = { .out = { a->json, true }, .print = print };
 	char buf[256];
 	int ret;
 
 	if (a->json)
-		fputc('[', stdout);
+		json_arr_start_lines(&d.arr, stdout);
 	ret = request(c, msg(c, buf, cmd, NLM_F_DUMP), dump_one, &d, what);
-	if (a->json)
-		fputs(d.out.first ? "]\n" : "\n]\n", stdout);
+	if (a->json) {
+		json_arr_close(&d.arr);
+		putchar('\n');
+	}
 	return ret;
 }
 

@@ -159,6 +159,17 @@ static const struct trace_case {
 	  .out = "hop 1 time 2023-03-14T09:15:42Z from a by b\n"
 		 "hops 1 total 0s\n"
 		 "trusted hop 1 from a by b\n" NO_MSGID },
+	{ .name = "latin1_received_json_is_valid_utf8",
+	  .in = "Received: from caf\xe9.example (h\xf4te [192.0.2.1])\n"
+		"\tby mx.example with ESMTP id X;"
+		" Tue, 14 Mar 2023 09:15:42 +0000\n"
+		"Message-ID: <a@mx.example>\n\n", .json = true,
+	  .out = "{\"hops\":[{\"hop\":1,\"time\":\"2023-03-14T09:15:42Z\","
+		 "\"from\":\"caf\\u00e9.example\",\"rdns\":\"h\\u00f4te\","
+		 "\"ip\":\"192.0.2.1\",\"by\":\"mx.example\","
+		 "\"with\":\"ESMTP\",\"id\":\"X\"}],\"total\":0,"
+		 "\"trusted\":1,\"auth\":[],\"findings\":[],"
+		 "\"suspect\":false}\n" },
 	{ .name = "no_received_fields", .in = "From: a\nTo: b\n\nhi\n",
 	  .out = "hops 0\n" NO_MSGID },
 	{ .name = "no_received_fields_json", .in = "From: a\n\n", .json = true,
@@ -364,6 +375,21 @@ static const struct trace_case {
 		 "relay.z.example, not the receiving side's\n" },
 };
 
+/*
+ * Whether Python's json module reads @json, decoded strictly as UTF-8 (RFC
+ * 8259 8.1): python3 is one of the test dependencies, unlike jq.
+ */
+static bool python_accepts(const char *json)
+{
+	FILE *p = popen("python3 -c 'import json, sys; "
+			"json.loads(sys.stdin.buffer.read().decode(\"utf-8\"))'",
+			"w");
+
+	assert_non_null(p);
+	fputs(json, p);
+	return pclose(p) == 0;
+}
+
 /* Whether jq takes @json, or true if jq is not installed. */
 static bool jq_accepts(const char *json)
 {
@@ -390,8 +416,10 @@ static void run_case(void **state)
 	fclose(f);
 	fclose(in);
 	assert_string_equal(out, c->out);
-	if (c->json)
+	if (c->json) {
 		assert_true(jq_accepts(out));
+		assert_true(python_accepts(out));
+	}
 	free(out);
 }
 

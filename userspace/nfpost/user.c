@@ -205,6 +205,7 @@ static int del(const struct nfpost_args *a, const char *path, gid_t gid,
 static int list(const struct nfpost_args *a, const char *path, gid_t gid,
 		struct users *u)
 {
+	struct json_arr arr;
 	struct json j;
 	size_t i;
 
@@ -214,14 +215,14 @@ static int list(const struct nfpost_args *a, const char *path, gid_t gid,
 		printf("%s\n", u->v[i].name);
 	if (!a->json)
 		return 0;
-	fputc('[', stdout);
+	json_arr_start_lines(&arr, stdout);
 	for (i = 0; i < u->n; i++) {
-		fputs(i ? ",\n" : "\n", stdout);
-		json_open(&j, stdout);
+		json_arr_obj(&arr, &j);
 		json_str(&j, "name", u->v[i].name);
 		json_close(&j);
 	}
-	fputs(u->n ? "\n]\n" : "]\n", stdout);
+	json_arr_close(&arr);
+	putchar('\n');
 	return 0;
 }
 

@@ -10,13 +10,14 @@
 #include "attrs.h"
 #include "binding.h"
 #include "config.h"
+#include "json.h"
 #include "nfpw.h"
 #include "stats.h"
 #include "watch.h"
 
 struct show {
 	bool json;
-	bool first;
+	struct json_arr arr;
 };
 
 void watch_usage(FILE *f)
@@ -68,8 +69,7 @@ static int show_one(const struct nlmsghdr *nlh, void *data)
 	if (attrs_parse(nlh, tb))
 		return MNL_CB_OK;
 	if (s->json)
-		fputs(s->first ? "\n" : ",\n", stdout);
-	s->first = false;
+		json_arr_next(&s->arr);
 	binding_print(stdout, tb, s->json);
 	return MNL_CB_OK;
 }
@@ -78,7 +78,7 @@ static int show_one(const struct nlmsghdr *nlh, void *data)
 static int show(const struct nfpost_args *a, struct nfpw *w, void *buf,
 		unsigned int ifindex)
 {
-	struct show s = { a->json, true };
+	struct show s = { .json = a->json };
 	struct nlmsghdr *nlh;
 	int ret;
 
@@ -86,10 +86,12 @@ static int show(const struct nfpost_args *a, struct nfpw *w, void *buf,
 	if (ifindex)
 		mnl_attr_put_u32(nlh, NFPW_A_IFINDEX, ifindex);
 	if (a->json)
-		fputc('[', stdout);
+		json_arr_start_lines(&s.arr, stdout);
 	ret = request(w, nlh, show_one, &s, "watch show");
-	if (a->json)
-		fputs(s.first ? "]\n" : "\n]\n", stdout);
+	if (a->json) {
+		json_arr_close(&s.arr);
+		putchar('\n');
+	}
 	return ret;
 }
 

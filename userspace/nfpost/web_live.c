@@ -17,6 +17,7 @@
 #include "attrs.h"
 #include "binding.h"
 #include "event.h"
+#include "json.h"
 #include "netns.h"
 #include "nfpw.h"
 #include "stats.h"
@@ -185,7 +186,8 @@ static void on_readable(evutil_socket_t fd, short what, void *arg)
 
 struct dump {
 	FILE *f;
-	bool first;
+	struct json_arr arr;
+	bool first;		/* no stats yet */
 };
 
 static int binding_one(const struct nlmsghdr *nlh, void *data)
@@ -195,9 +197,7 @@ static int binding_one(const struct nlmsghdr *nlh, void *data)
 
 	if (attrs_parse(nlh, tb))
 		return MNL_CB_OK;
-	if (!d->first)
-		fputc(',', d->f);
-	d->first = false;
+	json_arr_next(&d->arr);
 	binding_print(d->f, (const struct nlattr *const *)tb, true);
 	return MNL_CB_OK;
 }
@@ -217,21 +217,25 @@ static int stats_one(const struct nlmsghdr *nlh, void *data)
 /* {"bindings":[...],"stats":{...}}: `watch show -j` and `watch stats -j`. */
 static int tables(struct web_live *l, FILE *f)
 {
-	char buf[1024];
-	struct dump d = { f, true };
+	struct dump d = { .f = f, .first = true };
 	struct nlmsghdr *nlh;
+	char buf[1024];
+	struct json j;
 	int ret;
 
-	fputs("{\"bindings\":[", f);
+	json_open(&j, f);
+	json_arr_open(&j, "bindings", &d.arr);
 	nlh = nfpw_msg(&l->dump, buf, NFPW_CMD_GET_BINDINGS, NLM_F_DUMP);
 	ret = genl_request(&l->dump.sock, nlh, binding_one, &d);
 	if (ret)
 		return ret;
-	fputs("],\"stats\":", f);
-	d.first = true;
+	json_arr_close(&d.arr);
+	json_key(&j, "stats");
 	nlh = nfpw_msg(&l->dump, buf, NFPW_CMD_GET_STATS, 0);
 	ret = genl_request(&l->dump.sock, nlh, stats_one, &d);
-	fputs(ret || d.first ? "null}" : "}", f);
+	if (ret || d.first)
+		fputs("null", f);
+	json_close(&j);
 	return 0;
 }
 

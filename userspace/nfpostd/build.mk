@@ -3,7 +3,7 @@
 # and the unit tests of its parts that need no network.
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
-		   smtp_auth relay smtp_client dsn mx workers clients \
+		   smtp_auth relay smtp_client dsn mx workers maildirs clients \
 		   listener cleanup authfail \
 		   pop3_session pop3_cmds pop3_auth \
 		   imap_session imap_cmds imap_view imap_folders \
@@ -60,7 +60,8 @@ $(BUILD)/test_queue: $(BUILD)/userspace/lib/test_queue.o \
 
 $(BUILD)/test_dsn: $(BUILD)/userspace/nfpostd/test_dsn.o \
 		   $(BUILD)/userspace/lib/dsn_param.o \
-		   $(BUILD)/userspace/nfpostd/dsn.o
+		   $(BUILD)/userspace/nfpostd/dsn.o \
+		   $(BUILD)/userspace/lib/rfc5322.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -levent
 
 $(BUILD)/test_mx: $(BUILD)/userspace/nfpostd/test_mx.o \

@@ -10,14 +10,7 @@
 
 #include "dsn.h"
 #include "dsn_param.h"
-
-static void date(char *buf, size_t len, time_t t)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	strftime(buf, len, "%a, %d %b %Y %H:%M:%S %z", &tm);
-}
+#include "rfc5322.h"
 
 void dsn_status(const char *reply, char *buf, size_t len)
 {
@@ -143,7 +136,7 @@ static void per_message(struct evbuffer *out, const char *hostname,
 {
 	char when[64], envid[DSN_ENVID_MAX + 1];
 
-	date(when, sizeof(when), e->arrival);
+	rfc5322_format_date(when, sizeof(when), e->arrival);
 	if (e->envid[0] && !xtext_decode(e->envid, envid, sizeof(envid)))
 		evbuffer_add_printf(out, "Original-Envelope-Id: %s\r\n", envid);
 	evbuffer_add_printf(out, "Reporting-MTA: dns; %s\r\n"
@@ -196,7 +189,7 @@ void dsn_build(struct evbuffer *out, const char *hostname, const char *id,
 {
 	char now[64], boundary[300];
 
-	date(now, sizeof(now), time(NULL));
+	rfc5322_format_date(now, sizeof(now), time(NULL));
 	snprintf(boundary, sizeof(boundary), "%s/%s", id, hostname);
 	evbuffer_add_printf(out,
 		"From: Mail Delivery System <MAILER-DAEMON@%s>\r\n"

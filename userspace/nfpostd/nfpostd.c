@@ -24,6 +24,7 @@
 #include "dkim_sign.h"
 #include "log.h"
 #include "maildir.h"
+#include "maildirs.h"
 #include "notify.h"
 #include "pop3_session.h"
 #include "relay.h"
@@ -62,8 +63,10 @@ static int drop_privileges(const struct conf *c)
 }
 
 /*
- * Each session holds a socket, and a message being stored two more (file
- * and directory); the relay, the workers and the rest hold a few. The soft
+ * Each session holds a socket; each store thread a message's file and a
+ * Maildir kept open (the directory and its new/, see maildirs.h, which
+ * keeps no more than there are threads); the relay and the rest hold a
+ * few. The soft
  * limit is raised to the hard one; if that is still short, max_sessions
  * is lowered to fit, and the log says so.
  */
@@ -334,8 +337,9 @@ static int run(struct server *srv)
 	}
 	if (!ret) {
 		server_users(srv);
+		srv->maildirs = maildirs_new(srv->conf.store_threads);
 		srv->workers = workers_new(srv->base, srv->conf.store_threads);
-		ret = srv->workers ? relay_init(srv) : -ENOMEM;
+		ret = srv->workers && srv->maildirs ? relay_init(srv) : -ENOMEM;
 	}
 	if (!ret)
 		ret = cleanup_init(srv);
@@ -345,6 +349,7 @@ static int run(struct server *srv)
 		loop(srv);
 	/* The workers first: what they still hold refers to the rest. */
 	workers_free(srv->workers);
+	maildirs_free(srv->maildirs);
 	cleanup_free(srv);
 	relay_free(srv);
 	smtp_session_free_all(srv);

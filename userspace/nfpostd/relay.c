@@ -29,6 +29,7 @@
 #include "mx.h"
 #include "queue.h"
 #include "relay.h"
+#include "rfc5322.h"
 #include "smtp_client.h"
 #include "store.h"
 #include "workers.h"
@@ -184,13 +185,10 @@ int relay_dsn_send(struct server *srv, const struct queue_entry *e,
 	struct store_msg m = { .from = "" };
 	char id[16], rcvd[512], date[64], name[256];
 	const char *to = e->from;
-	time_t now = time(NULL);
-	struct tm tm;
 	int ret;
 
 	notice_id(e, f, n, id, sizeof(id));
-	localtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S %z", &tm);
+	rfc5322_format_date(date, sizeof(date), time(NULL));
 	snprintf(rcvd, sizeof(rcvd), "Received: by %s (nfpostd) id %s;\r\n"
 		 "\t%s\r\n", srv->conf.hostname, id, date);
 	m.id = id;

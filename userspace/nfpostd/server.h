@@ -30,6 +30,7 @@ struct server {
 	struct relay *relay;
 	struct cleanup *cleanup;	/* of tmp/, see cleanup.h */
 	struct workers *workers;	/* store messages off the loop */
+	struct maildirs *maildirs;	/* kept open for them, see maildirs.h */
 	char *dummy_hash;		/* checked for unknown users, see AUTH */
 };
 

@@ -16,6 +16,7 @@
 #include "dkim_sign.h"
 #include "log.h"
 #include "relay.h"
+#include "rfc5322.h"
 #include "smtp_priv.h"
 #include "store.h"
 
@@ -46,24 +47,16 @@ static const char *protocol(const struct smtp_session *s)
 	return buf;
 }
 
-static void rfc5322_date(char *buf, size_t len)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(buf, len, "%a, %d %b %Y %H:%M:%S %z", &tm);
-}
-
 /*
  * Received: from <helo> ([<ip>]) by <host> (nfpostd) with <proto> id <id>
  * (the TLS version and cipher, if any) for <rcpt> (if only one); <date>
  */
 static void received(const struct smtp_session *s, char *buf, size_t len)
 {
-	char date[64], tls[200] = "", rcpt[MAILADDR_PATH_MAX + 16] = "";
+	char date[RFC5322_DATE_LEN], tls[200] = "";
+	char rcpt[MAILADDR_PATH_MAX + 16] = "";
 
-	rfc5322_date(date, sizeof(date));
+	rfc5322_format_date(date, sizeof(date), time(NULL));
 	if (s->tls)
 		snprintf(tls, sizeof(tls), "\r\n\t(using %s)", s->tls_info);
 	if (s->txn.nrcpt == 1)

@@ -112,6 +112,7 @@ struct smtp_session {
 	bool backed_up;			/* not read: its replies wait */
 	bool counted;			/* in srv->clients */
 	struct event *deadline;		/* see smtp_deadline_next() */
+	struct event *flush;		/* writes the replies, see flush() */
 	time_t data_until;		/* the message's deadline, or 0 */
 	char auth_user[USERS_NAME_MAX + 1];	/* "" until AUTH succeeds */
 	int auth_mech;			/* AUTH exchange under way */

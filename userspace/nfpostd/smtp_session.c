@@ -21,6 +21,13 @@
 #include "smtp_priv.h"
 #include "smtp_session.h"
 
+/*
+ * Without TLS the replies are written by flush(), once per turn of the
+ * loop (all the replies to pipelined commands in one write), straight to
+ * the socket: the bufferevent's write event is added only when the socket
+ * is full, rather than added and deleted (two epoll_ctl() calls and one
+ * more turn of the loop) for every reply.
+ */
 void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 {
 	struct evbuffer *out = bufferevent_get_output(s->bev);
@@ -30,6 +37,8 @@ void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 	evbuffer_add_vprintf(out, fmt, ap);
 	va_end(ap);
 	evbuffer_add(out, "\r\n", 2);
+	if (!s->tls)
+		event_active(s->flush, EV_WRITE, 1);
 }
 
 static void session_free(struct smtp_session *s)
@@ -56,6 +65,7 @@ static void session_free(struct smtp_session *s)
 				(const struct sockaddr *)&s->peer);
 	if (s->deadline)
 		event_free(s->deadline);
+	event_free(s->flush);
 	*s->pprev = s->next;
 	if (s->next)
 		s->next->pprev = s->pprev;
@@ -106,7 +116,13 @@ static void set_callbacks(struct smtp_session *s)
 	/* drained() is called once the replies are down to this. */
 	bufferevent_setwatermark(s->bev, EV_WRITE, SMTP_OUT_LOW, 0);
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	/*
+	 * Without TLS, flush() writes and enables EV_WRITE when it must (a
+	 * new bufferevent has it enabled).
+	 */
+	if (!s->tls)
+		bufferevent_disable(s->bev, EV_WRITE);
+	bufferevent_enable(s->bev, s->tls ? EV_READ | EV_WRITE : EV_READ);
 }
 
 static int start_tls(struct smtp_session *s)
@@ -161,6 +177,38 @@ static void write_done(struct bufferevent *bev, void *arg)
 		session_free(s);
 	else if (s->starttls_pending)
 		starttls_ready(s);
+}
+
+/*
+ * Plain sessions: the replies of this turn of the loop, written at once.
+ * What the socket does not take (or an error) is the bufferevent's to
+ * write: its write event, its write timeout (a client that does not read)
+ * and its callbacks (write_done(), drained(), event_cb()) take over.
+ */
+static void flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct smtp_session *s = arg;
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+
+	(void)fd;
+	(void)what;
+	if (s->tls || s->gone)
+		return;
+	if (evbuffer_get_length(out)) {
+		/* A bufferevent keeps its output's start frozen but to write. */
+		evbuffer_unfreeze(out, 1);
+		evbuffer_write(out, s->fd);
+		evbuffer_freeze(out, 1);
+	}
+	if (evbuffer_get_length(out)) {
+		bufferevent_enable(s->bev, EV_WRITE);
+		return;
+	}
+	bufferevent_disable(s->bev, EV_WRITE);
+	if (s->closing || s->starttls_pending)
+		write_done(s->bev, s);
+	else
+		drained(s->bev, s);
 }
 
 /* After STARTTLS queued its 220: TLS starts once that has left. */
@@ -367,7 +415,12 @@ static struct smtp_session *session_new(struct server *srv,
 	if (!s)
 		return NULL;
 	s->msg = evbuffer_new();
-	if (!s->msg) {
+	s->flush = event_new(srv->base, -1, 0, flush, s);
+	if (!s->msg || !s->flush) {
+		if (s->msg)
+			evbuffer_free(s->msg);
+		if (s->flush)
+			event_free(s->flush);
 		free(s);
 		return NULL;
 	}

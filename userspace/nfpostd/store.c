@@ -16,6 +16,7 @@
 
 #include "log.h"
 #include "maildir.h"
+#include "maildirs.h"
 #include "store.h"
 
 #define STORE_IOV	64
@@ -57,21 +58,22 @@ static int user_maildir(struct server *srv, const char *user, char *path,
 }
 
 /* Writes @prefix, Received: and the body, then commits. */
-static int put(const char *dir, const char *prefix,
+static int put(struct server *srv, const char *dir, const char *prefix,
 	       const struct store_msg *m, char *name_r, size_t len)
 {
+	struct maildirs_dir *d;
 	struct maildir_msg mm;
 	int ret;
 
-	ret = maildir_open(dir, &mm);
+	ret = maildirs_open(srv->maildirs, dir, &mm, &d);
 	if (ret)
 		return ret;
 	ret = write_all(&mm, prefix, m);
-	if (!ret)
-		ret = maildir_commit(&mm, name_r, len);
-	if (ret)
-		maildir_abort(&mm);
-	return ret;
+	if (ret) {
+		maildirs_abort(srv->maildirs, d, &mm);
+		return ret;
+	}
+	return maildirs_commit(srv->maildirs, d, &mm, name_r, len);
 }
 
 /*
@@ -79,16 +81,17 @@ static int put(const char *dir, const char *prefix,
  * first message, or a spool removed under a running daemon. The common
  * case costs no mkdir.
  */
-static int put_or_create(const char *dir, const char *prefix,
-			 const struct store_msg *m, char *name_r, size_t len)
+static int put_or_create(struct server *srv, const char *dir,
+			 const char *prefix, const struct store_msg *m,
+			 char *name_r, size_t len)
 {
-	int ret = put(dir, prefix, m, name_r, len);
+	int ret = put(srv, dir, prefix, m, name_r, len);
 
 	if (ret != -ENOENT)
 		return ret;
 	/* The error to log is mkdir's (EACCES, say), not the ENOENT. */
 	ret = maildir_create(dir);
-	return ret ? ret : put(dir, prefix, m, name_r, len);
+	return ret ? ret : put(srv, dir, prefix, m, name_r, len);
 }
 
 int store_local(struct server *srv, const char *user,
@@ -100,7 +103,7 @@ int store_local(struct server *srv, const char *user,
 	snprintf(rp, sizeof(rp), "Return-Path: <%s>\r\n", m->from);
 	ret = user_maildir(srv, user, dir, sizeof(dir));
 	if (!ret)
-		ret = put_or_create(dir, rp, m, name_r, len);
+		ret = put_or_create(srv, dir, rp, m, name_r, len);
 	if (ret)
 		log_msg(LOG_ERR, "%s: to=<%s>, relay=local, status=deferred "
 			"(maildir %s: %s)", m->id, user, dir, strerror(-ret));
@@ -173,7 +176,7 @@ int store_queue(struct server *srv, const struct store_msg *m,
 	int ret = env ? 0 : -ENOMEM;
 
 	if (!ret)
-		ret = put_or_create(srv->conf.spool, env, m, name,
+		ret = put_or_create(srv, srv->conf.spool, env, m, name,
 				    sizeof(name));
 	free(env);
 	if (ret)
