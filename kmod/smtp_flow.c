@@ -140,7 +140,7 @@ void nfps_flow_free(struct nfps_tables *t, struct nfps_flow *f)
 
 	lockdep_assert_held(&t->lock);
 	h = nfps_host_find(t, &f->key.caddr);
-	if (h && h->conns)
+	if (h && h->conns && !f->dead)	/* a dead flow was uncounted */
 		h->conns--;
 	hlist_del(&f->hnode);
 	list_del(&f->lru);

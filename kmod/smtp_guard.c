@@ -408,12 +408,18 @@ static void end(struct ctx *c)
  * A flow that was reset stays, so that nothing more of the client's reaches
  * the server should a reset be lost (its retransmission would otherwise
  * pass as a flow never seen): only the client's RST or a new SYN ends it,
- * or eviction. Our own reset to the client, seen leaving, does not.
+ * or eviction. Our own reset to the client, seen leaving, does not. It is
+ * no longer one of the client's connections (conn-max): the client's
+ * stack has closed it, and may never send that RST.
  */
 static void kill_flow(struct ctx *c)
 {
 	struct nfps_flow *f = c->f;
+	struct nfps_host *h;
 
+	h = nfps_host_find(&c->sn->tables, &f->key.caddr);
+	if (h && h->conns)
+		h->conns--;
 	f->dead = true;
 	kfree(f->dir[NFPS_C2S].rb);
 	kfree(f->dir[NFPS_S2C].rb);

@@ -189,7 +189,16 @@ def conns(host, argv):
         except OSError:
             pass
         socks.append(s)
+    # QUIT and wait for the server's close: when this returns the guard
+    # has seen both FINs, and the next connections are judged without
+    # these (conn-max counts what is open).
     for s in socks:
+        try:
+            s.sendall(b"QUIT\r\n")
+            while s.recv(4096):
+                pass
+        except OSError:
+            pass
         s.close()
     out("ok", "conns", 0, greeted=greeted)
 

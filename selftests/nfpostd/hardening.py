@@ -26,8 +26,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from smtp import (NFPOST, NFPOSTD, PASSWORD, Raw, expect,  # noqa: E402
-                  greeted, insecure, main, read)
+from smtp import (NFPOST, NFPOSTD, PASSWORD, Raw, Skip,  # noqa: E402
+                  expect, greeted, insecure, main, read)
 
 CASES = []
 
@@ -547,6 +547,44 @@ def sighup_reloads_config_cert_and_users_whole_or_not_at_all(d):
     reloaded(d, "going on as before", 2)
     expect(served_cert(d) == after, "certificate changed by a bad key")
     expect(d.proc.poll() is None, "the daemon died on a reload")
+
+
+def greeting_from(family, addr, port):
+    with socket.socket(family) as s:
+        s.settimeout(10)
+        s.connect((addr, port))
+        line = s.makefile("rb").readline()
+        s.sendall(b"QUIT\r\n")
+        s.recv(512)
+    return line
+
+
+@case
+def a_port_alone_listens_on_ipv6_and_ipv4(d):
+    # "smtp = PORT" is one socket for both families (the guard's ipv6
+    # selftest relies on it); "127.0.0.1:PORT" stays IPv4 and loopback.
+    if not socket.has_ipv6 or not os.path.exists("/proc/net/tcp6"):
+        raise Skip("no IPv6 here")
+    port = d.ports["smtp"]
+    d.kill()
+    with open(d.conf) as f:
+        text = f.read()
+    with open(d.conf, "w") as f:
+        f.write(text.replace("smtp = 127.0.0.1:%d" % port, "smtp = %d" % port))
+    d.start()
+    for family, addr in ((socket.AF_INET6, "::1"),
+                         (socket.AF_INET, "127.0.0.1")):
+        line = greeting_from(family, addr, port)
+        expect(line.startswith(b"220 "), "%s: %r" % (addr, line))
+    try:
+        greeting_from(socket.AF_INET6, "::1", d.ports["submission"])
+        raise AssertionError("127.0.0.1:PORT answered on ::1")
+    except ConnectionRefusedError:
+        pass
+    log = d.logtext()
+    # An IPv4 client of the IPv6 socket is named as IPv4, not ::ffff:.
+    expect("[::1]" in log and "[127.0.0.1]" in log and "::ffff:" not in log,
+           "client addresses in the log:\n" + log[-2000:])
 
 
 if __name__ == "__main__":

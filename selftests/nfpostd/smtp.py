@@ -86,11 +86,18 @@ def cert_and_key():
 
 
 def listening(port):
-    """Whether something listens on 127.0.0.1:@port (/proc/net/tcp)."""
-    want = "0100007F:%04X" % port
-    with open("/proc/net/tcp") as f:
-        return any(l.split()[1] == want and l.split()[3] == "0A"
-                   for l in f.readlines()[1:])
+    """Whether something listens on 127.0.0.1:@port, or on every address
+    of both families for a port alone (/proc/net/tcp and tcp6)."""
+    want = ("0100007F:%04X" % port, "00000000:%04X" % port,
+            "0" * 32 + ":%04X" % port)
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):
+            continue
+        with open(table) as f:
+            if any(l.split()[1] in want and l.split()[3] == "0A"
+                   for l in f.readlines()[1:]):
+                return True
+    return False
 
 
 class Daemon:

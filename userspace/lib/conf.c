@@ -211,6 +211,7 @@ static int add_listen(struct conf *c, const char *addr)
 	if (c->nlisten == CONF_MAX_LISTEN)
 		return -E2BIG;
 	l = &c->listen[c->nlisten++];
+	l->any = !strchr(addr, ':') || addr[0] == ':';
 	return netaddr_listen_parse(addr, &l->addr, &l->addrlen);
 }
 

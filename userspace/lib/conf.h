@@ -36,6 +36,7 @@ struct conf_listen {
 	enum listen_kind kind;
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
+	bool any;		/* a port alone: IPv6 and IPv4 (addr is v4) */
 };
 
 /* Mail for @domain goes to @host:@port instead of its MX (labs, tests). */

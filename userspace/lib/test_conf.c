@@ -262,22 +262,24 @@ struct listen_case {
 	enum listen_kind kind;
 	const char *addr;
 	int port;
+	bool any;		/* a port alone: both families */
 };
 
 #define LISTENS "[listen]\nsmtp = 127.0.0.1:2525 [::1]:2525\n" \
 		"submission = 587\nsmtps = 192.0.2.1:465\n" \
-		"pop3 = 110\npop3s = 995\nimap = 143\nimaps = 993\n"
+		"pop3 = :110\npop3s = 0.0.0.0:995\nimap = 143\nimaps = 993\n"
 
 static const struct listen_case listen_cases[] = {
-	{ "listen: smtp v4", 0, LISTEN_SMTP, "127.0.0.1", 2525 },
-	{ "listen: smtp second word v6", 1, LISTEN_SMTP, "::1", 2525 },
+	{ "listen: smtp v4", 0, LISTEN_SMTP, "127.0.0.1", 2525, false },
+	{ "listen: smtp second word v6", 1, LISTEN_SMTP, "::1", 2525, false },
 	{ "listen: submission bare port", 2, LISTEN_SUBMISSION, "0.0.0.0",
-	  587 },
-	{ "listen: smtps", 3, LISTEN_SMTPS, "192.0.2.1", 465 },
-	{ "listen: pop3", 4, LISTEN_POP3, "0.0.0.0", 110 },
-	{ "listen: pop3s", 5, LISTEN_POP3S, "0.0.0.0", 995 },
-	{ "listen: imap", 6, LISTEN_IMAP, "0.0.0.0", 143 },
-	{ "listen: imaps", 7, LISTEN_IMAPS, "0.0.0.0", 993 },
+	  587, true },
+	{ "listen: smtps", 3, LISTEN_SMTPS, "192.0.2.1", 465, false },
+	{ "listen: pop3 colon port", 4, LISTEN_POP3, "0.0.0.0", 110, true },
+	{ "listen: pop3s explicit any v4", 5, LISTEN_POP3S, "0.0.0.0", 995,
+	  false },
+	{ "listen: imap", 6, LISTEN_IMAP, "0.0.0.0", 143, true },
+	{ "listen: imaps", 7, LISTEN_IMAPS, "0.0.0.0", 993, true },
 };
 
 static void plaintext_auth_is_off_unless_set(void **state)
@@ -309,6 +311,7 @@ static void listen_parsed(void **state)
 			    l->addr);
 	sin = (const void *)&cl->addr;	/* sin6_port is at the same place */
 	assert_int_equal(ntohs(sin->sin_port), l->port);
+	assert_int_equal(cl->any, l->any);
 	assert_int_equal(cl->addrlen, cl->addr.ss_family == AF_INET6 ?
 			 sizeof(struct sockaddr_in6) :
 			 sizeof(struct sockaddr_in));

@@ -4,7 +4,8 @@
  * one line per event. It also follows nlctrl's "notify" group, so that
  * unloading and reloading the module (which may renumber the family and
  * drops every subscription) is reported and survived rather than silently
- * ending the stream.
+ * ending the stream. nfpost_mcast's and nfpost_smtp's events, when those
+ * modules are there, come on the same socket, merged in arrival order.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,6 +16,7 @@
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <linux/nfpost_mcast.h>
+#include <linux/nfpost_smtp.h>
 #include <linux/nfpost_watch.h>
 #include "attrs.h"
 #include "event.h"
@@ -36,6 +38,7 @@ struct monitor {
 	struct event_ctx ectx;
 	int ret;		/* exit code once something fatal happened */
 	struct genl_family mc;	/* nfpost_mcast, mc.id == 0: not followed */
+	struct genl_family sm;	/* nfpost_smtp, sm.id == 0: not followed */
 	bool mcast_only;	/* `monitor mcast` */
 };
 
@@ -127,13 +130,32 @@ static int on_event(const struct nlmsghdr *nlh, struct monitor *m)
 	return MNL_CB_OK;
 }
 
+/* nfpost_smtp came or went: its subscription went with it. */
+static void smtp_ctrl(struct monitor *m, uint8_t cmd,
+		      const struct genl_family *fam)
+{
+	if (cmd == CTRL_CMD_DELFAMILY) {
+		m->sm.id = 0;
+	} else if (cmd == CTRL_CMD_NEWFAMILY) {
+		m->sm = *fam;
+		if (smtp_subscribe(&m->w.sock, &m->sm))
+			m->sm.id = 0;
+	}
+}
+
 /* nlctrl notifications about nfpost_watch: unloaded, loaded, new group. */
 static int on_ctrl(const struct nlmsghdr *nlh, struct monitor *m)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	struct genl_family fam;
 
-	if (genl_family_parse(nlh, &fam) || strcmp(fam.name, NFPW_GENL_NAME))
+	if (genl_family_parse(nlh, &fam))
+		return MNL_CB_OK;
+	if (!strcmp(fam.name, NFPS_GENL_NAME)) {
+		smtp_ctrl(m, g->cmd, &fam);
+		return MNL_CB_OK;
+	}
+	if (strcmp(fam.name, NFPW_GENL_NAME))
 		return MNL_CB_OK;
 	switch (g->cmd) {
 	case CTRL_CMD_DELFAMILY:
@@ -164,6 +186,17 @@ static int on_mcast(const struct nlmsghdr *nlh, struct monitor *m)
 	return MNL_CB_OK;
 }
 
+static int on_smtp(const struct nlmsghdr *nlh, struct monitor *m)
+{
+	if (!smtp_is_event(nlh))
+		return MNL_CB_OK;
+	smtp_event_print(stdout, nlh, m->ectx.json);
+	fflush(stdout);
+	if (m->count && ++m->seen >= m->count)
+		return MNL_CB_STOP;
+	return MNL_CB_OK;
+}
+
 static int on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct monitor *m = data;
@@ -172,6 +205,8 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (m->mc.id && nlh->nlmsg_type == m->mc.id)
 		return on_mcast(nlh, m);
+	if (m->sm.id && nlh->nlmsg_type == m->sm.id)
+		return on_smtp(nlh, m);
 	if (nlh->nlmsg_type == GENL_ID_CTRL)
 		return on_ctrl(nlh, m);
 	if (m->w.fam.id && nlh->nlmsg_type == m->w.fam.id)
@@ -233,8 +268,20 @@ static int mcast_join(struct monitor *m, bool alone)
 }
 
 /*
+ * nfpost_smtp sends its events to each subscribed socket (no group): ours
+ * subscribes if the module is there, and again when it is reloaded.
+ */
+static void smtp_join(struct monitor *m)
+{
+	if (genl_family_get(&m->w.sock, NFPS_GENL_NAME, &m->sm) ||
+	    smtp_subscribe(&m->w.sock, &m->sm))
+		m->sm.id = 0;
+}
+
+/*
  * Synchronous requests first: once subscribed, genl_request() could meet an
- * event. The SUBSCRIBE ack is awaited in the main loop.
+ * event. The SUBSCRIBE ack is awaited in the main loop. Without
+ * nfpost_watch, nfpost_smtp's events alone are enough to go on.
  */
 static int setup(struct monitor *m)
 {
@@ -248,12 +295,17 @@ static int setup(struct monitor *m)
 		return mcast_join(m, true);
 	}
 	ret = nfpw_open(&m->w);
-	if (ret)
+	if (ret && !m->w.sock.nl)
 		return nfpw_report(&m->w, ret, "monitor");
 	grow_rcvbuf(m);
 	follow_reloads(m);
 	mcast_join(m, false);
-	return subscribe(m);
+	smtp_join(m);
+	if (!ret)
+		return subscribe(m);
+	if (m->sm.id)
+		return 0;
+	return nfpw_report(&m->w, ret, "monitor");
 }
 
 static void catch_signals(sigset_t *orig_r)

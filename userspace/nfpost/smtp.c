@@ -269,16 +269,13 @@ static int put_action(struct nlmsghdr *nlh, const char *rule, const char *act)
 {
 	int r = lookup(rule_names, NFPS_RULE_MAX, rule);
 	int a = lookup(action_names, NFPS_ACT_MAX, act);
-	struct nlattr *nest;
 
 	if (!r || !a) {
 		fprintf(stderr, "nfpost: Error: \"action %s %s\": unknown %s.\n",
 			rule, act, r ? "action" : "rule");
 		return -EINVAL;
 	}
-	nest = mnl_attr_nest_start(nlh, NFPS_A_CFG_ACTIONS);
 	mnl_attr_put_u8(nlh, r, a);
-	mnl_attr_nest_end(nlh, nest);
 	return 0;
 }
 
@@ -324,24 +321,43 @@ static int put_key(struct nlmsghdr *nlh, const char *key, const char *val)
 	return put_u32_key(nlh, key, val);
 }
 
+/*
+ * Every "action RULE ACTION" of the line goes into one NFPS_A_CFG_ACTIONS
+ * nest (the kernel keeps one attribute of a type: a second nest would
+ * replace the first), then the other keys.
+ */
 static int build_set(struct nlmsghdr *nlh, void *arg)
 {
+	struct nlattr *nest = NULL;
 	char **w = arg;
-	int i = 1, ret = 0;
+	int i, ret = 0;
 
 	if (s_argc < 3)
 		return EXIT_USAGE;
-	while (!ret && i < s_argc) {
-		if (!strcmp(w[i], "action") && i + 2 < s_argc) {
-			ret = put_action(nlh, w[i + 1], w[i + 2]);
-			i += 3;
-		} else if (i + 1 < s_argc) {
-			ret = put_key(nlh, w[i], w[i + 1]);
-			i += 2;
-		} else {
+	for (i = 1; !ret && i < s_argc; i += 2) {
+		if (strcmp(w[i], "action"))
+			continue;
+		if (i + 2 >= s_argc) {
+			fprintf(stderr, "nfpost: Error: \"action\" needs a rule and an action.\n");
+			return EXIT_USAGE;
+		}
+		if (!nest)
+			nest = mnl_attr_nest_start(nlh, NFPS_A_CFG_ACTIONS);
+		ret = put_action(nlh, w[i + 1], w[i + 2]);
+		i++;
+	}
+	if (nest)
+		mnl_attr_nest_end(nlh, nest);
+	for (i = 1; !ret && i < s_argc; i += 2) {
+		if (!strcmp(w[i], "action")) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= s_argc) {
 			fprintf(stderr, "nfpost: Error: \"%s\" needs a value.\n", w[i]);
 			return EXIT_USAGE;
 		}
+		ret = put_key(nlh, w[i], w[i + 1]);
 	}
 	return ret ? EXIT_RUNTIME : 0;
 }
@@ -631,7 +647,7 @@ static void item_start(struct out *o, struct json *j)
 	json_open(j, stdout);
 }
 
-static void endpoint(struct json *j, bool json, const char *name,
+static void endpoint(FILE *f, struct json *j, bool json, const char *name,
 		     const struct nlattr *addr, const struct nlattr *port)
 {
 	char buf[INET6_ADDRSTRLEN] = "?";
@@ -645,9 +661,9 @@ static void endpoint(struct json *j, bool json, const char *name,
 		if (port)
 			json_u64(j, key, mnl_attr_get_u16(port));
 	} else {
-		printf("%s %s%s%s:%u ", name, strchr(buf, ':') ? "[" : "", buf,
-		       strchr(buf, ':') ? "]" : "",
-		       port ? mnl_attr_get_u16(port) : 0);
+		fprintf(f, "%s %s%s%s:%u ", name, strchr(buf, ':') ? "[" : "",
+			buf, strchr(buf, ':') ? "]" : "",
+			port ? mnl_attr_get_u16(port) : 0);
 	}
 }
 
@@ -675,8 +691,8 @@ static int flow_cb(const struct nlmsghdr *nlh, void *data)
 			n += snprintf(flags + n, sizeof(flags) - n, "%s%s",
 				      n ? "," : "", flag_names[i]);
 	item_start(o, &j);
-	endpoint(&j, o->json, "client", tb[NFPS_A_CLIENT], tb[NFPS_A_CLIENT_PORT]);
-	endpoint(&j, o->json, "server", tb[NFPS_A_SERVER], tb[NFPS_A_SERVER_PORT]);
+	endpoint(stdout, &j, o->json, "client", tb[NFPS_A_CLIENT], tb[NFPS_A_CLIENT_PORT]);
+	endpoint(stdout, &j, o->json, "server", tb[NFPS_A_SERVER], tb[NFPS_A_SERVER_PORT]);
 	if (o->json) {
 		json_str(&j, "flags", flags);
 		json_u64(&j, "rcpts", tb[NFPS_A_RCPTS] ? mnl_attr_get_u32(tb[NFPS_A_RCPTS]) : 0);
@@ -812,17 +828,14 @@ struct mon {
 	unsigned long seen;
 };
 
-static int event_cb(const struct nlmsghdr *nlh, void *data)
+/* One nfpost_smtp event as `monitor smtp` and plain `monitor` print it. */
+void smtp_event_print(FILE *f, const struct nlmsghdr *nlh, bool json)
 {
 	const struct nlattr *tb[NFPS_A_MAX + 1] = {};
-	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	struct mon *m = data;
 	const struct nlattr *a;
 	struct json j;
 	const char *rule = "?", *act = "?";
 
-	if (g->cmd != NFPS_CMD_EVENT)
-		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
 		if (mnl_attr_get_type(a) <= NFPS_A_MAX)
 			tb[mnl_attr_get_type(a)] = a;
@@ -830,34 +843,67 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 		rule = rule_names[mnl_attr_get_u8(tb[NFPS_A_RULE])] ?: "?";
 	if (tb[NFPS_A_ACTION] && mnl_attr_get_u8(tb[NFPS_A_ACTION]) <= NFPS_ACT_MAX)
 		act = action_names[mnl_attr_get_u8(tb[NFPS_A_ACTION])] ?: "?";
-	if (m->json) {
-		json_open(&j, stdout);
+	if (json) {
+		json_open(&j, f);
 		json_str(&j, "module", "smtp");
 		json_str(&j, "event", rule);
 		json_str(&j, "action", act);
 		if (tb[NFPS_A_TIME])
 			json_u64(&j, "time_ns", mnl_attr_get_u64(tb[NFPS_A_TIME]));
 	} else {
-		printf("smtp %s %s ", rule, act);
+		fprintf(f, "smtp %s %s ", rule, act);
 	}
-	endpoint(&j, m->json, "client", tb[NFPS_A_CLIENT], tb[NFPS_A_CLIENT_PORT]);
-	endpoint(&j, m->json, "server", tb[NFPS_A_SERVER], tb[NFPS_A_SERVER_PORT]);
-	if (m->json) {
+	endpoint(f, &j, json, "client", tb[NFPS_A_CLIENT], tb[NFPS_A_CLIENT_PORT]);
+	endpoint(f, &j, json, "server", tb[NFPS_A_SERVER], tb[NFPS_A_SERVER_PORT]);
+	if (json) {
 		if (tb[NFPS_A_COMMAND])
 			json_str(&j, "command", mnl_attr_get_str(tb[NFPS_A_COMMAND]));
 		if (tb[NFPS_A_VALUE])
 			json_u64(&j, "value", mnl_attr_get_u64(tb[NFPS_A_VALUE]));
 		json_close(&j);
-		putchar('\n');
 	} else {
 		/* The kernel escaped it: printable ASCII only. */
 		if (tb[NFPS_A_COMMAND])
-			printf("command \"%s\" ", mnl_attr_get_str(tb[NFPS_A_COMMAND]));
+			fprintf(f, "command \"%s\" ", mnl_attr_get_str(tb[NFPS_A_COMMAND]));
 		if (tb[NFPS_A_VALUE])
-			printf("value %llu",
-			       (unsigned long long)mnl_attr_get_u64(tb[NFPS_A_VALUE]));
-		putchar('\n');
+			fprintf(f, "value %llu",
+				(unsigned long long)mnl_attr_get_u64(tb[NFPS_A_VALUE]));
 	}
+	fputc('\n', f);
+}
+
+/*
+ * Plain `nfpost monitor` takes the guard's events on its own socket too:
+ * the family's id in @fam, and a SUBSCRIBE without an ack (a refusal comes
+ * back as an error the monitor ignores, as it does for nfpost_mcast).
+ */
+int smtp_subscribe(struct genl_sock *sock, struct genl_family *fam)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = genl_msg_start(buf, fam->id, NFPS_CMD_SUBSCRIBE,
+			     NFPS_GENL_VERSION, 0);
+	nlh->nlmsg_seq = ++sock->seq;
+	if (mnl_socket_sendto(sock->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	return 0;
+}
+
+bool smtp_is_event(const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
+
+	return g->cmd == NFPS_CMD_EVENT;
+}
+
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct mon *m = data;
+
+	if (!smtp_is_event(nlh))
+		return MNL_CB_OK;
+	smtp_event_print(stdout, nlh, m->json);
 	m->seen++;
 	return m->count && m->seen >= m->count ? MNL_CB_STOP : MNL_CB_OK;
 }

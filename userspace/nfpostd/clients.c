@@ -41,16 +41,26 @@ void clients_free(struct clients *cs)
 	free(cs);
 }
 
-/* IPv4: the address; IPv6: its /64, what one host or site owns. */
+/*
+ * IPv4: the address; IPv6: its /64, what one host or site owns. An IPv4
+ * client of a dual-stack listener (::ffff:a.b.c.d) is keyed as IPv4: its
+ * /64 would be every IPv4 client at once.
+ */
 static void key_of(const struct sockaddr *sa, uint8_t key[17])
 {
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
 	memset(key, 0, 17);
 	key[0] = (uint8_t)sa->sa_family;
-	if (sa->sa_family == AF_INET)
+	if (sa->sa_family == AF_INET) {
 		memcpy(key + 1, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-	else if (sa->sa_family == AF_INET6)
-		memcpy(key + 1, &((const struct sockaddr_in6 *)sa)->sin6_addr,
-		       8);
+	} else if (sa->sa_family == AF_INET6 &&
+		   IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		key[0] = AF_INET;
+		memcpy(key + 1, s6->sin6_addr.s6_addr + 12, 4);
+	} else if (sa->sa_family == AF_INET6) {
+		memcpy(key + 1, &s6->sin6_addr, 8);
+	}
 }
 
 static bool expired(const struct client *c, time_t now)

@@ -71,21 +71,57 @@ static unsigned int port(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
+/*
+ * A port alone is every address of both families: one IPv6 socket that
+ * takes IPv4 too (IPV6_V6ONLY off, whatever net.ipv6.bindv6only says),
+ * or the IPv4 one where the kernel has no IPv6.
+ */
+static int socket_any(const struct conf_listen *cl,
+		      struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	int fd, off = 0;
+
+	fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 && errno == EAFNOSUPPORT) {
+		*ss = cl->addr;
+		*len = cl->addrlen;
+		return socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK |
+			      SOCK_CLOEXEC, 0);
+	}
+	if (fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+				  sizeof(off))) {
+		close(fd);
+		return -1;
+	}
+	memset(ss, 0, sizeof(*ss));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_addr = in6addr_any;
+	s6->sin6_port = ((const struct sockaddr_in *)&cl->addr)->sin_port;
+	*len = sizeof(*s6);
+	return fd;
+}
+
 /* A socket bound to @cl's address, not yet listening. */
 static int bind_one(const struct conf_listen *cl, int n)
 {
+	struct sockaddr_storage ss = cl->addr;
+	socklen_t len = cl->addrlen;
 	char ip[64];
 	int fd, on = 1;
 
-	fd = socket(cl->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, 0);
+	if (cl->any)
+		fd = socket_any(cl, &ss, &len);
+	else
+		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0);
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-	    bind(fd, (const struct sockaddr *)&cl->addr, cl->addrlen)) {
+	    bind(fd, (const struct sockaddr *)&ss, len)) {
 		log_msg(LOG_ERR, "cannot bind listener %d (%s %s port %u): %s",
 			n + 1, listen_kind_name(cl->kind),
-			netaddr_ntop((const struct sockaddr *)&cl->addr, ip,
-				     sizeof(ip)), port(&cl->addr),
+			netaddr_ntop((const struct sockaddr *)&ss, ip,
+				     sizeof(ip)), port(&ss),
 			strerror(errno));
 		if (fd >= 0)
 			close(fd);

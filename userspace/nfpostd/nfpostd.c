@@ -154,6 +154,7 @@ static const char *fixed_key(const struct conf *c, const struct conf *n)
 		return "[listen]";
 	for (i = 0; i < c->nlisten; i++)
 		if (c->listen[i].kind != n->listen[i].kind ||
+		    c->listen[i].any != n->listen[i].any ||
 		    c->listen[i].addrlen != n->listen[i].addrlen ||
 		    memcmp(&c->listen[i].addr, &n->listen[i].addr,
 			   c->listen[i].addrlen))

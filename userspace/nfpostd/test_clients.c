@@ -85,6 +85,25 @@ static void ipv6_counts_per_64(void **state)
 	clients_free(cs);
 }
 
+/* A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d. */
+static void v4_mapped_counts_as_its_v4_address(void **state)
+{
+	struct clients *cs = clients_new(8);
+	struct sockaddr_storage a = v4("192.0.2.1");
+	struct sockaddr_storage ma = v6("::ffff:192.0.2.1");
+	struct sockaddr_storage mb = v6("::ffff:192.0.2.2");
+	int n = 0;
+
+	(void)state;
+	assert_int_equal(clients_admit(cs, SA(ma), 1, 1, 100, &n), CLIENTS_OK);
+	assert_int_equal(clients_admit(cs, SA(a), 1, 1, 100, &n),
+			 CLIENTS_TOO_MANY);
+	assert_int_equal(clients_admit(cs, SA(mb), 1, 1, 100, &n), CLIENTS_OK);
+	clients_release(cs, SA(a));
+	assert_int_equal(clients_admit(cs, SA(ma), 1, 1, 100, &n), CLIENTS_OK);
+	clients_free(cs);
+}
+
 static void full_table_refuses_until_a_slot_expires(void **state)
 {
 	struct clients *cs = clients_new(2);
@@ -110,6 +129,7 @@ int main(void)
 		cmocka_unit_test(cap_counts_open_sessions_per_client),
 		cmocka_unit_test(rate_resets_after_a_minute),
 		cmocka_unit_test(ipv6_counts_per_64),
+		cmocka_unit_test(v4_mapped_counts_as_its_v4_address),
 		cmocka_unit_test(full_table_refuses_until_a_slot_expires),
 	};
 
