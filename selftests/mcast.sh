@@ -22,6 +22,7 @@ ALL_TESTS="
 	v2_report_and_leave
 	link_local_floods
 	fast_leave
+	expiry
 	v3_include
 	v3_exclude_and_allow
 	v3_exclude_is_in_is_ex
@@ -40,10 +41,11 @@ ALL_TESTS="
 	cli_errors
 	unload_while_enabled
 "
-# Rewritten after failing in a loaded lab VM (timers too short for it) and
-# not yet run again: run them with TESTS="..." and move them up once they pass.
+# Not yet passed in the lab VM: its election part passed, but no
+# last-member query was seen, perhaps only because the capture window (then
+# a fixed 4 s) closed before the leave went out of a slow VM. Run it with
+# TESTS=querier_election and move it up once it passes.
 UNRUN_TESTS="
-	expiry
 	querier_election
 "
 TESTS=${TESTS:-$ALL_TESTS}
@@ -521,12 +523,13 @@ router_ports() {
 	log_test "router ports: learned from queries, disabled, permanent, temporary"
 }
 
-# queries_during HOST CMD...: the queries HOST receives from just before
-# CMD until 2 s after it, into $WORK/queries.json (one JSON line each).
+# queries_during HOST N CMD...: the queries HOST receives from just before
+# CMD until N group queries came (or 20 s), and 1 s more to see no extra one,
+# into $WORK/queries.json (one JSON line each).
 queries_during() {
-	local h=$1 pid i
-	shift
-	n "$h" "$PY" "$TOP/selftests/mcast_frames.py" queries eth0 4 \
+	local h=$1 want=$2 pid i
+	shift 2
+	n "$h" "$PY" "$TOP/selftests/mcast_frames.py" queries eth0 60 \
 		> "$WORK/queries.json" &
 	pid=$!
 	for i in $(seq 100); do
@@ -534,7 +537,14 @@ queries_during() {
 		sleep 0.1
 	done
 	"$@"
-	wait $pid
+	for i in $(seq 200); do
+		[ "$(qcount '.group != "0.0.0.0" and .group != "::"')" -ge "$want" ] &&
+			break
+		sleep 0.1
+	done
+	sleep 1
+	kill $pid
+	wait $pid 2> /dev/null
 }
 
 # qcount JQ: how many queries of $WORK/queries.json match JQ.
@@ -580,7 +590,7 @@ querier_election() {
 	[ "$(tc_count h2 eth0 7)" -gt "$n2" ]
 	check_err $? "the bridge did not resume after the other querier went quiet"
 	# a leave: last-member-count (2) group-specific queries
-	queries_during h2 send h1 h1_v2report_g1 h1_v2leave_g1
+	queries_during h2 2 send h1 h1_v2report_g1 h1_v2leave_g1
 	q=$(qcount '.proto == "igmp" and .group == "239.1.1.1" and .sources == []')
 	[ "$q" = 2 ]
 	check_err $? "$q group-specific queries after a leave, want 2: $(cat "$WORK/queries.json")"
@@ -588,7 +598,7 @@ querier_election() {
 	sw mcast set dev br0 igmp-version 3
 	send h1 h1_isin_s1
 	wait_show "$(has h1 239.1.1.1)"
-	queries_during h2 send h1 h1_block_s1
+	queries_during h2 2 send h1 h1_block_s1
 	q=$(qcount '.v3 and .group == "239.1.1.1" and .sources == ["10.0.0.100"]')
 	[ "$q" = 2 ]
 	check_err $? "$q group-and-source queries after BLOCK, want 2: $(cat "$WORK/queries.json")"
