@@ -23,7 +23,7 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp stress-watch
+	bench-watch bench-smtp bench-mcast stress-watch
 
 all: modules userspace
 
@@ -85,7 +85,7 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp
+bench: bench-watch bench-smtp bench-mcast
 
 bench-watch:
 	scripts/deps --if-missing
@@ -102,6 +102,12 @@ bench-smtp:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/smtp
+
+# nfpost_mcast against the bridge's own snooping and empty hooks (one VM run).
+bench-mcast:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/mcast
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null

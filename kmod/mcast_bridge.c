@@ -192,9 +192,3 @@ void mc_br_querier_changed(struct mc_br *br)
 	else
 		mc_querier_stop(br);
 }
-
-void mc_br_query_group(struct mc_br *br, const struct nfpost_mc_addr *group)
-{
-	if (MC_CFG(br, querier))
-		mc_querier_send(br, group);
-}

@@ -29,7 +29,4 @@ void mc_querier_heard(struct mc_br *br, struct mc_port *port,
 /* Lockless: whether a querier is known for IPv4 (or IPv6, @v6). */
 bool mc_querier_known(struct mc_br *br, bool v6, u64 now);
 
-/* Own querier: a group-specific query for @group, if the querier is on. */
-void mc_br_query_group(struct mc_br *br, const struct nfpost_mc_addr *group);
-
 #endif /* NFPOST_MCAST_BRIDGE_H */

@@ -20,14 +20,6 @@
 #include "mcast_hooks.h"
 #include "mcast_table.h"
 
-/* Group-specific queries one report may ask of the own querier. */
-#define MAX_QUERIES	4
-
-struct learned {
-	unsigned int n;
-	struct nfpost_mc_addr groups[MAX_QUERIES];
-};
-
 static int avail(const struct sk_buff *skb)
 {
 	int off = skb_network_offset(skb);
@@ -63,16 +55,13 @@ static const u8 *whole(struct sk_buff *skb, int len, void **bounce)
 static void records(struct mc_br *br, struct mc_port *port,
 		    int (*next)(const void *m, size_t *off,
 				struct nfpost_mc_rec *rec),
-		    const void *m, size_t off, u16 nrec, size_t alen,
-		    struct learned *q)
+		    const void *m, size_t off, u16 nrec, size_t alen)
 {
 	struct nfpost_mc_rec rec;
 	u16 i;
 
-	for (i = 0; i < nrec && !next(m, &off, &rec); i++) {
-		if (mc_record(br, port, &rec, alen) && q->n < MAX_QUERIES)
-			q->groups[q->n++] = rec.group;
-	}
+	for (i = 0; i < nrec && !next(m, &off, &rec); i++)
+		mc_record(br, port, &rec, alen);
 }
 
 static int igmp_next(const void *m, size_t *off, struct nfpost_mc_rec *rec)
@@ -108,8 +97,7 @@ static void count_igmp(struct mc_br *br, u8 type)
 
 /* RFC 3376 6.6.1: a group-specific query without the S flag lowers timers. */
 static void igmp(struct mc_br *br, struct mc_port *port,
-		 const struct nfpost_ipv4 *ip, const struct nfpost_igmp *m,
-		 struct learned *q)
+		 const struct nfpost_ipv4 *ip, const struct nfpost_igmp *m)
 {
 	struct nfpost_mc_addr a;
 
@@ -124,18 +112,17 @@ static void igmp(struct mc_br *br, struct mc_port *port,
 	case NFPOST_IGMPV1_REPORT:
 	case NFPOST_IGMPV2_REPORT:
 	case NFPOST_IGMPV2_LEAVE:
-		records(br, port, igmp_next, m, NFPOST_IGMP_MIN_LEN, 1, 4, q);
+		records(br, port, igmp_next, m, NFPOST_IGMP_MIN_LEN, 1, 4);
 		break;
 	case NFPOST_IGMPV3_REPORT:
 		records(br, port, igmp_next, m, NFPOST_IGMP_MIN_LEN, m->nrec,
-			4, q);
+			4);
 		break;
 	}
 }
 
 static void mld(struct mc_br *br, struct mc_port *port,
-		const struct nfpost_ipv6 *ip6, const struct nfpost_mld *m,
-		struct learned *q)
+		const struct nfpost_ipv6 *ip6, const struct nfpost_mld *m)
 {
 	static const u8 any[16];
 	struct nfpost_mc_addr a;
@@ -153,12 +140,12 @@ static void mld(struct mc_br *br, struct mc_port *port,
 	case NFPOST_MLDV1_DONE:
 		mc_count(br, m->type == NFPOST_MLDV1_DONE ?
 			 NFPM_A_STAT_MLD_DONE : NFPM_A_STAT_MLD_V1_REPORT);
-		records(br, port, mld_next, m, NFPOST_MLD_REC_START, 1, 16, q);
+		records(br, port, mld_next, m, NFPOST_MLD_REC_START, 1, 16);
 		break;
 	case NFPOST_MLDV2_REPORT:
 		mc_count(br, NFPM_A_STAT_MLD_V2_REPORT);
 		records(br, port, mld_next, m, NFPOST_MLD_REC_START, m->nrec,
-			16, q);
+			16);
 		break;
 	}
 }
@@ -199,12 +186,10 @@ static int parse(struct sk_buff *skb, struct msg *msg, const u8 **data,
 static void learn(struct mc_br *br, struct sk_buff *skb,
 		  const struct net_device *in, bool v6)
 {
-	struct learned q = { 0 };
 	struct mc_port *port;
 	struct msg msg;
 	const u8 *data;
 	void *bounce;
-	unsigned int i;
 	int ret;
 
 	msg.is_v6 = v6;
@@ -220,13 +205,11 @@ static void learn(struct mc_br *br, struct sk_buff *skb,
 	spin_lock_bh(&br->lock);
 	port = mc_port_get(br, in->ifindex);
 	if (port && v6)
-		mld(br, port, &msg.v6.ip, &msg.v6.m, &q);
+		mld(br, port, &msg.v6.ip, &msg.v6.m);
 	else if (port)
-		igmp(br, port, &msg.v4.ip, &msg.v4.m, &q);
+		igmp(br, port, &msg.v4.ip, &msg.v4.m);
 	spin_unlock_bh(&br->lock);
 	kfree(bounce);
-	for (i = 0; i < q.n; i++)
-		mc_br_query_group(br, &q.groups[i]);
 }
 
 /* IGMP is IP protocol 2; MLD always comes after a hop-by-hop header. */

@@ -48,6 +48,28 @@ struct mc_querier {
 	u64 exp;		/* other-querier-present timer, jiffies64 */
 };
 
+/*
+ * A group-specific query (Q(G)) or a group-and-source-specific one
+ * (Q(G,S)) the own querier owes after a leave or a BLOCK/TO_IN: sent
+ * last-member-count times, last-member-interval apart (RFC 3376 6.6.3).
+ */
+#define MC_QUERY_SRCS	16	/* more sources than this: Q(G) instead */
+#define MC_QUERY_MANY	U8_MAX	/* nsrc of a Q(G,S) that outgrew src[] */
+#define MC_LMQ_SLOTS	16	/* queries pending at once, per bridge */
+
+struct mc_query {
+	struct nfpost_mc_addr group;
+	bool gs;
+	u8 nsrc;
+	struct nfpost_mc_addr src[MC_QUERY_SRCS];
+};
+
+struct mc_lmq {
+	struct mc_query q;
+	u64 due;		/* jiffies64 */
+	u8 left;		/* transmissions to go; 0: a free slot */
+};
+
 struct mc_br {
 	struct list_head list;		/* in mc_net.bridges, RCU */
 	struct net_device *dev;		/* held while enabled */
@@ -63,6 +85,8 @@ struct mc_br {
 	struct mc_querier q4, q6;	/* read locklessly per packet */
 	struct timer_list gc;		/* runs out group and router timers */
 	struct timer_list query;	/* own querier's general queries */
+	struct timer_list lmq_timer;	/* own querier's pending lmq[] */
+	struct mc_lmq lmq[MC_LMQ_SLOTS];	/* under lock */
 	bool dying;			/* under lock: no timer is armed again */
 	struct nfpost_mc_state scratch;	/* under lock */
 };

@@ -2,8 +2,10 @@
 /*
  * Own querier (RFC 3376 6.1, RFC 3810 7.1): every query interval a general
  * query for each family, from the bridge's own address, flooded by the
- * bridge to every port; a group-specific query when a member leaves. It
- * keeps quiet while a querier with a lower address is heard (6.6.2).
+ * bridge to every port; when a member may be leaving, last-member-count
+ * group-specific or group-and-source-specific queries, last-member-interval
+ * apart (6.6.3). It keeps quiet while a querier with a lower address is
+ * heard (6.6.2).
  */
 #include <linux/etherdevice.h>
 #include <linux/icmpv6.h>
@@ -70,10 +72,19 @@ static void xmit(struct mc_br *br, struct sk_buff *skb)
 	dev_queue_xmit(skb);
 }
 
-static void send_igmp(struct mc_br *br, const struct nfpost_mc_addr *group)
+/* Sources a query of this version names: 0 for Q(G) or a general query. */
+static u8 named(const struct mc_query *q, bool v3)
+{
+	return q && v3 && q->gs && q->nsrc <= MC_QUERY_SRCS ? q->nsrc : 0;
+}
+
+static void send_igmp(struct mc_br *br, const struct mc_query *mq)
 {
 	bool v3 = MC_CFG(br, igmp_version) == 3;
-	size_t mlen = v3 ? sizeof(struct igmpv3_query) : sizeof(struct igmphdr);
+	const struct nfpost_mc_addr *group = mq ? &mq->group : NULL;
+	u8 i, nsrc = named(mq, v3);
+	size_t mlen = v3 ? struct_size_t(struct igmpv3_query, srcs, nsrc) :
+			   sizeof(struct igmphdr);
 	__be32 grp = group ? *(__be32 *)(group->b + 12) : 0;
 	__be32 daddr = group ? grp : htonl(INADDR_ALLHOSTS_GROUP);
 	__be32 saddr = inet_select_addr(br->dev, 0, RT_SCOPE_LINK);
@@ -113,15 +124,21 @@ static void send_igmp(struct mc_br *br, const struct nfpost_mc_addr *group)
 	if (v3) {
 		q->qrv = MC_CFG(br, robustness);
 		q->qqic = qqic(MC_CFG(br, query_interval_ms));
+		q->nsrcs = htons(nsrc);
+		for (i = 0; i < nsrc; i++)
+			memcpy(&q->srcs[i], mq->src[i].b + 12, 4);
 	}
 	q->csum = ip_compute_csum(q, mlen);
 	xmit(br, skb);
 }
 
-static void send_mld(struct mc_br *br, const struct nfpost_mc_addr *group)
+static void send_mld(struct mc_br *br, const struct mc_query *mq)
 {
 	bool v2 = MC_CFG(br, mld_version) == 2;
-	size_t mlen = v2 ? sizeof(struct mld2_query) : sizeof(struct mld_msg);
+	const struct nfpost_mc_addr *group = mq ? &mq->group : NULL;
+	u8 i, nsrc = named(mq, v2);
+	size_t mlen = v2 ? struct_size_t(struct mld2_query, mld2q_srcs, nsrc) :
+			   sizeof(struct mld_msg);
 	struct in6_addr daddr, saddr;
 	struct nfpost_mc_addr own;
 	struct mld2_query *q;
@@ -167,18 +184,127 @@ static void send_mld(struct mc_br *br, const struct nfpost_mc_addr *group)
 	if (v2) {
 		q->mld2q_qrv = MC_CFG(br, robustness);
 		q->mld2q_qqic = qqic(MC_CFG(br, query_interval_ms));
+		q->mld2q_nsrcs = htons(nsrc);
+		for (i = 0; i < nsrc; i++)
+			memcpy(&q->mld2q_srcs[i], mq->src[i].b, 16);
 	}
 	q->mld2q_cksum = csum_ipv6_magic(&saddr, &daddr, mlen, IPPROTO_ICMPV6,
 					 csum_partial(q, mlen, 0));
 	xmit(br, skb);
 }
 
-void mc_querier_send(struct mc_br *br, const struct nfpost_mc_addr *group)
+static void send(struct mc_br *br, const struct mc_query *q)
 {
-	if (!group || nfpost_mc_addr_is_v4(group))
-		send_igmp(br, group);
-	if (!group || !nfpost_mc_addr_is_v4(group))
-		send_mld(br, group);
+	if (!q || nfpost_mc_addr_is_v4(&q->group))
+		send_igmp(br, q);
+	if (!q || !nfpost_mc_addr_is_v4(&q->group))
+		send_mld(br, q);
+}
+
+static struct mc_lmq *slot(struct mc_br *br,
+			   const struct nfpost_mc_addr *group, bool gs)
+{
+	struct mc_lmq *l, *free = NULL;
+
+	for (l = br->lmq; l < br->lmq + MC_LMQ_SLOTS; l++) {
+		if (!l->left) {
+			free = free ?: l;
+			continue;
+		}
+		if (l->q.gs == gs && nfpost_mc_addr_eq(&l->q.group, group))
+			return l;
+	}
+	if (free) {
+		memset(&free->q, 0, sizeof(free->q));
+		free->q.group = *group;
+		free->q.gs = gs;
+	}
+	return free;
+}
+
+static void add_sources(struct mc_query *q, const struct nfpost_mc_addr *src,
+			u16 nsrc)
+{
+	u16 i;
+	u8 j;
+
+	for (i = 0; i < nsrc && q->nsrc != MC_QUERY_MANY; i++) {
+		for (j = 0; j < q->nsrc; j++)
+			if (nfpost_mc_addr_eq(&q->src[j], &src[i]))
+				break;
+		if (j < q->nsrc)
+			continue;
+		if (q->nsrc == MC_QUERY_SRCS)
+			q->nsrc = MC_QUERY_MANY;
+		else
+			q->src[q->nsrc++] = src[i];
+	}
+}
+
+/*
+ * Under br->lock: queries for @group are due, naming @src if @nsrc (Q(G,S)),
+ * else Q(G). Pending ones for the same group and kind merge; the timer
+ * sends the first at its next tick.
+ */
+void mc_querier_last_member(struct mc_br *br,
+			    const struct nfpost_mc_addr *group,
+			    const struct nfpost_mc_addr *src, u16 nsrc)
+{
+	struct mc_lmq *l;
+
+	lockdep_assert_held(&br->lock);
+	if (!MC_CFG(br, querier) || br->dying)
+		return;
+	l = slot(br, group, nsrc);
+	if (!l) {
+		mc_count(br, NFPM_A_STAT_QUERIES_DROPPED);
+		return;
+	}
+	add_sources(&l->q, src, nsrc);
+	l->left = MC_CFG(br, last_member_count);
+	l->due = mc_now();
+	timer_reduce(&br->lmq_timer, jiffies + 1);
+}
+
+/* One query due by @now out of lmq[], into @q; the next one rescheduled. */
+static bool take(struct mc_br *br, u64 now, struct mc_query *q)
+{
+	struct mc_lmq *l;
+	bool found = false;
+
+	spin_lock_bh(&br->lock);
+	for (l = br->lmq; l < br->lmq + MC_LMQ_SLOTS; l++) {
+		if (!l->left || l->due > now)
+			continue;
+		*q = l->q;
+		l->left--;
+		l->due = now + mc_ms(MC_CFG(br, last_member_ms));
+		found = true;
+		break;
+	}
+	spin_unlock_bh(&br->lock);
+	return found;
+}
+
+static void br_lmq_expired(struct timer_list *t)
+{
+	struct mc_br *br = from_timer(br, t, lmq_timer);
+	struct mc_query q;
+	struct mc_lmq *l;
+	u64 now = mc_now(), next = 0;
+
+	while (take(br, now, &q))
+		send(br, &q);
+	spin_lock_bh(&br->lock);
+	for (l = br->lmq; l < br->lmq + MC_LMQ_SLOTS; l++) {
+		if (!MC_CFG(br, querier))
+			l->left = 0;
+		if (l->left && (!next || l->due < next))
+			next = l->due;
+	}
+	if (next && !br->dying)
+		timer_reduce(&br->lmq_timer, (unsigned long)next);
+	spin_unlock_bh(&br->lock);
 }
 
 static void br_query_expired(struct timer_list *t)
@@ -187,7 +313,7 @@ static void br_query_expired(struct timer_list *t)
 
 	if (!MC_CFG(br, querier))
 		return;
-	mc_querier_send(br, NULL);
+	send(br, NULL);
 	mod_timer(&br->query,
 		  jiffies + msecs_to_jiffies(MC_CFG(br, query_interval_ms)));
 }
@@ -195,6 +321,7 @@ static void br_query_expired(struct timer_list *t)
 void mc_querier_init(struct mc_br *br)
 {
 	timer_setup(&br->query, br_query_expired, 0);
+	timer_setup(&br->lmq_timer, br_lmq_expired, 0);
 }
 
 void mc_querier_start(struct mc_br *br)
@@ -206,4 +333,8 @@ void mc_querier_start(struct mc_br *br)
 void mc_querier_stop(struct mc_br *br)
 {
 	del_timer_sync(&br->query);
+	del_timer_sync(&br->lmq_timer);
+	spin_lock_bh(&br->lock);
+	memset(br->lmq, 0, sizeof(br->lmq));
+	spin_unlock_bh(&br->lock);
 }

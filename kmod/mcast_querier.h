@@ -8,7 +8,9 @@
 void mc_querier_init(struct mc_br *br);
 void mc_querier_start(struct mc_br *br);
 void mc_querier_stop(struct mc_br *br);
-/* A general query (@group NULL) or a group-specific one, if elected. */
-void mc_querier_send(struct mc_br *br, const struct nfpost_mc_addr *group);
+/* Under br->lock: last-member queries for @group (naming @src if @nsrc). */
+void mc_querier_last_member(struct mc_br *br,
+			    const struct nfpost_mc_addr *group,
+			    const struct nfpost_mc_addr *src, u16 nsrc);
 
 #endif /* NFPOST_MCAST_QUERIER_H */

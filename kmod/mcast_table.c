@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 
 #include "mcast_event.h"
+#include "mcast_querier.h"
 #include "mcast_table.h"
 
 static struct hlist_head *bucket(struct mc_br *br,
@@ -268,8 +269,18 @@ static void times(struct mc_br *br, struct nfpost_mc_times *t)
 		  mc_ms(MC_CFG(br, last_member_ms));
 }
 
-/* Returns whether a query is due for this group (a member may be leaving). */
-bool mc_record(struct mc_br *br, struct mc_port *port,
+/* The queries a record asks for (RFC 3376 6.6.3), if the querier is ours. */
+static void queries(struct mc_br *br, const struct nfpost_mc_addr *group,
+		    unsigned int r)
+{
+	if (r & NFPOST_MC_R_QUERY_G)
+		mc_querier_last_member(br, group, NULL, 0);
+	if ((r & NFPOST_MC_R_QUERY_GS) && br->scratch.nq)
+		mc_querier_last_member(br, group, br->scratch.q,
+				       br->scratch.nq);
+}
+
+void mc_record(struct mc_br *br, struct mc_port *port,
 	       const struct nfpost_mc_rec *rec, size_t alen)
 {
 	struct nfpost_mc_times t;
@@ -280,10 +291,10 @@ bool mc_record(struct mc_br *br, struct mc_port *port,
 	lockdep_assert_held(&br->lock);
 	/* Link-local groups are flooded, never learned (RFC 4541 2.1.2). */
 	if (!nfpost_mc_addr_is_group(&rec->group))
-		return false;
+		return;
 	pg = find(br, port, &rec->group);
 	if (pg && (pg->flags & NFPM_F_PERMANENT))
-		return false;
+		return;
 	times(br, &t);
 	load(br, pg);
 	r = nfpost_mc_apply(&br->scratch, rec->type, rec->src, rec->nsrc, alen,
@@ -295,10 +306,10 @@ bool mc_record(struct mc_br *br, struct mc_port *port,
 	if (leave || (r & NFPOST_MC_R_EMPTY)) {
 		if (pg)
 			pg_del(br, pg, NFPM_EV_LEAVE);
-		return false;
+		return;
 	}
-	return !store(br, port, pg, &rec->group) &&
-	       (r & (NFPOST_MC_R_QUERY_G | NFPOST_MC_R_QUERY_GS));
+	if (!store(br, port, pg, &rec->group))
+		queries(br, &rec->group, r);
 }
 
 /*

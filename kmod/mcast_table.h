@@ -62,7 +62,8 @@ enum mc_verdict mc_lookup(struct mc_br *br, int ifindex,
 
 /* Writers, under br->lock. */
 struct mc_port *mc_port_get(struct mc_br *br, int ifindex);
-bool mc_record(struct mc_br *br, struct mc_port *port,
+/* Learns one group record; asks the own querier for the queries it owes. */
+void mc_record(struct mc_br *br, struct mc_port *port,
 	       const struct nfpost_mc_rec *rec, size_t alen);
 void mc_group_query(struct mc_br *br, const struct nfpost_mc_addr *group);
 int mc_static_add(struct mc_br *br, struct mc_port *port,

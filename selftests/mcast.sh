@@ -22,27 +22,31 @@ ALL_TESTS="
 	v2_report_and_leave
 	link_local_floods
 	fast_leave
+	expiry
 	v3_include
 	v3_exclude_and_allow
+	v3_exclude_is_in_is_ex
+	v3_block
+	v3_exclude_timeout_to_include
 	mldv2_include
+	mldv2_exclude
+	mldv1_report_and_done
+	real_joins
+	unregistered_policy
 	router_ports
 	cap_evicts_lru
 	malformed
 	static_entries
 	permissions
 	cli_errors
-"
-# Written but not yet run in the lab VM (it was too loaded to run them before
-# the deadline): run them with TESTS="..." and move them up once they pass.
-UNRUN_TESTS="
-	expiry
-	v3_block
-	v3_exclude_timeout_to_include
-	mldv1_report_and_done
-	real_joins
-	unregistered_policy
-	querier_election
 	unload_while_enabled
+"
+# Not yet passed in the lab VM: the election, the two Q(G) after a leave and
+# the two Q(G,S) after BLOCK were all on the wire, but the test's capture
+# (then not stopped by kill) garbled its own file. Run it with
+# TESTS=querier_election and move it up once it passes.
+UNRUN_TESTS="
+	querier_election
 "
 TESTS=${TESTS:-$ALL_TESTS}
 TEST_FILE=mcast
@@ -255,13 +259,17 @@ fast_leave() {
 	log_test "fast leave stops the stream at once"
 }
 
+# The entry is learned with a long membership interval (so that the stream
+# can be checked at leisure), then refreshed with the shortest (1 s).
 expiry() {
-	reset unregistered drop membership-interval 1500
+	reset unregistered drop
 	mc_monitor_start || return
 	send h2 h2_v2report_g1
 	wait_show "$(has h2 239.1.1.1)"
 	rx 1 239.1.1.1 10.0.0.100 "h1=0 h2=5 h3=0" "before expiry"
-	wait_event '.event == "mcast-expiry" and .port == "h2"' 5
+	sw mcast set dev br0 membership-interval 1000
+	send h2 h2_v2report_g1
+	wait_event '.event == "mcast-expiry" and .port == "h2"' 20
 	check_err $? "no expiry event"
 	sw mcast show -j | jq -e 'length == 0' > /dev/null
 	check_err $? "entry still there after its expiry"
@@ -325,15 +333,50 @@ v3_block() {
 	log_test "v3 block from INCLUDE and from EXCLUDE"
 }
 
+# EXCLUDE (X,Y) IS_IN (A): EXCLUDE (X+A,Y-A); TO_EX (A): A*X lowered to
+# LMQT; IS_EX (A): EXCLUDE (A-Y,Y*A), what leaves Y is wanted again.
+v3_exclude_is_in_is_ex() {
+	reset unregistered drop last-member-interval 200
+	send h2 h2_toex_s2
+	wait_show 'any(.[]; .port == "h2" and .mode == "exclude" and
+		   .sources == [{"addr": "10.0.0.101", "timer": 0}])'
+	check_err $? "TO_EX({S2}) not EXCLUDE {} {S2}: $(sw mcast show -j)"
+	rx 6 239.1.1.1 10.0.0.101 "h1=0 h2=0 h3=0" "excluded by to_exclude"
+	send h2 h2_isin_s2
+	wait_show 'any(.[]; .port == "h2" and .mode == "exclude" and
+		   .sources[0].addr == "10.0.0.101" and .sources[0].timer > 0)'
+	check_err $? "IS_IN({S2}) in EXCLUDE did not request S2: $(sw mcast show -j)"
+	rx 6 239.1.1.1 10.0.0.101 "h1=0 h2=5 h3=0" "requested by is_include"
+	send h2 h2_toex_s2
+	wait_show 'any(.[]; .port == "h2" and .mode == "exclude" and
+		   .sources == [{"addr": "10.0.0.101", "timer": 0}])' 5
+	check_err $? "TO_EX({S2}) in EXCLUDE did not run S2 out: $(sw mcast show -j)"
+	rx 6 239.1.1.1 10.0.0.101 "h1=0 h2=0 h3=0" "excluded again by to_exclude"
+	send h2 h2_isex_s1
+	wait_show 'any(.[]; .port == "h2" and .mode == "exclude" and
+		   (.sources | map(.addr)) == ["10.0.0.100"] and
+		   .sources[0].timer > 0)'
+	check_err $? "IS_EX({S1}) in EXCLUDE not EXCLUDE {S1} {}: $(sw mcast show -j)"
+	rx 6 239.1.1.1 10.0.0.101 "h1=0 h2=5 h3=0" "is_exclude dropped S2 from the exclude list"
+	log_test "v3 EXCLUDE: is_include, to_exclude and is_exclude per source"
+}
+
+# bridge_igmp.sh v3exc_timeout_test: when the group timer of EXCLUDE (X,Y)
+# runs out the entry becomes INCLUDE (X). TO_IN lowers it to the last-member
+# time, which is how a v3 host makes it run out.
 v3_exclude_timeout_to_include() {
-	reset unregistered drop membership-interval 2000
-	send h1 h1_toex_s2
-	wait_show "$(has h1 239.1.1.1)"
-	sleep 1		# so that S1's timer outlives the group timer by 1 s
-	send h1 h1_allow_s1
-	wait_show "any(.[]; .mode == \"include\" and
-		   (.sources | map(.addr)) == [\"10.0.0.100\"])" 5
-	check_err $? "EXCLUDE did not time out to INCLUDE {S1}"
+	reset unregistered drop last-member-interval 200
+	send h1 h1_v2report_g1 h1_allow_s1
+	wait_show 'any(.[]; .mode == "exclude" and
+		   (.sources | map(.addr)) == ["10.0.0.100"])'
+	check_err $? "(*,G) and ALLOW({S1}) not EXCLUDE {S1} {}: $(sw mcast show -j)"
+	rx 6 239.1.1.1 10.0.0.101 "h1=5 h2=0 h3=0" "EXCLUDE forwards a source nobody excluded"
+	send h1 h1_toin_s1
+	wait_show 'any(.[]; .mode == "include" and
+		   (.sources | map(.addr)) == ["10.0.0.100"])' 5
+	check_err $? "EXCLUDE did not time out to INCLUDE {S1}: $(sw mcast show -j)"
+	rx 5 239.1.1.1 10.0.0.100 "h1=5 h2=0 h3=0" "the requested source after the timeout"
+	rx 6 239.1.1.1 10.0.0.101 "h1=0 h2=0 h3=0" "other sources after the timeout"
 	log_test "v3 exclude timeout goes back to INCLUDE with the requested sources"
 }
 
@@ -375,6 +418,27 @@ mldv1_report_and_done() {
 	log_test "MLDv1 report and done"
 }
 
+# MLDv2 from INCLUDE {} by TO_EX, then ALLOW and BLOCK in EXCLUDE mode.
+mldv2_exclude() {
+	reset unregistered drop last-member-interval 200
+	send h2 h2_mld2_toex_s61
+	wait_show 'any(.[]; .port == "h2" and .grp == "ff0e::42" and
+		   .mode == "exclude" and
+		   .sources == [{"addr": "2001:db8::100", "timer": 0}])'
+	check_err $? "MLDv2 TO_EX not EXCLUDE {} {S}: $(sw mcast show -j)"
+	rx 4 ff0e::42 - "h1=0 h2=0 h3=0" "MLDv2 to_exclude of the source"
+	send h2 h2_mld2_allow_s61
+	wait_show 'any(.[]; .port == "h2" and .sources[0].timer > 0)'
+	check_err $? "MLDv2 ALLOW in EXCLUDE did not request S: $(sw mcast show -j)"
+	rx 4 ff0e::42 - "h1=0 h2=5 h3=0" "MLDv2 allow in EXCLUDE"
+	send h2 h2_mld2_block_s61
+	wait_show 'any(.[]; .port == "h2" and .mode == "exclude" and
+		   .sources == [{"addr": "2001:db8::100", "timer": 0}])' 5
+	check_err $? "MLDv2 BLOCK in EXCLUDE did not run S out: $(sw mcast show -j)"
+	rx 4 ff0e::42 - "h1=0 h2=0 h3=0" "MLDv2 block in EXCLUDE"
+	log_test "MLDv2 to_exclude, allow and block in EXCLUDE mode"
+}
+
 real_joins() {
 	local j4 j6
 	reset unregistered drop last-member-interval 200
@@ -408,6 +472,8 @@ real_joins() {
 
 unregistered_policy() {
 	reset unregistered flood
+	sw mcast show -j | jq -e 'length == 0' > /dev/null
+	check_err $? "239.1.1.2 is registered: $(sw mcast show -j)"
 	rx 2 239.1.1.2 10.0.0.100 "h1=5 h2=5 h3=5" "flood"
 	sw mcast set dev br0 unregistered drop
 	rx 2 239.1.1.2 10.0.0.100 "h1=0 h2=0 h3=0" "drop"
@@ -457,12 +523,45 @@ router_ports() {
 	log_test "router ports: learned from queries, disabled, permanent, temporary"
 }
 
+# queries_during HOST N CMD...: the queries HOST receives from just before
+# CMD until N group queries came (or 20 s), and 1 s more to see no extra one,
+# into $WORK/queries.json (one JSON line each).
+queries_during() {
+	local h=$1 want=$2 pid i
+	shift 2
+	# ip netns exec execs python: $! is the capture, which kill stops
+	ip netns exec "$h" "$PY" "$TOP/selftests/mcast_frames.py" queries eth0 60 \
+		> "$WORK/queries.json" &
+	pid=$!
+	for i in $(seq 100); do
+		grep -q ready "$WORK/queries.json" && break
+		sleep 0.1
+	done
+	"$@"
+	for i in $(seq 200); do
+		[ "$(qcount '.group != "0.0.0.0" and .group != "::"')" -ge "$want" ] &&
+			break
+		sleep 0.1
+	done
+	sleep 1
+	kill $pid
+	wait $pid 2> /dev/null
+}
+
+# qcount JQ: how many queries of $WORK/queries.json match JQ.
+qcount() {
+	jq -R -s "[split(\"\\n\")[] | fromjson? | select(.group? != null) |
+		select($1)] | length" "$WORK/queries.json"
+}
+
 querier_election() {
-	local n1 n2
-	reset unregistered drop query-interval 1000 other-querier-interval 2500 \
+	local n1 n2 q
+	# a long other-querier interval while the bridge must keep quiet,
+	# however slow the VM; then a short one for it to resume
+	reset unregistered drop query-interval 1000 other-querier-interval 60000 \
 		last-member-interval 200
 	sw mcast set dev br0 querier on
-	for i in $(seq 30); do
+	for i in $(seq 50); do
 		[ "$(tc_count h2 eth0 7)" -ge 2 ] && break
 		sleep 0.1
 	done
@@ -470,33 +569,44 @@ querier_election() {
 	check_err $? "the bridge's querier sent no general queries"
 	# a lower address wins the election: the bridge keeps quiet
 	send h1 h1_query_low
-	sleep 0.3
+	for i in $(seq 30); do
+		sw mcast config -j | jq -e '.[0].querier4 == "10.0.0.11"' \
+			> /dev/null && break
+		sleep 0.1
+	done
+	sw mcast config -j | jq -e '.[0].querier4 == "10.0.0.11"' > /dev/null
+	check_err $? "the elected querier is not shown"
 	n1=$(tc_count h2 eth0 7)
 	sleep 1.5
 	n2=$(tc_count h2 eth0 7)
 	[ "$n2" = "$n1" ]
 	check_err $? "the bridge kept querying under a lower querier ($n1 -> $n2)"
-	sw mcast config -j | jq -e '.[0].querier4 == "10.0.0.11"' > /dev/null
-	check_err $? "the elected querier is not shown"
 	# it goes quiet: after the other-querier interval the bridge resumes
-	for i in $(seq 40); do
+	sw mcast set dev br0 other-querier-interval 1000
+	send h1 h1_query_low
+	for i in $(seq 60); do
 		[ "$(tc_count h2 eth0 7)" -gt "$n2" ] && break
 		sleep 0.1
 	done
 	[ "$(tc_count h2 eth0 7)" -gt "$n2" ]
 	check_err $? "the bridge did not resume after the other querier went quiet"
-	n1=$(tc_count h1 eth0 9)
-	send h1 h1_v2report_g1 h1_v2leave_g1
-	for i in $(seq 20); do
-		[ "$(tc_count h1 eth0 9)" -gt "$n1" ] && break
-		sleep 0.1
-	done
-	[ "$(tc_count h1 eth0 9)" -gt "$n1" ]
-	check_err $? "no group-specific query after a leave"
-	[ "$(stat_of queries_sent)" -ge 3 ]
-	check_err $? "queries_sent did not count"
+	# a leave: last-member-count (2) group-specific queries
+	queries_during h2 2 send h1 h1_v2report_g1 h1_v2leave_g1
+	q=$(qcount '.proto == "igmp" and .group == "239.1.1.1" and .sources == []')
+	[ "$q" = 2 ]
+	check_err $? "$q group-specific queries after a leave, want 2: $(cat "$WORK/queries.json")"
+	# IGMPv3 BLOCK: group-and-source-specific queries naming the source
+	sw mcast set dev br0 igmp-version 3
+	send h1 h1_isin_s1
+	wait_show "$(has h1 239.1.1.1)"
+	queries_during h2 2 send h1 h1_block_s1
+	q=$(qcount '.v3 and .group == "239.1.1.1" and .sources == ["10.0.0.100"]')
+	[ "$q" = 2 ]
+	check_err $? "$q group-and-source queries after BLOCK, want 2: $(cat "$WORK/queries.json")"
+	[ "$(stat_of queries_sent)" -ge 6 ]
+	check_err $? "queries_sent did not count: $(stat_of queries_sent)"
 	sw mcast set dev br0 querier off
-	log_test "own querier: general queries, election by lowest address, query on leave"
+	log_test "own querier: general queries, election by lowest address, last-member queries"
 }
 
 cap_evicts_lru() {

@@ -4,14 +4,18 @@
 
     mcast_frames.py gen DIR            write every frame of FRAMES to DIR/NAME
     mcast_frames.py send IFACE DIR NAME...   send DIR/NAME out of IFACE
+    mcast_frames.py queries IFACE SECONDS    print the IGMP/MLD queries IFACE
+                                             receives, a JSON line each
 
 "gen" imports scapy and was run once to make selftests/mcast_frames/ (run
 it again after changing frames()); "send", what the selftest runs, writes
 the raw bytes to a packet socket and starts in a blink.
 """
+import json
 import os
 import socket
 import sys
+import time
 
 HOSTS = {"h1": 1, "h2": 2, "h3": 3}
 G1, G2, G3 = "239.1.1.1", "239.1.1.2", "239.3.3.3"
@@ -68,12 +72,17 @@ def frames():
         out[h + "_allow_s2"] = v3((5, G1, [S2]))
         out[h + "_block_s1"] = v3((6, G1, [S1]))
         out[h + "_isex_s2"] = v3((2, G1, [S2]))
+        out[h + "_isex_s1"] = v3((2, G1, [S1]))
+        out[h + "_isin_s2"] = v3((1, G1, [S2]))
         out[h + "_toex_s2"] = v3((4, G1, [S2]))
         out[h + "_toin_none"] = v3((3, G1, []))
+        out[h + "_toin_s1"] = v3((3, G1, [S1]))
         out[h + "_mld2_isin_s61"] = mld2((1, G6, [S61]))
         out[h + "_mld2_isin_s69"] = mld2((1, G6, [S69]))
         out[h + "_mld2_isex_s61"] = mld2((2, G6, [S61]))
         out[h + "_mld2_block_s61"] = mld2((6, G6, [S61]))
+        out[h + "_mld2_allow_s61"] = mld2((5, G6, [S61]))
+        out[h + "_mld2_toex_s61"] = mld2((4, G6, [S61]))
         out[h + "_mld1_report"] = mld1(ICMPv6MLReport, G6, G6)
         out[h + "_mld1_done"] = mld1(ICMPv6MLDone, "ff02::2", G6)
         out[h + "_query_low"] = v4("224.0.0.1", IGMP(type=0x11, mrcode=100,
@@ -98,7 +107,56 @@ def frames():
     return out
 
 
+def query(d):
+    """The query in Ethernet frame d as a dict, or None if it is not one."""
+    if d[12:14] == b"\x08\x00" and len(d) >= 34 and d[23] == 2:
+        m = d[14 + (d[14] & 0x0f) * 4:]
+        if len(m) < 8 or m[0] != 0x11:
+            return None
+        srcs = []
+        if len(m) >= 12:
+            n = int.from_bytes(m[10:12], "big")
+            srcs = [socket.inet_ntoa(m[12 + 4 * i:16 + 4 * i]) for i in range(n)]
+        return {"proto": "igmp", "v3": len(m) >= 12,
+                "group": socket.inet_ntoa(m[4:8]), "sources": srcs}
+    if d[12:14] == b"\x86\xdd" and len(d) >= 62 and d[20] == 0:
+        off = 54 + (d[55] + 1) * 8
+        m = d[off:]
+        if d[54] != 58 or len(m) < 24 or m[0] != 130:
+            return None
+        srcs = []
+        if len(m) >= 28:
+            n = int.from_bytes(m[26:28], "big")
+            srcs = [socket.inet_ntop(socket.AF_INET6, m[28 + 16 * i:44 + 16 * i])
+                    for i in range(n)]
+        return {"proto": "mld", "v2": len(m) >= 28,
+                "group": socket.inet_ntop(socket.AF_INET6, m[8:24]),
+                "sources": srcs}
+    return None
+
+
+def queries(iface, secs):
+    """Prints "ready", then each query received within secs seconds."""
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))
+    s.bind((iface, 0))
+    print('{"ready": true}', flush=True)
+    end = time.monotonic() + secs
+    while time.monotonic() < end:
+        s.settimeout(max(end - time.monotonic(), 0.01))
+        try:
+            d, a = s.recvfrom(65535)
+        except socket.timeout:
+            break
+        q = query(d) if a[2] != socket.PACKET_OUTGOING else None
+        if q:
+            q["t"] = round(time.monotonic(), 3)
+            print(json.dumps(q), flush=True)
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "queries":
+        queries(sys.argv[2], float(sys.argv[3]))
+        return
     if len(sys.argv) >= 3 and sys.argv[1] == "gen":
         for name, data in frames().items():
             with open(os.path.join(sys.argv[2], name), "wb") as f:

@@ -125,7 +125,10 @@ static unsigned int set_timers(struct nfpost_mc_state *st, const u8 *src,
 	return r;
 }
 
-/* Q(G,S): S is the sources with a running timer that are (not) in the record. */
+/*
+ * Q(G,S): S is the sources with a running timer that are (not) in the
+ * record; they are listed in st->q for the query.
+ */
 static unsigned int lower(struct nfpost_mc_state *st, const u8 *src, u16 nsrc,
 			  size_t alen, bool in, const struct nfpost_mc_times *t)
 {
@@ -140,6 +143,8 @@ static unsigned int lower(struct nfpost_mc_state *st, const u8 *src, u16 nsrc,
 		    in_rec(src, nsrc, alen, &s->addr) != in)
 			continue;
 		r = NFPOST_MC_R_QUERY_GS;
+		if (st->nq < NFPOST_MC_MAX_SRCS)
+			st->q[st->nq++] = s->addr;
 		if (s->exp > lm)
 			s->exp = lm;
 	}
@@ -236,6 +241,7 @@ unsigned int nfpost_mc_apply(struct nfpost_mc_state *st, u8 type,
 {
 	unsigned int r;
 
+	st->nq = 0;
 	if (st->mode == NFPOST_MC_EXCLUDE)
 		r = apply_exclude(st, type, src, nsrc, alen, t);
 	else

@@ -30,6 +30,9 @@ struct nfpost_mc_state {
 	u16 n;			/* sources in src[] */
 	u64 gexp;		/* group timer (EXCLUDE), as a source's exp */
 	struct nfpost_mc_src src[NFPOST_MC_MAX_SRCS];
+	/* Set by nfpost_mc_apply(): the sources of the Q(G,S) it asks for. */
+	u16 nq;
+	struct nfpost_mc_addr q[NFPOST_MC_MAX_SRCS];
 };
 
 struct nfpost_mc_times {

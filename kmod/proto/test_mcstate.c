@@ -254,6 +254,60 @@ static void ipv6_sources(void **state)
 	assert_false(nfpost_mc_forwards(st.mode, st.gexp, st.src, st.n, &a, NOW));
 }
 
+/* The sources whose timers a record lowered are those Q(G,S) must name. */
+struct query_case {
+	const char *name;
+	u8 mode;
+	struct src_spec src[4];
+	u8 type;
+	u8 rec[4];
+	u8 want[4];		/* ids in st.q, in order */
+};
+
+static const struct query_case qcases[] = {
+	{ "INCLUDE(A) BLOCK(B): Q(G,A*B)", IN, { { 1, 100 }, { 2, 100 } },
+	  NFPOST_MC_BLOCK, { 2, 3 }, { 2 } },
+	{ "EXCLUDE(X,Y) BLOCK(A): Q(G,A-Y)", EX, { { 1, 100 }, { 2, 0 } },
+	  NFPOST_MC_BLOCK, { 1, 2, 3 }, { 1, 3 } },
+	{ "INCLUDE(A) TO_IN(B): Q(G,A-B)", IN, { { 1, 100 }, { 2, 100 } },
+	  NFPOST_MC_TO_IN, { 2, 3 }, { 1 } },
+	{ "INCLUDE(A) ALLOW(B): no query", IN, { { 1, 100 } },
+	  NFPOST_MC_ALLOW, { 1 }, { 0 } },
+};
+
+static void queries_name_their_sources(void **state)
+{
+	const struct nfpost_mc_times t = { NOW, GMI, LMQT };
+	struct nfpost_mc_state st;
+	struct nfpost_mc_addr a;
+	u8 rec[4 * 4];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(qcases) / sizeof(qcases[0]); i++) {
+		const struct query_case *c = &qcases[i];
+
+		load(&st, c->mode, c->mode == EX ? 100 : 0, c->src);
+		st.nq = 7;	/* stale: apply must start over */
+		for (n = 0; c->rec[n]; n++) {
+			rec[n * 4] = 10;
+			rec[n * 4 + 1] = 0;
+			rec[n * 4 + 2] = 0;
+			rec[n * 4 + 3] = c->rec[n];
+		}
+		nfpost_mc_apply(&st, c->type, rec, (u16)n, 4, &t);
+		for (n = 0; c->want[n]; n++) {
+			addr(c->want[n], &a);
+			if (n >= st.nq || !nfpost_mc_addr_eq(&a, &st.q[n]))
+				fail_msg("%s: source %u not queried", c->name,
+					 c->want[n]);
+		}
+		if (n != st.nq)
+			fail_msg("%s: %u sources queried, want %zu", c->name,
+				 st.nq, n);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +317,7 @@ int main(void)
 		cmocka_unit_test(exclude_times_out_to_include),
 		cmocka_unit_test(sources_are_bounded),
 		cmocka_unit_test(ipv6_sources),
+		cmocka_unit_test(queries_name_their_sources),
 	};
 
 	return cmocka_run_group_tests_name("mcstate", tests, NULL, NULL);

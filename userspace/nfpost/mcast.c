@@ -273,7 +273,7 @@ static const char *const stat_names[] = {
 	"igmp_query", "igmp_v1_report", "igmp_v2_report", "igmp_v3_report",
 	"igmp_leave", "mld_query", "mld_v1_report", "mld_v2_report", "mld_done",
 	"malformed", "forwarded", "filtered", "evicted", "sources_dropped",
-	"queries_sent", "groups",
+	"queries_sent", "queries_dropped", "groups",
 };
 
 static void mc_stats_print(FILE *f, mc_tb tb, bool json)

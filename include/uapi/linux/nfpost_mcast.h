@@ -219,6 +219,7 @@ enum nfpm_attr {
 	NFPM_A_STAT_EVICTED,		/* entries evicted at a cap */
 	NFPM_A_STAT_SOURCES_DROPPED,	/* sources past 64 per entry */
 	NFPM_A_STAT_QUERIES_SENT,	/* by the bridge's own querier */
+	NFPM_A_STAT_QUERIES_DROPPED,	/* last-member queries: 16 pending */
 	NFPM_A_STAT_GROUPS,		/* entries now */
 
 	__NFPM_A_MAX,
@@ -229,9 +230,14 @@ enum nfpm_attr {
  * NFPM_A_CFG_QUERIER: when on, the bridge sends general queries every query
  * interval (IGMP from the bridge's first IPv4 address, or 0.0.0.0 if it has
  * none; MLD from its link-local address, skipped while it has none), and
- * group-specific queries on a leave, unless a querier with a lower address
- * is heard (RFC 3376 6.6.2): it then keeps quiet for the other-querier
- * interval.
+ * on a leave NFPM_A_CFG_LAST_MEMBER_COUNT group-specific queries,
+ * NFPM_A_CFG_LAST_MEMBER_MS apart; on a BLOCK or TO_IN that lowers source
+ * timers, group-and-source-specific queries naming those sources (IGMPv3 and
+ * MLDv2; a group-specific query with version 2/1 or past 16 sources). At
+ * most 16 such queries are pending per bridge; past that they are counted in
+ * NFPM_A_STAT_QUERIES_DROPPED. All of this unless a querier with a lower
+ * address is heard (RFC 3376 6.6.2): it then keeps quiet for the
+ * other-querier interval.
  */
 
 enum nfpm_event {
