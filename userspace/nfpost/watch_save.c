@@ -204,14 +204,18 @@ int watch_restore(const struct nfpost_args *a, struct nfpw *w)
 	size_t failed;
 	int ret;
 
+	/* Every problem at once: bad lines, then absent interfaces. */
 	ret = read_file(a->file, &r);
-	if (!ret)
-		ret = resolve(a->file, &r);
+	if (ret >= 0) {
+		int missing = resolve(a->file, &r);
+
+		ret = missing < 0 ? missing : ret + missing;
+	}
 	if (ret < 0)
 		fprintf(stderr, "nfpost: Error: %s: %s\n", a->file, strerror(-ret));
 	else if (ret > 0)
-		fprintf(stderr, "nfpost: %s: %d bad line%s: nothing restored\n",
-			a->file, ret, ret > 1 ? "s" : "");
+		fprintf(stderr, "nfpost: %s: %d bad line%s or interface%s: nothing restored\n",
+			a->file, ret, ret > 1 ? "s" : "", ret > 1 ? "s" : "");
 	if (ret) {
 		ret = EXIT_RUNTIME;
 		goto out;
