@@ -36,6 +36,9 @@ static int put_station(struct sk_buff *skb, const struct nfpost_event *ev)
 	    (nla_put_in_addr(skb, NFPW_A_ADDR, ev->addr) ||
 	     put_lladdr(skb, NFPW_A_LLADDR, ev->lladdr)))
 		return -EMSGSIZE;
+	if ((ev->has & NFPW_EVF_LLADDR) &&
+	    put_lladdr(skb, NFPW_A_LLADDR, ev->lladdr))
+		return -EMSGSIZE;
 	if ((ev->has & NFPW_EVF_ARP_OP) &&
 	    nla_put_u16(skb, NFPW_A_ARP_OP, ev->arp_op))
 		return -EMSGSIZE;
@@ -53,6 +56,9 @@ static int put_ip(struct sk_buff *skb, const struct nfpost_event *ev)
 	if ((ev->has & NFPW_EVF_IP) &&
 	    (nla_put_in_addr(skb, NFPW_A_SADDR, ev->saddr) ||
 	     nla_put_in_addr(skb, NFPW_A_DADDR, ev->daddr)))
+		return -EMSGSIZE;
+	if ((ev->has & NFPW_EVF_SADDR) &&
+	    nla_put_in_addr(skb, NFPW_A_SADDR, ev->saddr))
 		return -EMSGSIZE;
 	if ((ev->has & NFPW_EVF_DADDR) &&
 	    nla_put_in_addr(skb, NFPW_A_DADDR, ev->daddr))

@@ -28,6 +28,8 @@ enum {
 	NFPW_EVF_ORIG_PROTO	= 1 << 12,
 	NFPW_EVF_COUNT		= 1 << 13,
 	NFPW_EVF_RATE		= 1 << 14,
+	NFPW_EVF_LLADDR		= 1 << 15,	/* LLADDR without ADDR */
+	NFPW_EVF_SADDR		= 1 << 16,	/* SADDR without DADDR */
 };
 
 struct nfpost_event {

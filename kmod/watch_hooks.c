@@ -7,6 +7,7 @@
  *   entered through a bridge port      NF_BR_PRE_ROUTING, binding on the bridge
  *   entered any other interface        NF_ARP_IN / NF_INET_PRE_ROUTING
  *   originated here                    NF_ARP_OUT / NF_INET_LOCAL_OUT
+ *   RARP, not bridged (no nf family)   a packet handler, input only
  * NF_ARP_IN and NF_INET_PRE_ROUTING skip what arrives on a bridge (the bridge
  * hook had it) and what br_netfilter passes up from a port; IPv4 prerouting
  * also skips loopback, already seen leaving.
@@ -27,10 +28,12 @@
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 
+#include "rarp.h"
 #include "watch_arp.h"
 #include "watch_hooks.h"
 #include "watch_icmp.h"
 #include "watch_net.h"
+#include "watch_rarp.h"
 
 /* Bytes of the packet from the network header, or -1 if it starts past it. */
 static int avail(const struct sk_buff *skb)
@@ -73,6 +76,27 @@ static unsigned int arp(struct nfpost_watch_net *wn, struct sk_buff *skb,
 	if (input)
 		p.has_eth = eth_source(skb, in, p.eth_saddr);
 	return nfpost_arp_observe(wn, &p);
+}
+
+/* Parsed as ARP is; counted malformed apart, as RARP. */
+static void rarp(struct nfpost_watch_net *wn, struct sk_buff *skb,
+		 const struct net_device *dev, const struct net_device *in)
+{
+	struct nfpost_arp_pkt p = { .dev = dev, .input = true };
+	u8 buf[NFPOST_ARP_LEN] __uninitialized;
+	const void *hdr;
+	int len = avail(skb);
+
+	if (len > (int)sizeof(buf))
+		len = sizeof(buf);
+	hdr = len < 0 ? NULL : skb_header_pointer(skb, skb_network_offset(skb),
+						  len, buf);
+	if (!hdr || nfpost_rarp_parse(hdr, len, &p.arp)) {
+		nfpost_watch_count(wn, NFPW_A_STAT_RARP_MALFORMED);
+		return;
+	}
+	p.has_eth = eth_source(skb, in, p.eth_saddr);
+	nfpost_rarp_observe(wn, &p);
 }
 
 /* The bridge a port belongs to: the broadcast domain, where bindings live. */
@@ -199,8 +223,45 @@ static unsigned int br_in(void *priv, struct sk_buff *skb,
 	case htons(ETH_P_IP):
 		ipv4(priv, skb, state->in, true);
 		break;
+	case htons(ETH_P_RARP):
+		rarp(priv, skb, bridge_of(state->in), state->in);
+		break;
 	}
 	return NF_ACCEPT;
+}
+
+/*
+ * RARP that is not bridged: no netfilter hook sees it, a packet handler
+ * does. What a bridge passes up to itself was seen at its hook already;
+ * frames for other hosts and looped-back ones are left, as arp_rcv leaves
+ * them. Devices are gone before a namespace's state is (pernet devices
+ * exit first), so the state is there for every packet seen.
+ */
+static int rarp_rcv(struct sk_buff *skb, struct net_device *dev,
+		    struct packet_type *pt, struct net_device *orig_dev)
+{
+	if (!netif_is_bridge_master(dev) && !(dev->flags & IFF_LOOPBACK) &&
+	    skb->pkt_type != PACKET_OTHERHOST &&
+	    skb->pkt_type != PACKET_LOOPBACK)
+		rarp(nfpost_watch_net(dev_net(dev)), skb, dev, dev);
+	consume_skb(skb);
+	return NET_RX_SUCCESS;
+}
+
+static struct packet_type rarp_packet_type __read_mostly = {
+	.type = cpu_to_be16(ETH_P_RARP),
+	.func = rarp_rcv,
+};
+
+void nfpost_hooks_rarp_register(void)
+{
+	dev_add_pack(&rarp_packet_type);
+}
+
+/* dev_remove_pack waits for the handlers running. */
+void nfpost_hooks_rarp_unregister(void)
+{
+	dev_remove_pack(&rarp_packet_type);
 }
 
 static const struct nf_hook_ops watch_hook_ops[NFPOST_WATCH_NHOOKS] = {

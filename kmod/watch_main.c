@@ -9,6 +9,7 @@
 #include <linux/netdevice.h>
 #include <linux/rcupdate.h>
 
+#include "watch_age.h"
 #include "watch_arp.h"
 #include "watch_event.h"
 #include "watch_hooks.h"
@@ -41,6 +42,7 @@ static int __net_init watch_net_init(struct net *net)
 	nfpost_subs_init(&wn->subs);
 	nfpost_arp_init(wn);
 	nfpost_icmp_init(wn);
+	nfpost_age_init(wn);
 	wn->stats = alloc_percpu(struct nfpost_watch_stats);
 	ret = -ENOMEM;
 	if (!wn->stats)
@@ -67,6 +69,7 @@ static void __net_exit watch_net_exit(struct net *net)
 	struct nfpost_watch_net *wn = nfpost_watch_net(net);
 
 	nfpost_hooks_unregister(wn);
+	nfpost_age_destroy(wn);
 	nfpost_subs_flush(&wn->subs);
 	nfpost_icmp_destroy(wn);
 	nfpost_arp_destroy(wn);
@@ -114,6 +117,7 @@ static int __init nfpost_watch_init(void)
 	if (ret)
 		goto err_netlink;
 	nfpost_event_enable(true);
+	nfpost_hooks_rarp_register();
 	return 0;
 
 err_netlink:
@@ -128,6 +132,7 @@ err_pernet:
 
 static void __exit nfpost_watch_exit(void)
 {
+	nfpost_hooks_rarp_unregister();
 	/* Hooks run under RCU: after this none sends an event. */
 	nfpost_event_enable(false);
 	synchronize_rcu();

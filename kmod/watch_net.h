@@ -11,6 +11,7 @@
 #include <linux/netfilter.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 #include <linux/nfpost_watch.h>
@@ -31,10 +32,11 @@ struct nfpost_watch_cfg {
 	u32 trace_max_ttl;
 	u32 flipflop_ms;
 	u32 echo_timeout_ms;
+	u32 max_age;			/* seconds; 0: off */
 };
 
 /* Indexed by NFPW_A_STAT_* - NFPW_A_STAT_ARP; the bindings slot is unused. */
-#define NFPW_NSTATS	(NFPW_A_STAT_NOT_LEARNED - NFPW_A_STAT_ARP + 1)
+#define NFPW_NSTATS	(NFPW_A_STAT_RARP_MALFORMED - NFPW_A_STAT_ARP + 1)
 
 struct nfpost_watch_stats {
 	u64 c[NFPW_NSTATS];
@@ -55,6 +57,7 @@ struct nfpost_watch_net {
 	struct nfpost_tracker echo;	/* pending echo requests */
 	struct nfpost_tracker src;	/* per-source flood and sweep */
 	struct nfpost_tracker trace;	/* per (source, destination) TTL runs */
+	struct delayed_work age_work;	/* CFG_MAX_AGE: see watch_age.c */
 	/* Registered per namespace so that each hook gets this as its priv. */
 	struct nf_hook_ops hook_ops[NFPOST_WATCH_NHOOKS];
 };
@@ -100,12 +103,6 @@ static inline u64 nfpost_watch_now(void)
 {
 	BUILD_BUG_ON(NSEC_PER_SEC % HZ);
 	return get_jiffies_64() * (NSEC_PER_SEC / HZ);
-}
-
-/* CLOCK_REALTIME ns of an instant @stamp of nfpost_watch_now(), for dumps. */
-static inline u64 nfpost_watch_to_wall(u64 stamp)
-{
-	return ktime_get_real_ns() - (nfpost_watch_now() - stamp);
 }
 
 #endif /* NFPOST_WATCH_NET_H */

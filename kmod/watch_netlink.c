@@ -11,6 +11,7 @@
 #include <net/sock.h>
 #include <linux/nfpost_watch.h>
 
+#include "watch_age.h"
 #include "watch_net.h"
 #include "watch_netlink.h"
 
@@ -29,6 +30,9 @@ static struct netlink_range_validation flipflop_range = {
 static struct netlink_range_validation echo_timeout_range = {
 	.min = 100, .max = 600000,
 };
+static struct netlink_range_validation max_age_range = {
+	.min = 0, .max = 31536000,
+};
 
 /*
  * One policy per operation, each with only what that request may carry:
@@ -46,6 +50,7 @@ static const struct nla_policy add_binding_policy[NFPW_A_MAX + 1] = {
 	[NFPW_A_IFINDEX] = IFINDEX_POLICY,
 	[NFPW_A_ADDR] = ADDR_POLICY,
 	[NFPW_A_LLADDR] = NLA_POLICY_EXACT_LEN(ETH_ALEN),
+	[NFPW_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, NFPW_BF_STATIC),
 };
 
 /* DEL_BINDING and FLUSH: an interface and an address. */
@@ -71,6 +76,7 @@ static const struct nla_policy set_config_policy[NFPW_A_MAX + 1] = {
 		NLA_POLICY_FULL_RANGE(NLA_U32, &flipflop_range),
 	[NFPW_A_CFG_ECHO_TIMEOUT_MS] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &echo_timeout_range),
+	[NFPW_A_CFG_MAX_AGE] = NLA_POLICY_FULL_RANGE(NLA_U32, &max_age_range),
 };
 
 static struct nfpost_watch_net *info_wn(struct genl_info *info)
@@ -105,26 +111,31 @@ err_free:
 
 /* --- bindings --- */
 
+/*
+ * One part of a dump. The wall clock is read once per part, not per binding:
+ * under emulation a clock read costs microseconds, times every binding.
+ */
 struct dump_ctx {
 	struct sk_buff *skb;
 	struct netlink_callback *cb;
 	struct net *net;
+	u64 wall_off;		/* CLOCK_REALTIME - nfpost_watch_now() */
 };
 
 static int put_binding(struct sk_buff *skb, const struct nfpost_binding *b,
-		       struct net *net)
+		       const struct dump_ctx *ctx)
 {
 	const struct net_device *dev;
 
-	if (nla_put_u32(skb, NFPW_A_IFINDEX, b->ifindex) ||
-	    nla_put_in_addr(skb, NFPW_A_ADDR, b->addr) ||
+	if (nla_put_u32(skb, NFPW_A_IFINDEX, b->key.ifindex) ||
+	    nla_put_in_addr(skb, NFPW_A_ADDR, b->key.addr) ||
 	    nla_put(skb, NFPW_A_LLADDR, ETH_ALEN, b->hist.slot[0].addr) ||
 	    (b->hist.n > 1 &&
 	     nla_put(skb, NFPW_A_PREV_LLADDR, ETH_ALEN, b->hist.slot[1].addr)) ||
 	    nla_put_u64_64bit(skb, NFPW_A_FIRST_SEEN, b->first_seen,
 			      NFPW_A_PAD) ||
-	    nla_put_u64_64bit(skb, NFPW_A_LAST_SEEN,
-			      nfpost_watch_to_wall(READ_ONCE(b->hist.slot[0].last_seen)),
+	    nla_put_u64_64bit(skb, NFPW_A_LAST_SEEN, ctx->wall_off +
+			      READ_ONCE(b->hist.slot[0].last_seen),
 			      NFPW_A_PAD) ||
 	    nla_put_u64_64bit(skb, NFPW_A_PACKETS, atomic64_read(&b->packets),
 			      NFPW_A_PAD) ||
@@ -132,7 +143,7 @@ static int put_binding(struct sk_buff *skb, const struct nfpost_binding *b,
 	    nla_put_u32(skb, NFPW_A_FLAGS, b->flags))
 		return -EMSGSIZE;
 	rcu_read_lock();
-	dev = dev_get_by_index_rcu(net, b->ifindex);
+	dev = dev_get_by_index_rcu(ctx->net, b->key.ifindex);
 	if (dev && nla_put_string(skb, NFPW_A_IFNAME, dev->name)) {
 		rcu_read_unlock();
 		return -EMSGSIZE;
@@ -151,7 +162,7 @@ static int dump_one(const struct nfpost_binding *b, void *arg)
 			  NLM_F_MULTI, NFPW_CMD_GET_BINDINGS);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (put_binding(ctx->skb, b, ctx->net)) {
+	if (put_binding(ctx->skb, b, ctx)) {
 		genlmsg_cancel(ctx->skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -159,7 +170,31 @@ static int dump_one(const struct nfpost_binding *b, void *arg)
 	return 0;
 }
 
-/* cb->args[0]: bucket, cb->args[1]: index in the bucket, to resume. */
+/* cb->args[0]: the table's walker, from start to done. */
+static int get_bindings_start(struct netlink_callback *cb)
+{
+	struct net *net = sock_net(cb->skb->sk);
+	struct rhashtable_iter *iter;
+
+	iter = kmalloc(sizeof(*iter), GFP_KERNEL);
+	if (!iter)
+		return -ENOMEM;
+	nfpost_table_walk_enter(&nfpost_watch_net(net)->table, iter);
+	cb->args[0] = (long)iter;
+	return 0;
+}
+
+static int get_bindings_done(struct netlink_callback *cb)
+{
+	struct rhashtable_iter *iter = (struct rhashtable_iter *)cb->args[0];
+
+	if (iter) {
+		nfpost_table_walk_exit(iter);
+		kfree(iter);
+	}
+	return 0;
+}
+
 static int get_bindings_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -168,7 +203,9 @@ static int get_bindings_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct nlattr *ifa = info->attrs[NFPW_A_IFINDEX];
 	int ret;
 
-	ret = nfpost_table_walk(&nfpost_watch_net(net)->table, cb->args,
+	ctx.wall_off = ktime_get_real_ns() - nfpost_watch_now();
+	ret = nfpost_table_walk(&nfpost_watch_net(net)->table,
+				(struct rhashtable_iter *)cb->args[0],
 				ifa ? nla_get_u32(ifa) : 0, dump_one, &ctx);
 	/* A full skb is not an error: the dump resumes from cb->args. */
 	if (ret == -EMSGSIZE && skb->len)
@@ -223,7 +260,7 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nfpost_watch_net *wn = info_wn(info);
 	struct nfpost_sighting s = {};
-	u32 evicted;
+	u32 evicted, flags = NFPW_BF_STATIC;
 	int ret;
 
 	ret = binding_key(info);
@@ -234,6 +271,8 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 	s.ifindex = nla_get_u32(info->attrs[NFPW_A_IFINDEX]);
 	s.addr = nla_get_in_addr(info->attrs[NFPW_A_ADDR]);
 	s.lladdr = nla_data(info->attrs[NFPW_A_LLADDR]);
+	if (info->attrs[NFPW_A_FLAGS])
+		flags = nla_get_u32(info->attrs[NFPW_A_FLAGS]);
 	ret = check_dev(info, s.ifindex);
 	if (ret)
 		return ret;
@@ -245,11 +284,11 @@ static int add_binding_doit(struct sk_buff *skb, struct genl_info *info)
 	/* The packet path's clocks: one timeline in the history. */
 	s.mono = nfpost_watch_now();
 	s.max = NFPW_CFG(wn, max_bindings);
-	ret = nfpost_table_add_static(&wn->table, &s, &evicted);
+	ret = nfpost_table_add(&wn->table, &s, flags, &evicted);
 	nfpost_watch_count_n(wn, NFPW_A_STAT_EVICTED, evicted);
 	if (ret == -ENOSPC)
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "binding table full of static bindings");
+				   "binding table full of static bindings, or more than a few to evict");
 	else if (ret == -EDQUOT)
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "bindings of all unprivileged namespaces at their cap (userns_max_bindings)");
@@ -306,6 +345,7 @@ static const struct {
 	{ NFPW_A_CFG_FLIPFLOP_MS, offsetof(struct nfpost_watch_cfg, flipflop_ms) },
 	{ NFPW_A_CFG_ECHO_TIMEOUT_MS,
 	  offsetof(struct nfpost_watch_cfg, echo_timeout_ms) },
+	{ NFPW_A_CFG_MAX_AGE, offsetof(struct nfpost_watch_cfg, max_age) },
 };
 
 static u32 *cfg_slot(struct nfpost_watch_net *wn, int i)
@@ -378,6 +418,8 @@ static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 		nfpost_watch_count_n(wn, NFPW_A_STAT_EVICTED,
 				     nfpost_table_shrink(&wn->table,
 							 NFPW_CFG(wn, max_bindings)));
+	if (info->attrs[NFPW_A_CFG_MAX_AGE])
+		nfpost_age_kick(wn);
 	return 0;
 }
 
@@ -428,7 +470,8 @@ static int get_stats_doit(struct sk_buff *skb, struct genl_info *info)
 #define POLICY(p)	.policy = (p), .maxattr = NFPW_A_MAX
 
 static const struct genl_ops nfpw_ops[] = {
-	{ .cmd = NFPW_CMD_GET_BINDINGS, .dumpit = get_bindings_dump,
+	{ .cmd = NFPW_CMD_GET_BINDINGS, .start = get_bindings_start,
+	  .dumpit = get_bindings_dump, .done = get_bindings_done,
 	  POLICY(get_bindings_policy) },
 	{ .cmd = NFPW_CMD_ADD_BINDING, .doit = add_binding_doit,
 	  .flags = GENL_UNS_ADMIN_PERM, POLICY(add_binding_policy) },

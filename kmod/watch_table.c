@@ -5,7 +5,6 @@
  * the table's spinlock; entries are freed after a grace period.
  */
 #include <linux/etherdevice.h>
-#include <linux/jhash.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
@@ -16,7 +15,6 @@
 
 #include "watch_table.h"
 
-#define NBUCKETS	NFPOST_TABLE_NBUCKETS
 /* Evicted per hold of the lock when the cap is lowered, in process context. */
 #define SHRINK_BATCH	256
 
@@ -38,21 +36,29 @@ long nfpost_table_live(void)
 	return atomic_long_read(&live);
 }
 
+/*
+ * Grown at 75% load by the rhashtable's worker, shrunk below 30%: chains
+ * stay short whatever the cap, and an empty namespace holds a few buckets.
+ */
+const struct rhashtable_params nfpost_table_params = {
+	.head_offset = offsetof(struct nfpost_binding, hnode),
+	.key_offset = offsetof(struct nfpost_binding, key),
+	.key_len = sizeof(struct nfpost_binding_key),
+	.automatic_shrinking = true,
+};
+
 int nfpost_table_init(struct nfpost_table *t, bool capped)
 {
-	u32 i;
+	int ret;
 
-	t->buckets = kvmalloc_array(NBUCKETS, sizeof(*t->buckets), GFP_KERNEL);
-	if (!t->buckets)
-		return -ENOMEM;
-	for (i = 0; i < NBUCKETS; i++)
-		INIT_HLIST_HEAD(&t->buckets[i]);
+	ret = rhashtable_init(&t->ht, &nfpost_table_params);
+	if (ret)
+		return ret;
 	spin_lock_init(&t->lock);
 	INIT_LIST_HEAD(&t->lru);
 	INIT_LIST_HEAD(&t->statics);
 	t->count = 0;
 	t->nstatic = 0;
-	t->seed = get_random_u32();
 	t->capped = capped;
 	return 0;
 }
@@ -61,7 +67,7 @@ int nfpost_table_init(struct nfpost_table *t, bool capped)
 void nfpost_table_destroy(struct nfpost_table *t)
 {
 	nfpost_table_flush(t, 0, 0, true);
-	kvfree(t->buckets);
+	rhashtable_destroy(&t->ht);
 }
 
 static struct nfpost_binding *alloc_binding(struct nfpost_table *t, gfp_t gfp)
@@ -104,7 +110,9 @@ static void unlink(struct nfpost_table *t, struct nfpost_binding *b)
 {
 	lockdep_assert_held(&t->lock);
 	b->unlinked = true;
-	hlist_del_rcu(&b->hnode);
+	/* Cannot fail: @b is in the table, and only the lock holder removes. */
+	WARN_ON_ONCE(rhashtable_remove_fast(&t->ht, &b->hnode,
+					    nfpost_table_params));
 	list_del(&b->lru);
 	t->count--;
 	if (b->flags & NFPW_BF_STATIC)
@@ -132,19 +140,27 @@ static bool make_room(struct nfpost_table *t, u32 max, u32 budget,
 	return t->count < max;
 }
 
-/* Fills and links @b, allocated by the caller, for sighting @s. */
-static void link_binding(struct nfpost_table *t, struct nfpost_binding *b,
-			 const struct nfpost_sighting *s, u32 flags)
+/*
+ * Fills and links @b, allocated by the caller, for sighting @s; -errno (no
+ * memory for the rhashtable's bucket array) leaves @b to the caller.
+ */
+static int link_binding(struct nfpost_table *t, struct nfpost_binding *b,
+			const struct nfpost_sighting *s, u32 flags)
 {
+	int ret;
+
 	lockdep_assert_held(&t->lock);
-	b->ifindex = s->ifindex;
-	b->addr = s->addr;
+	b->key.ifindex = s->ifindex;
+	b->key.addr = s->addr;
 	b->flags = flags;
 	b->first_seen = ktime_get_coarse_real_ns();
 	b->lru_stamp = s->mono;
 	seqcount_init(&b->seq);
 	nfpost_lladdr_record(&b->hist, s->lladdr, s->mono);
 	atomic64_set(&b->packets, flags & NFPW_BF_STATIC ? 0 : 1);
+	ret = rhashtable_insert_fast(&t->ht, &b->hnode, nfpost_table_params);
+	if (ret)
+		return ret;
 	if (flags & NFPW_BF_STATIC) {
 		list_add_tail(&b->lru, &t->statics);
 		WRITE_ONCE(t->nstatic, t->nstatic + 1);
@@ -152,8 +168,7 @@ static void link_binding(struct nfpost_table *t, struct nfpost_binding *b,
 		list_add_tail(&b->lru, &t->lru);
 	}
 	t->count++;
-	hlist_add_head_rcu(&b->hnode,
-			   nfpost_table_bucket(t, s->ifindex, s->addr));
+	return 0;
 }
 
 static void update(struct nfpost_table *t, struct nfpost_binding *b,
@@ -227,10 +242,11 @@ void nfpost_table_observe(struct nfpost_table *t,
 	} else if (make_room(t, s->max, NFPOST_TABLE_EVICT_BUDGET,
 			     &res->evicted)) {
 		b = alloc_binding(t, GFP_ATOMIC);
-		if (b) {
-			link_binding(t, b, s, 0);
+		if (b && !link_binding(t, b, s, 0)) {
 			res->learned = true;
 			res->verdict = NFPOST_LL_NEW;
+		} else {
+			free_binding(t, b);
 		}
 	}
 	spin_unlock_bh(&t->lock);
@@ -280,29 +296,38 @@ static void make_static(struct nfpost_table *t, struct nfpost_binding *b,
 /*
  * In process context: the entry is allocated, and charged to the caller's
  * memory cgroup, before the lock is taken; unused if the address is bound
- * already.
+ * already. Static (@flags NFPW_BF_STATIC): a binding already there turns
+ * static with this address. Learned (a restored table): one already there
+ * is left as it is, the packets that made it being newer than the file.
  */
-int nfpost_table_add_static(struct nfpost_table *t,
-			    const struct nfpost_sighting *s, u32 *evicted)
+int nfpost_table_add(struct nfpost_table *t, const struct nfpost_sighting *s,
+		     u32 flags, u32 *evicted)
 {
 	struct nfpost_binding *b, *fresh;
 	int ret = 0;
 
 	*evicted = 0;
 	fresh = alloc_binding(t, GFP_KERNEL_ACCOUNT);
+	rcu_read_lock();
 	spin_lock_bh(&t->lock);
 	b = nfpost_table_lookup(t, s->ifindex, s->addr);
 	if (b) {
-		make_static(t, b, s);
+		if (flags & NFPW_BF_STATIC)
+			make_static(t, b, s);
 	} else if (!fresh) {
 		ret = -ENOMEM;
 	} else if (!make_room(t, s->max, NFPOST_TABLE_EVICT_BUDGET, evicted)) {
 		ret = -ENOSPC;
 	} else {
-		link_binding(t, fresh, s, NFPW_BF_STATIC);
-		fresh = NULL;
+		ret = link_binding(t, fresh, s, flags);
+		if (!ret) {
+			/* Not a packet: a restored binding has seen none yet. */
+			atomic64_set(&fresh->packets, 0);
+			fresh = NULL;
+		}
 	}
 	spin_unlock_bh(&t->lock);
+	rcu_read_unlock();
 	free_binding(t, fresh);
 	/* Refused by the global cap rather than by memory. */
 	if (ret == -ENOMEM && t->capped &&
@@ -316,6 +341,7 @@ int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr)
 	struct nfpost_binding *b;
 	int ret = -ENOENT;
 
+	rcu_read_lock();
 	spin_lock_bh(&t->lock);
 	b = nfpost_table_lookup(t, ifindex, addr);
 	if (b && (b->flags & NFPW_BF_STATIC)) {
@@ -323,6 +349,7 @@ int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr)
 		ret = 0;
 	}
 	spin_unlock_bh(&t->lock);
+	rcu_read_unlock();
 	return ret;
 }
 
@@ -333,8 +360,8 @@ static u32 flush_list(struct nfpost_table *t, struct list_head *list,
 	u32 n = 0;
 
 	list_for_each_entry_safe(b, tmp, list, lru) {
-		if ((ifindex && b->ifindex != ifindex) ||
-		    (addr && b->addr != addr))
+		if ((ifindex && b->key.ifindex != ifindex) ||
+		    (addr && b->key.addr != addr))
 			continue;
 		unlink(t, b);
 		n++;
@@ -386,35 +413,89 @@ u32 nfpost_table_count(struct nfpost_table *t)
 	return READ_ONCE(t->count);
 }
 
+/* Entries looked at per hold of the lock, expired or not. */
+#define EXPIRE_SCAN	1024
+
 /*
- * Calls @fn on each entry (of @ifindex if non-zero) from position pos[0]
- * (bucket) and pos[1] (index in it), stopping where @fn fails so a netlink
- * dump resumes there. The lock is held so @fn sees a consistent entry.
+ * Removes up to @n learned bindings whose address was last seen @age ns or
+ * more before @now (nfpost_watch_now()), oldest first, and copies each to
+ * @out; *@more says whether another call may find more. The LRU is in
+ * lru_stamp order and a sighting is never older than its stamp: the walk
+ * stops at the first stamp younger than @age. An entry with an old stamp
+ * but a recent sighting (its move to the tail is lazy) is passed over.
+ * Signed differences: a packet may have read the clock after @now.
  */
-int nfpost_table_walk(struct nfpost_table *t, long *pos, int ifindex,
-		      nfpost_table_fn fn, void *arg)
+u32 nfpost_table_expire(struct nfpost_table *t, u64 now, u64 age,
+			struct nfpost_expired *out, u32 n, bool *more)
+{
+	struct nfpost_binding *b, *tmp;
+	u32 i = 0, scan = EXPIRE_SCAN;
+
+	*more = false;
+	spin_lock_bh(&t->lock);
+	list_for_each_entry_safe(b, tmp, &t->lru, lru) {
+		if ((s64)(now - b->lru_stamp) < (s64)age)
+			break;
+		if (i == n || !scan--) {
+			*more = true;
+			break;
+		}
+		if ((s64)(now - READ_ONCE(b->hist.slot[0].last_seen)) < (s64)age)
+			continue;
+		out[i].ifindex = b->key.ifindex;
+		out[i].addr = b->key.addr;
+		memcpy(out[i].lladdr, b->hist.slot[0].addr, ETH_ALEN);
+		unlink(t, b);
+		i++;
+	}
+	spin_unlock_bh(&t->lock);
+	return i;
+}
+
+void nfpost_table_walk_enter(struct nfpost_table *t,
+			     struct rhashtable_iter *iter)
+{
+	rhashtable_walk_enter(&t->ht, iter);
+}
+
+void nfpost_table_walk_exit(struct rhashtable_iter *iter)
+{
+	rhashtable_walk_exit(iter);
+}
+
+/* The entry under the walk, or the next one after a resize. */
+static struct nfpost_binding *walk_get(struct rhashtable_iter *iter,
+				       bool advance)
 {
 	struct nfpost_binding *b;
-	long i;
+
+	b = advance ? rhashtable_walk_next(iter) : rhashtable_walk_peek(iter);
+	while (IS_ERR(b) && PTR_ERR(b) == -EAGAIN)
+		b = rhashtable_walk_next(iter);
+	return IS_ERR(b) ? NULL : b;
+}
+
+/*
+ * Calls @fn on each entry (of @ifindex if non-zero), from the one the last
+ * part stopped at, until @fn fails. The lock is held so that @fn sees a
+ * consistent entry, and one that is still in the table.
+ */
+int nfpost_table_walk(struct nfpost_table *t, struct rhashtable_iter *iter,
+		      int ifindex, nfpost_table_fn fn, void *arg)
+{
+	struct nfpost_binding *b;
 	int ret = 0;
 
+	rhashtable_walk_start(iter);
 	spin_lock_bh(&t->lock);
-	for (; pos[0] < NBUCKETS; pos[0]++, pos[1] = 0) {
-		i = 0;
-		hlist_for_each_entry(b, &t->buckets[pos[0]], hnode) {
-			if (i++ < pos[1])
-				continue;
-			if (ifindex && b->ifindex != ifindex) {
-				pos[1]++;
-				continue;
-			}
-			ret = fn(b, arg);
-			if (ret)
-				goto out;
-			pos[1]++;
-		}
+	for (b = walk_get(iter, false); b; b = walk_get(iter, true)) {
+		if (b->unlinked || (ifindex && b->key.ifindex != ifindex))
+			continue;
+		ret = fn(b, arg);
+		if (ret)
+			break;
 	}
-out:
 	spin_unlock_bh(&t->lock);
+	rhashtable_walk_stop(iter);
 	return ret;
 }

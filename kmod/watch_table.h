@@ -3,16 +3,18 @@
  * The binding table: (interface, IPv4 address) -> link-layer address, with
  * its history, counters and static flag. Read under RCU, written under the
  * table's lock, bounded with least-recently-seen eviction of learned entries.
+ * An rhashtable: its buckets grow and shrink with the count, so a lookup
+ * costs the same at 16 bindings as at the 1,048,576 of the highest cap.
  */
 #ifndef NFPOST_WATCH_TABLE_H
 #define NFPOST_WATCH_TABLE_H
 
 #include <linux/etherdevice.h>
 #include <linux/if_ether.h>
-#include <linux/jhash.h>
 #include <linux/list.h>
 #include <linux/atomic.h>
 #include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -20,8 +22,6 @@
 
 #include "lladdr.h"
 
-#define NFPOST_TABLE_BITS	12
-#define NFPOST_TABLE_NBUCKETS	(1U << NFPOST_TABLE_BITS)
 /* The LRU order is kept to this: an entry seen again moves at most so often. */
 #define NFPOST_TABLE_LRU_NS	NSEC_PER_SEC
 
@@ -35,13 +35,17 @@
  * (for the address) under @seq, so a reader holding a pointer to it never
  * holds a stale copy.
  */
+struct nfpost_binding_key {
+	int ifindex;
+	__be32 addr;
+};
+
 struct nfpost_binding {
-	struct hlist_node hnode;	/* RCU readers */
+	struct rhash_head hnode;	/* RCU readers */
 	/* Under the lock: t->lru (least recent first) if learned, else t->statics. */
 	struct list_head lru;
 	struct rcu_head rcu;
-	int ifindex;
-	__be32 addr;
+	struct nfpost_binding_key key;
 	u32 flags;			/* NFPW_BF_*; READ_ONCE outside the lock */
 	u32 changes;
 	bool unlinked;			/* under the lock */
@@ -55,12 +59,11 @@ struct nfpost_binding {
 
 struct nfpost_table {
 	spinlock_t lock;
-	struct hlist_head *buckets;
+	struct rhashtable ht;
 	struct list_head lru;		/* learned bindings, eviction order */
 	struct list_head statics;	/* static bindings: never evicted */
 	u32 count;
 	u32 nstatic;			/* of count; 0: nothing to enforce */
-	u32 seed;
 	/* Counts in the global cap: the namespace is not the initial user's. */
 	bool capped;
 };
@@ -85,26 +88,15 @@ struct nfpost_sighting_res {
 	u32 evicted;			/* bindings evicted to make room */
 };
 
-static inline struct hlist_head *
-nfpost_table_bucket(struct nfpost_table *t, int ifindex, __be32 addr)
-{
-	u32 h = jhash_2words((u32)ifindex, (__force u32)addr, t->seed);
+extern const struct rhashtable_params nfpost_table_params;
 
-	return &t->buckets[h & (NFPOST_TABLE_NBUCKETS - 1)];
-}
-
-/* Under the table's lock or rcu_read_lock(). */
+/* Under rcu_read_lock() (writers hold it with the table's lock). */
 static inline struct nfpost_binding *
 nfpost_table_lookup(struct nfpost_table *t, int ifindex, __be32 addr)
 {
-	struct nfpost_binding *b;
+	struct nfpost_binding_key key = { .ifindex = ifindex, .addr = addr };
 
-	hlist_for_each_entry_rcu(b, nfpost_table_bucket(t, ifindex, addr),
-				 hnode, lockdep_is_held(&t->lock) ||
-				 rcu_read_lock_held())
-		if (b->ifindex == ifindex && b->addr == addr)
-			return b;
-	return NULL;
+	return rhashtable_lookup(&t->ht, &key, nfpost_table_params);
 }
 
 void nfpost_table_lru_touch(struct nfpost_table *t, struct nfpost_binding *b,
@@ -162,20 +154,39 @@ static inline bool nfpost_table_enforces(const struct nfpost_table *t)
 /* Under rcu_read_lock(), as netfilter hooks run. */
 bool nfpost_table_contradicts(struct nfpost_table *t, int ifindex,
 			      __be32 addr, const u8 *lladdr, u8 *bound);
-int nfpost_table_add_static(struct nfpost_table *t,
-			    const struct nfpost_sighting *s, u32 *evicted);
+int nfpost_table_add(struct nfpost_table *t, const struct nfpost_sighting *s,
+		     u32 flags, u32 *evicted);
 int nfpost_table_del_static(struct nfpost_table *t, int ifindex, __be32 addr);
 u32 nfpost_table_flush(struct nfpost_table *t, int ifindex, __be32 addr,
 		       bool statics);
 u32 nfpost_table_shrink(struct nfpost_table *t, u32 max);
 u32 nfpost_table_count(struct nfpost_table *t);
 
+/* A binding that expired, as its event reports it. */
+struct nfpost_expired {
+	int ifindex;
+	__be32 addr;
+	u8 lladdr[ETH_ALEN];
+};
+
+u32 nfpost_table_expire(struct nfpost_table *t, u64 now, u64 age,
+			struct nfpost_expired *out, u32 n, bool *more);
+
 /* Module-wide: see watch_table.c. */
 extern unsigned int nfpost_table_userns_max;
 long nfpost_table_live(void);
 
+/*
+ * A dump: entered once, walked in parts (each stops where @fn fails, and
+ * the next part starts with that entry), exited once. Linear in the table's
+ * size; a resize while it runs may show an entry twice, never lose one
+ * that stayed in the table.
+ */
 typedef int (*nfpost_table_fn)(const struct nfpost_binding *b, void *arg);
-int nfpost_table_walk(struct nfpost_table *t, long *pos, int ifindex,
-		      nfpost_table_fn fn, void *arg);
+void nfpost_table_walk_enter(struct nfpost_table *t,
+			     struct rhashtable_iter *iter);
+int nfpost_table_walk(struct nfpost_table *t, struct rhashtable_iter *iter,
+		      int ifindex, nfpost_table_fn fn, void *arg);
+void nfpost_table_walk_exit(struct rhashtable_iter *iter);
 
 #endif /* NFPOST_WATCH_TABLE_H */

@@ -3,14 +3,15 @@
 # libFuzzer harnesses. Included by the top-level Makefile.
 
 PROTO_DIR	:= kmod/proto
-PROTO_TESTS	:= arp icmp lladdr track smtpg
-PROTO_FUZZERS	:= arp icmp smtpg
+PROTO_TESTS	:= arp rarp icmp lladdr track smtpg
+PROTO_FUZZERS	:= arp rarp icmp smtpg
 # nfpost_mcast
 PROTO_TESTS	+= igmp mld mcstate
 PROTO_FUZZERS	+= igmp mld
 
 # Which parser sources each test or fuzzer links.
 proto_srcs_arp		:=
+proto_srcs_rarp		:=
 proto_srcs_icmp		:= icmp ipv4
 proto_srcs_lladdr	:= lladdr
 proto_srcs_track	:= track

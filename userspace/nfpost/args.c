@@ -157,6 +157,29 @@ static int watch_stats(struct cur *c)
 	return dev_and_json(c, false);
 }
 
+/* save FILE, restore FILE: one word, the file. */
+static int watch_file(struct cur *c, enum nfpost_cmd cmd)
+{
+	const char *w;
+
+	c->a->cmd = cmd;
+	c->a->file = next(c);
+	if (!c->a->file)
+		return incomplete(c);
+	w = next(c);
+	return w ? unknown(c, w, "watch help") : 0;
+}
+
+static int watch_save(struct cur *c)
+{
+	return watch_file(c, CMD_WATCH_SAVE);
+}
+
+static int watch_restore(struct cur *c)
+{
+	return watch_file(c, CMD_WATCH_RESTORE);
+}
+
 static int watch_help(struct cur *c)
 {
 	c->a->cmd = CMD_WATCH_HELP;
@@ -284,6 +307,8 @@ static const struct verb watch_verbs[] = {
 	{ "set",	watch_set },
 	{ "config",	watch_config },
 	{ "stats",	watch_stats },
+	{ "save",	watch_save },
+	{ "restore",	watch_restore },
 	{ "help",	watch_help },
 };
 

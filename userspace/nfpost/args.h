@@ -29,6 +29,8 @@ enum nfpost_cmd {
 	CMD_WATCH_SET,
 	CMD_WATCH_CONFIG,
 	CMD_WATCH_STATS,
+	CMD_WATCH_SAVE,		/* file: where */
+	CMD_WATCH_RESTORE,	/* file: from where */
 	CMD_MONITOR,
 	CMD_MAIL_HELP,
 	CMD_MAIL_TRACE,
@@ -60,7 +62,7 @@ struct nfpost_args {
 	unsigned int n_set;
 	struct config_set set[CONFIG_KEYS];
 	unsigned long count;		/* monitor -c; 0: until killed */
-	const char *file;		/* mail trace FILE; "-": stdin */
+	const char *file;		/* mail trace FILE ("-": stdin), watch save|restore FILE */
 	const char *conf;		/* mail queue, user -c; NULL: default */
 	const char *users_file;		/* user -f; NULL: the default */
 	const char *user;		/* user add|del|passwd NAME; mail ls */

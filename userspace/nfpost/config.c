@@ -17,6 +17,7 @@ const struct config_key config_keys[CONFIG_KEYS] = {
 	{ "trace-max-ttl", "trace_max_ttl", NFPW_A_CFG_TRACE_MAX_TTL },
 	{ "flipflop",      "flipflop",      NFPW_A_CFG_FLIPFLOP_MS },
 	{ "echo-timeout",  "echo_timeout",  NFPW_A_CFG_ECHO_TIMEOUT_MS },
+	{ "max-age",       "max_age",       NFPW_A_CFG_MAX_AGE },
 };
 
 const struct config_key *config_key_find(const char *key)

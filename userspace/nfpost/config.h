@@ -17,7 +17,7 @@ struct config_key {
 	uint16_t attr;		/* NFPW_A_CFG_* */
 };
 
-#define CONFIG_KEYS 8
+#define CONFIG_KEYS 9
 
 extern const struct config_key config_keys[CONFIG_KEYS];
 

@@ -12,7 +12,7 @@
 #include "json.h"
 
 enum detail { D_NONE, D_ARP, D_ECHO, D_UNREACH, D_TIMEX, D_REDIRECT,
-	      D_TRACE, D_FLOOD, D_SWEEP };
+	      D_TRACE, D_FLOOD, D_SWEEP, D_RARP };
 
 static const struct {
 	const char *json;
@@ -42,6 +42,9 @@ static const struct {
 	[NFPW_EV_TRACEROUTE]	= { "traceroute", "traceroute", D_TRACE },
 	[NFPW_EV_FLOOD]		= { "flood", "flood", D_FLOOD },
 	[NFPW_EV_SWEEP]		= { "sweep", "ping sweep", D_SWEEP },
+	[NFPW_EV_EXPIRED]	= { "expired", "expired station", D_ARP },
+	[NFPW_EV_RARP_REQUEST]	= { "rarp-request", "rarp request", D_RARP },
+	[NFPW_EV_RARP_REPLY]	= { "rarp-reply", "rarp reply", D_RARP },
 };
 
 enum kind { K_IPV4, K_MAC, K_U8, K_U16, K_U32, K_ARPOP };
@@ -114,6 +117,10 @@ static const char *arp_op(const struct nlattr *a, char *buf, size_t len)
 		return "request";
 	if (op == ARPOP_REPLY)
 		return "reply";
+	if (op == ARPOP_RREQUEST)
+		return "rarp-request";
+	if (op == ARPOP_RREPLY)
+		return "rarp-reply";
 	snprintf(buf, len, "unknown-%u", op);
 	return buf;
 }
@@ -275,6 +282,22 @@ static void text_arp(FILE *f, const struct nlattr *const *tb, uint32_t ev)
 		fprintf(f, " op %s", arp_op(tb[NFPW_A_ARP_OP], b1, sizeof(b1)));
 }
 
+/* "[IP] lladdr MAC [server IP] [eth MAC]": who asks, or who is answered. */
+static void text_rarp(FILE *f, const struct nlattr *const *tb)
+{
+	const struct nlattr *ll = tb[NFPW_A_LLADDR], *eth = tb[NFPW_A_ETH_SADDR];
+	char b1[FMT_LLADDR_LEN], b2[FMT_LLADDR_LEN];
+
+	if (tb[NFPW_A_ADDR])
+		fprintf(f, " %s", ip(tb[NFPW_A_ADDR], b1));
+	fprintf(f, " lladdr %s", mac(ll, b2));
+	if (tb[NFPW_A_SADDR])
+		fprintf(f, " server %s", ip(tb[NFPW_A_SADDR], b1));
+	if (eth && (!ll || memcmp(mnl_attr_get_payload(eth),
+				  mnl_attr_get_payload(ll), 6)))
+		fprintf(f, " eth %s", mac(eth, b1));
+}
+
 static void text_echo(FILE *f, const struct nlattr *const *tb)
 {
 	text_flow(f, tb[NFPW_A_SADDR], tb[NFPW_A_DADDR]);
@@ -309,6 +332,9 @@ static void text_details(FILE *f, const struct nlattr *const *tb, uint32_t ev)
 		break;
 	case D_ARP:
 		text_arp(f, tb, ev);
+		break;
+	case D_RARP:
+		text_rarp(f, tb);
 		break;
 	case D_ECHO:
 		text_echo(f, tb);

@@ -25,6 +25,9 @@ static const struct {
 	{ "echo-paired",	"echo_paired",		NFPW_A_STAT_ECHO_PAIRED },
 	{ "tracker-evicted",	"tracker_evicted",	NFPW_A_STAT_TRACKER_EVICTED },
 	{ "not-learned",	"not_learned",		NFPW_A_STAT_NOT_LEARNED },
+	{ "expired",		"expired",		NFPW_A_STAT_EXPIRED },
+	{ "rarp",		"rarp",			NFPW_A_STAT_RARP },
+	{ "rarp-malformed",	"rarp_malformed",	NFPW_A_STAT_RARP_MALFORMED },
 };
 
 /* tb holds validated attributes (attrs.c); absent ones are left out. */

@@ -136,6 +136,17 @@ static const struct args_case {
 	  "sweep-window 5 sweep-hosts 6 flood-pps 7 max-bindings 8", CMD_WATCH_SET), .set = "echo-timeout=1 flipflop=2 trace-max-ttl=3 "
 	  "trace-probes=4 sweep-window=5 sweep-hosts=6 flood-pps=7 "
 	  "max-bindings=8" },
+	/* watch save|restore */
+	{ OK("save_file", WATCH, "save /tmp/arp.dat", CMD_WATCH_SAVE),
+	  .file = "/tmp/arp.dat" },
+	{ OK("restore_file", WATCH, "restore arp.dat", CMD_WATCH_RESTORE),
+	  .file = "arp.dat" },
+	{ ERR("save_without_file_is_incomplete", WATCH, "save", 2),
+	  .err = "Command line is not complete. Try \"nfpost help\"." },
+	{ ERR("restore_two_files_is_usage_error", WATCH, "restore a b", 2),
+	  .err = "Unknown keyword \"b\". Try \"nfpost watch help\"." },
+	{ OK("set_max_age_zero_turns_ageing_off", WATCH, "set max-age 0", CMD_WATCH_SET),
+	  .set = "max-age=0" },
 	{ OK("set_leading_zeros_are_decimal", WATCH, "set flood-pps 010", CMD_WATCH_SET),
 	  .set = "flood-pps=10" },
 	{ OK("set_u32_max_accepted", WATCH, "set flood-pps 4294967295", CMD_WATCH_SET),

@@ -172,6 +172,27 @@ static const struct out_case cases[] = {
 	    AMAC(NFPW_A_PREV_LLADDR, MAC2) },
 	  JHEAD "\"event\":\"spoof-dropped\",\"addr\":\"10.0.0.1\","
 	  "\"lladdr\":\"" MAC1 "\",\"prev_lladdr\":\"" MAC2 "\"}\n" },
+	{ "event_expired_text", EVENT, false,
+	  { EV(NFPW_EV_EXPIRED), DEV, STATION },
+	  HEAD "expired station 10.0.0.1 lladdr " MAC1 "\n" },
+	{ "event_expired_json", EVENT, true,
+	  { EV(NFPW_EV_EXPIRED), DEV, STATION },
+	  JHEAD "\"event\":\"expired\",\"addr\":\"10.0.0.1\","
+	  "\"lladdr\":\"" MAC1 "\"}\n" },
+	{ "event_rarp_request_text_shows_eth_only_if_other", EVENT, false,
+	  { EV(NFPW_EV_RARP_REQUEST), DEV, AMAC(NFPW_A_LLADDR, MAC1),
+	    A16(NFPW_A_ARP_OP, 3), AMAC(NFPW_A_ETH_SADDR, MAC2) },
+	  HEAD "rarp request lladdr " MAC1 " eth " MAC2 "\n" },
+	{ "event_rarp_reply_text", EVENT, false,
+	  { EV(NFPW_EV_RARP_REPLY), DEV, STATION, AIP(NFPW_A_SADDR, "10.0.0.254"),
+	    A16(NFPW_A_ARP_OP, 4) },
+	  HEAD "rarp reply 10.0.0.1 lladdr " MAC1 " server 10.0.0.254\n" },
+	{ "event_rarp_reply_json", EVENT, true,
+	  { EV(NFPW_EV_RARP_REPLY), DEV, STATION, AIP(NFPW_A_SADDR, "10.0.0.254"),
+	    A16(NFPW_A_ARP_OP, 4) },
+	  JHEAD "\"event\":\"rarp-reply\",\"addr\":\"10.0.0.1\","
+	  "\"lladdr\":\"" MAC1 "\",\"arp_op\":\"rarp-reply\","
+	  "\"saddr\":\"10.0.0.254\"}\n" },
 	/* ICMP events */
 	{ "event_echo_request_text", EVENT, false,
 	  { EV(NFPW_EV_ECHO_REQUEST), DEV, FLOW, ICMP(8, 0),
@@ -298,7 +319,7 @@ static const struct out_case cases[] = {
 	    A32(NFPW_A_CFG_SWEEP_WINDOW_MS, 10000),
 	    A32(NFPW_A_CFG_TRACE_PROBES, 3), A32(NFPW_A_CFG_TRACE_MAX_TTL, 30),
 	    A32(NFPW_A_CFG_FLIPFLOP_MS, 3600000),
-	    A32(NFPW_A_CFG_ECHO_TIMEOUT_MS, 10000) },
+	    A32(NFPW_A_CFG_ECHO_TIMEOUT_MS, 10000), A32(NFPW_A_CFG_MAX_AGE, 0) },
 	  "max-bindings   4096\n"
 	  "flood-pps      1000\n"
 	  "sweep-hosts    16\n"
@@ -306,7 +327,8 @@ static const struct out_case cases[] = {
 	  "trace-probes   3\n"
 	  "trace-max-ttl  30\n"
 	  "flipflop       3600000\n"
-	  "echo-timeout   10000\n" },
+	  "echo-timeout   10000\n"
+	  "max-age        0\n" },
 	{ "config_json", CONFIG, true,
 	  { A32(NFPW_A_CFG_MAX_BINDINGS, 4096), A32(NFPW_A_CFG_FLOOD_PPS, 1000),
 	    A32(NFPW_A_CFG_SWEEP_HOSTS, 16),
@@ -324,7 +346,8 @@ static const struct out_case cases[] = {
 	    A64(NFPW_A_STAT_EVICTED, 7), A64(NFPW_A_STAT_ENFORCED, 8),
 	    A64(NFPW_A_STAT_EVENTS, 9), A64(NFPW_A_STAT_EVENTS_DROPPED, 10),
 	    A64(NFPW_A_STAT_ECHO_PAIRED, 11),
-	    A64(NFPW_A_STAT_TRACKER_EVICTED, 12) },
+	    A64(NFPW_A_STAT_TRACKER_EVICTED, 12),
+	    A64(NFPW_A_STAT_EXPIRED, 13) },
 	  "arp              1\n"
 	  "icmp             2\n"
 	  "ipv4             3\n"
@@ -336,7 +359,8 @@ static const struct out_case cases[] = {
 	  "events           9\n"
 	  "events-dropped   10\n"
 	  "echo-paired      11\n"
-	  "tracker-evicted  12\n" },
+	  "tracker-evicted  12\n"
+	  "expired          13\n" },
 	{ "stats_json_u64", STATS, true,
 	  { A64(NFPW_A_STAT_ARP, 18446744073709551615ULL),
 	    A64(NFPW_A_STAT_ICMP, 2),

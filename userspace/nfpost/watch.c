@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `nfpost watch`: show, bind, flush, set, config, stats. Each verb builds
+ * `nfpost watch`: show, bind, flush, set, config, stats, save, restore
+ * (watch_save.c). Each verb builds
  * one request from the parsed arguments; nfpw_report() prints failures.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include "nfpw.h"
 #include "stats.h"
 #include "watch.h"
+#include "watch_save.h"
 
 struct show {
 	bool json;
@@ -29,10 +31,14 @@ void watch_usage(FILE *f)
 	      "       nfpost watch set KEY VALUE [KEY VALUE ...]\n"
 	      "       nfpost watch config [-j]\n"
 	      "       nfpost watch stats [-j]\n"
+	      "       nfpost watch save FILE\n"
+	      "       nfpost watch restore FILE\n"
 	      "       nfpost watch help\n"
 	      "KEY := { max-bindings | flood-pps | sweep-hosts | sweep-window |\n"
-	      "         trace-probes | trace-max-ttl | flipflop | echo-timeout }\n"
-	      "       (sweep-window, flipflop and echo-timeout in milliseconds)\n",
+	      "         trace-probes | trace-max-ttl | flipflop | echo-timeout |\n"
+	      "         max-age }\n"
+	      "       (sweep-window, flipflop and echo-timeout in milliseconds,\n"
+	      "        max-age in seconds, 0 for never)\n",
 	      f);
 }
 
@@ -179,6 +185,22 @@ static int stats(const struct nfpost_args *a, struct nfpw *w, void *buf,
 	return request(w, nlh, stats_one, &json, "watch stats");
 }
 
+static int save(const struct nfpost_args *a, struct nfpw *w, void *buf,
+		unsigned int ifindex)
+{
+	(void)buf;
+	(void)ifindex;
+	return watch_save(a, w);
+}
+
+static int restore(const struct nfpost_args *a, struct nfpw *w, void *buf,
+		   unsigned int ifindex)
+{
+	(void)buf;
+	(void)ifindex;
+	return watch_restore(a, w);
+}
+
 typedef int (*verb_fn)(const struct nfpost_args *a, struct nfpw *w,
 		       void *buf, unsigned int ifindex);
 
@@ -190,6 +212,8 @@ static const verb_fn verbs[] = {
 	[CMD_WATCH_SET]		= set,
 	[CMD_WATCH_CONFIG]	= config,
 	[CMD_WATCH_STATS]	= stats,
+	[CMD_WATCH_SAVE]	= save,
+	[CMD_WATCH_RESTORE]	= restore,
 };
 
 int watch_run(const struct nfpost_args *a)

@@ -5,8 +5,8 @@
  *
  * Overview
  * --------
- * nfpost_watch watches ARP and ICMP in every network namespace it is loaded
- * into. It keeps a table of IPv4 -> link-layer address bindings per
+ * nfpost_watch watches ARP, RARP and ICMP in every network namespace it is
+ * loaded into. It keeps a table of IPv4 -> link-layer address bindings per
  * (namespace, interface) and reports what a lab operator wants to know as
  * events: new stations, changed or flip-flopping addresses, gratuitous or
  * unsolicited ARP, spoofing, pings with their round-trip time, unreachables,
@@ -86,8 +86,13 @@
  *   ever dropped: enforcement is off by default. ADD of an existing static
  *   binding replaces its address; ADD over a learned binding turns it static
  *   (in place: its history and counters stay). ADD fails with -ENOSPC when
- *   the table is full of static bindings, -EDQUOT at the global cap (see
+ *   the table is full of static bindings (or more than a few learned ones
+ *   would have to be evicted first), -EDQUOT at the global cap (see
  *   Permissions). DEL of a binding that is not static fails with -ENOENT.
+ *   ADD with NFPW_A_FLAGS (NFPW_BF_* bits; absent means NFPW_BF_STATIC)
+ *   without NFPW_BF_STATIC adds a learned binding instead, as `nfpost watch
+ *   restore` does with a saved table: evictable, never enforced, no event,
+ *   and no change to an address already bound (packets know better).
  *   A static binding goes with its interface when the interface is deleted.
  *
  * NFPW_CMD_FLUSH (CAP_NET_ADMIN)
@@ -102,6 +107,11 @@
  *   extack. A NFPW_A_CFG_MAX_BINDINGS below the table's size evicts the
  *   least recently seen learned bindings at once, each counted in
  *   NFPW_A_STAT_EVICTED; a packet itself evicts at most a few bindings.
+ *   NFPW_A_CFG_MAX_AGE, off (0) by default as in arpwatch, ages learned
+ *   bindings: once a second, each one whose address was last seen that many
+ *   seconds ago or more goes, counted in NFPW_A_STAT_EXPIRED and reported as
+ *   NFPW_EV_EXPIRED (so it expires between MAX_AGE and MAX_AGE + 2 seconds
+ *   after its last packet). Static bindings never expire.
  *
  * NFPW_CMD_GET_STATS
  *   Returns the namespace's counters, NFPW_A_STAT_*, as u64. Counters only
@@ -192,7 +202,7 @@ enum nfpw_attr {
 	NFPW_A_SADDR,		/* be32: IPv4 source of the packet */
 	NFPW_A_DADDR,		/* be32: IPv4 destination of the packet */
 	NFPW_A_ETH_SADDR,	/* binary, ETH_ALEN: Ethernet source */
-	NFPW_A_ARP_OP,		/* u16: ARPOP_REQUEST or ARPOP_REPLY */
+	NFPW_A_ARP_OP,		/* u16: ARPOP_REQUEST, ARPOP_REPLY (RARP: 3, 4) */
 	NFPW_A_ICMP_TYPE,	/* u8 */
 	NFPW_A_ICMP_CODE,	/* u8 */
 	NFPW_A_ICMP_ID,		/* u16, host order */
@@ -241,6 +251,13 @@ enum nfpw_attr {
 	 * eviction budget, the global cap of user namespaces) or no memory
 	 */
 	NFPW_A_STAT_NOT_LEARNED,
+	/* learned bindings expired by CFG_MAX_AGE, each counted */
+	NFPW_A_STAT_EXPIRED,
+	NFPW_A_STAT_RARP,		/* RARP packets parsed */
+	NFPW_A_STAT_RARP_MALFORMED,	/* truncated or inconsistent RARP */
+
+	/* configuration, continued */
+	NFPW_A_CFG_MAX_AGE,		/* u32, seconds, 0..31536000, default 0: off */
 
 	__NFPW_A_MAX,
 	NFPW_A_MAX = __NFPW_A_MAX - 1
@@ -296,6 +313,18 @@ enum nfpw_event {
 	 * per window
 	 */
 	NFPW_EV_SWEEP,
+	/*
+	 * a learned binding not seen for CFG_MAX_AGE went: IFINDEX, IFNAME
+	 * (if the interface is still there), ADDR and LLADDR (its last address)
+	 */
+	NFPW_EV_EXPIRED,
+	/*
+	 * RARP (RFC 903, ethertype 0x8035), seen on input; never learned from.
+	 * Both carry IFINDEX, IFNAME, ARP_OP (3 or 4) and, where the frame had
+	 * one, ETH_SADDR.
+	 */
+	NFPW_EV_RARP_REQUEST,	  /* LLADDR asks for its IPv4 address */
+	NFPW_EV_RARP_REPLY,	  /* SADDR (the server) gives LLADDR address ADDR */
 
 	__NFPW_EV_MAX,
 	NFPW_EV_MAX = __NFPW_EV_MAX - 1
