@@ -39,8 +39,13 @@ ALL_TESTS="
 	static_entries
 	permissions
 	cli_errors
-	querier_election
 	unload_while_enabled
+"
+# Passed twice on its own in the lab VM (82 and 86 s), not yet within a
+# whole `make check` boot: run it with TESTS=querier_election, and move it
+# up (before unload_while_enabled) once a full run has passed with it.
+UNRUN_TESTS="
+	querier_election
 "
 TESTS=${TESTS:-$ALL_TESTS}
 TEST_FILE=mcast
