@@ -441,10 +441,12 @@ mldv2_exclude() {
 real_joins() {
 	local j4 j6
 	reset unregistered drop last-member-interval 200
-	n h2 socat -u UDP4-RECV:5000,ip-add-membership=239.2.2.2:eth0 \
+	# Not through n(): in the background a function is a subshell, and
+	# kill would take the subshell and leave socat still a member.
+	ip netns exec h2 socat -u UDP4-RECV:5000,ip-add-membership=239.2.2.2:eth0 \
 		OPEN:"$WORK/h2.out",creat,append &
 	j4=$!
-	n h3 socat -u UDP6-RECV:5000,ipv6-join-group="[ff0e::99]:eth0" \
+	ip netns exec h3 socat -u UDP6-RECV:5000,ipv6-join-group="[ff0e::99]:eth0" \
 		OPEN:/dev/null &
 	j6=$!
 	wait_show "$(has h2 239.2.2.2)" 10
