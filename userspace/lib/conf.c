@@ -199,6 +199,18 @@ static const char *const listen_names[] = {
 	[LISTEN_IMAPS] = "imaps",
 };
 
+bool conf_needs_tls(const struct conf *c)
+{
+	int i;
+
+	for (i = 0; i < c->nlisten; i++)
+		if (c->listen[i].kind == LISTEN_SMTPS ||
+		    c->listen[i].kind == LISTEN_POP3S ||
+		    c->listen[i].kind == LISTEN_IMAPS)
+			return true;
+	return false;
+}
+
 const char *listen_kind_name(enum listen_kind kind)
 {
 	return listen_names[kind];

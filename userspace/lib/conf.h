@@ -101,6 +101,8 @@ int conf_load(const char *path, struct conf *c, char *err, size_t len);
 
 /* "smtp", "submission" or "smtps": the [listen] key. */
 const char *listen_kind_name(enum listen_kind kind);
+/* Whether a listener speaks TLS from the first byte (smtps, pop3s, imaps). */
+bool conf_needs_tls(const struct conf *c);
 bool conf_is_local_domain(const struct conf *c, const char *domain);
 bool conf_in_mynetworks(const struct conf *c, const struct sockaddr *sa);
 const struct conf_transport *conf_transport_find(const struct conf *c,

@@ -139,15 +139,14 @@ int listeners_bind(struct server *srv, struct listeners *lss)
 
 	for (i = 0; i < CONF_MAX_LISTEN; i++)
 		ls[i].fd = -1;
+	if (conf_needs_tls(&srv->conf) && !srv->tls) {
+		log_msg(LOG_ERR, "[listen] smtps, pop3s and imaps need "
+			"tls_cert and tls_key in [server]");
+		return -EINVAL;
+	}
 	for (i = 0; i < srv->conf.nlisten; i++) {
 		lss->n = i + 1;
 		cl = &srv->conf.listen[i];
-		if ((cl->kind == LISTEN_SMTPS || cl->kind == LISTEN_POP3S ||
-		     cl->kind == LISTEN_IMAPS) && !srv->tls) {
-			log_msg(LOG_ERR, "[listen] smtps, pop3s and imaps need "
-				"tls_cert and tls_key in [server]");
-			return -EINVAL;
-		}
 		ls[i].srv = srv;
 		ls[i].kind = cl->kind;
 		ls[i].fd = bind_one(cl, i);

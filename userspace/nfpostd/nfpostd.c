@@ -181,18 +181,6 @@ static const char *fixed_key(const struct conf *c, const struct conf *n)
 	return NULL;
 }
 
-static bool implicit_tls(const struct conf *c)
-{
-	int i;
-
-	for (i = 0; i < c->nlisten; i++)
-		if (c->listen[i].kind == LISTEN_SMTPS ||
-		    c->listen[i].kind == LISTEN_POP3S ||
-		    c->listen[i].kind == LISTEN_IMAPS)
-			return true;
-	return false;
-}
-
 /* The rest takes effect at the next command or connection. */
 static void take_live(struct conf *c, const struct conf *n)
 {
@@ -250,7 +238,7 @@ static void reload(evutil_socket_t sig, short what, void *arg)
 				err);
 			goto out;
 		}
-	} else if (implicit_tls(&srv->conf)) {
+	} else if (conf_needs_tls(&srv->conf)) {
 		log_msg(LOG_ERR, "reload: [listen] smtps, pop3s and imaps need "
 			"tls_cert and tls_key in [server]; going on as before");
 		goto out;
