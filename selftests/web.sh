@@ -64,7 +64,8 @@ web_start() {
 # server's hello arrived.
 browser() {
 	local i
-	n sw curl -sN "${URL}events" > "$WORK/sse.$1" 2>&1 &
+	# Not through n(): $! must be curl itself, not a subshell around it.
+	ip netns exec sw curl -sN "${URL}events" > "$WORK/sse.$1" 2>&1 &
 	CURLS+=($!)
 	for i in $(seq 100); do
 		grep -q '^event: hello' "$WORK/sse.$1" && return 0
