@@ -12,6 +12,7 @@ IMAP, compared byte for byte with the files; an IDLE client is told of a
 delivery as it lands. The harness (Daemon, Raw, TAP output) is smtp.py's.
 """
 import base64
+import glob
 import imaplib
 import json
 import os
@@ -358,6 +359,89 @@ def imap_search_keys(d):
         expect(False, "a bad key was taken")
     except imaplib.IMAP4.error as e:
         expect("Unknown search key" in str(e), e)
+    m.logout()
+
+
+def keywords_file(d, folder=""):
+    path = os.path.join(d.mail, "alice", folder, "dovecot-keywords")
+    with open(path) as f:
+        return f.read()
+
+
+def flag_letters(d, folder=""):
+    """{subject: the letters after ":2,"} of the folder's cur/ files."""
+    out = {}
+    for path in glob.glob(os.path.join(d.mail, "alice", folder, "cur",
+                                       "*")):
+        with open(path, "rb") as f:
+            subject = re.search(rb"Subject: (.*)\r\n", f.read()).group(1)
+        out[subject.decode()] = path.rsplit(":2,", 1)[1]
+    return out
+
+
+@case
+def imap_keywords_kept_as_dovecot_letters(d):
+    deliver(d, "one")
+    deliver(d, "two")
+    m, other = client(d), client(d)
+    ok(m.select("INBOX"))
+    expect(b"\\*" in m.untagged_responses["PERMANENTFLAGS"][-1],
+           m.untagged_responses["PERMANENTFLAGS"])
+    ok(other.select("INBOX"))
+    data = ok(m.store("1", "+FLAGS", "($Forwarded Work \\Seen)"))
+    expect(b"\\Seen $Forwarded Work)" in data[0], data)
+    flags = m.untagged_responses["FLAGS"][-1]
+    expect(b"$Forwarded Work" in flags, "FLAGS not told again: %r" % flags)
+    ok(m.store("2", "+FLAGS", "($junk)"))
+    expect(keywords_file(d) == "0 $Forwarded\n1 Work\n2 $junk\n",
+           keywords_file(d))
+    expect(flag_letters(d) == {"one": "Sab", "two": "c"}, flag_letters(d))
+    # Keyword names are case-insensitive: "$Junk" is "$junk"'s letter.
+    ok(m.store("2", "+FLAGS", "($Junk)"))
+    expect(flag_letters(d)["two"] == "c", flag_letters(d))
+    for query, want in ((("KEYWORD", "$JUNK"), b"2"),
+                        (("KEYWORD", "work"), b"1"),
+                        (("UNKEYWORD", "Work"), b"2"),
+                        (("KEYWORD", "Undefined"), b""),
+                        (("UNKEYWORD", "Undefined"), b"1 2")):
+        data = ok(m.search(None, *query))
+        expect(data == [want], "%r: %r, want %r" % (query, data, want))
+    ok(m.store("1", "-FLAGS", "(Work)"))
+    ok(m.store("2", "FLAGS", "(\\Flagged Later)"))
+    expect(flag_letters(d) == {"one": "Sa", "two": "Fd"}, flag_letters(d))
+    data = ok(m.fetch("1:2", "(FLAGS)"))
+    expect(b"\\Seen $Forwarded)" in data[0] and
+           b"\\Flagged Later)" in data[1], data)
+    # The other session is told the new keyword list, then the flags.
+    other.noop()
+    expect(b"Later" in other.untagged_responses["FLAGS"][-1] and
+           any(b"\\Flagged Later)" in x
+               for x in other.untagged_responses["FETCH"]),
+           other.untagged_responses)
+    other.logout()
+    # A copy carries the names: its letters are the target's own.
+    ok(m.copy("2", "Junk"))
+    expect(keywords_file(d, ".Junk") == "0 Later\n", keywords_file(d, ".Junk"))
+    expect(flag_letters(d, ".Junk") == {"two": "Fa"},
+           flag_letters(d, ".Junk"))
+    ok(m.append("Junk", "(\\Seen $Forwarded)", None,
+                b"Subject: three\r\n\r\nhi\r\n"))
+    expect(flag_letters(d, ".Junk")["three"] == "Sb",
+           flag_letters(d, ".Junk"))
+    for bad in ("(\\Recent)", "(a%b)", "(\\Custom)"):
+        try:
+            m.store("1", "+FLAGS", bad)
+            expect(False, "STORE %s was taken" % bad)
+        except imaplib.IMAP4.error as e:
+            expect("BAD" in str(e), e)
+    # 26 letters at most, and a refused STORE changes nothing.
+    for i in range(22):
+        ok(m.store("1", "+FLAGS", "(k%d)" % i))
+    before = flag_letters(d)
+    typ, data = m.store("2", "+FLAGS", "(\\Answered onetoomany)")
+    expect(typ == "NO" and b"[LIMIT]" in data[0], (typ, data))
+    expect(flag_letters(d) == before and "onetoomany" not in
+           keywords_file(d), flag_letters(d))
     m.logout()
 
 

@@ -3,9 +3,9 @@
  * SEARCH and UID SEARCH (RFC 3501 6.4.4): every key of 6.4.4, keys ANDed,
  * OR, NOT and parenthesized groups; CHARSET UTF-8 or US-ASCII. Strings
  * match as case-insensitive (ASCII) substrings of the header values, raw
- * or with their RFC 2047 words decoded to UTF-8, or of the text. There
- * are no keywords, so KEYWORD matches nothing; RECENT, NEW and OLD follow
- * the session's \Recent.
+ * or with their RFC 2047 words decoded to UTF-8, or of the text. KEYWORD
+ * looks the name up in the mailbox's keywords (one it has not defined is
+ * on no message); RECENT, NEW and OLD follow the session's \Recent.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -336,6 +336,13 @@ static int simple_key(struct ctx *c, const char *k, bool *r)
 	return -ENOENT;
 }
 
+static bool has_keyword(struct ctx *c, const char *name)
+{
+	char letter = keywords_letter(&c->s->kw, name);
+
+	return !c->dry && letter && strchr(c->s->mb.v[c->i].other, letter);
+}
+
 static int key(struct ctx *c, const struct imap_arg **a, bool *r)
 {
 	const struct imap_arg *cur = *a;
@@ -365,10 +372,12 @@ static int key(struct ctx *c, const struct imap_arg **a, bool *r)
 		return 0;
 	}
 	if (!strcasecmp(k, "KEYWORD") || !strcasecmp(k, "UNKEYWORD")) {
-		if (!imap_arg_atom(*a))
+		k = imap_arg_atom(*a);
+		if (!k)
 			return -EINVAL;
 		*a = (*a)->next;
-		*r = toupper((unsigned char)k[0]) == 'U' && !c->dry;
+		*r = has_keyword(c, k) != (toupper((unsigned char)cur->str[0])
+					   == 'U') && !c->dry;
 		return 0;
 	}
 	if (!strcasecmp(k, "UID")) {
