@@ -289,6 +289,16 @@ def imap_transcript(port):
                 ("SEEN",), ("BODY", "inner"), ("LARGER", "200"),
                 ("NOT", "DELETED"), ("HEADER", "Message-ID", "1@x")):
         t["search", key] = sorted(ok(m.uid("SEARCH", *key))[0].split())
+    # ESEARCH (RFC 4731): the same data items, the tags apart.
+    for ret, key in (("(MIN MAX COUNT ALL)", "NOT SEEN"), ("()", "ALL"),
+                     ("(COUNT MIN)", "SUBJECT nothing-has-this")):
+        for cmd in ("SEARCH", "UID SEARCH"):
+            typ, data = m._simple_command(*(cmd.split() +
+                                            ["RETURN", ret, key]))
+            expect(typ == "OK", (cmd, ret, key, typ, data))
+            got = m.untagged_responses.pop("ESEARCH", [])
+            t["esearch", cmd, ret, key] = [
+                re.sub(rb'^\(TAG "[^"]*"\) ', b"", x) for x in got]
     names = set()
     for line in ok(m.list()):
         flags, name = re.match(rb'\((.*?)\) "\." "?(.*?)"?$', line).groups()

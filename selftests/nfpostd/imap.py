@@ -446,6 +446,41 @@ def imap_keywords_kept_as_dovecot_letters(d):
 
 
 @case
+def imap_esearch_return_options_with_the_tag(d):
+    for subject in ("a", "b", "c", "d"):
+        deliver(d, subject)
+    r = Tagged(d.ports["imaps"], tls=True)
+    r.cmd("a1", "LOGIN alice \"%s\"" % PASSWORD["alice"])
+    r.cmd("a2", "SELECT INBOX")
+    r.cmd("a3", "STORE 2 +FLAGS (\\Seen)")
+    expect("ESEARCH" in r.cmd("a4", "CAPABILITY")[0], "not advertised")
+    # UIDs 1..4 as sequence numbers; expunging 1 makes them differ.
+    r.cmd("a5", "STORE 1 +FLAGS (\\Deleted)")
+    r.cmd("a6", "EXPUNGE")
+    for tag, cmd, want in (
+            ("b1", "SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN",
+             '* ESEARCH (TAG "b1") MIN 2 MAX 3 ALL 2:3 COUNT 2'),
+            ("b2", "UID SEARCH RETURN (ALL COUNT) ALL",
+             '* ESEARCH (TAG "b2") UID ALL 2:4 COUNT 3'),
+            ("b3", "UID SEARCH RETURN () NOT SUBJECT c",
+             '* ESEARCH (TAG "b3") UID ALL 2,4'),
+            ("b4", "SEARCH RETURN (count min max) SUBJECT nothing",
+             '* ESEARCH (TAG "b4") COUNT 0'),
+            ("b5", "SEARCH RETURN (MAX) CHARSET UTF-8 SEEN",
+             '* ESEARCH (TAG "b5") MAX 1'),
+            ("b6", "SEARCH SEEN", "* SEARCH 1")):
+        lines = r.cmd(tag, cmd)
+        expect(lines == [want, tag + " OK Search completed."],
+               "%s: %r" % (cmd, lines))
+    for tag, cmd in (("c1", "SEARCH RETURN (SAVE) ALL"),
+                     ("c2", "SEARCH RETURN ALL"),
+                     ("c3", "SEARCH RETURN (MIN)")):
+        lines = r.cmd(tag, cmd)
+        expect(len(lines) == 1 and lines[0].startswith(tag + " BAD"),
+               "%s: %r" % (cmd, lines))
+
+
+@case
 def imap_curl_fetches_by_uid(d):
     path = deliver(d, "for curl")
     out = subprocess.run(["curl", "-sS", "--ssl-reqd", "-k", "-u",
