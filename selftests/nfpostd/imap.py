@@ -296,6 +296,37 @@ def imap_envelope_bodystructure_and_parts(d):
 
 
 @case
+def imap_bodystructure_decodes_rfc2231_file_names(d):
+    import email.header
+    msg = (b"Subject: attachment\r\n"
+           b"Content-Type: multipart/mixed; boundary*0=\"b\"; "
+           b"boundary*1*=%31\r\n\r\n"
+           b"--b1\r\nContent-Type: application/pdf;\r\n"
+           b" name*0*=utf-8''%E2%82%AC%20r%C3%A9sum%C3%A9%20of%20the;\r\n"
+           b" name*1=\" year 2026, a rather long name\";\r\n"
+           b" name*2=\".pdf\"\r\n\r\n%PDF\r\n"
+           b"--b1\r\nContent-Type: text/plain; name*0=a; name*1=.txt\r\n"
+           b"\r\nplain\r\n--b1--\r\n")
+    m = client(d)
+    ok(m.append("INBOX", None, None, msg))
+    ok(m.select("INBOX"))
+    data = ok(m.fetch("1", "(BODYSTRUCTURE BODY.PEEK[2])"))
+    text = data[0][0].decode()
+    # The boundary was "b" "1" in two pieces: the parts were found.
+    expect(data[0][1] == b"plain", data)
+    names = re.findall(r'"NAME" "([^"]*)"', text)
+    expect(len(names) == 2, text)
+    decoded = "".join(
+        x.decode(cs) if isinstance(x, bytes) else x
+        for x, cs in email.header.decode_header(names[0]))
+    expect(decoded == "\u20ac r\u00e9sum\u00e9 of the year 2026, a rather "
+           "long name.pdf", (names[0], decoded))
+    expect(all(len(w) <= 75 for w in names[0].split()), names[0])
+    expect(names[1] == "a.txt", text)
+    m.logout()
+
+
+@case
 def nfpost_mail_ls_and_show_read_the_same_uids(d):
     first = deliver(d, "for the teacher")
     deliver(d, "second one")
