@@ -289,6 +289,16 @@ def imap_transcript(port):
                 ("SEEN",), ("BODY", "inner"), ("LARGER", "200"),
                 ("NOT", "DELETED"), ("HEADER", "Message-ID", "1@x")):
         t["search", key] = sorted(ok(m.uid("SEARCH", *key))[0].split())
+    # ESEARCH (RFC 4731): the same data items, the tags apart.
+    for ret, key in (("(MIN MAX COUNT ALL)", "NOT SEEN"), ("()", "ALL"),
+                     ("(COUNT MIN)", "SUBJECT nothing-has-this")):
+        for cmd in ("SEARCH", "UID SEARCH"):
+            typ, data = m._simple_command(*(cmd.split() +
+                                            ["RETURN", ret, key]))
+            expect(typ == "OK", (cmd, ret, key, typ, data))
+            got = m.untagged_responses.pop("ESEARCH", [])
+            t["esearch", cmd, ret, key] = [
+                re.sub(rb'^\(TAG "[^"]*"\) ', b"", x) for x in got]
     names = set()
     for line in ok(m.list()):
         flags, name = re.match(rb'\((.*?)\) "\." "?(.*?)"?$', line).groups()
@@ -424,6 +434,38 @@ def changes_through_one_are_seen_by_the_other_by_uid(d, dv):
     p.quit()
     expect([x.split()[1] for x in after] ==
            [x.split()[1] for x in before[1:]], (before, after))
+
+
+@both
+def keywords_set_through_one_are_read_by_the_other(d, dv):
+    fill(d)
+    a = imap_login(d.ports["imap"])
+    ok(a.select("INBOX"))
+    ok(a.uid("STORE", "1", "+FLAGS", "($Forwarded)"))
+    ok(a.uid("STORE", "3", "+FLAGS", "($Junk Project-X)"))
+    a.logout()
+    b = imap_login(dv.ports["imap"])
+    ok(b.select("INBOX"))
+    perm = b.untagged_responses["PERMANENTFLAGS"][-1]
+    expect(b"$Forwarded" in perm and b"$Junk" in perm, perm)
+    got = fetch(b, "1:*", "UID FLAGS")
+    expect(sorted(got[1][b"FLAGS"]) == [b"$Forwarded", b"\\Answered",
+                                        b"\\Seen"] and
+           sorted(got[3][b"FLAGS"]) == [b"$Junk", b"Project-X",
+                                        b"\\Flagged"], got)
+    expect(ok(b.uid("SEARCH", "KEYWORD", "$Junk")) == [b"3"],
+           "Dovecot's SEARCH KEYWORD")
+    ok(b.uid("STORE", "2", "+FLAGS", "($Label1 $Junk)"))
+    ok(b.uid("STORE", "3", "-FLAGS", "(Project-X)"))
+    b.logout()
+    c = imap_login(d.ports["imap"])
+    ok(c.select("INBOX"))
+    got = fetch(c, "1:*", "UID FLAGS")
+    expect(sorted(got[2][b"FLAGS"]) == [b"$Junk", b"$Label1"] and
+           sorted(got[3][b"FLAGS"]) == [b"$Junk", b"\\Flagged"], got)
+    expect(ok(c.uid("SEARCH", "KEYWORD", "$junk")) == [b"2 3"],
+           "nfpostd's SEARCH KEYWORD")
+    c.logout()
 
 
 if __name__ == "__main__":

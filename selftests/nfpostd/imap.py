@@ -12,6 +12,7 @@ IMAP, compared byte for byte with the files; an IDLE client is told of a
 delivery as it lands. The harness (Daemon, Raw, TAP output) is smtp.py's.
 """
 import base64
+import glob
 import imaplib
 import json
 import os
@@ -295,6 +296,37 @@ def imap_envelope_bodystructure_and_parts(d):
 
 
 @case
+def imap_bodystructure_decodes_rfc2231_file_names(d):
+    import email.header
+    msg = (b"Subject: attachment\r\n"
+           b"Content-Type: multipart/mixed; boundary*0=\"b\"; "
+           b"boundary*1*=%31\r\n\r\n"
+           b"--b1\r\nContent-Type: application/pdf;\r\n"
+           b" name*0*=utf-8''%E2%82%AC%20r%C3%A9sum%C3%A9%20of%20the;\r\n"
+           b" name*1=\" year 2026, a rather long name\";\r\n"
+           b" name*2=\".pdf\"\r\n\r\n%PDF\r\n"
+           b"--b1\r\nContent-Type: text/plain; name*0=a; name*1=.txt\r\n"
+           b"\r\nplain\r\n--b1--\r\n")
+    m = client(d)
+    ok(m.append("INBOX", None, None, msg))
+    ok(m.select("INBOX"))
+    data = ok(m.fetch("1", "(BODYSTRUCTURE BODY.PEEK[2])"))
+    text = data[0][0].decode()
+    # The boundary was "b" "1" in two pieces: the parts were found.
+    expect(data[0][1] == b"plain", data)
+    names = re.findall(r'"NAME" "([^"]*)"', text)
+    expect(len(names) == 2, text)
+    decoded = "".join(
+        x.decode(cs) if isinstance(x, bytes) else x
+        for x, cs in email.header.decode_header(names[0]))
+    expect(decoded == "\u20ac r\u00e9sum\u00e9 of the year 2026, a rather "
+           "long name.pdf", (names[0], decoded))
+    expect(all(len(w) <= 75 for w in names[0].split()), names[0])
+    expect(names[1] == "a.txt", text)
+    m.logout()
+
+
+@case
 def nfpost_mail_ls_and_show_read_the_same_uids(d):
     first = deliver(d, "for the teacher")
     deliver(d, "second one")
@@ -359,6 +391,124 @@ def imap_search_keys(d):
     except imaplib.IMAP4.error as e:
         expect("Unknown search key" in str(e), e)
     m.logout()
+
+
+def keywords_file(d, folder=""):
+    path = os.path.join(d.mail, "alice", folder, "dovecot-keywords")
+    with open(path) as f:
+        return f.read()
+
+
+def flag_letters(d, folder=""):
+    """{subject: the letters after ":2,"} of the folder's cur/ files."""
+    out = {}
+    for path in glob.glob(os.path.join(d.mail, "alice", folder, "cur",
+                                       "*")):
+        with open(path, "rb") as f:
+            subject = re.search(rb"Subject: (.*)\r\n", f.read()).group(1)
+        out[subject.decode()] = path.rsplit(":2,", 1)[1]
+    return out
+
+
+@case
+def imap_keywords_kept_as_dovecot_letters(d):
+    deliver(d, "one")
+    deliver(d, "two")
+    m, other = client(d), client(d)
+    ok(m.select("INBOX"))
+    expect(b"\\*" in m.untagged_responses["PERMANENTFLAGS"][-1],
+           m.untagged_responses["PERMANENTFLAGS"])
+    ok(other.select("INBOX"))
+    data = ok(m.store("1", "+FLAGS", "($Forwarded Work \\Seen)"))
+    expect(b"\\Seen $Forwarded Work)" in data[0], data)
+    flags = m.untagged_responses["FLAGS"][-1]
+    expect(b"$Forwarded Work" in flags, "FLAGS not told again: %r" % flags)
+    ok(m.store("2", "+FLAGS", "($junk)"))
+    expect(keywords_file(d) == "0 $Forwarded\n1 Work\n2 $junk\n",
+           keywords_file(d))
+    expect(flag_letters(d) == {"one": "Sab", "two": "c"}, flag_letters(d))
+    # Keyword names are case-insensitive: "$Junk" is "$junk"'s letter.
+    ok(m.store("2", "+FLAGS", "($Junk)"))
+    expect(flag_letters(d)["two"] == "c", flag_letters(d))
+    for query, want in ((("KEYWORD", "$JUNK"), b"2"),
+                        (("KEYWORD", "work"), b"1"),
+                        (("UNKEYWORD", "Work"), b"2"),
+                        (("KEYWORD", "Undefined"), b""),
+                        (("UNKEYWORD", "Undefined"), b"1 2")):
+        data = ok(m.search(None, *query))
+        expect(data == [want], "%r: %r, want %r" % (query, data, want))
+    ok(m.store("1", "-FLAGS", "(Work)"))
+    ok(m.store("2", "FLAGS", "(\\Flagged Later)"))
+    expect(flag_letters(d) == {"one": "Sa", "two": "Fd"}, flag_letters(d))
+    data = ok(m.fetch("1:2", "(FLAGS)"))
+    expect(b"\\Seen $Forwarded)" in data[0] and
+           b"\\Flagged Later)" in data[1], data)
+    # The other session is told the new keyword list, then the flags.
+    other.noop()
+    expect(b"Later" in other.untagged_responses["FLAGS"][-1] and
+           any(b"\\Flagged Later)" in x
+               for x in other.untagged_responses["FETCH"]),
+           other.untagged_responses)
+    other.logout()
+    # A copy carries the names: its letters are the target's own.
+    ok(m.copy("2", "Junk"))
+    expect(keywords_file(d, ".Junk") == "0 Later\n", keywords_file(d, ".Junk"))
+    expect(flag_letters(d, ".Junk") == {"two": "Fa"},
+           flag_letters(d, ".Junk"))
+    ok(m.append("Junk", "(\\Seen $Forwarded)", None,
+                b"Subject: three\r\n\r\nhi\r\n"))
+    expect(flag_letters(d, ".Junk")["three"] == "Sb",
+           flag_letters(d, ".Junk"))
+    for bad in ("(\\Recent)", "(a%b)", "(\\Custom)"):
+        try:
+            m.store("1", "+FLAGS", bad)
+            expect(False, "STORE %s was taken" % bad)
+        except imaplib.IMAP4.error as e:
+            expect("BAD" in str(e), e)
+    # 26 letters at most, and a refused STORE changes nothing.
+    for i in range(22):
+        ok(m.store("1", "+FLAGS", "(k%d)" % i))
+    before = flag_letters(d)
+    typ, data = m.store("2", "+FLAGS", "(\\Answered onetoomany)")
+    expect(typ == "NO" and b"[LIMIT]" in data[0], (typ, data))
+    expect(flag_letters(d) == before and "onetoomany" not in
+           keywords_file(d), flag_letters(d))
+    m.logout()
+
+
+@case
+def imap_esearch_return_options_with_the_tag(d):
+    for subject in ("a", "b", "c", "d"):
+        deliver(d, subject)
+    r = Tagged(d.ports["imaps"], tls=True)
+    r.cmd("a1", "LOGIN alice \"%s\"" % PASSWORD["alice"])
+    r.cmd("a2", "SELECT INBOX")
+    r.cmd("a3", "STORE 2 +FLAGS (\\Seen)")
+    expect("ESEARCH" in r.cmd("a4", "CAPABILITY")[0], "not advertised")
+    # UIDs 1..4 as sequence numbers; expunging 1 makes them differ.
+    r.cmd("a5", "STORE 1 +FLAGS (\\Deleted)")
+    r.cmd("a6", "EXPUNGE")
+    for tag, cmd, want in (
+            ("b1", "SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN",
+             '* ESEARCH (TAG "b1") MIN 2 MAX 3 ALL 2:3 COUNT 2'),
+            ("b2", "UID SEARCH RETURN (ALL COUNT) ALL",
+             '* ESEARCH (TAG "b2") UID ALL 2:4 COUNT 3'),
+            ("b3", "UID SEARCH RETURN () NOT SUBJECT c",
+             '* ESEARCH (TAG "b3") UID ALL 2,4'),
+            ("b4", "SEARCH RETURN (count min max) SUBJECT nothing",
+             '* ESEARCH (TAG "b4") COUNT 0'),
+            ("b5", "SEARCH RETURN (MAX) CHARSET UTF-8 SEEN",
+             '* ESEARCH (TAG "b5") MAX 1'),
+            ("b6", "SEARCH SEEN", "* SEARCH 1")):
+        lines = r.cmd(tag, cmd)
+        expect(lines == [want, tag + " OK Search completed."],
+               "%s: %r" % (cmd, lines))
+    for tag, cmd in (("c1", "SEARCH RETURN (SAVE) ALL"),
+                     ("c2", "SEARCH RETURN ALL"),
+                     ("c3", "SEARCH RETURN (MIN)")):
+        lines = r.cmd(tag, cmd)
+        expect(len(lines) == 1 and lines[0].startswith(tag + " BAD"),
+               "%s: %r" % (cmd, lines))
 
 
 @case

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness of mime.c and imap_struct.c: any message makes a tree
- * whose parts all lie inside it, and an ENVELOPE and BODYSTRUCTURE whose
+ * whose parts all lie inside it, with parameters (RFC 2231 ones joined and
+ * decoded) inside their bounds, and an ENVELOPE and BODYSTRUCTURE whose
  * parentheses balance outside strings.
  */
 #include <assert.h>
@@ -16,7 +17,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check(const struct mime_part *p, size_t len, int depth)
 {
+	int i;
+
 	for (; p; p = p->next) {
+		/* RFC 2231 joins and decodes within each parameter's bounds. */
+		assert(p->nparams >= 0 && p->nparams <= MIME_PARAMS_MAX);
+		for (i = 0; i < p->nparams; i++) {
+			assert(memchr(p->params[i].value, 0,
+				      sizeof(p->params[i].value)));
+			assert(memchr(p->params[i].charset, 0,
+				      sizeof(p->params[i].charset)));
+			assert(p->params[i].name[0]);
+		}
 		assert(depth <= MIME_DEPTH_MAX + 1);
 		assert(p->hdr_off + p->hdr_len == p->body_off);
 		assert(p->body_off + p->body_len <= len);

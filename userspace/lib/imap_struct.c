@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "imap_struct.h"
 
@@ -261,6 +262,77 @@ static void upper(struct imap_buf *b, const char *s)
 	imap_buf_nstring(b, tmp);
 }
 
+/* A charset name fit for an encoded word: a token without '?'. */
+static bool charset_ok(const char *cs)
+{
+	size_t i;
+
+	for (i = 0; cs[i]; i++)
+		if (!isalnum((unsigned char)cs[i]) && !strchr("-_.:", cs[i]))
+			return false;
+	return i > 0;
+}
+
+static bool plain_ascii(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || (unsigned char)*v > 0x7e)
+			return false;
+	return true;
+}
+
+/* Bytes of the character at @v: a UTF-8 sequence is never split. */
+static size_t char_len(const unsigned char *v, bool utf8)
+{
+	size_t n = 1;
+
+	while (utf8 && v[n] && (v[n] & 0xc0) == 0x80 && n < 4)
+		n++;
+	return n;
+}
+
+/*
+ * A value that RFC 2231 gave a charset and whose bytes are not printable
+ * ASCII: IMAP4rev1 has no other way to say its charset than RFC 2047, so
+ * it becomes "Q" encoded words of that charset (what clients decode in
+ * a BODYSTRUCTURE name), each at most 75 characters (RFC 2047 2).
+ */
+static void encoded_words(struct imap_buf *b, const struct mime_param *pm)
+{
+	const unsigned char *v = (const unsigned char *)pm->value;
+	bool utf8 = !strcasecmp(pm->charset, "utf-8");
+	size_t n = 0, word = 0, k, len, enc;
+	bool open = false;
+	char out[4096];
+
+	while (*v && n + 96 < sizeof(out)) {
+		len = char_len(v, utf8);
+		for (k = enc = 0; k < len; k++)
+			enc += isalnum(v[k]) || v[k] == ' ' ||
+			       strchr("!*+-/", v[k] ? v[k] : '=') ? 1 : 3;
+		if (!open || n - word + enc + 2 > 75) {
+			if (open)
+				n += (size_t)snprintf(out + n, sizeof(out) - n,
+						      "?= ");
+			open = true;
+			word = n;
+			n += (size_t)snprintf(out + n, sizeof(out) - n,
+					      "=?%s?Q?", pm->charset);
+		}
+		for (k = 0; k < len; k++, v++) {
+			if (*v == ' ')
+				out[n++] = '_';
+			else if (isalnum(*v) || strchr("!*+-/", *v))
+				out[n++] = (char)*v;
+			else
+				n += (size_t)snprintf(out + n, sizeof(out) - n,
+						      "=%02X", *v);
+		}
+	}
+	snprintf(out + n, sizeof(out) - n, "?=");
+	imap_buf_nstring(b, out);
+}
+
 static void params(struct imap_buf *b, const struct mime_part *p)
 {
 	int i;
@@ -277,7 +349,12 @@ static void params(struct imap_buf *b, const struct mime_part *p)
 			add(b, " ", 1);
 		upper(b, p->params[i].name);
 		add(b, " ", 1);
-		imap_buf_nstring(b, p->params[i].value);
+		if (p->params[i].charset[0] &&
+		    charset_ok(p->params[i].charset) &&
+		    !plain_ascii(p->params[i].value))
+			encoded_words(b, &p->params[i]);
+		else
+			imap_buf_nstring(b, p->params[i].value);
 	}
 	add(b, ")", 1);
 }

@@ -613,11 +613,18 @@ static int path_of(const struct mailbox *mb, const char *name, char *buf,
 
 int mailbox_set_flags(struct mailbox *mb, size_t i, unsigned int flags)
 {
+	return mailbox_set_letters(mb, i, flags, mb->v[i].other);
+}
+
+int mailbox_set_letters(struct mailbox *mb, size_t i, unsigned int flags,
+			const char *other)
+{
 	struct mailbox_msg *m = &mb->v[i];
 	char from[PATH_MAX], to[PATH_MAX], suffix[MAILBOX_FLAGS_MAX + 1];
-	char *name;
+	char keep[sizeof(m->other)], *name;
 
-	mailbox_flag_suffix(flags, m->other, suffix, sizeof(suffix));
+	mailbox_flags_parse(other, keep, sizeof(keep));
+	mailbox_flag_suffix(flags, keep, suffix, sizeof(suffix));
 	if (asprintf(&name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
 		     suffix) < 0)
 		return -ENOMEM;
@@ -637,6 +644,7 @@ int mailbox_set_flags(struct mailbox *mb, size_t i, unsigned int flags)
 	free(m->name);
 	m->name = name;
 	m->flags = flags;
+	mailbox_flags_parse(suffix + 3, m->other, sizeof(m->other));
 	m->in_new = false;
 	return 0;
 }

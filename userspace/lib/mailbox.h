@@ -81,6 +81,12 @@ long mailbox_find(const struct mailbox *mb, uint32_t uid);
  * letters (not synced: a flag may be lost in a crash, never a message).
  */
 int mailbox_set_flags(struct mailbox *mb, size_t i, unsigned int flags);
+/*
+ * The same with the other letters too (@other: P and keywords a-z, as in
+ * struct mailbox_msg; others are dropped).
+ */
+int mailbox_set_letters(struct mailbox *mb, size_t i, unsigned int flags,
+			const char *other);
 /* Removes message @i's file; mailbox_sync_dirs() makes it durable. */
 int mailbox_remove(struct mailbox *mb, size_t i);
 /* fsync()s new/ and cur/: renames and removals so far are durable. */

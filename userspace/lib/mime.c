@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MIME structure: a part's header, its Content-Type, and the division of
- * a multipart body at its boundary lines, recursively.
+ * MIME structure: a part's header, its Content-Type (RFC 2231 parameters
+ * joined and decoded), and the division of a multipart body at its
+ * boundary lines, recursively.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -99,10 +101,161 @@ static void word(const char **s, char *out, size_t size, bool lower)
 	*s = p;
 }
 
+/*
+ * RFC 2231: a parameter "name*<n>[*]" is piece n of name's value, and a
+ * '*' at the end of its name means the piece is percent-encoded, the
+ * first one starting "charset'language'". Pieces are gathered as they
+ * come, then joined in order from 0 (a missing piece ends the value).
+ */
+#define PIECES_MAX	64
+
+struct piece {
+	char name[MIME_TOKEN_MAX];	/* without "*<n>*" */
+	char value[256];
+	int section;			/* -1: "name*", not continued */
+	bool encoded;
+	bool rfc2231;
+};
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* "name*3*" into "name", 3, encoded; a plain name is no RFC 2231 piece. */
+static void piece_name(struct piece *pc)
+{
+	char *star = strchr(pc->name, '*'), *end;
+	unsigned long n;
+
+	pc->section = -1;
+	pc->encoded = false;
+	pc->rfc2231 = star != NULL;
+	if (!star)
+		return;
+	*star = '\0';
+	if (!star[1]) {
+		pc->encoded = true;
+		return;
+	}
+	n = strtoul(star + 1, &end, 10);
+	if (end == star + 1 || n > 999 || (*end && strcmp(end, "*"))) {
+		pc->rfc2231 = false;	/* not RFC 2231's form: kept whole */
+		*star = '*';
+		return;
+	}
+	pc->section = (int)n;
+	pc->encoded = *end == '*';
+}
+
+/* Appends piece @pc's bytes to @pm (cut at its size). */
+static void join(struct mime_param *pm, size_t *n, const struct piece *pc)
+{
+	const char *v = pc->value, *q;
+	int hi, lo;
+
+	/* The first encoded piece: "charset'language'" before the text. */
+	if (pc->encoded && pc->section <= 0 && (q = strchr(v, '\'')) &&
+	    strchr(q + 1, '\'')) {
+		snprintf(pm->charset, sizeof(pm->charset), "%.*s",
+			 (int)(q - v), v);
+		v = strchr(q + 1, '\'') + 1;
+	}
+	for (; *v && *n + 1 < sizeof(pm->value); v++) {
+		if (pc->encoded && *v == '%' && (hi = hexval(v[1])) >= 0 &&
+		    (lo = hexval(v[2])) >= 0) {
+			pm->value[(*n)++] = (char)(hi << 4 | lo);
+			v += 2;
+		} else {
+			pm->value[(*n)++] = *v;
+		}
+	}
+	pm->value[*n] = '\0';
+}
+
+static struct mime_param *param_slot(struct mime_part *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->nparams; i++)
+		if (!strcmp(p->params[i].name, name))
+			return &p->params[i];
+	if (p->nparams == MIME_PARAMS_MAX)
+		return NULL;
+	return &p->params[p->nparams++];
+}
+
+/* Piece @pcs[@i]'s whole value: its pieces 0, 1, 2... joined. */
+static void assemble(struct mime_part *p, struct piece *pcs, int npcs,
+		     int i)
+{
+	struct mime_param *pm;
+	size_t n = 0;
+	int want, j;
+
+	/* A value whose piece 0 never came is no value. */
+	for (j = 0; pcs[i].section >= 0 && j < npcs; j++)
+		if (pcs[j].rfc2231 && !pcs[j].section &&
+		    !strcmp(pcs[j].name, pcs[i].name))
+			break;
+	if (j == npcs)
+		return;
+	pm = param_slot(p, pcs[i].name);
+	if (!pm)
+		return;
+	memset(pm, 0, sizeof(*pm));
+	strcpy(pm->name, pcs[i].name);
+	if (pcs[i].section < 0) {
+		join(pm, &n, &pcs[i]);
+		return;
+	}
+	for (want = 0;; want++) {
+		for (j = 0; j < npcs; j++)
+			if (pcs[j].rfc2231 && pcs[j].section == want &&
+			    !strcmp(pcs[j].name, pcs[i].name))
+				break;
+		if (j == npcs)
+			break;
+		join(pm, &n, &pcs[j]);
+	}
+}
+
+/*
+ * The parameters as a part has them: plain ones as they are, RFC 2231
+ * ones joined and decoded, replacing a plain one of the same name (what
+ * a client that knows RFC 2231 would read).
+ */
+static void params(struct mime_part *p, struct piece *pcs, int npcs)
+{
+	int i, j;
+
+	for (i = 0; i < npcs; i++)
+		if (!pcs[i].rfc2231 && !mime_param(p, pcs[i].name) &&
+		    p->nparams < MIME_PARAMS_MAX) {
+			strcpy(p->params[p->nparams].name, pcs[i].name);
+			strcpy(p->params[p->nparams].value, pcs[i].value);
+			p->nparams++;
+		}
+	for (i = 0; i < npcs; i++) {
+		if (!pcs[i].rfc2231)
+			continue;
+		/* Once per name: at its first piece. */
+		for (j = 0; j < i; j++)
+			if (pcs[j].rfc2231 && !strcmp(pcs[j].name, pcs[i].name))
+				break;
+		if (j == i)
+			assemble(p, pcs, npcs, i);
+	}
+}
+
 /* "type/subtype; name=value; ..." */
 static void content_type(struct mime_part *p, const char *v)
 {
-	struct mime_param *pm;
+	struct piece *pcs, *pc;
+	int npcs = 0;
 
 	word(&v, p->type, sizeof(p->type), true);
 	v += strspn(v, " \t");
@@ -114,17 +267,24 @@ static void content_type(struct mime_part *p, const char *v)
 		strcpy(p->type, "text");
 		strcpy(p->subtype, "plain");
 	}
-	while ((v = strchr(v, ';')) && p->nparams < MIME_PARAMS_MAX) {
+	pcs = calloc(PIECES_MAX, sizeof(*pcs));
+	if (!pcs)
+		return;		/* no parameters rather than no tree */
+	while ((v = strchr(v, ';')) && npcs < PIECES_MAX) {
 		v++;
-		pm = &p->params[p->nparams];
-		word(&v, pm->name, sizeof(pm->name), true);
+		pc = &pcs[npcs];
+		word(&v, pc->name, sizeof(pc->name), true);
 		v += strspn(v, " \t");
-		if (*v != '=' || !pm->name[0])
+		if (*v != '=' || !pc->name[0])
 			continue;
 		v++;
-		word(&v, pm->value, sizeof(pm->value), false);
-		p->nparams++;
+		word(&v, pc->value, sizeof(pc->value), false);
+		piece_name(pc);
+		if (pc->name[0])
+			npcs++;
 	}
+	params(p, pcs, npcs);
+	free(pcs);
 }
 
 const char *mime_param(const struct mime_part *p, const char *name)

@@ -6,8 +6,10 @@
  * offsets, media type and parameters; and header field lookup. What IMAP's
  * BODYSTRUCTURE, ENVELOPE and part sections are made from.
  *
- * Not handled: RFC 2231 continuations and charsets in parameters, RFC
- * 2047 encoded words (both are passed on raw, as IMAP allows).
+ * Parameters follow RFC 2231: "name*0", "name*1"... are joined into one
+ * "name", and "name*=charset'lang'%XX..." pieces percent-decoded, their
+ * charset kept beside the bytes (converted by no one here). RFC 2047
+ * encoded words are passed on raw, as IMAP allows.
  */
 #ifndef NFPOST_MIME_H
 #define NFPOST_MIME_H
@@ -21,8 +23,9 @@
 #define MIME_TOKEN_MAX		128
 
 struct mime_param {
-	char name[MIME_TOKEN_MAX];	/* lower-cased */
-	char value[256];
+	char name[MIME_TOKEN_MAX];	/* lower-cased, without RFC 2231's '*' */
+	char value[256];		/* decoded, NUL-ended (cut if longer) */
+	char charset[40];		/* RFC 2231's, "" if none was given */
 };
 
 struct mime_part {

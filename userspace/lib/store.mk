@@ -2,7 +2,7 @@
 # userspace/lib: mail storage and accounts (Maildir, users file), RFC 5322
 # headers and the Received: chain.
 
-STORE_UNITS	:= maildir users rfc5322 received mailbox rfc2047
+STORE_UNITS	:= maildir users rfc5322 received mailbox rfc2047 keywords
 STORE_FUZZERS	:= rfc5322 received rfc2047
 
 # Which units each test and fuzzer links besides its own.

@@ -265,6 +265,30 @@ static void stale_lock_is_broken_fresh_one_waited_for(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+static void keyword_letters_are_set_and_dropped(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	put(d, "cur/a:2,Pb", "1");
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_set_letters(&mb, 0, MAILBOX_SEEN, "Pzac"), 0);
+	assert_string_equal(mb.v[0].name, "cur/a:2,PSacz");
+	assert_string_equal(mb.v[0].other, "Pacz");
+	/* What is neither P nor a-z is not a letter to keep. */
+	assert_int_equal(mailbox_set_letters(&mb, 0, 0, "c!Q"), 0);
+	assert_string_equal(mb.v[0].name, "cur/a:2,c");
+	assert_string_equal(mb.v[0].other, "c");
+	/* mailbox_set_flags() keeps them. */
+	assert_int_equal(mailbox_set_flags(&mb, 0, MAILBOX_DRAFT), 0);
+	assert_string_equal(mb.v[0].name, "cur/a:2,Dc");
+	mailbox_close(&mb);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_string_equal(mb.v[0].other, "c");
+	assert_int_equal(mb.v[0].flags, MAILBOX_DRAFT);
+	mailbox_close(&mb);
+}
+
 static void flags_are_renames_into_cur(void **state)
 {
 	struct dir *d = *state;
@@ -393,6 +417,7 @@ int main(void)
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
 		DIR_TEST(flags_are_renames_into_cur),
+		DIR_TEST(keyword_letters_are_set_and_dropped),
 		DIR_TEST(a_message_seen_in_new_and_cur_counts_once),
 		DIR_TEST(stale_lines_are_rewritten_away),
 		DIR_TEST(peek_writes_nothing),

@@ -2,7 +2,8 @@
 /*
  * APPEND (RFC 3501 6.3.11) with UIDPLUS's APPENDUID (RFC 4315): the
  * message is delivered as SMTP delivers (tmp/, fsync, rename, fsync),
- * then given its flags (cur/:2,) and INTERNALDATE (the file's mtime).
+ * then given its flags (cur/:2,, keywords by the target's
+ * dovecot-keywords) and INTERNALDATE (the file's mtime).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,14 +34,14 @@ static int parse_date(const char *s, time_t *t)
 
 /* The new file into cur/ with its flag letters; @name updated. */
 static int give_flags(const char *dir, char *name, size_t len,
-		      unsigned int flags)
+		      unsigned int flags, const char *letters)
 {
 	char from[2 * PATH_MAX], to[2 * PATH_MAX];
 	char suffix[MAILBOX_FLAGS_MAX + 1], moved[2 * NAME_MAX];
 
-	if (!flags)
+	if (!flags && !*letters)
 		return 0;
-	mailbox_flag_suffix(flags, "", suffix, sizeof(suffix));
+	mailbox_flag_suffix(flags, letters, suffix, sizeof(suffix));
 	snprintf(from, sizeof(from), "%s/%s", dir, name);
 	snprintf(to, sizeof(to), "%s/cur/%s%s", dir, name + 4, suffix);
 	if (rename(from, to))
@@ -52,7 +53,8 @@ static int give_flags(const char *dir, char *name, size_t len,
 }
 
 static int deliver(const char *dir, const struct imap_arg *msg,
-		   unsigned int flags, time_t date, char *name, size_t len)
+		   unsigned int flags, const char *letters, time_t date,
+		   char *name, size_t len)
 {
 	struct timespec ts[2] = { { date, 0 }, { date, 0 } };
 	struct maildir_msg m;
@@ -70,7 +72,7 @@ static int deliver(const char *dir, const struct imap_arg *msg,
 		utimensat(AT_FDCWD, path, ts, 0);
 	}
 	if (!ret)
-		ret = give_flags(dir, name, len, flags);
+		ret = give_flags(dir, name, len, flags, letters);
 	return ret;
 }
 
@@ -102,14 +104,16 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 	const char *box = imap_arg_str(args);
 	const struct imap_arg *a = args ? args->next : NULL;
 	char dir[PATH_MAX], name[MAILDIR_NAME_MAX + 40];
-	unsigned int flags = 0;
+	char letters[KEYWORDS_MAX + 1];
+	struct imap_flag_list fl = { 0 };
+	struct keywords kw;
 	uint32_t id, validity = 0;
 	time_t date = 0;
 	int ret;
 
 	(void)uid;
 	if (a && a->type == IMAP_ARG_LIST) {
-		if (imap_flags_parse(a, &flags)) {
+		if (imap_flag_list_parse(a, &fl)) {
 			imap_bad(s, "Invalid flags.");
 			return;
 		}
@@ -131,7 +135,18 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 			  box);
 		return;
 	}
-	ret = deliver(dir, a, flags, date, name, sizeof(name));
+	ret = keywords_read(dir, &kw);
+	if (!ret)
+		ret = imap_flag_list_letters(dir, &kw, &fl, true, letters,
+					     NULL);
+	if (ret == -ENOSPC) {
+		imap_done(s, "NO", "[LIMIT] That mailbox has 26 keywords "
+			  "already.");
+		return;
+	}
+	if (!ret)
+		ret = deliver(dir, a, fl.flags, letters, date, name,
+			      sizeof(name));
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): append to %s: %s", s->user, dir,
 			strerror(-ret));

@@ -2,7 +2,8 @@
 /*
  * COPY and MOVE (RFC 3501 6.4.7, RFC 6851), UID forms too, with UIDPLUS's
  * COPYUID (RFC 4315): each message is delivered anew into the target
- * (tmp/, fsync, rename, fsync) with its flags; MOVE then removes the
+ * (tmp/, fsync, rename, fsync) with its flags and keywords (their
+ * letters the target's: each Maildir names its own); MOVE then removes the
  * originals and tells their EXPUNGE.
  */
 #include <errno.h>
@@ -15,15 +16,36 @@
 #include "maildir.h"
 #include "imap_priv.h"
 
+/*
+ * Message @i's keywords as letters of the target's list @kw (a letter
+ * means a name per Maildir): names it lacks are added to it.
+ */
+static int target_letters(struct imap_session *s, size_t i, const char *dir,
+			  struct keywords *kw, char *letters)
+{
+	struct imap_flag_list fl = { 0 };
+	const char *p, *name;
+
+	for (p = s->mb.v[i].other; *p; p++) {
+		name = keywords_name(&s->kw, *p);
+		if (name)
+			fl.kw[fl.n_kw++] = name;
+	}
+	return imap_flag_list_letters(dir, kw, &fl, true, letters, NULL);
+}
+
 static int copy_file(struct imap_session *s, size_t i, const char *dir,
-		     char *name, size_t len)
+		     struct keywords *kw, char *name, size_t len)
 {
 	struct maildir_msg m;
 	char buf[65536], from[2 * PATH_MAX], to[2 * PATH_MAX];
-	char suffix[MAILBOX_FLAGS_MAX + 1];
+	char suffix[MAILBOX_FLAGS_MAX + 1], letters[KEYWORDS_MAX + 1];
 	ssize_t got;
-	int fd = mailbox_msg_open(&s->mb, i), ret = 0;
+	int fd, ret = target_letters(s, i, dir, kw, letters);
 
+	if (ret)
+		return ret;
+	fd = mailbox_msg_open(&s->mb, i);
 	if (fd < 0)
 		return fd;
 	ret = maildir_open(dir, &m);
@@ -33,9 +55,9 @@ static int copy_file(struct imap_session *s, size_t i, const char *dir,
 	if (!ret)
 		ret = maildir_commit(&m, name, len);
 	maildir_abort(&m);
-	if (ret || !s->mb.v[i].flags)
+	if (ret || (!s->mb.v[i].flags && !*letters))
 		return ret;
-	mailbox_flag_suffix(s->mb.v[i].flags, "", suffix, sizeof(suffix));
+	mailbox_flag_suffix(s->mb.v[i].flags, letters, suffix, sizeof(suffix));
 	snprintf(from, sizeof(from), "%s/%s", dir, name);
 	snprintf(to, sizeof(to), "%s/cur/%s%s", dir, name + 4, suffix);
 	return rename(from, to) ? -errno : 0;
@@ -73,6 +95,7 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 {
 	const char *box = args ? imap_arg_str(args->next) : NULL;
 	char dir[PATH_MAX], **names, src[4096], dst[4096];
+	struct keywords kw;
 	size_t *idx = NULL, n = 0, i, off = 0;
 	uint32_t validity = 0;
 	int ret = 0;
@@ -93,10 +116,12 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 		imap_done(s, "NO", "[READ-ONLY] Mailbox is read-only.");
 		return;
 	}
+	if (keywords_read(dir, &kw))
+		memset(&kw, 0, sizeof(kw));
 	names = calloc(n ? n : 1, sizeof(*names));
 	for (i = 0; names && i < n && !ret; i++) {
 		names[i] = malloc(MAILDIR_NAME_MAX + 40);
-		ret = names[i] ? copy_file(s, idx[i], dir, names[i],
+		ret = names[i] ? copy_file(s, idx[i], dir, &kw, names[i],
 					   MAILDIR_NAME_MAX + 40) : -ENOMEM;
 		if (!ret && off < sizeof(src))
 			off += (size_t)snprintf(src + off, sizeof(src) - off,
@@ -115,6 +140,11 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 		free(names[i]);
 	free(names);
 	free(idx);
+	if (ret == -ENOSPC) {
+		imap_done(s, "NO", "[LIMIT] The target has 26 keywords "
+			  "already.");
+		return;
+	}
 	if (ret) {
 		imap_done(s, "NO", "[SERVERBUG] %s failed: %s",
 			  move ? "Move" : "Copy", strerror(-ret));

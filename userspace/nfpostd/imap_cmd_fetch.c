@@ -198,7 +198,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	struct mime_part *root = NULL;
 	struct mailbox_msg *m = &s->mb.v[i];
 	bool first = true, seen = false, flags = false;
-	char *msg = NULL, buf[128];
+	char *msg = NULL, buf[IMAP_FLAGS_STR_MAX];
 	time_t mtime = 0;
 	size_t len = 0, k;
 	struct tm tm;
@@ -272,7 +272,8 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	}
 	if (flags) {
 		sp(s, &first);
-		imap_flags_str(m->flags, m->recent, buf, sizeof(buf));
+		imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, buf,
+				   sizeof(buf));
 		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
 				    buf);
 	}

@@ -3,9 +3,14 @@
  * SEARCH and UID SEARCH (RFC 3501 6.4.4): every key of 6.4.4, keys ANDed,
  * OR, NOT and parenthesized groups; CHARSET UTF-8 or US-ASCII. Strings
  * match as case-insensitive (ASCII) substrings of the header values, raw
- * or with their RFC 2047 words decoded to UTF-8, or of the text. There
- * are no keywords, so KEYWORD matches nothing; RECENT, NEW and OLD follow
- * the session's \Recent.
+ * or with their RFC 2047 words decoded to UTF-8, or of the text. KEYWORD
+ * looks the name up in the mailbox's keywords (one it has not defined is
+ * on no message); RECENT, NEW and OLD follow the session's \Recent.
+ *
+ * ESEARCH (RFC 4731): "SEARCH RETURN (MIN MAX COUNT ALL) ..." answers
+ * with one "* ESEARCH (TAG "t") [UID] ..." line, its ALL a sequence set;
+ * "RETURN ()" is RETURN (ALL). MIN, MAX and ALL are left out when nothing
+ * matched, COUNT never.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -336,6 +341,13 @@ static int simple_key(struct ctx *c, const char *k, bool *r)
 	return -ENOENT;
 }
 
+static bool has_keyword(struct ctx *c, const char *name)
+{
+	char letter = keywords_letter(&c->s->kw, name);
+
+	return !c->dry && letter && strchr(c->s->mb.v[c->i].other, letter);
+}
+
 static int key(struct ctx *c, const struct imap_arg **a, bool *r)
 {
 	const struct imap_arg *cur = *a;
@@ -365,10 +377,12 @@ static int key(struct ctx *c, const struct imap_arg **a, bool *r)
 		return 0;
 	}
 	if (!strcasecmp(k, "KEYWORD") || !strcasecmp(k, "UNKEYWORD")) {
-		if (!imap_arg_atom(*a))
+		k = imap_arg_atom(*a);
+		if (!k)
 			return -EINVAL;
 		*a = (*a)->next;
-		*r = toupper((unsigned char)k[0]) == 'U' && !c->dry;
+		*r = has_keyword(c, k) != (toupper((unsigned char)cur->str[0])
+					   == 'U') && !c->dry;
 		return 0;
 	}
 	if (!strcasecmp(k, "UID")) {
@@ -392,15 +406,95 @@ static int key(struct ctx *c, const struct imap_arg **a, bool *r)
 	return ret ? -EINVAL : 0;
 }
 
+enum {
+	RET_MIN = 1, RET_MAX = 2, RET_COUNT = 4, RET_ALL = 8,
+};
+
+/* RFC 4731 3.1: the RETURN options; -EINVAL for an unknown one. */
+static int return_opts(const struct imap_arg *list, unsigned int *ret)
+{
+	static const char *const names[] = { "MIN", "MAX", "COUNT", "ALL" };
+	const struct imap_arg *a;
+	const char *o;
+	size_t i;
+
+	*ret = 0;
+	if (list->type != IMAP_ARG_LIST)
+		return -EINVAL;
+	for (a = list->child; a; a = a->next) {
+		o = imap_arg_atom(a);
+		for (i = 0; o && i < 4 && strcasecmp(o, names[i]); i++)
+			;
+		if (!o || i == 4)
+			return -EINVAL;
+		*ret |= 1u << i;
+	}
+	if (!*ret)
+		*ret = RET_ALL;
+	return 0;
+}
+
+/* The matches, ascending, as a sequence set: "2,10:11". */
+static void add_set(struct evbuffer *out, const uint32_t *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[j - 1] + 1; j++)
+			;
+		evbuffer_add_printf(out, "%s%u", i ? "," : "", v[i]);
+		if (j - i > 1)
+			evbuffer_add_printf(out, ":%u", v[j - 1]);
+	}
+}
+
+static void answer(struct imap_session *s, unsigned int ret, bool uid,
+		   const uint32_t *v, size_t n)
+{
+	struct evbuffer *out = bufferevent_get_output(s->bev);
+	size_t i;
+
+	if (!ret) {
+		evbuffer_add_printf(out, "* SEARCH");
+		for (i = 0; i < n; i++)
+			evbuffer_add_printf(out, " %u", v[i]);
+		imap_send(s, "%s", "");
+		return;
+	}
+	evbuffer_add_printf(out, "* ESEARCH (TAG ");
+	imap_send_string(s, s->tag, strlen(s->tag));
+	evbuffer_add_printf(out, ")%s", uid ? " UID" : "");
+	if ((ret & RET_MIN) && n)
+		evbuffer_add_printf(out, " MIN %u", v[0]);
+	if ((ret & RET_MAX) && n)
+		evbuffer_add_printf(out, " MAX %u", v[n - 1]);
+	if ((ret & RET_ALL) && n) {
+		evbuffer_add_printf(out, " ALL ");
+		add_set(out, v, n);
+	}
+	if (ret & RET_COUNT)
+		evbuffer_add_printf(out, " COUNT %zu", n);
+	imap_send(s, "%s", "");
+}
+
 void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 		     bool uid)
 {
 	struct ctx c = { .s = s, .dry = true };
-	struct evbuffer *out = bufferevent_get_output(s->bev);
 	const char *cs = imap_arg_atom(args);
+	unsigned int ret = 0;
+	uint32_t *v;
+	size_t i, n = 0;
 	bool r;
-	size_t i;
 
+	if (cs && !strcasecmp(cs, "RETURN")) {
+		if (!args->next || return_opts(args->next, &ret)) {
+			imap_bad(s, "Invalid RETURN options.");
+			return;
+		}
+		args = args->next->next;
+		cs = imap_arg_atom(args);
+	}
 	if (cs && !strcasecmp(cs, "CHARSET")) {
 		cs = imap_arg_str(args->next);
 		if (!cs) {
@@ -418,15 +512,19 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, c.err ? c.err : "Invalid search arguments.");
 		return;
 	}
-	evbuffer_add_printf(out, "* SEARCH");
+	v = malloc((s->mb.n ? s->mb.n : 1) * sizeof(*v));
+	if (!v) {
+		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
+		return;
+	}
 	for (i = 0; i < s->mb.n; i++) {
 		struct ctx m = { .s = s, .i = i };
 
 		if (!all(&m, args, &r) && r)
-			evbuffer_add_printf(out, " %u", uid ? s->mb.v[i].uid :
-					    (unsigned int)(i + 1));
+			v[n++] = uid ? s->mb.v[i].uid : (uint32_t)(i + 1);
 		free(m.msg);
 	}
-	imap_send(s, "%s", "");
+	answer(s, ret, uid, v, n);
+	free(v);
 	imap_done(s, "OK", "Search completed.");
 }

@@ -34,6 +34,9 @@ static void open_run(struct work *w)
 		memset(&o->mb, 0, sizeof(o->mb));
 	else
 		o->recent = imap_view_recent(&o->mb, o->readonly, true);
+	/* Without its list, keywords show as none (and get new letters). */
+	if (!o->ret && keywords_read(o->path, &o->kw))
+		memset(&o->kw, 0, sizeof(o->kw));
 }
 
 static void opened(struct imap_session *s, struct imap_open_work *o)
@@ -43,11 +46,8 @@ static void opened(struct imap_session *s, struct imap_open_work *o)
 	snprintf(s->mbox_name, sizeof(s->mbox_name), "%s", o->name);
 	s->readonly = o->readonly;
 	s->state = IMAP_S_SELECTED;
-	imap_send(s, "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen "
-		  "\\Draft)");
-	imap_send(s, "* OK [PERMANENTFLAGS (%s)] Flags permitted.",
-		  o->readonly ? "" : "\\Answered \\Flagged \\Deleted \\Seen "
-		  "\\Draft");
+	s->kw = o->kw;
+	imap_send_flag_lists(s);
 	imap_send(s, "* %zu EXISTS", s->mb.n);
 	imap_send(s, "* %zu RECENT", o->recent);
 	first_unseen(s);

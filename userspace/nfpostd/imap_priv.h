@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "imap_parser.h"
 #include "imap_seqset.h"
+#include "keywords.h"
 #include "mailbox.h"
 #include "server.h"
 #include "users.h"
@@ -57,6 +58,7 @@ struct imap_open_work {
 	char name[256];
 	bool readonly;
 	struct mailbox mb;
+	struct keywords kw;
 	size_t recent;
 	int ret;
 };
@@ -92,6 +94,7 @@ struct imap_session {
 	char mbox_name[256];
 	bool readonly;			/* EXAMINE */
 	struct mailbox mb;		/* as this session last told the client */
+	struct keywords kw;		/* its keywords, as last told */
 	/* IDLE: until "DONE", changes are told as they happen. */
 	bool idling;
 	int ino_fd;
@@ -130,15 +133,11 @@ bool imap_folder_name_ok(const char *name);
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
 void imap_view_close(struct imap_session *s);
-/* The flags of @flags (and \Recent) as "(\Seen ...)" into @buf. */
-void imap_flags_str(unsigned int flags, bool recent, char *buf, size_t len);
 /*
  * Marks @mb's messages in new/ \Recent (@claim: a @readonly session
  * only shows them, else takes them); how many are. Safe in a worker.
  */
 size_t imap_view_recent(struct mailbox *mb, bool readonly, bool claim);
-/* A flag list argument to MAILBOX_* bits; -EINVAL for a bad one. */
-int imap_flags_parse(const struct imap_arg *list, unsigned int *flags);
 /* Message indexes that @set names, by sequence number or UID. */
 int imap_view_select(struct imap_session *s, const char *set, bool uid,
 		     size_t **idx_r, size_t *n_r);
@@ -148,6 +147,31 @@ const char *imap_special_use(const char *name);
 int imap_folder_make(const char *path);
 /* The mailbox's SPECIAL-USE folders, made for a user at first login. */
 int imap_view_init_user(struct imap_session *s);
+
+/* imap_flags.c: a flag list as a command gives it, keywords by name. */
+struct imap_flag_list {
+	unsigned int flags;			/* MAILBOX_* */
+	const char *kw[KEYWORDS_MAX];		/* into the command's args */
+	size_t n_kw;
+};
+/* The longest list imap_msg_flags_str() writes. */
+#define IMAP_FLAGS_STR_MAX	(96 + KEYWORDS_MAX * (KEYWORD_NAME_MAX + 1))
+
+/* -EINVAL for a flag that may not be stored, -E2BIG: over 26 keywords. */
+int imap_flag_list_parse(const struct imap_arg *a, struct imap_flag_list *fl);
+/*
+ * The letters of @fl's keywords in the Maildir @dir whose list is @kw;
+ * if @add, a name without one gets one (saved), else it is left out.
+ * -ENOSPC when the 26 letters are taken. *@grew: the list grew.
+ */
+int imap_flag_list_letters(const char *dir, struct keywords *kw,
+			   const struct imap_flag_list *fl, bool add,
+			   char *letters, bool *grew);
+/* "(\Recent \Seen $Junk)": @flags, the keywords of @other's letters. */
+void imap_msg_flags_str(const struct keywords *kw, unsigned int flags,
+			const char *other, bool recent, char *buf, size_t len);
+/* "* FLAGS" and "* OK [PERMANENTFLAGS]" of the selected mailbox. */
+void imap_send_flag_lists(struct imap_session *s);
 
 /* imap_cmd_login.c: the password check both LOGIN and AUTHENTICATE use. */
 void imap_login(struct imap_session *s, const char *user,

@@ -19,15 +19,6 @@
 #include "maildir.h"
 #include "imap_priv.h"
 
-static const struct {
-	const char *name;
-	unsigned int flag;
-} flag_names[] = {
-	{ "\\Answered", MAILBOX_ANSWERED }, { "\\Flagged", MAILBOX_FLAGGED },
-	{ "\\Deleted", MAILBOX_DELETED }, { "\\Seen", MAILBOX_SEEN },
-	{ "\\Draft", MAILBOX_DRAFT },
-};
-
 /* The folders every user gets (RFC 6154 names as their attributes). */
 static const char *const special[] = { "Drafts", "Sent", "Trash", "Junk" };
 
@@ -60,58 +51,26 @@ int imap_folder_path(const struct imap_session *s, const char *name,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-void imap_flags_str(unsigned int flags, bool recent, char *buf, size_t len)
+static void tell_flags(struct imap_session *s, size_t seq,
+		       const struct mailbox_msg *m)
 {
-	size_t i, n = 0;
+	char flags[IMAP_FLAGS_STR_MAX];
 
-	n += (size_t)snprintf(buf, len, "(%s", recent ? "\\Recent" : "");
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++)
-		if ((flags & flag_names[i].flag) && n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-					      n > 1 ? " " : "",
-					      flag_names[i].name);
-	if (n < len)
-		snprintf(buf + n, len - n, ")");
-}
-
-static int one_flag(const char *f, unsigned int *flags)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(flag_names) / sizeof(flag_names[0]); i++) {
-		if (!strcasecmp(f, flag_names[i].name)) {
-			*flags |= flag_names[i].flag;
-			return 0;
-		}
-	}
-	/* Keywords are not kept (PERMANENTFLAGS says so): dropped. */
-	return f[0] == '\\' ? -EINVAL : 0;
-}
-
-int imap_flags_parse(const struct imap_arg *a, unsigned int *flags)
-{
-	const char *f;
-
-	*flags = 0;
-	if (a && a->type == IMAP_ARG_ATOM)
-		return one_flag(a->str, flags);
-	if (!a || a->type != IMAP_ARG_LIST)
-		return -EINVAL;
-	for (a = a->child; a; a = a->next) {
-		f = imap_arg_atom(a);
-		if (!f || one_flag(f, flags))
-			return -EINVAL;
-	}
-	return 0;
-}
-
-static void tell_flags(struct imap_session *s, size_t seq, unsigned int f,
-		       bool recent)
-{
-	char flags[128];
-
-	imap_flags_str(f, recent, flags, sizeof(flags));
+	imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, flags,
+			   sizeof(flags));
 	imap_send(s, "* %zu FETCH (FLAGS %s)", seq, flags);
+}
+
+/* Keywords another session or Dovecot defined: FLAGS told again. */
+static void sync_keywords(struct imap_session *s)
+{
+	struct keywords kw;
+
+	if (keywords_read(s->mb.path, &kw) ||
+	    !memcmp(&kw, &s->kw, sizeof(kw)))
+		return;
+	s->kw = kw;
+	imap_send_flag_lists(s);
 }
 
 /*
@@ -137,6 +96,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 		mailbox_close(&fresh);
 		return 0;
 	}
+	sync_keywords(s);
 	gone = 0;
 	for (i = 0; i < s->mb.n; i++) {
 		while (j < fresh.n && fresh.v[j].uid < s->mb.v[i].uid)
@@ -146,9 +106,9 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 			gone++;
 		} else {
 			fresh.v[j].recent = s->mb.v[i].recent;
-			if (fresh.v[j].flags != s->mb.v[i].flags)
-				tell_flags(s, i + 1 - gone, fresh.v[j].flags,
-					   fresh.v[j].recent);
+			if (fresh.v[j].flags != s->mb.v[i].flags ||
+			    strcmp(fresh.v[j].other, s->mb.v[i].other))
+				tell_flags(s, i + 1 - gone, &fresh.v[j]);
 		}
 	}
 	before = imap_view_recent(&s->mb, s->readonly, false);
@@ -188,6 +148,7 @@ void imap_view_close(struct imap_session *s)
 	imap_unwatch(s);
 	mailbox_close(&s->mb);
 	memset(&s->mb, 0, sizeof(s->mb));
+	memset(&s->kw, 0, sizeof(s->kw));
 	s->mbox_name[0] = '\0';
 	if (s->state == IMAP_S_SELECTED)
 		s->state = IMAP_S_AUTH;
