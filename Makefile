@@ -9,13 +9,18 @@ KVER	?= $(shell scripts/kver)
 KDIR	?= /lib/modules/$(KVER)/build
 BUILD	?= build
 
+# userspace/lib: genl (netlink, JSON, formatting), mail (protocol parsers),
+# store (Maildir, users, queue), and the unit-test helpers they share.
+LIB_INCLUDES := -Iuserspace/lib -Iuserspace/lib/genl -Iuserspace/lib/mail \
+		-Iuserspace/lib/store
+
 CC	?= cc
 FUZZCC	?= clang
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi \
-	   -Ikmod/proto -Iuserspace/lib -MMD -MP
+	   -Ikmod/proto $(LIB_INCLUDES) -MMD -MP
 FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
-	   -Iinclude/uapi -Ikmod/proto -Iuserspace/lib
+	   -Iinclude/uapi -Ikmod/proto $(LIB_INCLUDES)
 
 # Filled in by the build.mk fragments below.
 BINS	:=
@@ -28,24 +33,16 @@ FUZZERS	:=
 all: modules userspace
 
 include kmod/proto/build.mk
-include userspace/lib/build.mk
-# The mail side: each fragment adds its sources to LIBMAIL_SRCS (archived
-# into libnfmail.a below), and its tests and fuzzers.
-LIBMAIL_SRCS	:=
-LIBMAIL		:= $(BUILD)/libnfmail.a
+include userspace/lib/genl/build.mk
+include userspace/lib/mail/build.mk
+include userspace/lib/store/build.mk
 MAIL_LIBS	:= $(shell pkg-config --libs libevent_openssl libevent openssl \
 			   inih libcrypt 2>/dev/null)
-include userspace/lib/smtp.mk
-include userspace/lib/store.mk
-include userspace/lib/pop3.mk
-include userspace/lib/imap.mk
-include userspace/nfpost/build.mk
+# nfpostd first: the CLI links nfpostd's configuration parser.
 include userspace/nfpostd/build.mk
+include userspace/nfpost/build.mk
 # make install, uninstall, modules_install, install-dkms
 include dist/install.mk
-
-$(LIBMAIL): $(LIBMAIL_SRCS:%.c=$(BUILD)/%.o)
-	$(AR) rcs $@ $^
 
 modules:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR); run scripts/deps" >&2; exit 1; }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The domain-deciding core of the RFC 5321 path parser, shared by nfpostd
- * (userspace/lib/mailaddr.c) and the nfpost_smtp guard: where a path's local
+ * (userspace/lib/mail/mailaddr.c) and the nfpost_smtp guard: where a path's local
  * part and domain are, whatever its source route or quoted local part holds.
  */
 #ifndef NFPOST_PROTO_MAILPATH_H

@@ -31,7 +31,7 @@
 enum { C_CMD, C_DISCARD, C_DATA, C_BDAT, C_AUTH, C_OPAQUE, C_CLOSED };
 enum { S_GREETING, S_REPLY, S_DISCARD, S_OPAQUE };
 
-/* nfpostd's DATA reader (userspace/lib/smtp_data.c), the same table. */
+/* nfpostd's DATA reader (userspace/lib/mail/smtp_data.c), the same table. */
 enum { D_BOL, D_TEXT, D_CR, D_DOT, D_DOT_CR, D_END, D_BAD };
 
 #define TEXT_MAX	(SMTPG_LINE_MAX - 2)	/* without CRLF */

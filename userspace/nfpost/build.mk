@@ -25,26 +25,31 @@ TESTS		+= $(NFPOST_TESTS)
 $(BUILD)/userspace/nfpost/nfpost.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
 $(BUILD)/userspace/nfpost/web.o: CFLAGS += -DNFPOST_WEBDIR='"$(NFPOST_WEBDIR)"'
 
-# mail and user: the RFC 5322 parsers and the users file of $(LIBMAIL).
-$(BUILD)/nfpost: $(NFPOST_OBJS) $(LIBMAIL) $(LIBNFPOST)
+# nfpostd's configuration (mail, user, smtp load) is read with nfpostd's own
+# parser; mail and user use the store and the RFC 5322 parsers.
+$(BUILD)/userspace/nfpost/%.o: CFLAGS += -Iuserspace/nfpostd
+
+$(BUILD)/nfpost: $(NFPOST_OBJS) $(NFPOSTD_CONF_OBJS) $(LIBSTORE) $(LIBMAIL) \
+		 $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcrypt -linih -levent -lcrypto
 
 $(NFPOST_TESTS): $(BUILD)/test_nfpost_%: $(BUILD)/userspace/nfpost/test_%.o \
-			$(NFPOST_CORE_OBJS) $(LIBMAIL) $(LIBNFPOST)
+			$(NFPOST_CORE_OBJS) $(NFPOSTD_CONF_OBJS) $(LIBSTORE) \
+			$(LIBMAIL) $(LIBNFPOST)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lmnl -lcmocka -lcrypt -linih
 
 # The header analysis of `mail trace`, with the Received: parser it reads.
 FUZZERS		+= $(BUILD)/fuzz_trace_check
 $(BUILD)/fuzz_trace_check: $(BUILD)/fuzz/userspace/nfpost/fuzz_trace_check.o \
 			   $(BUILD)/fuzz/userspace/nfpost/trace_check.o \
-			   $(BUILD)/fuzz/userspace/lib/received.o \
-			   $(BUILD)/fuzz/userspace/lib/rfc5322.o
+			   $(BUILD)/fuzz/userspace/lib/mail/received.o \
+			   $(BUILD)/fuzz/userspace/lib/mail/rfc5322.o
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $^
 # The saved binding table's lines.
 FUZZERS		+= $(BUILD)/fuzz_watchfile
 $(BUILD)/fuzz_watchfile: $(BUILD)/fuzz/userspace/nfpost/fuzz_watchfile.o \
 			 $(BUILD)/fuzz/userspace/nfpost/watchfile.o \
-			 $(BUILD)/fuzz/userspace/lib/fmt.o
+			 $(BUILD)/fuzz/userspace/lib/genl/fmt.o
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $^
 # The replay's line checks, without a server.
 TESTS		+= $(BUILD)/test_nfpost_web

@@ -17,25 +17,26 @@ NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr
 
-# Shared with `nfpost mail queue`: the configuration and the queue's files.
-LIBMAIL_SRCS	+= userspace/lib/conf.c userspace/lib/netaddr.c \
-		   userspace/lib/queue.c
+# nfpostd's configuration, which the CLI reads too (`nfpost mail queue`,
+# `nfpost user`, `nfpost smtp load -c nfpostd.conf`).
+NFPOSTD_CONF_OBJS := $(BUILD)/userspace/nfpostd/conf.o \
+		     $(BUILD)/userspace/nfpostd/netaddr.o
 
 BINS		+= $(BUILD)/nfpostd
 TESTS		+= $(NFPOSTD_TESTS)
 
 $(BUILD)/userspace/nfpostd/nfpostd.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
 
-$(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(LIBMAIL)
+$(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(NFPOSTD_CONF_OBJS) $(LIBSTORE) $(LIBMAIL)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lopendkim -lresolv -lpthread
 
-$(BUILD)/test_netaddr: $(BUILD)/userspace/lib/test_netaddr.o \
-		       $(BUILD)/userspace/lib/netaddr.o
+$(BUILD)/test_netaddr: $(BUILD)/userspace/nfpostd/test_netaddr.o \
+		       $(BUILD)/userspace/nfpostd/netaddr.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
 # The pure parts: configuration, queue files, bounces, MX answers. Each test
 # links only the units it tests.
-TESTS		+= $(addprefix $(BUILD)/,test_conf test_queue test_dsn test_mx \
+TESTS		+= $(addprefix $(BUILD)/,test_conf test_dsn test_mx \
 			     test_clients test_smtp_client test_authfail)
 
 $(BUILD)/test_authfail: $(BUILD)/userspace/nfpostd/test_authfail.o \
@@ -46,22 +47,16 @@ $(BUILD)/test_clients: $(BUILD)/userspace/nfpostd/test_clients.o \
 		       $(BUILD)/userspace/nfpostd/clients.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
-$(BUILD)/test_conf: $(BUILD)/userspace/lib/test_conf.o \
-		    $(BUILD)/userspace/lib/conf.o \
-		    $(BUILD)/userspace/lib/netaddr.o \
-		    $(BUILD)/userspace/lib/mailaddr.o
+$(BUILD)/test_conf: $(BUILD)/userspace/nfpostd/test_conf.o \
+		    $(BUILD)/userspace/nfpostd/conf.o \
+		    $(BUILD)/userspace/nfpostd/netaddr.o \
+		    $(BUILD)/userspace/lib/mail/mailaddr.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -linih
 
-# --wrap=kill: queue_flush() can signal nothing but the test's own child.
-$(BUILD)/test_queue: $(BUILD)/userspace/lib/test_queue.o \
-		     $(BUILD)/userspace/lib/queue.o \
-		     $(BUILD)/userspace/lib/dsn_param.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=kill -o $@ $^ -lcmocka
-
 $(BUILD)/test_dsn: $(BUILD)/userspace/nfpostd/test_dsn.o \
-		   $(BUILD)/userspace/lib/dsn_param.o \
+		   $(BUILD)/userspace/lib/mail/dsn_param.o \
 		   $(BUILD)/userspace/nfpostd/dsn.o \
-		   $(BUILD)/userspace/lib/rfc5322.o
+		   $(BUILD)/userspace/lib/mail/rfc5322.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -levent
 
 $(BUILD)/test_mx: $(BUILD)/userspace/nfpostd/test_mx.o \
@@ -72,7 +67,7 @@ $(BUILD)/test_mx: $(BUILD)/userspace/nfpostd/test_mx.o \
 # 127.0.0.1 (threads): which address it goes on to.
 $(BUILD)/test_smtp_client: $(BUILD)/userspace/nfpostd/test_smtp_client.o \
 			   $(BUILD)/userspace/nfpostd/smtp_client.o \
-			   $(BUILD)/userspace/lib/smtp_reply.o \
-			   $(BUILD)/userspace/lib/dsn_param.o \
-			   $(BUILD)/userspace/lib/netaddr.o
+			   $(BUILD)/userspace/lib/mail/smtp_reply.o \
+			   $(BUILD)/userspace/lib/mail/dsn_param.o \
+			   $(BUILD)/userspace/nfpostd/netaddr.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(MAIL_LIBS) -lpthread

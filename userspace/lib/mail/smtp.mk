@@ -1,24 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
-# userspace/lib: the SMTP protocol parsers (command lines, DATA, replies,
+# userspace/lib/mail: the SMTP protocol parsers (command lines, DATA, replies,
 # addresses).
 
 SMTP_UNITS	:= smtp_cmd smtp_data smtp_reply mailaddr dsn_param
 SMTP_TESTS	:= $(patsubst %,$(BUILD)/test_%,$(SMTP_UNITS))
 
-LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/%.c,$(SMTP_UNITS))
+LIBMAIL_SRCS	+= $(patsubst %,userspace/lib/mail/%.c,$(SMTP_UNITS))
 TESTS		+= $(SMTP_TESTS)
 FUZZERS		+= $(patsubst %,$(BUILD)/fuzz_%,$(SMTP_UNITS))
 
 # A test links only the parser it tests, not all of $(LIBMAIL): a unit half
 # written elsewhere in the library then cannot stop these from building.
-$(SMTP_TESTS): $(BUILD)/test_%: $(BUILD)/userspace/lib/test_%.o \
-			       $(BUILD)/userspace/lib/%.o
+$(SMTP_TESTS): $(BUILD)/test_%: $(BUILD)/userspace/lib/mail/test_%.o \
+			       $(BUILD)/userspace/lib/mail/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
 # A fuzzer links its parser built with the sanitizers, not $(LIBMAIL).
 define smtp_fuzz_rule
-$(BUILD)/fuzz_$(1): $(BUILD)/fuzz/userspace/lib/fuzz_$(1).o \
-		    $(BUILD)/fuzz/userspace/lib/$(1).o
+$(BUILD)/fuzz_$(1): $(BUILD)/fuzz/userspace/lib/mail/fuzz_$(1).o \
+		    $(BUILD)/fuzz/userspace/lib/mail/$(1).o
 	$$(FUZZCC) $$(FUZZFLAGS) -o $$@ $$^
 endef
 

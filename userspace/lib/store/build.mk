@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0
+# userspace/lib/store: what nfpostd keeps on disk: Maildir delivery and
+# mailboxes, the users file and the queue's files, archived into
+# $(BUILD)/libnfstore.a. It uses lib/mail (DSN parameters, headers).
+
+STORE_UNITS	:= maildir users mailbox queue
+LIBSTORE	:= $(BUILD)/libnfstore.a
+
+# Which objects each test links besides its own unit's.
+store_deps_mailbox	:= $(BUILD)/userspace/lib/store/maildir.o
+store_deps_queue	:= $(BUILD)/userspace/lib/mail/dsn_param.o
+
+TESTS		+= $(patsubst %,$(BUILD)/test_%,$(STORE_UNITS))
+
+$(LIBSTORE): $(patsubst %,$(BUILD)/userspace/lib/store/%.o,$(STORE_UNITS))
+	$(AR) rcs $@ $^
+
+# As lib/mail: the units themselves, not all of the archive, so that a unit
+# half written elsewhere in the library cannot stop these from building.
+# libcrypt is for users.o (yescrypt); --wrap=kill: queue_flush() can signal
+# nothing but the test's own child.
+define store_test_rule
+$(BUILD)/test_$(1): $(BUILD)/userspace/lib/store/test_$(1).o \
+		    $(BUILD)/userspace/lib/store/$(1).o $(store_deps_$(1))
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) $(store_ldflags_$(1)) -o $$@ $$^ -lcmocka -lcrypt
+endef
+store_ldflags_queue	:= -Wl,--wrap=kill
+
+$(foreach u,$(STORE_UNITS),$(eval $(call store_test_rule,$(u))))
