@@ -53,9 +53,11 @@ except ImportError:
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from smtp import HOST, NFPOST, PASSWORD, Daemon, insecure  # noqa: E402
+from relay import NextHop, unstuffed  # noqa: E402
 
 CASES = []
 CLIENT = "198.51.100.7"
+TRUSTED = "192.0.2.25"          # in the tests' mynetworks, 192.0.2.0/24
 ZONE = {
     ("pass.example", "TXT"): ["v=spf1 ip4:%s -all" % CLIENT],
     ("_dmarc.pass.example", "TXT"): ["v=DMARC1; p=reject"],
@@ -377,11 +379,50 @@ def own_netns():
     if libc.unshare(0x40000000):            # CLONE_NEWNET
         return "unshare: " + os.strerror(ctypes.get_errno())
     for cmd in (["ip", "link", "set", "lo", "up"],
-                ["ip", "addr", "add", CLIENT + "/32", "dev", "lo"]):
+                ["ip", "addr", "add", CLIENT + "/32", "dev", "lo"],
+                ["ip", "addr", "add", TRUSTED + "/32", "dev", "lo"]):
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode:
             return " ".join(cmd) + ": " + r.stderr.strip()
     return None
+
+
+@case
+def mynetworks_mail_is_signed_with_the_key_of_its_from_domain(zone, d):
+    """[dkim] has lab.example and signed.example: a mynetworks client's
+    message with From: news.lab.example and a bounce address elsewhere is
+    signed d=lab.example (aligned, relaxed); python3-dkim verifies it
+    against the zone's record."""
+    hop = NextHop()
+    r = None
+    try:
+        keys = "".join("%s = %s %s\n" % (dom, sel, os.path.join(
+            d.dir, sel + ".private")) for dom, sel in
+            (("signed.example", "sel1"), ("lab.example", "sel2")))
+        r = Daemon(transport={"other.example": hop.port},
+                   extra="[dkim]\n" + keys)
+        with smtplib.SMTP("127.0.0.1", r.ports["smtp"], timeout=30,
+                          source_address=(TRUSTED, 0)) as s:
+            s.sendmail("bounces@elsewhere.example", ["carol@other.example"],
+                       msg("News <letter@news.lab.example>", "news"))
+        hop.wait("the relayed message", lambda: len(hop.messages) == 1)
+        data = b"\r\n".join(unstuffed(hop.messages[0])) + b"\r\n"
+        sig = re.search(rb"DKIM-Signature: (.*?)\r\n(?![ \t])", data, re.S)
+        expect(sig and re.search(rb"\bd=lab\.example;", sig.group(1)) and
+               re.search(rb"\bs=sel2;", sig.group(1)), data[:600])
+
+        def dnsfunc(name, timeout=5):
+            txt = zone.records.get((name.decode().rstrip(".").lower(),
+                                    "TXT"))
+            return txt[0].encode() if txt else None
+        expect(dkim.verify(data, dnsfunc=dnsfunc), "does not verify")
+        expect(not dkim.verify(data.replace(b"Hello.", b"Hello?"),
+                               dnsfunc=dnsfunc), "a changed body verifies")
+        r.stop_cleanly()
+    finally:
+        hop.close()
+        if r:
+            r.close()
 
 
 def main():
@@ -392,7 +433,7 @@ def main():
     d0 = tempfile.mkdtemp(prefix="nfpost-authcheck.")
     try:
         zone_records = dict(ZONE)
-        for dom, sel in (("signed.example", "sel1"),):
+        for dom, sel in (("signed.example", "sel1"), ("lab.example", "sel2")):
             out = subprocess.run([NFPOST, "dkim", "keygen", "-k",
                                   os.path.join(d0, sel + ".private"),
                                   dom, sel],
@@ -407,7 +448,7 @@ def main():
             d = None
             try:
                 d = daemon(zone)
-                for key in ("sel1.private",):
+                for key in ("sel1.private", "sel2.private"):
                     shutil.copy(os.path.join(d0, key), d.dir)
                 fn(zone, d)
                 d.stop_cleanly()

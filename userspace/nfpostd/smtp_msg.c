@@ -276,8 +276,11 @@ static void store_run(struct work *w)
 		if (s->store.ret)
 			goto out;
 	}
-	/* Signed, if its domain has a key; unsigned (and logged) if that fails. */
-	if (s->auth_user[0])
+	/*
+	 * What our users send, logged in or from mynetworks: signed if its
+	 * domain has a key; unsigned (and logged) if that fails.
+	 */
+	if (s->auth_user[0] || s->trusted)
 		dkim_sign_message(s->srv, s->txn.from, s->txn.id, s->msg,
 				  s->store.received, sizeof(s->store.received));
 	s->store.ret = hand_over(s, &m, s->store.actions);
