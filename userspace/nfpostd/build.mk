@@ -13,6 +13,9 @@ NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 NFPOSTD_CORE	+= notify
 # DKIM signing of submitted mail (libopendkim)
 NFPOSTD_CORE	+= dkim_sign
+# SPF, DKIM and DMARC checks of incoming mail (libspf2, libopendkim,
+# libopendmarc), their DNS lookups made by the workers through a cache
+NFPOSTD_CORE	+= authcheck dns
 NFPOSTD_OBJS	:= $(addprefix $(BUILD)/userspace/nfpostd/, \
 		     $(addsuffix .o,$(NFPOSTD_CORE) nfpostd))
 NFPOSTD_TESTS	:= $(BUILD)/test_netaddr
@@ -28,7 +31,8 @@ TESTS		+= $(NFPOSTD_TESTS)
 $(BUILD)/userspace/nfpostd/nfpostd.o: CFLAGS += -DNFPOST_VERSION='"$(NFPOST_VERSION)"'
 
 $(BUILD)/nfpostd: $(NFPOSTD_OBJS) $(NFPOSTD_CONF_OBJS) $(LIBSTORE) $(LIBMAIL)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lopendkim -lresolv -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(MAIL_LIBS) -lopendkim -lspf2 -lopendmarc -lresolv \
+		-lpthread
 
 $(BUILD)/test_netaddr: $(BUILD)/userspace/nfpostd/test_netaddr.o \
 		       $(BUILD)/userspace/nfpostd/netaddr.o
@@ -38,6 +42,18 @@ $(BUILD)/test_netaddr: $(BUILD)/userspace/nfpostd/test_netaddr.o \
 # links only the units it tests.
 TESTS		+= $(addprefix $(BUILD)/,test_conf test_dsn test_mx \
 			     test_clients test_smtp_client test_authfail)
+
+# The DNS answers the sender checks read (dns_each), and its fuzzer.
+TESTS		+= $(BUILD)/test_dns
+FUZZERS		+= $(BUILD)/fuzz_dns
+
+$(BUILD)/test_dns: $(BUILD)/userspace/nfpostd/test_dns.o \
+		   $(BUILD)/userspace/nfpostd/dns.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka -lresolv -lpthread
+
+$(BUILD)/fuzz_dns: $(BUILD)/fuzz/userspace/nfpostd/fuzz_dns.o \
+		   $(BUILD)/fuzz/userspace/nfpostd/dns.o
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $^ -lresolv -lpthread
 
 $(BUILD)/test_authfail: $(BUILD)/userspace/nfpostd/test_authfail.o \
 			$(BUILD)/userspace/nfpostd/authfail.o

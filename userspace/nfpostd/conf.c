@@ -140,6 +140,23 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 	return -ENOENT;
 }
 
+/*
+ * "a.b.c.d:port", parsed as [listen] addresses are: IPv4 only, as glibc's
+ * resolver state keeps its name servers.
+ */
+static int resolver_key(struct conf *c, const char *value)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (netaddr_listen_parse(value, &ss, &len) || ss.ss_family != AF_INET ||
+	    !((struct sockaddr_in *)&ss)->sin_addr.s_addr)
+		return -EINVAL;
+	memcpy(&c->resolver, &ss, sizeof(c->resolver));
+	c->resolver_set = true;
+	return 0;
+}
+
 static int server_key(struct conf *c, const char *key, const char *value)
 {
 	long long v;
@@ -163,6 +180,8 @@ static int server_key(struct conf *c, const char *key, const char *value)
 		return copy(c->tls_key, sizeof(c->tls_key), value);
 	if (!strcmp(key, "domains"))
 		return each_word(value, add_domain, c);
+	if (!strcmp(key, "resolver"))
+		return resolver_key(c, value);
 	if (!strcmp(key, "plaintext_auth"))
 		return yes_no(value, &c->plaintext_auth);
 	if (!strcmp(key, "mynetworks")) {
@@ -180,6 +199,9 @@ static int server_key(struct conf *c, const char *key, const char *value)
 	} else if (!strcmp(key, "max_errors")) {
 		ret = number(value, 1, 1000, &v);
 		c->max_errors = (int)v;
+	} else if (!strcmp(key, "dns_timeout")) {
+		ret = number(value, 1, 60, &v);
+		c->dns_timeout = (int)v;
 	} else if (!strcmp(key, "timeout")) {
 		ret = number(value, 1, 86400, &v);
 		c->timeout = (int)v;
@@ -284,6 +306,36 @@ static int dkim_key(struct conf *c, const char *key, const char *value)
 	return 0;
 }
 
+static const char *const authcheck_names[] = {
+	[AUTHCHECK_ACCEPT] = "accept",
+	[AUTHCHECK_TAG] = "tag",
+	[AUTHCHECK_QUARANTINE] = "quarantine",
+	[AUTHCHECK_REJECT] = "reject",
+};
+
+const char *conf_authcheck_name(enum authcheck_action a)
+{
+	return authcheck_names[a];
+}
+
+/* "DOMAIN = accept|tag|quarantine|reject", DOMAIN "*" for the others. */
+static int authcheck_key(struct conf *c, const char *key, const char *value)
+{
+	struct conf_authcheck *a;
+	size_t i;
+
+	if (c->nauthcheck == CONF_MAX_AUTHCHECK)
+		return -E2BIG;
+	for (i = 0; i < sizeof(authcheck_names) / sizeof(*authcheck_names); i++)
+		if (!strcmp(value, authcheck_names[i]))
+			break;
+	if (i == sizeof(authcheck_names) / sizeof(*authcheck_names))
+		return -EINVAL;
+	a = &c->authcheck[c->nauthcheck++];
+	a->action = (enum authcheck_action)i;
+	return copy(a->domain, sizeof(a->domain), key);
+}
+
 static int handler(void *user, const char *section, const char *key,
 		   const char *value)
 {
@@ -298,6 +350,8 @@ static int handler(void *user, const char *section, const char *key,
 		ret = transport_key(l->c, key, value);
 	else if (!strcmp(section, "dkim"))
 		ret = dkim_key(l->c, key, value);
+	else if (!strcmp(section, "authcheck"))
+		ret = authcheck_key(l->c, key, value);
 	else
 		ret = -ENOENT;
 	if (!ret)
@@ -336,6 +390,7 @@ static void defaults(struct conf *c)
 	c->retry_max = 4000;		/* maximal_backoff_time */
 	c->queue_lifetime = 5 * 86400;	/* maximal_queue_lifetime */
 	c->delay_warning = 4 * 3600;	/* Postfix's delay_warning_time */
+	c->dns_timeout = 5;		/* glibc's RES_TIMEOUT */
 	add_network(c, "127.0.0.0/8");
 	add_network(c, "::1/128");
 }
@@ -400,6 +455,21 @@ bool conf_in_mynetworks(const struct conf *c, const struct sockaddr *sa)
 		if (netaddr_prefix_match(&c->mynetworks[i], sa))
 			return true;
 	return false;
+}
+
+enum authcheck_action conf_authcheck_action(const struct conf *c,
+					    const char *domain)
+{
+	enum authcheck_action any = AUTHCHECK_ACCEPT;
+	int i;
+
+	for (i = 0; i < c->nauthcheck; i++) {
+		if (!strcmp(c->authcheck[i].domain, "*"))
+			any = c->authcheck[i].action;
+		else if (mailaddr_domain_eq(c->authcheck[i].domain, domain))
+			return c->authcheck[i].action;
+	}
+	return any;
 }
 
 const struct conf_transport *conf_transport_find(const struct conf *c,

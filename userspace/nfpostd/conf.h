@@ -19,6 +19,7 @@
 #define CONF_MAX_LISTEN		16
 #define CONF_MAX_TRANSPORTS	32
 #define CONF_MAX_DKIM		16
+#define CONF_MAX_AUTHCHECK	32
 #define CONF_STR_MAX		256
 
 /* What a listening socket speaks. */
@@ -53,6 +54,22 @@ struct conf_dkim {
 	char key_file[CONF_STR_MAX];	/* PEM, read once as root */
 };
 
+/*
+ * What to do with incoming mail for @domain ("*": any other) that fails
+ * SPF/DMARC as its sender's domain asks: at most this ([authcheck]).
+ */
+enum authcheck_action {
+	AUTHCHECK_ACCEPT,	/* the Authentication-Results: header only */
+	AUTHCHECK_TAG,		/* and X-Spam-Flag: YES */
+	AUTHCHECK_QUARANTINE,	/* into the recipient's Junk folder */
+	AUTHCHECK_REJECT,	/* 550 5.7.1 at the end of DATA */
+};
+
+struct conf_authcheck {
+	char domain[CONF_STR_MAX];
+	enum authcheck_action action;
+};
+
 struct conf {
 	char hostname[CONF_STR_MAX];	/* in the greeting and Received: */
 	char run_as[64];		/* user to become after binding */
@@ -73,6 +90,13 @@ struct conf {
 	int ntransports;
 	struct conf_dkim dkim[CONF_MAX_DKIM];	/* [dkim] */
 	int ndkim;
+	/* [authcheck]: SPF, DKIM and DMARC checks of incoming mail, if any. */
+	struct conf_authcheck authcheck[CONF_MAX_AUTHCHECK];
+	int nauthcheck;
+	/* DNS for those checks: /etc/resolv.conf's unless resolver_set. */
+	struct sockaddr_in resolver;	/* IPv4 ADDRESS:PORT */
+	bool resolver_set;
+	int dns_timeout;		/* seconds per query, then temperror */
 	uint64_t max_message_size;	/* bytes, advertised with SIZE */
 	int max_recipients;		/* per message */
 	int max_errors;			/* bad commands before 421 */
@@ -105,6 +129,10 @@ const char *listen_kind_name(enum listen_kind kind);
 bool conf_needs_tls(const struct conf *c);
 bool conf_is_local_domain(const struct conf *c, const char *domain);
 bool conf_in_mynetworks(const struct conf *c, const struct sockaddr *sa);
+/* [authcheck]'s action for mail to @domain: its own line, else "*"'s. */
+enum authcheck_action conf_authcheck_action(const struct conf *c,
+					    const char *domain);
+const char *conf_authcheck_name(enum authcheck_action a);
 const struct conf_transport *conf_transport_find(const struct conf *c,
 						 const char *domain);
 

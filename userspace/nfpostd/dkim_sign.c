@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * DKIM signatures with libopendkim (OpenDKIM's library, as Debian ships
- * it): relaxed/relaxed, rsa-sha256, the library's default header list.
+ * it): relaxed/relaxed, rsa-sha256, the library's default header list,
+ * with the key of the From: domain when there is one (DMARC alignment).
  * Keys are read once at start, as root, with a copy of their [dkim] lines:
  * a SIGHUP may change the configuration, not the keys. Signing runs in the
  * workers, each message with a handle of its own.
@@ -15,6 +16,7 @@
 #include <unistd.h>
 #include <opendkim/dkim.h>
 
+#include "authcheck.h"
 #include "dkim_sign.h"
 #include "log.h"
 #include "mailaddr.h"
@@ -92,15 +94,35 @@ void dkim_sign_free(struct server *srv)
 	signer.n = 0;
 }
 
-static int key_of(const char *from)
+static int key_of_domain(const char *domain)
 {
-	const char *at = strrchr(from, '@');
 	int i;
 
-	for (i = 0; at && i < signer.n; i++)
-		if (mailaddr_domain_eq(signer.conf[i].domain, at + 1))
+	for (i = 0; i < signer.n; i++)
+		if (mailaddr_domain_eq(signer.conf[i].domain, domain))
 			return i;
 	return -1;
+}
+
+/*
+ * The key of the From: domain, so that the signature aligns with it for
+ * DMARC (RFC 7489 3.1.1); else of a parent domain of it (relaxed
+ * alignment, the [dkim] domain being the organizational one); else the
+ * envelope sender's, a signature that still verifies but does not align.
+ */
+static int key_of(const char *from, struct evbuffer *msg)
+{
+	size_t n = evbuffer_get_length(msg);
+	const char *p = n ? (const char *)evbuffer_pullup(msg, -1) : NULL;
+	const char *at = strrchr(from, '@'), *d;
+	char hdr[256];
+	int k;
+
+	if (p && !authcheck_from_domain(p, n, hdr, sizeof(hdr)))
+		for (d = hdr; strchr(d, '.'); d = strchr(d, '.') + 1)
+			if ((k = key_of_domain(d)) >= 0)
+				return k;
+	return at ? key_of_domain(at + 1) : -1;
 }
 
 /*
@@ -147,7 +169,7 @@ int dkim_sign_message(struct server *srv, const char *from, const char *id,
 	DKIM_STAT st;
 	size_t n;
 	DKIM *d;
-	int k = signer.lib ? key_of(from) : -1;
+	int k = signer.lib ? key_of(from, msg) : -1;
 
 	(void)srv;
 	if (k < 0)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * DKIM signing (RFC 6376) of the mail authenticated users submit, with
- * the keys of [dkim] (libopendkim: see dkim_sign.c).
+ * DKIM signing (RFC 6376) of the mail authenticated users submit and
+ * mynetworks relays, with the keys of [dkim] (libopendkim: see
+ * dkim_sign.c).
  */
 #ifndef NFPOSTD_DKIM_SIGN_H
 #define NFPOSTD_DKIM_SIGN_H
@@ -20,9 +21,10 @@ void dkim_sign_free(struct server *srv);
 
 /*
  * In a worker: a "DKIM-Signature: ...\r\n" field for @msg (the message as
- * received, CRLF lines) from the envelope sender @from, appended to the
- * NUL-terminated @out of @len bytes. 0 with nothing appended when no key
- * is set for @from's domain; -errno when signing failed.
+ * received, CRLF lines) appended to the NUL-terminated @out of @len bytes,
+ * signed with the key of its From: domain (or of a parent domain), else of
+ * the envelope sender @from's. 0 with nothing appended when none of them
+ * has a key; -errno when signing failed.
  */
 int dkim_sign_message(struct server *srv, const char *from, const char *id,
 		      struct evbuffer *msg, char *out, size_t len);

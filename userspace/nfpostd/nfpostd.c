@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "imap_session.h"
 #include "listener.h"
+#include "authcheck.h"
 #include "dkim_sign.h"
 #include "log.h"
 #include "maildir.h"
@@ -409,7 +410,10 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = dkim_sign_init(&srv);	/* key files: as root */
 	if (!ret)
+		ret = authcheck_init(&srv.conf);
+	if (!ret)
 		ret = run(&srv);
+	authcheck_free();
 	dkim_sign_free(&srv);
 	if (srv.base)
 		event_base_free(srv.base);

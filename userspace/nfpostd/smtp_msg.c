@@ -13,6 +13,7 @@
 
 #include <event2/bufferevent.h>
 
+#include "authcheck.h"
 #include "dkim_sign.h"
 #include "log.h"
 #include "relay.h"
@@ -72,7 +73,8 @@ static void received(const struct smtp_session *s, char *buf, size_t len)
  * On the heap: max_recipients may be 100,000 and this runs on a worker's
  * stack.
  */
-static int hand_over(struct smtp_session *s, const struct store_msg *m)
+static int hand_over(struct smtp_session *s, const struct store_msg *m,
+		     const enum authcheck_action *actions)
 {
 	char (*names)[256] = calloc((size_t)s->txn.nrcpt, sizeof(*names));
 	char **remote = calloc((size_t)s->txn.nrcpt, sizeof(*remote));
@@ -82,8 +84,6 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 	int i, nremote = 0, done = 0;
 	int ret = names && remote && notify && orcpt ? 0 : -ENOMEM;
 
-	q.notify = notify;
-	q.orcpt = orcpt;
 	for (; !ret && done < s->txn.nrcpt; done++) {
 		if (!s->txn.rcpts[done].user[0]) {
 			notify[nremote] = s->txn.rcpts[done].notify;
@@ -91,11 +91,19 @@ static int hand_over(struct smtp_session *s, const struct store_msg *m)
 			remote[nremote++] = s->txn.rcpts[done].addr;
 			continue;
 		}
-		ret = store_local(s->srv, s->txn.rcpts[done].user, m, names[done],
-				  sizeof(names[done]));
+		q = *m;
+		if (actions) {
+			q.spam_flag = actions[done] >= AUTHCHECK_TAG;
+			q.junk = actions[done] >= AUTHCHECK_QUARANTINE;
+		}
+		ret = store_local(s->srv, s->txn.rcpts[done].user, &q,
+				  names[done], sizeof(names[done]));
 		if (ret)
 			break;
 	}
+	q = *m;
+	q.notify = notify;
+	q.orcpt = orcpt;
 	if (!ret && nremote)
 		ret = store_queue(s->srv, &q, remote, nremote);
 	for (i = 0; ret && names && i < done; i++)
@@ -177,6 +185,80 @@ static void log_accepted(struct smtp_session *s, size_t size)
 		"", s->auth_user, s->txn.from, size, s->txn.nrcpt, to);
 }
 
+/* Mail from outside (not mynetworks, not authenticated), if configured. */
+static bool checked(const struct smtp_session *s)
+{
+	return s->srv->conf.nauthcheck && !s->auth_user[0] && !s->trusted;
+}
+
+/*
+ * The action for each recipient: what the sender's domain asks, at most
+ * what [authcheck] allows for the recipient's domain. The message is
+ * refused only when every recipient's action is to refuse it; otherwise
+ * those recipients get it in Junk.
+ */
+static int decide(struct smtp_session *s, const struct authcheck_result *r)
+{
+	const char *at;
+	enum authcheck_action a;
+	int i, reject = 0;
+
+	s->store.actions = calloc((size_t)s->txn.nrcpt,
+				  sizeof(*s->store.actions));
+	if (!s->store.actions)
+		return -ENOMEM;
+	for (i = 0; i < s->txn.nrcpt; i++) {
+		at = strrchr(s->txn.rcpts[i].addr, '@');
+		a = conf_authcheck_action(&s->srv->conf, at ? at + 1 : "");
+		s->store.actions[i] = r->asks < a ? r->asks : a;
+		reject += s->store.actions[i] == AUTHCHECK_REJECT;
+		if (s->store.actions[i] == AUTHCHECK_REJECT)
+			s->store.actions[i] = AUTHCHECK_QUARANTINE;
+	}
+	return reject == s->txn.nrcpt ? -EACCES : 0;
+}
+
+/*
+ * In a worker: SPF, DKIM and DMARC, the verdicts on top of the Received:
+ * line, our own authserv-id's fields removed from what the client sent
+ * (RFC 8601 5). -EACCES when the message is to be refused.
+ */
+static int check(struct smtp_session *s)
+{
+	const struct conf *c = &s->srv->conf;
+	struct authcheck_in in = { .id = s->txn.id,
+				   .peer = (const struct sockaddr *)&s->peer,
+				   .helo = s->helo, .mail_from = s->txn.from,
+				   .msg = s->msg };
+	struct authcheck_result *r = malloc(sizeof(*r));
+	size_t n = strlen(s->store.received);
+	int ret, forged;
+
+	if (!r)
+		return -ENOMEM;
+	authcheck_run(c, &in, r);
+	ret = decide(s, r);
+	snprintf(s->store.why, sizeof(s->store.why), "%s", r->why);
+	if (ret) {
+		free(r);
+		return ret;
+	}
+	forged = authcheck_strip(s->msg, c->hostname);
+	if (forged > 0)
+		log_msg(LOG_NOTICE, "%s: removed %d Authentication-Results: "
+			"field(s) claiming to be from %s", s->txn.id, forged,
+			c->hostname);
+	if (strlen(r->header) + n < sizeof(s->store.received)) {
+		memmove(s->store.received + strlen(r->header),
+			s->store.received, n + 1);
+		memcpy(s->store.received, r->header, strlen(r->header));
+	}
+	if (r->asks != AUTHCHECK_ACCEPT)
+		log_msg(LOG_INFO, "%s: authcheck: %s", s->txn.id, r->why);
+	free(r);
+	return forged < 0 ? forged : 0;
+}
+
 /* In a worker: the files are written and synced. */
 static void store_run(struct work *w)
 {
@@ -187,13 +269,26 @@ static void store_run(struct work *w)
 			       .smtputf8 = s->txn.smtputf8,
 			       .ret = s->txn.ret, .envid = s->txn.envid };
 
-	/* Signed, if its domain has a key; unsigned (and logged) if that fails. */
-	if (s->auth_user[0])
+	s->store.actions = NULL;
+	s->store.why[0] = '\0';
+	if (checked(s)) {
+		s->store.ret = check(s);
+		if (s->store.ret)
+			goto out;
+	}
+	/*
+	 * What our users send, logged in or from mynetworks: signed if its
+	 * domain has a key; unsigned (and logged) if that fails.
+	 */
+	if (s->auth_user[0] || s->trusted)
 		dkim_sign_message(s->srv, s->txn.from, s->txn.id, s->msg,
 				  s->store.received, sizeof(s->store.received));
-	s->store.ret = hand_over(s, &m);
+	s->store.ret = hand_over(s, &m, s->store.actions);
 	if (!s->store.ret)
 		notify_delivered(s, &m);
+out:
+	free(s->store.actions);
+	s->store.actions = NULL;
 }
 
 /* Back in the loop: the reply, then whatever the client pipelined. */
@@ -204,7 +299,11 @@ static void store_done(struct work *w)
 	int i;
 
 	s->working = false;
-	if (s->store.ret) {
+	if (s->store.ret == -EACCES) {
+		log_msg(LOG_INFO, "%s: reject: from=<%s> client=[%s]: %s",
+			s->txn.id, s->txn.from, s->peer_ip, s->store.why);
+		smtp_reply(s, "550 5.7.1 %s", s->store.why);
+	} else if (s->store.ret) {
 		smtp_reply(s, "451 4.3.0 Error: queue file write error");
 	} else {
 		log_accepted(s, evbuffer_get_length(s->msg));

@@ -73,6 +73,9 @@ struct smtp_store_work {
 	struct smtp_session *s;
 	char received[4096];		/* the Received: we add, DKIM-Signature */
 	int ret;
+	/* [authcheck]: per recipient, and the reason of a 550. */
+	enum authcheck_action *actions;
+	char why[400];
 	/* NOTIFY=SUCCESS of local recipients: where the notice goes. */
 	char dsn_user[USERS_NAME_MAX + 1];	/* "": queued */
 	bool dsn_queued;

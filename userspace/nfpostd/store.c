@@ -94,16 +94,39 @@ static int put_or_create(struct server *srv, const char *dir,
 	return ret ? ret : put(srv, dir, prefix, m, name_r, len);
 }
 
+/*
+ * The Junk folder of a Maildir that may not exist yet: the Maildir first,
+ * as Maildir++ folders live inside it.
+ */
+static int junk_dir(char *dir, size_t len)
+{
+	size_t n = strlen(dir);
+	int ret;
+
+	if (n + sizeof("/.Junk") > len)
+		return -ENAMETOOLONG;
+	ret = maildir_create(dir);
+	if (ret && ret != -EEXIST)
+		return ret;
+	strcpy(dir + n, "/.Junk");
+	return 0;
+}
+
 int store_local(struct server *srv, const char *user,
 		const struct store_msg *m, char *name_r, size_t len)
 {
-	char dir[PATH_MAX], rp[600];
+	char dir[PATH_MAX], rp[600], name[256];
 	int ret;
 
-	snprintf(rp, sizeof(rp), "Return-Path: <%s>\r\n", m->from);
+	snprintf(rp, sizeof(rp), "Return-Path: <%s>\r\n%s", m->from,
+		 m->spam_flag ? "X-Spam-Flag: YES\r\n" : "");
 	ret = user_maildir(srv, user, dir, sizeof(dir));
+	if (!ret && m->junk)
+		ret = junk_dir(dir, sizeof(dir));
 	if (!ret)
-		ret = put_or_create(srv, dir, rp, m, name_r, len);
+		ret = put_or_create(srv, dir, rp, m, name, sizeof(name));
+	if (!ret)
+		snprintf(name_r, len, "%s%s", m->junk ? ".Junk/" : "", name);
 	if (ret)
 		log_msg(LOG_ERR, "%s: to=<%s>, relay=local, status=deferred "
 			"(maildir %s: %s)", m->id, user, dir, strerror(-ret));

@@ -28,11 +28,15 @@ struct store_msg {
 	/* Per recipient given to store_queue(), or NULL: NOTIFY, ORCPT. */
 	const unsigned int *notify;
 	const char *const *orcpt;	/* each "" if none */
+	/* store_local(): [authcheck]'s verdict for this recipient. */
+	bool spam_flag;			/* X-Spam-Flag: YES first */
+	bool junk;			/* into the Maildir++ folder .Junk */
 };
 
 /*
- * Into local @user's Maildir, with a Return-Path: first. Its file name in
- * new/ (to take it back with store_local_undo) in @name_r.
+ * Into local @user's Maildir (its .Junk folder if @m->junk), with a
+ * Return-Path: first. Its file name (to take it back with
+ * store_local_undo) in @name_r.
  */
 int store_local(struct server *srv, const char *user,
 		const struct store_msg *m, char *name_r, size_t len);

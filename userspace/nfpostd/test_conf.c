@@ -368,6 +368,30 @@ static void dkim_keys_parsed(void **state)
 	assert_string_equal(c.dkim[1].selector, "2024");
 }
 
+static void authcheck_and_resolver_parsed(void **state)
+{
+	struct conf c;
+
+	(void)state;
+	load_ok(SRV "resolver = 127.0.0.1:5353\ndns_timeout = 2\n" LISTEN
+		"[authcheck]\nlab.test = reject\n* = tag\n"
+		"quiet.test = accept\n", &c);
+	assert_true(c.resolver_set);
+	assert_int_equal(ntohs(c.resolver.sin_port), 5353);
+	assert_int_equal(ntohl(c.resolver.sin_addr.s_addr), 0x7f000001);
+	assert_int_equal(c.dns_timeout, 2);
+	assert_int_equal(conf_authcheck_action(&c, "LAB.test"),
+			 AUTHCHECK_REJECT);
+	assert_int_equal(conf_authcheck_action(&c, "quiet.test"),
+			 AUTHCHECK_ACCEPT);
+	assert_int_equal(conf_authcheck_action(&c, "other.test"),
+			 AUTHCHECK_TAG);
+	load_ok(LISTEN, &c);
+	assert_false(c.resolver_set);
+	assert_int_equal(c.nauthcheck, 0);
+	assert_int_equal(c.dns_timeout, 5);
+}
+
 struct error_case {
 	const char *name;
 	const char *ini;
@@ -450,6 +474,15 @@ static const struct error_case error_cases[] = {
 	{ "error: dkim with a third word",
 	  LISTEN "[dkim]\nlab.test = sel1 /k x\n", 4,
 	  "[dkim] lab.test: bad value" },
+	{ "error: authcheck with an unknown action",
+	  LISTEN "[authcheck]\nlab.test = drop\n", 4,
+	  "[authcheck] lab.test: bad value" },
+	{ "error: resolver without port", SRV "resolver = 127.0.0.1\n" LISTEN,
+	  2, "[server] resolver: bad value" },
+	{ "error: resolver over IPv6", SRV "resolver = [::1]:53\n" LISTEN,
+	  2, "[server] resolver: bad value" },
+	{ "error: dns_timeout zero", SRV "dns_timeout = 0\n" LISTEN, 2,
+	  "[server] dns_timeout: bad value" },
 	{ "error: postmaster too long", SRV "postmaster = " A64 "\n" LISTEN,
 	  2, "[server] postmaster: too long or too many" },
 	{ "error: 33 domains are too many", SRV "domains = " D32 " x\n" LISTEN,
@@ -533,6 +566,7 @@ int main(void)
 			    ARRAY_SIZE(transport_cases) +
 			    ARRAY_SIZE(error_cases) + 5] = {
 		cmocka_unit_test(dkim_keys_parsed),
+		cmocka_unit_test(authcheck_and_resolver_parsed),
 		cmocka_unit_test(plaintext_auth_is_off_unless_set),
 		cmocka_unit_test(domains_stored_lower_case_in_order),
 		cmocka_unit_test(missing_file_is_enoent),
