@@ -52,7 +52,8 @@ static int give_flags(const char *dir, char *name, size_t len,
 }
 
 static int deliver(const char *dir, const struct imap_arg *msg,
-		   unsigned int flags, time_t date, char *name, size_t len)
+		   unsigned int flags, time_t date, char *name, size_t len,
+		   uint32_t *id, uint32_t *validity)
 {
 	struct timespec ts[2] = { { date, 0 }, { date, 0 } };
 	struct maildir_msg m;
@@ -63,7 +64,7 @@ static int deliver(const char *dir, const struct imap_arg *msg,
 	if (!ret)
 		ret = maildir_write(&m, msg->str, msg->len);
 	if (!ret)
-		ret = maildir_commit(&m, name, len);
+		ret = mailbox_commit_uid(&m, name, len, id, validity);
 	maildir_abort(&m);
 	if (!ret && date) {
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -103,7 +104,7 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 	const struct imap_arg *a = args ? args->next : NULL;
 	char dir[PATH_MAX], name[MAILDIR_NAME_MAX + 40];
 	unsigned int flags = 0;
-	uint32_t id, validity = 0;
+	uint32_t id = 0, validity = 0;
 	time_t date = 0;
 	int ret;
 
@@ -131,14 +132,16 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 			  box);
 		return;
 	}
-	ret = deliver(dir, a, flags, date, name, sizeof(name));
+	ret = deliver(dir, a, flags, date, name, sizeof(name), &id,
+		      &validity);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): append to %s: %s", s->user, dir,
 			strerror(-ret));
 		imap_done(s, "NO", "[SERVERBUG] Can't save the message.");
 		return;
 	}
-	id = uid_of(dir, name, &validity);
+	if (!id)		/* no UID list yet: a scan makes it */
+		id = uid_of(dir, name, &validity);
 	if (s->state == IMAP_S_SELECTED && !strcmp(s->mb.path, dir))
 		imap_view_sync(s, false);
 	if (id)

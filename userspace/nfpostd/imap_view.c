@@ -124,6 +124,9 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	size_t i, j = 0, gone = 0, before, now;
 	int ret;
 
+	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
+	if (mailbox_unchanged(&s->mb))
+		return 0;
 	ret = mailbox_open(s->mb.path, &fresh);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
