@@ -23,7 +23,7 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp bench-mcast stress-watch
+	bench-watch bench-smtp bench-mcast stress-watch bench-imap bench-pop3
 
 all: modules userspace
 
@@ -102,6 +102,17 @@ bench-smtp:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/smtp
+
+# nfpostd's IMAP and POP3 next to Dovecot 2.3 on copies of one big Maildir.
+bench-imap:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/imap
+
+bench-pop3:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/pop3
 
 # nfpost_mcast against the bridge's own snooping and empty hooks (one VM run).
 bench-mcast:
