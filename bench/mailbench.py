@@ -79,7 +79,11 @@ class Servers:
         self.owner = (st.st_uid, st.st_gid)
         fake = types.SimpleNamespace(mail=self.dv_mail, cert=self.d.cert,
                                      key=self.d.key, users=self.d.users)
-        self.dv = dovecot.Dovecot(fake)
+        try:
+            self.dv = dovecot.Dovecot(fake)
+        except BaseException:
+            self.d.close()
+            raise
 
     def add_mailbox(self, user, src):
         for root in (self.d.mail, self.dv_mail):
