@@ -85,7 +85,7 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp bench-mcast
+bench: bench-watch bench-smtp bench-mcast bench-imap bench-pop3
 
 bench-watch:
 	scripts/deps --if-missing
