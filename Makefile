@@ -28,7 +28,7 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp bench-mcast stress-watch
+	bench-watch bench-smtp bench-mcast stress-watch bench-imap bench-pop3
 
 all: modules userspace
 
@@ -82,7 +82,7 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp bench-mcast
+bench: bench-watch bench-smtp bench-mcast bench-imap bench-pop3
 
 bench-watch:
 	scripts/deps --if-missing
@@ -99,6 +99,17 @@ bench-smtp:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/smtp
+
+# nfpostd's IMAP and POP3 next to Dovecot 2.3 on copies of one big Maildir.
+bench-imap:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/imap
+
+bench-pop3:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/pop3
 
 # nfpost_mcast against the bridge's own snooping and empty hooks (one VM run).
 bench-mcast:

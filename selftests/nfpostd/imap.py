@@ -674,6 +674,38 @@ def imap_other_sessions_are_served_while_a_folder_opens(d):
     b.logout()
 
 
+@case
+def imap_noop_rescan_waits_in_a_worker_not_the_loop(d):
+    """NOOP after a change rescans the folder: a worker does it, as for
+    SELECT, so a session whose rescan waits on the UID list's lock (held
+    here, as Dovecot would) holds up no other session."""
+    deliver(d, "one")
+    a, b = Tagged(d.ports["imaps"], tls=True), client(d)
+    lines = a.cmd("a", 'LOGIN alice "%s"' % PASSWORD["alice"])
+    lines = a.cmd("s", "SELECT INBOX")
+    expect(lines[-1].startswith("s OK"), lines)
+    ok(b.select("Sent"))
+    deliver(d, "two")
+    lock = os.path.join(d.mail, "alice", "dovecot-uidlist.lock")
+    open(lock, "w").close()
+    try:
+        read = d.bytes_read()
+        a.send("n NOOP\r\n")
+        d.wait_for("the NOOP read", lambda: d.bytes_read() > read)
+        start = time.monotonic()
+        ok(b.noop())
+        served = time.monotonic() - start
+        early = select.select([a.sock], [], [], 0)[0]
+    finally:
+        os.unlink(lock)
+    lines = a.until("n")
+    expect(lines[-1] == "n OK NOOP completed." and "* 2 EXISTS" in lines,
+           lines)
+    expect(not early and served < 2, "b's NOOP answered after %.3f s, %s "
+           "a's" % (served, "after" if early else "before"))
+    b.logout()
+
+
 def timed_login(d, kind, user, password, source=None):
     """One login in a new session on @kind (imaps or pop3s): the last
     line of its answer and the seconds it took."""

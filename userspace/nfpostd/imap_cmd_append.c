@@ -54,7 +54,7 @@ static int give_flags(const char *dir, char *name, size_t len,
 
 static int deliver(const char *dir, const struct imap_arg *msg,
 		   unsigned int flags, const char *letters, time_t date,
-		   char *name, size_t len)
+		   char *name, size_t len, uint32_t *id, uint32_t *validity)
 {
 	struct timespec ts[2] = { { date, 0 }, { date, 0 } };
 	struct maildir_msg m;
@@ -65,7 +65,7 @@ static int deliver(const char *dir, const struct imap_arg *msg,
 	if (!ret)
 		ret = maildir_write(&m, msg->str, msg->len);
 	if (!ret)
-		ret = maildir_commit(&m, name, len);
+		ret = mailbox_commit_uid(&m, name, len, id, validity);
 	maildir_abort(&m);
 	if (!ret && date) {
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
@@ -107,7 +107,7 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 	char letters[KEYWORDS_MAX + 1];
 	struct imap_flag_list fl = { 0 };
 	struct keywords kw;
-	uint32_t id, validity = 0;
+	uint32_t id = 0, validity = 0;
 	time_t date = 0;
 	int ret;
 
@@ -146,14 +146,15 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 	}
 	if (!ret)
 		ret = deliver(dir, a, fl.flags, letters, date, name,
-			      sizeof(name));
+			      sizeof(name), &id, &validity);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): append to %s: %s", s->user, dir,
 			strerror(-ret));
 		imap_done(s, "NO", "[SERVERBUG] Can't save the message.");
 		return;
 	}
-	id = uid_of(dir, name, &validity);
+	if (!id)		/* no UID list yet: a scan makes it */
+		id = uid_of(dir, name, &validity);
 	if (s->state == IMAP_S_SELECTED && !strcmp(s->mb.path, dir))
 		imap_view_sync(s, false);
 	if (id)

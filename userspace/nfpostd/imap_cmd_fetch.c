@@ -192,6 +192,20 @@ static void sp(struct imap_session *s, bool *first)
 	*first = false;
 }
 
+/*
+ * Whether an item needs the file itself: FLAGS, UID and RFC822.SIZE come
+ * from its name, so that listing a large mailbox opens none.
+ */
+static bool wants_date(const struct fetch *f)
+{
+	size_t k;
+
+	for (k = 0; k < f->n; k++)
+		if (f->items[k].what == IMAP_FETCH_INTERNALDATE)
+			return true;
+	return false;
+}
+
 /* One message's answer; -errno if its file is gone. */
 static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 {
@@ -204,9 +218,10 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	struct tm tm;
 	int fd, ret = 0;
 
+	len = m->size;
 	if (f->body) {
 		ret = mailbox_msg_read(&s->mb, i, &msg, &len, &mtime);
-	} else {
+	} else if (wants_date(f)) {
 		struct stat st;
 
 		fd = mailbox_msg_open(&s->mb, i);

@@ -13,9 +13,7 @@ void imap_cmd_noop(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "NOOP takes no arguments.");
 		return;
 	}
-	if (s->state == IMAP_S_SELECTED)
-		imap_view_sync(s, true);
-	imap_done(s, "OK", "NOOP completed.");
+	imap_view_sync_done(s, "NOOP completed.");
 }
 
 void imap_cmd_check(struct imap_session *s, const struct imap_arg *args,
@@ -26,6 +24,5 @@ void imap_cmd_check(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "CHECK takes no arguments.");
 		return;
 	}
-	imap_view_sync(s, true);
-	imap_done(s, "OK", "CHECK completed.");
+	imap_view_sync_done(s, "CHECK completed.");
 }

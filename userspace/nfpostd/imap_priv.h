@@ -132,6 +132,12 @@ int imap_folder_path(const struct imap_session *s, const char *name,
 bool imap_folder_name_ok(const char *name);
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
+/*
+ * The same, then the tagged OK with @text, the rescan (if the Maildir
+ * changed) made by a worker: NOOP and CHECK on a large mailbox do not
+ * hold up the other sessions.
+ */
+void imap_view_sync_done(struct imap_session *s, const char *text);
 void imap_view_close(struct imap_session *s);
 /*
  * Marks @mb's messages in new/ \Recent (@claim: a @readonly session

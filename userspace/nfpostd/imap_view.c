@@ -73,6 +73,36 @@ static void sync_keywords(struct imap_session *s)
 	imap_send_flag_lists(s);
 }
 
+/* What @fresh, a rescan, has that the client was not told; takes @fresh. */
+static void tell(struct imap_session *s, struct mailbox *fresh)
+{
+	size_t i, j = 0, gone = 0, before, now;
+
+	sync_keywords(s);
+	for (i = 0; i < s->mb.n; i++) {
+		while (j < fresh->n && fresh->v[j].uid < s->mb.v[i].uid)
+			j++;
+		if (j == fresh->n || fresh->v[j].uid != s->mb.v[i].uid) {
+			imap_send(s, "* %zu EXPUNGE", i + 1 - gone);
+			gone++;
+		} else {
+			fresh->v[j].recent = s->mb.v[i].recent;
+			if (fresh->v[j].flags != s->mb.v[i].flags ||
+			    strcmp(fresh->v[j].other, s->mb.v[i].other))
+				tell_flags(s, i + 1 - gone, &fresh->v[j]);
+		}
+	}
+	before = imap_view_recent(&s->mb, s->readonly, false);
+	now = imap_view_recent(fresh, s->readonly, true);
+	if (fresh->n != s->mb.n - gone)
+		imap_send(s, "* %zu EXISTS", fresh->n);
+	if (now != before || fresh->n != s->mb.n - gone)
+		imap_send(s, "* %zu RECENT", now);
+	mailbox_close(&s->mb);
+	s->mb = *fresh;
+	memset(fresh, 0, sizeof(*fresh));
+}
+
 /*
  * @expunges false: a command during which EXPUNGE may not be sent (RFC
  * 3501 7.4.1): then nothing is told if a message went away.
@@ -80,9 +110,12 @@ static void sync_keywords(struct imap_session *s)
 int imap_view_sync(struct imap_session *s, bool expunges)
 {
 	struct mailbox fresh;
-	size_t i, j = 0, gone = 0, before, now;
+	size_t i, gone = 0;
 	int ret;
 
+	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
+	if (mailbox_unchanged(&s->mb))
+		return 0;
 	ret = mailbox_open(s->mb.path, &fresh);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
@@ -96,30 +129,54 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 		mailbox_close(&fresh);
 		return 0;
 	}
-	sync_keywords(s);
-	gone = 0;
-	for (i = 0; i < s->mb.n; i++) {
-		while (j < fresh.n && fresh.v[j].uid < s->mb.v[i].uid)
-			j++;
-		if (j == fresh.n || fresh.v[j].uid != s->mb.v[i].uid) {
-			imap_send(s, "* %zu EXPUNGE", i + 1 - gone);
-			gone++;
-		} else {
-			fresh.v[j].recent = s->mb.v[i].recent;
-			if (fresh.v[j].flags != s->mb.v[i].flags ||
-			    strcmp(fresh.v[j].other, s->mb.v[i].other))
-				tell_flags(s, i + 1 - gone, &fresh.v[j]);
-		}
-	}
-	before = imap_view_recent(&s->mb, s->readonly, false);
-	now = imap_view_recent(&fresh, s->readonly, true);
-	if (fresh.n != s->mb.n - gone)
-		imap_send(s, "* %zu EXISTS", fresh.n);
-	if (now != before || fresh.n != s->mb.n - gone)
-		imap_send(s, "* %zu RECENT", now);
-	mailbox_close(&s->mb);
-	s->mb = fresh;
+	tell(s, &fresh);
 	return 0;
+}
+
+/* In a worker: the rescan of a sync that may tell everything. */
+static void rescan_run(struct work *w)
+{
+	struct imap_open_work *o = (struct imap_open_work *)w;
+
+	o->ret = mailbox_open(o->path, &o->mb);
+	if (o->ret)
+		memset(&o->mb, 0, sizeof(o->mb));
+}
+
+static void rescan_done(struct work *w)
+{
+	struct imap_open_work *o = (struct imap_open_work *)w;
+	struct imap_session *s = o->s;
+
+	if (s->gone) {
+		imap_resume(s);		/* frees it, and o->mb */
+		return;
+	}
+	if (o->ret)
+		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, o->path,
+			strerror(-o->ret));
+	else if (s->state == IMAP_S_SELECTED)
+		tell(s, &o->mb);
+	mailbox_close(&o->mb);
+	imap_done(s, "OK", "%s", o->name);
+	imap_resume(s);
+}
+
+void imap_view_sync_done(struct imap_session *s, const char *text)
+{
+	struct imap_open_work *o = &s->open;
+
+	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb)) {
+		imap_done(s, "OK", "%s", text);
+		return;
+	}
+	memset(o, 0, sizeof(*o));
+	o->s = s;
+	snprintf(o->path, sizeof(o->path), "%s", s->mb.path);
+	snprintf(o->name, sizeof(o->name), "%s", text);
+	o->w.run = rescan_run;
+	o->w.done = rescan_done;
+	imap_submit(s, &o->w);
 }
 
 /*

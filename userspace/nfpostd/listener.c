@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,8 +27,15 @@ static void accepted(struct evconnlistener *l, evutil_socket_t fd,
 		     struct sockaddr *sa, int len, void *arg)
 {
 	struct listener *ls = arg;
+	int on = 1;
 
 	(void)l;
+	/*
+	 * Every answer is written whole before the next command is read: a
+	 * reply that leaves in two segments (a POP3 "+OK" then the message,
+	 * a TLS record split) must not wait for the client's delayed ACK.
+	 */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
 	if (ls->srv->accept_failing) {
 		ls->srv->accept_failing = false;
 		log_msg(LOG_INFO, "accepting connections again");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "mailbox.h"
+#include "maildir.h"
 
 #define UIDLIST		"dovecot-uidlist"
 #define UIDLIST_LOCK	"dovecot-uidlist.lock"
@@ -360,6 +361,90 @@ static int uidlist_append(int dirfd, const struct mailbox *mb, size_t from)
 	return ret;
 }
 
+/*
+ * The UID the list's next line gets: the larger of the header's N and the
+ * last whole line's UID + 1, reading the first line and the last 4 KiB
+ * only; 0 if the list is no version 3 or its end cannot be parsed.
+ * *@torn_r: the list ends in a line cut short, to be ended first.
+ */
+static uint32_t uidlist_next(int fd, uint32_t *validity_r, bool *torn_r)
+{
+	struct uidlist ul = { 0 };
+	char head[256], tail[4097], *nl, *last;
+	struct entry e;
+	struct stat st;
+	ssize_t got;
+	off_t from;
+
+	got = pread(fd, head, sizeof(head) - 1, 0);
+	if (got <= 0 || fstat(fd, &st))
+		return 0;
+	head[got] = '\0';
+	nl = strchr(head, '\n');
+	if (!nl)
+		return 0;
+	*nl = '\0';
+	if (!parse_header(&ul, head))
+		return 0;
+	from = st.st_size > 4096 ? st.st_size - 4096 : 0;
+	got = pread(fd, tail, sizeof(tail) - 1, from);
+	if (got <= 0)
+		return 0;
+	tail[got] = '\0';
+	*torn_r = tail[got - 1] != '\n';
+	nl = strrchr(tail, '\n');
+	if (!nl)
+		return 0;
+	*nl = '\0';
+	last = strrchr(tail, '\n');
+	last = last ? last + 1 : tail;
+	*validity_r = ul.uidvalidity;
+	if (from == 0 && last == tail)		/* the header alone */
+		return ul.uidnext ? ul.uidnext : 1;
+	if (!parse_line(last, &e))
+		return 0;
+	return e.uid >= ul.uidnext ? e.uid + 1 : ul.uidnext;
+}
+
+int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
+		       uint32_t *uid_r, uint32_t *validity_r)
+{
+	/* The commit closes the message's own descriptor of the Maildir. */
+	int dirfd = fcntl(m->dirfd, F_DUPFD_CLOEXEC, 0), lockfd, fd, ret;
+	char line[MAILDIR_NAME_MAX + 64];
+	bool torn = false;
+	uint32_t uid = 0;
+
+	*uid_r = 0;
+	if (dirfd < 0)
+		return -errno;
+	lockfd = lock_take(dirfd);
+	if (lockfd < 0) {
+		close(dirfd);
+		return lockfd;
+	}
+	fd = openat(dirfd, UIDLIST, O_RDWR | O_APPEND | O_CLOEXEC);
+	if (fd >= 0)
+		uid = uidlist_next(fd, validity_r, &torn);
+	if (uid) {
+		snprintf(line, sizeof(line), "%s%u :%s,S=%zu\n",
+			 torn ? "\n" : "", uid, m->name, m->size);
+		ret = write_all(fd, line, strlen(line));
+		if (!ret && fsync(fd))
+			ret = -errno;
+		if (ret)
+			uid = 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	ret = maildir_commit(m, name_r, len);
+	lock_drop(dirfd, lockfd);
+	close(dirfd);
+	if (!ret)
+		*uid_r = uid;
+	return ret;
+}
+
 static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
 		   const char *name, int subfd)
 {
@@ -547,6 +632,54 @@ static int peek(struct mailbox *mb, int dirfd)
 	return ret;
 }
 
+static bool mtimes(const char *path, struct timespec ts[2])
+{
+	static const char *const subs[] = { "new", "cur" };
+	char sub[PATH_MAX + 8];
+	struct stat st;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(sub, sizeof(sub), "%s/%s", path, subs[i]);
+		if (stat(sub, &st))
+			return false;
+		ts[i] = st.st_mtim;
+	}
+	return true;
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* The directories' mtimes before the scan, and whether they can be told. */
+static void stamp(struct mailbox *mb)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	now.tv_sec -= 1;
+	mb->settled = mtimes(mb->path, mb->stamp) &&
+		      ts_before(&mb->stamp[0], &now) &&
+		      ts_before(&mb->stamp[1], &now);
+}
+
+bool mailbox_unchanged(const struct mailbox *mb)
+{
+	struct timespec ts[2];
+	int i;
+
+	if (!mb->settled || !mtimes(mb->path, ts))
+		return false;
+	for (i = 0; i < 2; i++)
+		if (ts[i].tv_sec != mb->stamp[i].tv_sec ||
+		    ts[i].tv_nsec != mb->stamp[i].tv_nsec)
+			return false;
+	return true;
+}
+
 static int open_with(const char *path, struct mailbox *mb,
 		     int (*how)(struct mailbox *, int))
 {
@@ -559,6 +692,7 @@ static int open_with(const char *path, struct mailbox *mb,
 	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
+	stamp(mb);
 	ret = how(mb, dirfd);
 	close(dirfd);
 	if (ret)

@@ -57,6 +57,9 @@ struct mailbox {
 	uint32_t uidnext;
 	struct mailbox_msg *v;	/* by UID */
 	size_t n;
+	/* new/'s and cur/'s mtimes just before the scan (mailbox_unchanged). */
+	struct timespec stamp[2];
+	bool settled;		/* both a second older than the scan */
 };
 
 /*
@@ -72,6 +75,31 @@ int mailbox_open(const char *path, struct mailbox *mb);
  */
 int mailbox_peek(const char *path, struct mailbox *mb);
 void mailbox_close(struct mailbox *mb);
+
+/*
+ * Whether the Maildir is as @mb was read: new/ and cur/ still have the
+ * mtimes they had just before the scan. Any delivery, rename (flags) or
+ * removal changes its directory's mtime, so a true answer means that a
+ * rescan would find the same names. The mtime is only trusted when it
+ * was over a second old at the scan (as Dovecot does): a change in the
+ * same clock tick as the one before it leaves the mtime as it was, so a
+ * directory changed that recently is always rescanned.
+ */
+bool mailbox_unchanged(const struct mailbox *mb);
+
+struct maildir_msg;
+/*
+ * maildir_commit() of @m, a message written into this Maildir's tmp/,
+ * with its UID given first: under the list's lock, a line for its final
+ * name is appended to the list and fsync()ed, then the message is renamed
+ * into new/. No scan: the next UID comes from the list's header and its
+ * last line. A crash in between leaves a line for no file (never a file
+ * whose UID another would get). The UID in *@uid_r, 0 when the list
+ * could not give one (missing, or not version 3: the next mailbox_open()
+ * numbers the message then); UIDVALIDITY in *@validity_r.
+ */
+int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
+		       uint32_t *uid_r, uint32_t *validity_r);
 
 /* The index of the message with @uid, or -1. */
 long mailbox_find(const struct mailbox *mb, uint32_t uid);

@@ -231,6 +231,101 @@ static void torn_last_line_is_ignored(void **state)
 	mailbox_close(&mb);
 }
 
+/* APPEND's way in: the UID is written down before the file appears. */
+static uint32_t commit_uid(const struct dir *d, const char *text,
+			   uint32_t *validity)
+{
+	struct maildir_msg m;
+	char name[300];
+	uint32_t uid;
+
+	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
+	assert_int_equal(mailbox_commit_uid(&m, name, sizeof(name), &uid,
+					    validity), 0);
+	maildir_abort(&m);
+	return uid;
+}
+
+static void commit_uid_numbers_without_a_scan_as_open_would(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	uint32_t validity = 0;
+
+	/* No list yet: no UID given, the next open numbers it. */
+	assert_int_equal(commit_uid(d, "one\r\n", &validity), 0);
+	deliver(d, "two\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	mailbox_close(&mb);
+	assert_int_equal(commit_uid(d, "three\r\n", &validity), 3);
+	assert_int_equal(validity, mb.uidvalidity);
+	assert_int_equal(commit_uid(d, "four\r\n", &validity), 4);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 4);
+	assert_int_equal(mb.v[2].uid, 3);
+	assert_int_equal(mb.v[3].uid, 4);
+	assert_int_equal(mb.v[3].size, 6);
+	assert_int_equal(mb.uidnext, 5);
+	mailbox_close(&mb);
+}
+
+static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+	uint32_t validity = 0;
+	char buf[400];
+
+	/* N above the last line (expunged ones), then a torn append. */
+	put(d, "dovecot-uidlist", "3 V42 N9\n1 :a\n2 :b\n3 :c");
+	put(d, "new/a", "1");
+	assert_int_equal(commit_uid(d, "x\r\n", &validity), 9);
+	assert_int_equal(validity, 42);
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\n3 :c\n9 :"));
+	put(d, "dovecot-uidlist", "3 V42 N2\n1 :a\n7 :b\n");
+	assert_int_equal(commit_uid(d, "y\r\n", &validity), 8);
+	/* y keeps 8; x, which the new list forgot, gets the next one. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 3);
+	assert_int_equal(mb.v[1].uid, 8);
+	assert_int_equal(mb.v[1].size, 3);
+	assert_int_equal(mb.v[2].uid, 9);
+	mailbox_close(&mb);
+}
+
+static void unchanged_until_a_delivery_or_a_rename(void **state)
+{
+	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct dir *d = *state;
+	struct mailbox mb;
+	char sub[200];
+
+	deliver(d, "one\r\n", NULL);
+	/* Directories changed this very second are never trusted. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_false(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+	snprintf(sub, sizeof(sub), "%s/new", d->md);
+	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
+	snprintf(sub, sizeof(sub), "%s/cur", d->md);
+	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_true(mailbox_unchanged(&mb));
+	assert_int_equal(mailbox_set_flags(&mb, 0, MAILBOX_SEEN), 0);
+	assert_false(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
+	snprintf(sub, sizeof(sub), "%s/new", d->md);
+	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_true(mailbox_unchanged(&mb));
+	deliver(d, "two\r\n", NULL);
+	assert_false(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+}
+
 static void unreadable_list_means_new_uidvalidity(void **state)
 {
 	struct dir *d = *state;
@@ -414,6 +509,9 @@ int main(void)
 		DIR_TEST(dovecots_list_is_honoured_fields_and_all),
 		DIR_TEST(appended_lines_keep_the_header),
 		DIR_TEST(torn_last_line_is_ignored),
+		DIR_TEST(commit_uid_numbers_without_a_scan_as_open_would),
+		DIR_TEST(commit_uid_honours_header_and_ends_a_torn_line),
+		DIR_TEST(unchanged_until_a_delivery_or_a_rename),
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
 		DIR_TEST(flags_are_renames_into_cur),
