@@ -23,7 +23,7 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp bench-mcast stress-watch
+	bench-watch bench-smtp bench-mcast bench-smtpguard stress-watch
 
 all: modules userspace
 
@@ -85,7 +85,7 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp bench-mcast
+bench: bench-watch bench-smtp bench-mcast bench-smtpguard
 
 bench-watch:
 	scripts/deps --if-missing
@@ -108,6 +108,12 @@ bench-mcast:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/mcast
+
+# nfpost_smtp against no module and empty hooks, and 100,000 flows (one VM run).
+bench-smtpguard:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/smtpguard
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
