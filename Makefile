@@ -28,7 +28,8 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp bench-mcast stress-watch bench-imap bench-pop3
+	bench-watch bench-smtp bench-mcast bench-smtpguard stress-watch bench-imap \
+	bench-pop3
 
 all: modules userspace
 
@@ -82,7 +83,7 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp bench-mcast bench-imap bench-pop3
+bench: bench-watch bench-smtp bench-mcast bench-smtpguard bench-imap bench-pop3
 
 bench-watch:
 	scripts/deps --if-missing
@@ -116,6 +117,12 @@ bench-mcast:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/mcast
+
+# nfpost_smtp against no module and empty hooks, and 100,000 flows (one VM run).
+bench-smtpguard:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/smtpguard
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
