@@ -7,7 +7,7 @@
  * so deciding per copy is the whole filter.
  *
  * Cheap when it does not apply: a namespace without an enabled bridge costs
- * one list test, a unicast or broadcast frame one more byte.
+ * one list test, a unicast or broadcast frame one more byte, at both hooks.
  */
 #include <linux/etherdevice.h>
 #include <linux/netfilter_bridge.h>
@@ -212,6 +212,27 @@ static void learn(struct mc_br *br, struct sk_buff *skb,
 	kfree(bounce);
 }
 
+/*
+ * What every bridged frame pays: a namespace without an enabled bridge, a
+ * unicast or broadcast destination, or neither IPv4 nor IPv6, and the
+ * hooks are done. IGMP and MLD are always sent to a multicast MAC address
+ * (the bridge's own snooping only looks at those too), so learning needs
+ * no more than filtering.
+ */
+static __always_inline bool maybe_mcast(struct mc_net *mn,
+					const struct sk_buff *skb)
+{
+	const u8 *dst;
+
+	if (list_empty(&mn->bridges) || !skb_mac_header_was_set(skb))
+		return false;
+	dst = eth_hdr(skb)->h_dest;
+	if (!is_multicast_ether_addr(dst) || is_broadcast_ether_addr(dst))
+		return false;
+	return skb->protocol == htons(ETH_P_IP) ||
+	       skb->protocol == htons(ETH_P_IPV6);
+}
+
 /* IGMP is IP protocol 2; MLD always comes after a hop-by-hop header. */
 static bool maybe_control(struct sk_buff *skb, bool v6)
 {
@@ -229,10 +250,7 @@ static unsigned int learn_hook(void *priv, struct sk_buff *skb,
 	struct mc_br *br;
 	bool v6;
 
-	if (list_empty(&mn->bridges))
-		return NF_ACCEPT;
-	if (skb->protocol != htons(ETH_P_IP) &&
-	    skb->protocol != htons(ETH_P_IPV6))
+	if (!maybe_mcast(mn, skb))
 		return NF_ACCEPT;
 	v6 = skb->protocol == htons(ETH_P_IPV6);
 	if (!maybe_control(skb, v6))
@@ -346,12 +364,7 @@ static unsigned int filter_hook(void *priv, struct sk_buff *skb,
 	unsigned int ret;
 	struct mc_br *br;
 
-	if (list_empty(&mn->bridges) || !skb_mac_header_was_set(skb) ||
-	    !is_multicast_ether_addr(eth_hdr(skb)->h_dest) ||
-	    is_broadcast_ether_addr(eth_hdr(skb)->h_dest))
-		return NF_ACCEPT;
-	if (skb->protocol != htons(ETH_P_IP) &&
-	    skb->protocol != htons(ETH_P_IPV6))
+	if (!maybe_mcast(mn, skb))
 		return NF_ACCEPT;
 	br = br_of_port(mn, state->out);
 	if (!br)

@@ -40,7 +40,7 @@ struct mc_stats {
 	u64 c[MC_NSTATS];
 };
 
-#define MC_HASH_BITS	8
+#define MC_HASH_BITS	10	/* chains of 4 at the default max-groups */
 
 /* What the querier heard on the segment, per address family. */
 struct mc_querier {

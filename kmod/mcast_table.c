@@ -16,9 +16,12 @@
 static struct hlist_head *bucket(struct mc_br *br,
 				 const struct nfpost_mc_addr *a)
 {
-	u32 h = jhash(a->b, sizeof(a->b), 0);
+	u32 w[4];
 
-	return &br->groups[hash_32(h, MC_HASH_BITS)];
+	/* one final mix of jhash: the packet path hashes every copy */
+	memcpy(w, a->b, sizeof(w));
+	return &br->groups[hash_32(jhash_3words(w[0] ^ w[1], w[2], w[3], 0),
+				   MC_HASH_BITS)];
 }
 
 static struct mc_grp *grp_find(struct mc_br *br,

@@ -29,9 +29,10 @@ def frames():
     from scapy.contrib.igmp import IGMP
     from scapy.contrib.igmpv3 import IGMPv3, IGMPv3gr, IGMPv3mr
     from scapy.layers.inet import IPOption_Router_Alert
-    from scapy.layers.inet6 import (ICMPv6MLDMultAddrRec, ICMPv6MLReport,
-                                    ICMPv6MLReport2, ICMPv6MLDone,
-                                    IPv6ExtHdrHopByHop, RouterAlert)
+    from scapy.layers.inet6 import (ICMPv6MLDMultAddrRec, ICMPv6MLQuery2,
+                                    ICMPv6MLReport, ICMPv6MLReport2,
+                                    ICMPv6MLDone, IPv6ExtHdrHopByHop,
+                                    RouterAlert)
 
     out = {}
     for h, n in HOSTS.items():
@@ -88,6 +89,12 @@ def frames():
         out[h + "_query_low"] = v4("224.0.0.1", IGMP(type=0x11, mrcode=100,
                                                      gaddr="0.0.0.0"),
                                    ip="10.0.0.%d" % (10 + n))
+        # an MLDv2 general query from fe80::1N, below any EUI-64 address
+        out[h + "_mld_query_low"] = raw(
+            Ether(src=mac, dst="33:33:00:00:00:01") /
+            IPv6(src="fe80::%d" % (10 + n), dst="ff02::1", hlim=1) /
+            IPv6ExtHdrHopByHop(options=[RouterAlert()]) /
+            ICMPv6MLQuery2(mrd=1000, QRV=2, QQIC=125))
         # malformed: bad checksum, a record count past the end, no group
         bad = bytearray(out[h + "_v2report_g1"])
         bad[-1] ^= 0xff
@@ -118,6 +125,7 @@ def query(d):
             n = int.from_bytes(m[10:12], "big")
             srcs = [socket.inet_ntoa(m[12 + 4 * i:16 + 4 * i]) for i in range(n)]
         return {"proto": "igmp", "v3": len(m) >= 12,
+                "src": socket.inet_ntoa(d[26:30]),
                 "group": socket.inet_ntoa(m[4:8]), "sources": srcs}
     if d[12:14] == b"\x86\xdd" and len(d) >= 62 and d[20] == 0:
         off = 54 + (d[55] + 1) * 8
@@ -130,6 +138,7 @@ def query(d):
             srcs = [socket.inet_ntop(socket.AF_INET6, m[28 + 16 * i:44 + 16 * i])
                     for i in range(n)]
         return {"proto": "mld", "v2": len(m) >= 28,
+                "src": socket.inet_ntop(socket.AF_INET6, d[22:38]),
                 "group": socket.inet_ntop(socket.AF_INET6, m[8:24]),
                 "sources": srcs}
     return None
