@@ -23,7 +23,7 @@ TESTS	:=
 FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
-	bench-watch bench-smtp bench-mcast stress-watch
+	bench-watch bench-smtp bench-mcast stress-watch bench-watch-dump
 
 all: modules userspace
 
@@ -85,12 +85,18 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp bench-mcast
+bench: bench-watch bench-watch-dump bench-smtp bench-mcast
 
 bench-watch:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/watch
+
+# `nfpost watch show` and `show -j` at 15,000 and 150,000 bindings.
+bench-watch-dump:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/watch-dump
 
 # The static-binding race and its unprivileged twin, a minute each.
 stress-watch:
