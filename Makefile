@@ -29,7 +29,7 @@ FUZZERS	:=
 
 .PHONY: all modules userspace tests fuzzers check demo lab deps clean bench \
 	bench-watch bench-smtp bench-mcast bench-smtpguard stress-watch bench-imap \
-	bench-pop3
+	bench-pop3 bench-watch-dump
 
 all: modules userspace
 
@@ -83,12 +83,19 @@ lab:
 	$(MAKE) all
 	scripts/labvm --shell
 
-bench: bench-watch bench-smtp bench-mcast bench-smtpguard bench-imap bench-pop3
+bench: bench-watch bench-watch-dump bench-smtp bench-mcast bench-smtpguard \
+	bench-imap bench-pop3
 
 bench-watch:
 	scripts/deps --if-missing
 	$(MAKE) all
 	bench/watch
+
+# `nfpost watch show` and `show -j` at 15,000 and 150,000 bindings.
+bench-watch-dump:
+	scripts/deps --if-missing
+	$(MAKE) all
+	bench/watch-dump
 
 # The static-binding race and its unprivileged twin, a minute each.
 stress-watch:

@@ -459,6 +459,10 @@ static int fill_stats(struct sk_buff *msg, struct nfpost_watch_net *wn)
 		if (nla_put_u64_64bit(msg, NFPW_A_STAT_ARP + i, sum[i],
 				      NFPW_A_PAD))
 			return -EMSGSIZE;
+	/* Not a per-CPU counter: the table's geometry, read as it is now. */
+	if (nla_put_u64_64bit(msg, NFPW_A_STAT_BUCKETS,
+			      nfpost_table_buckets(&wn->table), NFPW_A_PAD))
+		return -EMSGSIZE;
 	return 0;
 }
 

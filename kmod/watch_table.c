@@ -413,6 +413,24 @@ u32 nfpost_table_count(struct nfpost_table *t)
 	return READ_ONCE(t->count);
 }
 
+/*
+ * Buckets of the table lookups start in (during a resize, the one being
+ * left). Resized by the rhashtable's worker: at 75% load it doubles, below
+ * 30% it shrinks to fit, so once the worker has run a table of N bindings
+ * has at least N buckets, and an empty one the minimum.
+ */
+u32 nfpost_table_buckets(struct nfpost_table *t)
+{
+	const struct bucket_table *tbl;
+	u32 size;
+
+	rcu_read_lock();
+	tbl = rht_dereference_rcu(t->ht.tbl, &t->ht);
+	size = tbl->size;
+	rcu_read_unlock();
+	return size;
+}
+
 /* Entries looked at per hold of the lock, expired or not. */
 #define EXPIRE_SCAN	1024
 

@@ -161,6 +161,7 @@ u32 nfpost_table_flush(struct nfpost_table *t, int ifindex, __be32 addr,
 		       bool statics);
 u32 nfpost_table_shrink(struct nfpost_table *t, u32 max);
 u32 nfpost_table_count(struct nfpost_table *t);
+u32 nfpost_table_buckets(struct nfpost_table *t);
 
 /* A binding that expired, as its event reports it. */
 struct nfpost_expired {

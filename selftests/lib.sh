@@ -6,7 +6,7 @@ set -u
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NFPOST=$TOP/build/nfpost
-KMOD=$TOP/kmod
+KMOD=${KMOD:-$TOP/kmod}	# another build of the modules, to compare
 PY=/usr/bin/python3		# Debian's: it sees python3-scapy
 WORK=$(mktemp -d /tmp/selftest.XXXXXX)
 RET=0

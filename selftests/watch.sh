@@ -768,8 +768,33 @@ dump_at_scale() {
 	check_err $? "10x the bindings took $ms ms, more than 20x $ms_small ms"
 	n dm "$NFPOST" watch show -j dev br0 | jq -e "length == $count and all(.static)" > /dev/null
 	check_err $? "the JSON dump of br0 is not whole"
+	table_geometry "$count"
 	ip netns del dm
-	log_test "$count bindings above the default cap dump whole, in linear time"
+	log_test "$count bindings above the default cap dump whole, in linear time, in as many buckets"
+}
+
+# The table is sized to its count: $1 bindings in dm's br0 sit in at least as
+# many buckets once the resize worker has run (4,096 fixed buckets held 5,000
+# in chains), and the emptied table shrinks back to a few. Polled, for the
+# worker runs after the change that crossed its threshold.
+table_geometry() {
+	local count=$1 i st=
+	for i in $(seq 100); do
+		st=$(n dm "$NFPOST" watch stats -j)
+		jq -e ".bindings == $count and .buckets >= .bindings" <<< "$st" > /dev/null && break
+		sleep 0.1
+	done
+	jq -e ".bindings == $count and .buckets >= .bindings" <<< "$st" > /dev/null
+	check_err $? "$count bindings are not in as many buckets: $(jq -c '{bindings, buckets}' <<< "$st")"
+	# Static bindings go with their interface.
+	ip -n dm link del br0
+	for i in $(seq 100); do
+		st=$(n dm "$NFPOST" watch stats -j)
+		jq -e '.bindings == 0 and .buckets <= 16' <<< "$st" > /dev/null && break
+		sleep 0.1
+	done
+	jq -e '.bindings == 0 and .buckets <= 16' <<< "$st" > /dev/null
+	check_err $? "the emptied table did not shrink: $(jq -c '{bindings, buckets}' <<< "$st")"
 }
 
 dump_ms() {			# NS FILE: ms that `watch show` into FILE took

@@ -47,9 +47,10 @@ NFPW_A_IFINDEX, NFPW_A_ADDR, NFPW_A_LLADDR = 2, 4, 5
 
 
 def station(i):
+    # 10.1.0.1 .. 10.1.255.255, then 10.2.0.0 ..: up to 16,711,679 stations
     n = i + 1
-    return (bytes([10, 1, n >> 8, n & 255]),
-            bytes([2, 0, 0, 2, n >> 8, n & 255]))
+    return (bytes([10, 1 + (n >> 16), (n >> 8) & 255, n & 255]),
+            bytes([2, 0, n >> 16, 2, (n >> 8) & 255, n & 255]))
 
 
 def align(n):

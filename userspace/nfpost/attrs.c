@@ -27,6 +27,7 @@ static const unsigned char attr_size[NFPW_A_MAX + 1] = {
 	[NFPW_A_CFG_MAX_BINDINGS ... NFPW_A_CFG_ECHO_TIMEOUT_MS] = 4,
 	[NFPW_A_STAT_ARP ... NFPW_A_STAT_RARP_MALFORMED] = 8,
 	[NFPW_A_CFG_MAX_AGE] = 4,
+	[NFPW_A_STAT_BUCKETS] = 8,
 };
 
 static int attr_cb(const struct nlattr *attr, void *data)

@@ -28,6 +28,7 @@ static const struct {
 	{ "expired",		"expired",		NFPW_A_STAT_EXPIRED },
 	{ "rarp",		"rarp",			NFPW_A_STAT_RARP },
 	{ "rarp-malformed",	"rarp_malformed",	NFPW_A_STAT_RARP_MALFORMED },
+	{ "buckets",		"buckets",		NFPW_A_STAT_BUCKETS },
 };
 
 /* tb holds validated attributes (attrs.c); absent ones are left out. */

@@ -347,7 +347,7 @@ static const struct out_case cases[] = {
 	    A64(NFPW_A_STAT_EVENTS, 9), A64(NFPW_A_STAT_EVENTS_DROPPED, 10),
 	    A64(NFPW_A_STAT_ECHO_PAIRED, 11),
 	    A64(NFPW_A_STAT_TRACKER_EVICTED, 12),
-	    A64(NFPW_A_STAT_EXPIRED, 13) },
+	    A64(NFPW_A_STAT_EXPIRED, 13), A64(NFPW_A_STAT_BUCKETS, 8192) },
 	  "arp              1\n"
 	  "icmp             2\n"
 	  "ipv4             3\n"
@@ -360,7 +360,8 @@ static const struct out_case cases[] = {
 	  "events-dropped   10\n"
 	  "echo-paired      11\n"
 	  "tracker-evicted  12\n"
-	  "expired          13\n" },
+	  "expired          13\n"
+	  "buckets          8192\n" },
 	{ "stats_json_u64", STATS, true,
 	  { A64(NFPW_A_STAT_ARP, 18446744073709551615ULL),
 	    A64(NFPW_A_STAT_ICMP, 2),

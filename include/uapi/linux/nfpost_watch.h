@@ -115,7 +115,15 @@
  *
  * NFPW_CMD_GET_STATS
  *   Returns the namespace's counters, NFPW_A_STAT_*, as u64. Counters only
- *   grow, except NFPW_A_STAT_BINDINGS, the current table size.
+ *   grow, except NFPW_A_STAT_BINDINGS, the current table size, and
+ *   NFPW_A_STAT_BUCKETS, the number of hash buckets the table has now. The
+ *   table is resized to its count, not to NFPW_A_CFG_MAX_BINDINGS: it grows
+ *   (doubling) once its bindings exceed 75% of its buckets and shrinks once
+ *   they fall below 30%, never below 4 buckets. Resizing is done by a kernel
+ *   worker shortly after the insertion or removal that crossed the
+ *   threshold, so a reading taken at once may lag; once it has run, a table
+ *   of N bindings has at least N buckets (a lookup walks a chain of about
+ *   one entry), and an emptied table shrinks back to a few buckets.
  *
  * NFPW_CMD_SUBSCRIBE (CAP_NET_ADMIN)
  *   Subscribes the socket that sent it (its netlink port id) to the events
@@ -258,6 +266,9 @@ enum nfpw_attr {
 
 	/* configuration, continued */
 	NFPW_A_CFG_MAX_AGE,		/* u32, seconds, 0..31536000, default 0: off */
+
+	/* counters, continued: the table's geometry, see NFPW_CMD_GET_STATS */
+	NFPW_A_STAT_BUCKETS,		/* u64: hash buckets of the binding table */
 
 	__NFPW_A_MAX,
 	NFPW_A_MAX = __NFPW_A_MAX - 1

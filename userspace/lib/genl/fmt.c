@@ -6,33 +6,66 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include "fmt.h"
 
-/* buf must hold FMT_TIME_LEN bytes. */
+/* Two digits of v (0..99) at p. */
+static char *put2(char *p, unsigned int v)
+{
+	p[0] = '0' + v / 10;
+	p[1] = '0' + v % 10;
+	return p + 2;
+}
+
+/*
+ * buf must hold FMT_TIME_LEN bytes. A dump formats a time or two per
+ * binding, mostly of the same few seconds: the date and time of the last
+ * second formatted are kept, and the rest is done without printf.
+ */
 const char *fmt_time(char *buf, uint64_t ns, bool usec)
 {
+	static __thread time_t last_sec = -1;
+	static __thread char last[FMT_TIME_LEN];
 	time_t sec = ns / 1000000000ULL;
+	unsigned int us;
 	struct tm tm;
-	size_t n;
+	char *p;
 
-	if (!gmtime_r(&sec, &tm)) {
-		snprintf(buf, FMT_TIME_LEN, "%llu", (unsigned long long)ns);
-		return buf;
+	if (sec != last_sec) {
+		if (!gmtime_r(&sec, &tm)) {
+			snprintf(buf, FMT_TIME_LEN, "%llu", (unsigned long long)ns);
+			return buf;
+		}
+		strftime(last, sizeof(last), "%Y-%m-%dT%H:%M:%S", &tm);
+		last_sec = sec;
 	}
-	n = strftime(buf, FMT_TIME_LEN, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (usec)
-		snprintf(buf + n, FMT_TIME_LEN - n, ".%06lluZ",
-			 (unsigned long long)(ns % 1000000000ULL / 1000));
-	else
-		snprintf(buf + n, FMT_TIME_LEN - n, "Z");
+	p = stpcpy(buf, last);
+	if (usec) {
+		us = ns % 1000000000ULL / 1000;
+		*p++ = '.';
+		p = put2(p, us / 10000);
+		p = put2(p, us / 100 % 100);
+		p = put2(p, us % 100);
+	}
+	*p++ = 'Z';
+	*p = '\0';
 	return buf;
 }
 
 const char *fmt_lladdr(char *buf, const uint8_t *m)
 {
-	snprintf(buf, FMT_LLADDR_LEN, "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	static const char hex[] = "0123456789abcdef";
+	char *p = buf;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if (i)
+			*p++ = ':';
+		*p++ = hex[m[i] >> 4];
+		*p++ = hex[m[i] & 15];
+	}
+	*p = '\0';
 	return buf;
 }
 

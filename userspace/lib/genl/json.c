@@ -49,6 +49,15 @@ void json_escape(FILE *f, const char *s)
 
 	fputc('"', f);
 	for (p = (const unsigned char *)s; *p; p++) {
+		/* A run that needs no escaping, the usual case, in one write. */
+		for (n = 0; p[n] >= 0x20 && p[n] < 0x7f && p[n] != '"' &&
+		     p[n] != '\\'; n++)
+			;
+		if (n) {
+			fwrite(p, 1, (size_t)n, f);
+			p += n - 1;
+			continue;
+		}
 		if (*p >= 0x80) {
 			n = utf8_len(p);
 			if (!n) {
