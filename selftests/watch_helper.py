@@ -84,13 +84,17 @@ def arp(iface, dst, count, seconds):
     sock.bind((iface, 0))
     sent = 0
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    # At least one round: on a loaded host the deadline may be past before
+    # the first one starts.
+    while True:
         for f in frames:
             try:
                 sock.send(f)
                 sent += 1
             except OSError:
                 pass        # a full queue under emulation: go on
+        if time.monotonic() >= end:
+            break
     print("frames %d" % sent)
 
 
@@ -141,7 +145,7 @@ def bind(ifname, count, seconds):
     sent = errors = 0
     first = ""
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    while True:         # at least one round, as above
         for r in reqs:
             sock.send(r)
         sent += count
@@ -153,6 +157,8 @@ def bind(ifname, count, seconds):
             err, text = ack(msg)
             errors += 1
             first = first or "error %d: %s" % (err, text)
+        if time.monotonic() >= end:
+            break
     print("adds %d errors %d %s" % (sent - errors, errors, first))
 
 
