@@ -68,6 +68,13 @@ ZONE = {
     ("_dmarc.bank.example", "TXT"): ["v=DMARC1; p=reject"],
     ("shop.example", "A"): ["192.0.2.9"],
     ("_dmarc.shop.example", "TXT"): ["v=DMARC1; p=quarantine"],
+    ("shop.example", "TXT"): ["v=spf1 ip4:%s -all" % CLIENT],
+    ("neutral.example", "TXT"): ["v=spf1 ?all"],
+    ("broken.example", "TXT"): ["v=spf1 no-such-mechanism -all"],
+    ("lax.example", "A"): ["192.0.2.10"],
+    ("_dmarc.lax.example", "TXT"): ["v=DMARC1; p=none"],
+    # A revoked key: the record is there, its key is empty (RFC 6376 3.6.1).
+    ("revoked._domainkey.signed.example", "TXT"): ["v=DKIM1; k=rsa; p="],
     ("_dmarc.signed.example", "TXT"): ["v=DMARC1; p=reject"],
 }
 
@@ -300,6 +307,72 @@ def a_dkim_signature_verifies_and_a_tampered_one_fails(zone, d):
     expect(code == 250, code)
     m = ours(delivered(d))
     expect(m["dkim"][0] == "fail" and m["dmarc"][0] == "fail", m)
+
+
+@case
+def spf_neutral_and_permerror_are_delivered_untagged(zone, d):
+    for sender, result in (("x@neutral.example", "neutral"),
+                           ("x@broken.example", "permerror")):
+        code, _ = send(d, sender, msg(sender))
+        expect(code == 250, "%s: %d" % (sender, code))
+        data = delivered(d)
+        m = ours(data)
+        expect(m["spf"] == (result, {"smtp.mailfrom": sender}), m)
+        expect(b"X-Spam-Flag" not in data, "%s: tagged" % sender)
+
+
+def signed_as(key, selector, data):
+    return dkim.sign(data, selector, b"signed.example", key,
+                     include_headers=[b"from", b"to", b"subject"]) + data
+
+
+@case
+def dkim_bad_header_missing_key_and_revoked_key_are_told_apart(zone, d):
+    with open(os.path.join(d.dir, "sel1.private"), "rb") as f:
+        key = f.read()
+    good = signed_as(key, b"sel1", msg("ann@signed.example", "headers"))
+    # A signed header changed: the signature fails (RFC 8601 2.7.1 fail).
+    bad = good.replace(b"Subject: headers", b"Subject: Headers")
+    # No key at the selector, and a revoked key: no verdict on the
+    # message can be had from them (permerror), and DMARC fails.
+    nokey = signed_as(key, b"gone", msg("ann@signed.example", "nokey"))
+    revoked = signed_as(key, b"revoked", msg("ann@signed.example", "rev"))
+    for data, result in ((bad, "fail"), (nokey, "permerror"),
+                         (revoked, "permerror")):
+        # signed.example asks p=reject: only quiet.example (accept) keeps it
+        code, text = send(d, "ann@signed.example", data)
+        expect(code == 550 and "p=reject" in text,
+               "%s: %d %s" % (result, code, text))
+        code, _ = send(d, "ann@signed.example", data,
+                       rcpt="bob@quiet.example")
+        expect(code == 250, code)
+        m = ours(delivered(d))
+        expect(m["dkim"][0] == result and
+               m["dkim"][1].get("header.d") == "signed.example", m)
+        expect(m["dmarc"] == ("fail", {"header.from": "signed.example"}), m)
+    expect(("revoked._domainkey.signed.example", "TXT") in zone.queries and
+           ("gone._domainkey.signed.example", "TXT") in zone.queries,
+           "keys never asked for: %r" % zone.queries)
+
+
+@case
+def dmarc_p_none_and_aligned_quarantine_deliver_to_the_inbox(zone, d):
+    # p=none: unaligned and failing, but the domain asks for nothing.
+    code, _ = send(d, "x@pass.example", msg("news@lax.example", "lax"))
+    expect(code == 250, code)
+    data = delivered(d)
+    m = ours(data)
+    expect(m["dmarc"] == ("fail", {"header.from": "lax.example"}), m)
+    expect(b"X-Spam-Flag" not in data, "tagged under p=none")
+    # p=quarantine, but SPF passes for the From: domain itself: aligned.
+    code, _ = send(d, "sales@shop.example", msg("sales@shop.example", "ok"))
+    expect(code == 250, code)
+    data = delivered(d)
+    m = ours(data)
+    expect(m["spf"][0] == "pass" and
+           m["dmarc"] == ("pass", {"header.from": "shop.example"}), m)
+    expect(not glob.glob(os.path.join(d.mail, "bob", ".Junk", "new", "*")),
+           "aligned mail quarantined")
 
 
 @case
