@@ -41,6 +41,25 @@ static struct {
 
 static __thread struct __res_state rs;
 static __thread bool rs_ready;
+/* Closes a worker's resolver when the thread ends (res_nclose frees what
+ * res_send allocated for its name servers). */
+static pthread_key_t rs_key;
+static bool rs_key_ok;
+static pthread_once_t rs_once = PTHREAD_ONCE_INIT;
+
+static void rs_close(void *unused)
+{
+	(void)unused;
+	if (rs_ready) {
+		res_nclose(&rs);
+		rs_ready = false;
+	}
+}
+
+static void rs_key_make(void)
+{
+	rs_key_ok = !pthread_key_create(&rs_key, rs_close);
+}
 
 static time_t now(void)
 {
@@ -120,9 +139,13 @@ void dns_stats(struct dns_stats *st)
 static int resolver(const struct conf *c)
 {
 	if (!rs_ready) {
+		pthread_once(&rs_once, rs_key_make);
 		if (res_ninit(&rs))
 			return -EAGAIN;
 		rs_ready = true;
+		/* any non-NULL value: the destructor runs at thread exit */
+		if (rs_key_ok)
+			pthread_setspecific(rs_key, &rs);
 	}
 	if (c->resolver_set) {
 		rs.nscount = 1;
