@@ -610,7 +610,9 @@ querier_election() {
 # $WORK/queries.json (one JSON line each, with their source); once ready.
 capture_start() {
 	local i
-	ip netns exec "$1" "$PY" "$TOP/selftests/mcast_frames.py" queries eth0 60 \
+	# 300 s: only a bound; capture_stop ends it (mld_querier took 53 s
+	# on a loaded host, close to the 60 s it had)
+	ip netns exec "$1" "$PY" "$TOP/selftests/mcast_frames.py" queries eth0 300 \
 		> "$WORK/queries.json" &
 	CAPTURE_PID=$!
 	for i in $(seq 100); do
