@@ -114,11 +114,11 @@ def tree(pid):
     for line in out.splitlines():
         p, pp = map(int, line.split())
         kids.setdefault(pp, []).append(p)
-    todo, seen = [pid], []
-    while todo:
-        p = todo.pop()
+    stack, seen = [pid], []
+    while stack:
+        p = stack.pop()
         seen.append(p)
-        todo += kids.get(p, [])
+        stack += kids.get(p, [])
     return seen
 
 

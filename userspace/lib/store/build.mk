@@ -7,12 +7,16 @@ STORE_UNITS	:= maildir users mailbox queue keywords
 LIBSTORE	:= $(BUILD)/libnfstore.a
 
 # Which objects each test links besides its own unit's.
-store_deps_mailbox	:= $(BUILD)/userspace/lib/store/maildir.o
+store_deps_mailbox	:= $(BUILD)/userspace/lib/store/maildir.o \
+			   $(BUILD)/userspace/lib/store/dotlock.o
+store_deps_keywords	:= $(BUILD)/userspace/lib/store/dotlock.o
 store_deps_queue	:= $(BUILD)/userspace/lib/mail/dsn_param.o
 
 TESTS		+= $(patsubst %,$(BUILD)/test_%,$(STORE_UNITS))
 
-$(LIBSTORE): $(patsubst %,$(BUILD)/userspace/lib/store/%.o,$(STORE_UNITS))
+# dotlock: the lock the UID list and dovecot-keywords share (no test of
+# its own: test_mailbox and test_keywords take it).
+$(LIBSTORE): $(patsubst %,$(BUILD)/userspace/lib/store/%.o,$(STORE_UNITS) dotlock)
 	$(AR) rcs $@ $^
 
 # As lib/mail: the units themselves, not all of the archive, so that a unit

@@ -13,13 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dotlock.h"
 #include "keywords.h"
 
 #define KEYWORDS_FILE	"dovecot-keywords"
 #define KEYWORDS_LOCK	"dovecot-keywords.lock"
-/* Dovecot's dotlocks are stale after a couple of minutes. */
-#define LOCK_STALE	120
-#define LOCK_WAIT_MS	5000
 /* 26 lines of a bounded name: anything larger is not ours to read. */
 #define FILE_MAX	(64u << 10)
 
@@ -140,27 +138,6 @@ int keywords_read(const char *maildir, struct keywords *kw)
 	return ret;
 }
 
-/* The dotlock, as mailbox.c takes the UID list's. */
-static int lock_take(int dirfd)
-{
-	struct timespec ms = { 0, 1000000 };
-	struct stat st;
-	int fd, i;
-
-	for (i = 0; i < LOCK_WAIT_MS; i++) {
-		fd = openat(dirfd, KEYWORDS_LOCK,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			return fd >= 0 ? fd : -errno;
-		if (!fstatat(dirfd, KEYWORDS_LOCK, &st, 0) &&
-		    st.st_mtime + LOCK_STALE < time(NULL))
-			unlinkat(dirfd, KEYWORDS_LOCK, 0);
-		else
-			nanosleep(&ms, NULL);
-	}
-	return -EAGAIN;
-}
-
 /* The whole list into the lock file, then over the old list. */
 static int save(int dirfd, int lockfd, const struct keywords *kw)
 {
@@ -225,7 +202,7 @@ int keywords_add(const char *maildir, struct keywords *kw, const char *name)
 	dirfd = open(maildir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	lockfd = lock_take(dirfd);
+	lockfd = dotlock_take(dirfd, KEYWORDS_LOCK);
 	if (lockfd < 0) {
 		close(dirfd);
 		return lockfd;

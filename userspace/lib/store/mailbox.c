@@ -13,14 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dotlock.h"
 #include "mailbox.h"
 #include "maildir.h"
 
 #define UIDLIST		"dovecot-uidlist"
-#define UIDLIST_LOCK	"dovecot-uidlist.lock"
-/* Dovecot's own limits for this lock: stale after 2 minutes. */
-#define LOCK_STALE	120
-#define LOCK_WAIT_MS	5000
+#define UIDLIST_LOCK	"dovecot-uidlist.lock"	/* dotlock.h */
 /* The list is a few MB at 100,000 messages: read whole, bounded. */
 #define UIDLIST_MAX	(256u << 20)
 
@@ -237,27 +235,6 @@ static uint32_t uidlist_find(const struct uidlist *ul, const char *base,
 	return e ? e->uid : 0;
 }
 
-/* The dotlock: waits for a holder, breaks a stale one. */
-static int lock_take(int dirfd)
-{
-	struct timespec ms = { 0, 1000000 };
-	struct stat st;
-	int fd, i;
-
-	for (i = 0; i < LOCK_WAIT_MS; i++) {
-		fd = openat(dirfd, UIDLIST_LOCK,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			return fd >= 0 ? fd : -errno;
-		if (!fstatat(dirfd, UIDLIST_LOCK, &st, 0) &&
-		    st.st_mtime + LOCK_STALE < time(NULL))
-			unlinkat(dirfd, UIDLIST_LOCK, 0);
-		else
-			nanosleep(&ms, NULL);
-	}
-	return -EAGAIN;
-}
-
 static void lock_drop(int dirfd, int fd)
 {
 	close(fd);
@@ -418,7 +395,7 @@ int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
 	*uid_r = 0;
 	if (dirfd < 0)
 		return -errno;
-	lockfd = lock_take(dirfd);
+	lockfd = dotlock_take(dirfd, UIDLIST_LOCK);
 	if (lockfd < 0) {
 		close(dirfd);
 		return lockfd;
@@ -584,7 +561,7 @@ static int load(struct mailbox *mb, int dirfd)
 	size_t first;
 	int lockfd, ret;
 
-	lockfd = lock_take(dirfd);
+	lockfd = dotlock_take(dirfd, UIDLIST_LOCK);
 	if (lockfd < 0)
 		return lockfd;
 	ret = uidlist_read(dirfd, &ul);
