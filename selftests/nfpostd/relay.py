@@ -425,6 +425,29 @@ def a_delivery_saved_before_a_crash_is_not_sent_again(hop, d):
            len(far.messages))
 
 
+@case
+def sigterm_with_a_delivery_under_way_keeps_the_message(hop, d):
+    """The far hop holds its answer to the data; SIGTERM then must close
+    the connection, free what it held (ASan checks at exit) and keep the
+    message queued for the next start, which sends it."""
+    far = d.far
+    far.hold = threading.Event()
+    queue_file(d, b"Subject: held\r\n\r\nbody\r\n",
+               rcpts=("dave@far.example",))
+    flush(d)
+    far.wait("the held message", lambda: far.messages)
+    d.stop_cleanly()
+    expect(len(d.queued()) == 1, "queue after sigterm: %r" % d.queued())
+    hold, far.hold = far.hold, None
+    hold.set()
+    d.start()
+    started(d, 2)
+    flush(d)
+    d.wait_for("dave's status=sent", lambda: re.search(
+        r"to=<dave@far.example>.*status=sent", d.logtext()))
+    d.wait_for("an empty queue", lambda: not d.queued())
+
+
 def main():
     n = 0
     failed = 0

@@ -870,22 +870,18 @@ void relay_kick(struct server *srv)
 void relay_free(struct server *srv)
 {
 	struct relay *r = srv->relay;
-	struct attempt **p;
 
 	if (!r)
 		return;
 	/*
 	 * Prepared or settled by the (now stopped) workers, their done step
-	 * never run; those whose jobs are out are the jobs' to free.
+	 * never run, or with jobs out, whose connections go first.
 	 */
-	for (p = &r->inflight; *p;) {
-		struct attempt *a = *p;
+	smtp_client_abort_all();
+	while (r->inflight) {
+		struct attempt *a = r->inflight;
 
-		if (a->sending) {
-			p = &a->next;
-			continue;
-		}
-		*p = a->next;
+		r->inflight = a->next;
 		attempt_free(a);
 	}
 	event_free(r->timer);

@@ -42,18 +42,32 @@ struct client {
 	bool need_8bit;		/* 8-bit octets, sent as 8BITMIME */
 	bool need_utf8;		/* UTF-8 in its addresses or headers */
 	struct smtp_reply reply;
+	struct client *next, **pprev;	/* in clients */
 };
+
+/* Every connection under way: the loop is one thread, so no lock. */
+static struct client *clients;
+
+static void client_free(struct client *c)
+{
+	if (c->bev)
+		bufferevent_free(c->bev);
+	*c->pprev = c->next;
+	if (c->next)
+		c->next->pprev = c->pprev;
+	free(c);
+}
 
 static void finish_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct client *c = arg;
 
+	struct smtp_client_job *job = c->job;
+
 	(void)fd;
 	(void)what;
-	if (c->bev)
-		bufferevent_free(c->bev);
-	c->job->done(c->job);
-	free(c);
+	client_free(c);
+	job->done(job);
 }
 
 static void finish(struct client *c)
@@ -521,6 +535,11 @@ void smtp_client_start(struct event_base *base, SSL_CTX *tls,
 	c->job = job;
 	c->base = base;
 	c->tls = tls;
+	c->next = clients;
+	if (clients)
+		clients->pprev = &c->next;
+	c->pprev = &clients;
+	clients = c;
 	needs(c);
 	snprintf(job->peer, sizeof(job->peer), "%s:%s", job->host, job->port);
 	c->cur = job->ai;
@@ -534,4 +553,10 @@ void smtp_client_start(struct event_base *base, SSL_CTX *tls,
 		settle(c, CLIENT_TEMP, "cannot connect");
 		finish(c);
 	}
+}
+
+void smtp_client_abort_all(void)
+{
+	while (clients)
+		client_free(clients);
 }

@@ -83,4 +83,11 @@ struct smtp_client_job {
 void smtp_client_start(struct event_base *base, SSL_CTX *tls,
 		       struct smtp_client_job *job);
 
+/*
+ * At shutdown, once the loop has stopped: every connection under way is
+ * closed and forgotten, its job's done never called. Their recipients stay
+ * as the queue last saved them, to be tried again at the next start.
+ */
+void smtp_client_abort_all(void);
+
 #endif /* NFPOSTD_SMTP_CLIENT_H */
