@@ -3,11 +3,14 @@
 # mailboxes, the users file and the queue's files, archived into
 # $(BUILD)/libnfstore.a. It uses lib/mail (DSN parameters, headers).
 
-STORE_UNITS	:= maildir users mailbox queue keywords
+STORE_UNITS	:= maildir users mailbox queue keywords modseq
 LIBSTORE	:= $(BUILD)/libnfstore.a
 
 # Which objects each test links besides its own unit's.
 store_deps_mailbox	:= $(BUILD)/userspace/lib/store/maildir.o \
+			   $(BUILD)/userspace/lib/store/dotlock.o
+store_deps_modseq	:= $(BUILD)/userspace/lib/store/mailbox.o \
+			   $(BUILD)/userspace/lib/store/maildir.o \
 			   $(BUILD)/userspace/lib/store/dotlock.o
 store_deps_keywords	:= $(BUILD)/userspace/lib/store/dotlock.o
 store_deps_queue	:= $(BUILD)/userspace/lib/mail/dsn_param.o

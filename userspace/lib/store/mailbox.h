@@ -49,6 +49,7 @@ struct mailbox_msg {
 	uint64_t size;		/* of the file, in bytes */
 	char *name;		/* relative to the Maildir: "new/..." */
 	size_t base_len;	/* of the unique part, after "new/" or "cur/" */
+	uint64_t modseq;	/* CONDSTORE's, set by modseq_load() */
 };
 
 struct mailbox {
@@ -60,6 +61,7 @@ struct mailbox {
 	/* new/'s and cur/'s mtimes just before the scan (mailbox_unchanged). */
 	struct timespec stamp[2];
 	bool settled;		/* both a second older than the scan */
+	uint64_t highestmodseq;	/* set by modseq_load() (modseq.h) */
 };
 
 /*

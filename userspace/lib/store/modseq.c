@@ -1,0 +1,500 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The MODSEQ log of a Maildir (see modseq.h): read, appended, compacted. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "modseq.h"
+
+#define MODSEQ_TMP		"nfpost-modseq.tmp"
+#define LOG_MAGIC		"nfpost-modseq 1 "
+/* A rewrite when the lines outnumber twice the messages and this. */
+#define COMPACT_SLACK		1024
+/* RFC 7162 3.1.1: a mod-sequence is a positive 63-bit number. */
+#define MODSEQ_LIMIT		INT64_MAX
+
+static bool parse_u64(const char **p, const char *end, uint64_t *v)
+{
+	const char *s = *p;
+
+	*v = 0;
+	while (s < end && *s >= '0' && *s <= '9' && s - *p < 19)
+		*v = *v * 10 + (uint64_t)(*s++ - '0');
+	if (s == *p || (s < end && *s >= '0' && *s <= '9'))
+		return false;
+	*p = s;
+	return true;
+}
+
+static bool parse_header(const char *p, const char *end, struct modseq_log *log)
+{
+	size_t n = sizeof(LOG_MAGIC) - 1;
+	uint64_t v, h;
+
+	if ((size_t)(end - p) < n || memcmp(p, LOG_MAGIC, n))
+		return false;
+	p += n;
+	if (p == end || *p++ != 'V' || !parse_u64(&p, end, &v) ||
+	    v > UINT32_MAX || p == end || *p++ != ' ' || p == end ||
+	    *p++ != 'H' || !parse_u64(&p, end, &h) || p != end ||
+	    h > MODSEQ_LIMIT)
+		return false;
+	log->uidvalidity = (uint32_t)v;
+	log->highest = h;
+	return true;
+}
+
+static bool parse_rec(const char *p, const char *end, struct modseq_rec *r)
+{
+	uint64_t uid;
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	if (!parse_u64(&p, end, &uid) || !uid || uid > UINT32_MAX ||
+	    p == end || *p++ != ' ' || !parse_u64(&p, end, &r->modseq) ||
+	    !r->modseq || r->modseq > MODSEQ_LIMIT || p == end || *p++ != ' ')
+		return false;
+	r->uid = (uint32_t)uid;
+	if (end - p == 1 && *p == '!') {
+		r->gone = true;
+		return true;
+	}
+	if (p == end || *p++ != ':' || (size_t)(end - p) > MODSEQ_LETTERS_MAX)
+		return false;
+	for (n = 0; p + n < end; n++)
+		if (!((p[n] >= 'A' && p[n] <= 'Z') ||
+		      (p[n] >= 'a' && p[n] <= 'z')))
+			return false;
+	memcpy(r->letters, p, n);
+	return true;
+}
+
+/* By UID, then by place in the log: the last of a UID is its state. */
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct modseq_rec *x = a, *y = b;
+
+	if (x->uid != y->uid)
+		return x->uid < y->uid ? -1 : 1;
+	return x->modseq < y->modseq ? -1 : x->modseq > y->modseq;
+}
+
+int modseq_log_parse(const char *text, size_t len, struct modseq_log *log)
+{
+	const char *p = text, *end = text + len, *nl;
+	size_t cap = 0, i, k;
+	struct modseq_rec r;
+
+	memset(log, 0, sizeof(*log));
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+	     p = nl + 1) {
+		log->good = (size_t)(nl + 1 - text);
+		if (p == text && parse_header(p, nl, log))
+			continue;
+		if (!parse_rec(p, nl, &r))
+			continue;
+		log->lines++;
+		if (r.modseq > log->highest)
+			log->highest = r.modseq;
+		if (log->n == cap) {
+			struct modseq_rec *v;
+
+			cap = cap ? 2 * cap : 64;
+			v = realloc(log->v, cap * sizeof(*v));
+			if (!v) {
+				modseq_log_free(log);
+				return -ENOMEM;
+			}
+			log->v = v;
+		}
+		log->v[log->n++] = r;
+	}
+	/* Appended under a lock, a UID's lines have rising MODSEQs. */
+	qsort(log->v, log->n, sizeof(*log->v), cmp_rec);
+	for (i = 0, k = 0; i < log->n; i++) {
+		if (k && log->v[k - 1].uid == log->v[i].uid)
+			k--;
+		log->v[k++] = log->v[i];
+	}
+	log->n = k;
+	return 0;
+}
+
+void modseq_log_free(struct modseq_log *log)
+{
+	free(log->v);
+	log->v = NULL;
+	log->n = 0;
+}
+
+const struct modseq_rec *modseq_log_find(const struct modseq_log *log,
+					 uint32_t uid)
+{
+	size_t lo = 0, hi = log->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (log->v[mid].uid == uid)
+			return &log->v[mid];
+		if (log->v[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static void letters_of(const struct mailbox_msg *m, char *buf, size_t len)
+{
+	char suffix[MAILBOX_FLAGS_MAX + 1];
+
+	mailbox_flag_suffix(m->flags, m->other, suffix, sizeof(suffix));
+	snprintf(buf, len, "%s", suffix + 3);	/* after ":2," */
+}
+
+static int read_fd(int fd, struct modseq_log *log)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	int ret;
+
+	if (fstat(fd, &st))
+		return -errno;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return -ENOMEM;
+	while (got < (size_t)st.st_size) {
+		n = pread(fd, buf + got, (size_t)st.st_size - got,
+			  (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	ret = modseq_log_parse(buf, got, log);
+	free(buf);
+	return ret;
+}
+
+/*
+ * The log opened and flock()ed, created if missing. A rewrite renames a
+ * new file over the one a waiter may hold: it then starts again.
+ */
+static int lock_log(int dirfd, int *fd_r)
+{
+	struct stat a, b;
+	int fd;
+
+	for (;;) {
+		fd = openat(dirfd, MODSEQ_LOG, O_RDWR | O_CREAT | O_CLOEXEC,
+			    0600);
+		if (fd < 0)
+			return -errno;
+		if (flock(fd, LOCK_EX) || fstat(fd, &a)) {
+			close(fd);
+			return -errno;
+		}
+		if (!fstatat(dirfd, MODSEQ_LOG, &b, 0) &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			*fd_r = fd;
+			return 0;
+		}
+		close(fd);
+	}
+}
+
+static int write_all(int fd, const char *p, size_t len, off_t off)
+{
+	ssize_t n;
+
+	while (len) {
+		n = pwrite(fd, p, len, off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* A growing text buffer; on failure it is freed and stays NULL. */
+struct out {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void out_printf(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void out_printf(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	if (o->failed)
+		return;
+	if (o->cap - o->len < 96) {
+		o->cap = o->cap ? 2 * o->cap : 4096;
+		p = realloc(o->p, o->cap);
+		if (!p) {
+			o->failed = true;
+			return;
+		}
+		o->p = p;
+	}
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->cap - o->len)
+		o->failed = true;
+	else
+		o->len += (size_t)n;
+}
+
+static void out_header(struct out *o, uint32_t validity, uint64_t highest)
+{
+	out_printf(o, LOG_MAGIC "V%" PRIu32 " H%" PRIu64 "\n", validity,
+		   highest);
+}
+
+static void out_msg(struct out *o, const struct mailbox_msg *m)
+{
+	char letters[MODSEQ_LETTERS_MAX + 1];
+
+	letters_of(m, letters, sizeof(letters));
+	out_printf(o, "%" PRIu32 " %" PRIu64 " :%s\n", m->uid, m->modseq,
+		   letters);
+}
+
+static int fsync_dir(int dirfd)
+{
+	return fsync(dirfd) ? -errno : 0;
+}
+
+/*
+ * The log rewritten: @mb's messages as they now are (their MODSEQs just
+ * set), and the lines of UIDs newer than @mb's, under the lock @lockfd.
+ */
+static int rewrite(int dirfd, const struct mailbox *mb,
+		   const struct modseq_log *log, uint64_t highest)
+{
+	uint32_t newest = mb->n ? mb->v[mb->n - 1].uid : 0;
+	struct out o = { 0 };
+	size_t i;
+	int fd, ret;
+
+	out_header(&o, mb->uidvalidity, highest);
+	for (i = 0; i < mb->n; i++)
+		out_msg(&o, &mb->v[i]);
+	for (i = 0; log->uidvalidity == mb->uidvalidity && i < log->n; i++)
+		if (log->v[i].uid > newest && !log->v[i].gone)
+			out_printf(&o, "%" PRIu32 " %" PRIu64 " :%s\n",
+				   log->v[i].uid, log->v[i].modseq,
+				   log->v[i].letters);
+	if (o.failed) {
+		free(o.p);
+		return -ENOMEM;
+	}
+	fd = openat(dirfd, MODSEQ_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+	ret = fd < 0 ? -errno : write_all(fd, o.p, o.len, 0);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (!ret && renameat(dirfd, MODSEQ_TMP, dirfd, MODSEQ_LOG))
+		ret = -errno;
+	if (!ret)
+		ret = fsync_dir(dirfd);
+	else
+		unlinkat(dirfd, MODSEQ_TMP, 0);
+	free(o.p);
+	return ret;
+}
+
+/* Message @m's MODSEQ from @log, 0 if the log does not know it as it is. */
+static uint64_t known(const struct modseq_log *log, const struct mailbox *mb,
+		      const struct mailbox_msg *m)
+{
+	const struct modseq_rec *r = modseq_log_find(log, m->uid);
+	char letters[MODSEQ_LETTERS_MAX + 1];
+
+	if (!r || r->gone || log->uidvalidity != mb->uidvalidity)
+		return 0;
+	letters_of(m, letters, sizeof(letters));
+	return strcmp(letters, r->letters) ? 0 : r->modseq;
+}
+
+/* MODSEQs from @log; those it lacks get @next. How many lacked one. */
+static size_t apply(struct mailbox *mb, const struct modseq_log *log,
+		    uint64_t next, bool *need)
+{
+	size_t i, n = 0;
+
+	mb->highestmodseq = log->highest;
+	for (i = 0; i < mb->n; i++) {
+		mb->v[i].modseq = known(log, mb, &mb->v[i]);
+		need[i] = !mb->v[i].modseq;
+		if (need[i]) {
+			mb->v[i].modseq = next;
+			mb->highestmodseq = next;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * Under the lock: @mb's unknown messages (if @need) or @idx (STORE) or
+ * @gone (EXPUNGE) given log->highest + 1 and appended, or the whole log
+ * rewritten when its header is stale or it has grown too long.
+ */
+struct change {
+	const size_t *idx;
+	size_t n;
+	const uint32_t *gone;
+	size_t n_gone;
+	bool load;
+};
+
+static int commit(int dirfd, int fd, struct mailbox *mb,
+		  const struct change *c)
+{
+	struct modseq_log log;
+	struct out o = { 0 };
+	uint64_t next;
+	bool *need = NULL;
+	size_t i;
+	int ret = read_fd(fd, &log);
+
+	if (ret)
+		return ret;
+	next = log.highest + 1;
+	ret = -EOVERFLOW;
+	if (next > MODSEQ_LIMIT)
+		goto out;
+	ret = -ENOMEM;
+	need = calloc(mb->n + 1, sizeof(*need));
+	if (!need)
+		goto out;
+	if (c->load && !apply(mb, &log, next, need)) {
+		ret = 0;	/* another session logged them meanwhile */
+		goto out;
+	}
+	for (i = 0; i < c->n; i++) {
+		mb->v[c->idx[i]].modseq = next;
+		need[c->idx[i]] = true;
+	}
+	if (mb->highestmodseq < next)
+		mb->highestmodseq = next;
+	if (log.uidvalidity != mb->uidvalidity ||
+	    log.lines > 2 * mb->n + COMPACT_SLACK) {
+		if (!c->load)
+			for (i = 0; i < mb->n; i++)
+				if (!need[i] && !(mb->v[i].modseq =
+						  known(&log, mb, &mb->v[i])))
+					mb->v[i].modseq = next;
+		ret = rewrite(dirfd, mb, &log, next);
+		goto out;
+	}
+	if (!log.good)
+		out_header(&o, mb->uidvalidity, log.highest);
+	for (i = 0; i < mb->n; i++)
+		if (need[i])
+			out_msg(&o, &mb->v[i]);
+	for (i = 0; i < c->n_gone; i++)
+		out_printf(&o, "%" PRIu32 " %" PRIu64 " !\n", c->gone[i], next);
+	ret = -ENOMEM;
+	if (o.failed)
+		goto out;
+	/* A torn line of a crash is cut off, not continued. */
+	ret = ftruncate(fd, (off_t)log.good) ? -errno : 0;
+	if (!ret)
+		ret = write_all(fd, o.p, o.len, (off_t)log.good);
+	if (!ret && fdatasync(fd))
+		ret = -errno;
+	if (!ret && !log.good)
+		ret = fsync_dir(dirfd);
+out:
+	free(o.p);
+	free(need);
+	modseq_log_free(&log);
+	return ret;
+}
+
+static int commit_locked(struct mailbox *mb, const struct change *c)
+{
+	int dirfd, fd, ret;
+
+	dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	ret = lock_log(dirfd, &fd);
+	if (!ret) {
+		ret = commit(dirfd, fd, mb, c);
+		close(fd);	/* drops the flock */
+	}
+	close(dirfd);
+	return ret;
+}
+
+int modseq_load(struct mailbox *mb, bool write)
+{
+	struct change c = { .load = true };
+	struct modseq_log log = { 0 };
+	char path[PATH_MAX + 32];
+	bool *need;
+	size_t n;
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, mb->path);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ret = read_fd(fd, &log);
+		close(fd);
+	} else if (errno != ENOENT) {
+		return -errno;
+	}
+	need = ret ? NULL : calloc(mb->n + 1, sizeof(*need));
+	if (!need) {
+		modseq_log_free(&log);
+		return ret ? ret : -ENOMEM;
+	}
+	n = apply(mb, &log, log.highest + 1, need);
+	free(need);
+	modseq_log_free(&log);
+	/* The common case: nothing new since the log was written. */
+	if (!n || !write)
+		return 0;
+	return commit_locked(mb, &c);
+}
+
+int modseq_changed(struct mailbox *mb, const size_t *idx, size_t n)
+{
+	struct change c = { .idx = idx, .n = n };
+
+	return n ? commit_locked(mb, &c) : 0;
+}
+
+int modseq_expunged(struct mailbox *mb, const uint32_t *uid, size_t n)
+{
+	struct change c = { .gone = uid, .n_gone = n };
+
+	return n ? commit_locked(mb, &c) : 0;
+}

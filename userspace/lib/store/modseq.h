@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CONDSTORE's mod-sequences (RFC 7162) of a Maildir's messages, kept in
+ * "nfpost-modseq" beside the UID list: a header
+ * "nfpost-modseq 1 V<uidvalidity> H<highest>" then one line per change,
+ * "<uid> <modseq> :<letters>" (the flag letters the message then had,
+ * as after ":2,") or "<uid> <modseq> !" (expunged). Later lines win.
+ *
+ * A message whose letters are not the ones its last line names (a
+ * delivery, an APPEND, a change by Dovecot, a rename a crash left
+ * unlogged) gets a new MODSEQ when the mailbox is next read, so a change
+ * is never missed, and nothing but STORE and EXPUNGE has to write here.
+ * Lines are appended under flock() and fdatasync()ed before the command
+ * that made them is answered; a torn last line is ignored (and cut off
+ * before the next append). When the log holds far more lines than the
+ * mailbox has messages it is rewritten whole: written to a temporary
+ * file, fsync()ed, renamed over the log, the directory fsync()ed. The
+ * highest MODSEQ ever given is kept in the header, so it never goes down.
+ */
+#ifndef NFPOST_MODSEQ_H
+#define NFPOST_MODSEQ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mailbox.h"
+
+#define MODSEQ_LOG		"nfpost-modseq"
+/* The letters of a line: at most the 32 a Maildir name may carry. */
+#define MODSEQ_LETTERS_MAX	32
+
+struct modseq_rec {
+	uint32_t uid;
+	bool gone;				/* "!": expunged */
+	uint64_t modseq;
+	char letters[MODSEQ_LETTERS_MAX + 1];
+};
+
+/* A log as read: each UID's last line, by UID. */
+struct modseq_log {
+	uint32_t uidvalidity;		/* 0: no header */
+	uint64_t highest;		/* of the header and every line */
+	struct modseq_rec *v;
+	size_t n;
+	size_t lines;			/* whole lines read, header apart */
+	size_t good;			/* bytes up to the last whole line */
+};
+
+/*
+ * Parses a log's text (I/O-free). A malformed line is skipped, a last
+ * line without its newline is left out of @log->good. -ENOMEM only.
+ */
+int modseq_log_parse(const char *text, size_t len, struct modseq_log *log);
+void modseq_log_free(struct modseq_log *log);
+/* The last line of @uid, or NULL. */
+const struct modseq_rec *modseq_log_find(const struct modseq_log *log,
+					 uint32_t uid);
+
+/*
+ * Gives @mb's messages (struct mailbox_msg.modseq) and @mb (its
+ * highestmodseq) their MODSEQs from the log. Messages it does not know
+ * as they now are get a new one, logged durably before this returns if
+ * @write, else only shown (what they would get: nothing is written).
+ */
+int modseq_load(struct mailbox *mb, bool write);
+/*
+ * After a STORE renamed messages @idx[0..@n) of @mb: one new MODSEQ for
+ * all of them, logged and fdatasync()ed; their modseq and
+ * @mb->highestmodseq are set.
+ */
+int modseq_changed(struct mailbox *mb, const size_t *idx, size_t n);
+/* The same for UIDs @uid[0..@n) that EXPUNGE removed. */
+int modseq_expunged(struct mailbox *mb, const uint32_t *uid, size_t n);
+
+#endif /* NFPOST_MODSEQ_H */
