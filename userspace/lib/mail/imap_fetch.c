@@ -2,6 +2,7 @@
 /* FETCH data items and the header cuts their sections ask for. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -18,7 +19,24 @@ static const struct {
 	{ "ENVELOPE", IMAP_FETCH_ENVELOPE },
 	{ "BODYSTRUCTURE", IMAP_FETCH_BODYSTRUCTURE },
 	{ "BODY", IMAP_FETCH_BODY },
+	{ "MODSEQ", IMAP_FETCH_MODSEQ },
 };
+
+int imap_modseq_parse(const char *atom, uint64_t *v)
+{
+	const char *p = atom;
+
+	*v = 0;
+	if (!p || !*p)
+		return -EINVAL;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' ||
+		    *v > (INT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -EINVAL;
+		*v = *v * 10 + (uint64_t)(*p - '0');
+	}
+	return 0;
+}
 
 /* "(A b C)" into "A B C"; header names are atoms or strings in quotes. */
 static int field_list(const char *p, const char *end, char *out, size_t size)

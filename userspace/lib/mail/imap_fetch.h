@@ -17,6 +17,7 @@ enum imap_fetch_what {
 	IMAP_FETCH_INTERNALDATE, IMAP_FETCH_ENVELOPE,
 	IMAP_FETCH_BODYSTRUCTURE, IMAP_FETCH_BODY,	/* BODY without [] */
 	IMAP_FETCH_SECTION,				/* BODY[...] etc. */
+	IMAP_FETCH_MODSEQ,				/* RFC 7162 3.1.4.1 */
 };
 
 enum imap_section {
@@ -44,6 +45,12 @@ struct imap_fetch_item {
 
 /* 0, or -EINVAL for an item that is not one (case-insensitive). */
 int imap_fetch_item_parse(const char *atom, struct imap_fetch_item *it);
+
+/*
+ * A mod-sequence (RFC 7162 7: 1*DIGIT, at most 2^63 - 1), 0 included
+ * (mod-sequence-valzer); -EINVAL for anything else.
+ */
+int imap_modseq_parse(const char *atom, uint64_t *v);
 
 /* Where the header ends in @msg: after its empty line (or at the end). */
 size_t imap_header_len(const char *msg, size_t len);

@@ -45,6 +45,7 @@ static const struct item_case items[] = {
 	  IMAP_SECT_HEADER, true, "RFC822.HEADER" },
 	{ "rfc822", "rfc822", 0, IMAP_FETCH_SECTION, IMAP_SECT_ALL, false,
 	  "RFC822" },
+	{ "modseq", "modseq", 0, IMAP_FETCH_MODSEQ, 0, false, "" },
 	{ "unknown item", "BODYX", -EINVAL, 0, 0, false, NULL },
 	{ "mime without part", "BODY[MIME]", -EINVAL, 0, 0, false, NULL },
 	{ "empty field list", "BODY[HEADER.FIELDS ()]", -EINVAL, 0, 0, false,
@@ -69,6 +70,34 @@ static void run_item(void **state)
 	assert_int_equal(it.sect, c->sect);
 	assert_int_equal(it.peek, c->peek);
 	assert_string_equal(it.label, c->label);
+}
+
+struct modseq_case {
+	const char *name;
+	const char *atom;
+	int ret;
+	uint64_t v;
+};
+
+static const struct modseq_case modseqs[] = {
+	{ "modseq zero (valzer)", "0", 0, 0 },
+	{ "modseq plain", "917162500", 0, 917162500 },
+	{ "modseq largest", "9223372036854775807", 0, INT64_MAX },
+	{ "modseq over 63 bits", "9223372036854775808", -EINVAL, 0 },
+	{ "modseq far over 64 bits", "99999999999999999999999", -EINVAL, 0 },
+	{ "modseq empty", "", -EINVAL, 0 },
+	{ "modseq sign", "-1", -EINVAL, 0 },
+	{ "modseq trailing junk", "12a", -EINVAL, 0 },
+};
+
+static void run_modseq(void **state)
+{
+	const struct modseq_case *c = *state;
+	uint64_t v;
+
+	assert_int_equal(imap_modseq_parse(c->atom, &v), c->ret);
+	if (!c->ret)
+		assert_true(v == c->v);
 }
 
 static const char msg[] =
@@ -103,12 +132,13 @@ static void fields_keep_folding_and_end_empty(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(items) + 2] = {
+	struct CMUnitTest tests[ARRAY_SIZE(items) + ARRAY_SIZE(modseqs) + 2] = {
 		cmocka_unit_test(header_ends_after_the_empty_line),
 		cmocka_unit_test(fields_keep_folding_and_end_empty),
 	};
 	size_t n = 2;
 
 	TEST_TABLE(tests, n, items, run_item);
+	TEST_TABLE(tests, n, modseqs, run_modseq);
 	return cmocka_run_group_tests_name("imap_fetch", tests, NULL, NULL);
 }
