@@ -468,5 +468,97 @@ def keywords_set_through_one_are_read_by_the_other(d, dv):
     c.logout()
 
 
+def fetches(m, lines=None):
+    """The untagged FETCHes since the last call (or @lines, those a UID
+    command returned): {UID: {ITEM: value}}."""
+    res = {}
+    for line in m.untagged_responses.pop("FETCH", []) + (lines or []):
+        if line is None:
+            continue
+        tree = sexp([line])
+        if len(tree) < 2 or not isinstance(tree[1], list):
+            continue
+        kv = tree[1]
+        attrs = {kv[i].upper(): kv[i + 1] for i in range(0, len(kv) - 1, 2)}
+        res[int(attrs.get(b"UID", 0))] = attrs
+    return res
+
+
+def modseq(attrs):
+    return int(attrs[b"MODSEQ"][0])
+
+
+def condstore_transcript(port, folder):
+    """A CONDSTORE session (RFC 7162) in a folder of its own, as facts
+    that must hold in both servers: MODSEQ values differ, which messages
+    are told, with what, and which order the values keep, must not."""
+    t = {}
+    m = imap_login(port)
+    t["enabled"] = ok(m._simple_command("ENABLE", "CONDSTORE")) and \
+        m.untagged_responses.pop("ENABLED", None)
+    ok(m.create(folder))
+    for i in range(3):
+        ok(m.append(folder, None, None,
+                    b"Subject: cs %d\r\n\r\nbody\r\n" % i))
+    ok(m.select(folder))
+    h0 = int(m.untagged_responses.pop("HIGHESTMODSEQ")[-1])
+    first = fetch(m, "1:*", "UID MODSEQ")
+    t["all below highest"] = sorted(modseq(a) <= h0 for a in first.values())
+    fetches(m)
+    got = fetches(m, ok(m.uid("STORE", "2", "+FLAGS", "(\\Flagged)")))
+    x = modseq(got[2])
+    t["store told"] = {u: sorted(a) for u, a in got.items()}
+    t["store raised"] = x > h0
+    typ, data = m._simple_command("UID", "STORE", "2",
+                                  "(UNCHANGEDSINCE %d)" % h0, "+FLAGS",
+                                  "(\\Seen)")
+    t["conflict"] = (typ, re.match(rb"\[MODIFIED [0-9,:]+\]", data[0])
+                     .group(0) if data[0].startswith(b"[") else data)
+    t["conflict told"] = sorted(fetches(m))
+    typ, data = m._simple_command("UID", "STORE", "1",
+                                  "(UNCHANGEDSINCE %d)" % x,
+                                  "+FLAGS.SILENT", "(\\Seen)")
+    got = fetches(m)
+    t["silent"] = (typ, {u: sorted(a) for u, a in got.items()})
+    y = modseq(got[1]) if 1 in got else 0
+    t["silent raised"] = y > x
+    typ, data = m._simple_command("UID", "FETCH", "1:*", "(FLAGS)",
+                                  "(CHANGEDSINCE %d)" % h0)
+    got = fetches(m)
+    t["changedsince"] = (typ, {u: (sorted(a), modseq(a)
+                                   in (x, y)) for u, a in got.items()})
+    for since in (x, y + 1):
+        typ, data = m._simple_command("UID", "SEARCH", "MODSEQ",
+                                      str(since))
+        res = m.untagged_responses.pop("SEARCH", [b""])[-1]
+        t["search", since == x] = re.sub(rb"MODSEQ %d" % y, b"MODSEQ y",
+                                         res)
+    typ, data = m._simple_command("UID", "SEARCH", "RETURN", "(ALL)",
+                                  "MODSEQ", str(y))
+    t["esearch"] = [re.sub(rb'^\(TAG "[^"]*"\) ', b"",
+                           re.sub(rb"MODSEQ %d" % y, b"MODSEQ y", e))
+                    for e in m.untagged_responses.pop("ESEARCH", [])]
+    z = modseq(fetches(m, ok(m.uid("STORE", "3", "+FLAGS.SILENT",
+                                   "(\\Deleted)")))[3])
+    ok(m.expunge())
+    m.untagged_responses.clear()
+    ok(m.close())
+    typ, data = m.status(folder, "(HIGHESTMODSEQ MESSAGES)")
+    st = sexp(ok((typ, data)))[1]
+    items = dict(zip(st[0::2], st[1::2]))
+    # An EXPUNGE raises it in both (RFC 7162 needs that for QRESYNC).
+    t["status"] = (items[b"MESSAGES"], int(items[b"HIGHESTMODSEQ"]) > z)
+    m.logout()
+    return t
+
+
+@both
+def condstore_same_session_same_meaning(d, dv):
+    ours = condstore_transcript(d.ports["imap"], "CS-nfpostd")
+    theirs = condstore_transcript(dv.ports["imap"], "CS-dovecot")
+    expect(ours["store raised"] and ours["silent raised"], ours)
+    agree("CONDSTORE answers", ours, theirs)
+
+
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon, prefix="nfpostd-dovecot"))

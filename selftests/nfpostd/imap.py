@@ -18,6 +18,7 @@ import json
 import os
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -704,6 +705,122 @@ def imap_noop_rescan_waits_in_a_worker_not_the_loop(d):
     expect(not early and served < 2, "b's NOOP answered after %.3f s, %s "
            "a's" % (served, "after" if early else "before"))
     b.logout()
+
+
+def logged_in(d):
+    r = Tagged(d.ports["imaps"], tls=True)
+    lines = r.cmd("l", "LOGIN alice \"%s\"" % PASSWORD["alice"])
+    expect(lines[-1].startswith("l OK"), lines)
+    return r
+
+
+def code(lines, name):
+    """The number of "[NAME n]" in @lines, or None."""
+    for line in lines:
+        m = re.search(r"\[%s (\d+)\]" % name, line)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def modseqs(lines):
+    """{sequence number: (UID or None, MODSEQ)} of the FETCH lines."""
+    out = {}
+    for line in lines:
+        m = re.match(r"\* (\d+) FETCH \((.*)\)$", line)
+        ms = m and re.search(r"MODSEQ \((\d+)\)", m.group(2))
+        if ms:
+            uid = re.search(r"UID (\d+)", m.group(2))
+            out[int(m.group(1))] = (uid and int(uid.group(1)),
+                                    int(ms.group(1)))
+    return out
+
+
+@case
+def imap_condstore_sessions_see_modseqs_and_conflicts(d):
+    for i in range(3):
+        deliver(d, "cs %d" % i)
+    a, b = logged_in(d), logged_in(d)
+    lines = a.cmd("a1", "ENABLE CONDSTORE")
+    expect("* ENABLED CONDSTORE" in lines, lines)
+    h0 = code(a.cmd("a2", "SELECT INBOX"), "HIGHESTMODSEQ")
+    lines = b.cmd("b1", "SELECT INBOX (CONDSTORE)")
+    expect(code(lines, "HIGHESTMODSEQ") == h0 and h0 >= 1, (h0, lines))
+    ms = modseqs(a.cmd("a3", "FETCH 1:* (UID MODSEQ)"))
+    expect(len(ms) == 3 and all(m <= h0 for _, m in ms.values()), ms)
+    uids = {n: u for n, (u, _) in ms.items()}
+    # a's STORE: a new MODSEQ, told to a with UID, then to b at its NOOP.
+    lines = a.cmd("a4", "STORE 2 +FLAGS (\\Flagged)")
+    x = modseqs(lines).get(2, (0, 0))[1]
+    expect(x > h0 and modseqs(lines)[2][0] == uids[2] and
+           "\\Flagged" in lines[0] and lines[-1].startswith("a4 OK"),
+           lines)
+    lines = b.cmd("b2", "NOOP")
+    expect(modseqs(lines) == {2: (uids[2], x)} and "\\Flagged" in lines[0],
+           "b not told the new MODSEQ %d: %r" % (x, lines))
+    # b still thinks h0: message 2 changed since, 1 did not.
+    lines = b.cmd("b3", "UID STORE %d (UNCHANGEDSINCE %d) +FLAGS (\\Seen)"
+                  % (uids[2], h0))
+    expect(lines == ["b3 OK [MODIFIED %d] Conditional STORE failed."
+                     % uids[2]], lines)
+    lines = b.cmd("b4", "UID STORE %d (UNCHANGEDSINCE %d) +FLAGS.SILENT "
+                  "(\\Seen)" % (uids[1], h0))
+    y = modseqs(lines).get(1, (0, 0))[1]
+    expect(y > x and lines[-1].startswith("b4 OK") and
+           "FLAGS" not in lines[0], lines)
+    lines = b.cmd("b5", "FETCH 1:* (FLAGS) (CHANGEDSINCE %d)" % h0)
+    got = modseqs(lines)
+    expect(sorted(got) == [1, 2] and got[1][1] == y and got[2][1] == x,
+           "CHANGEDSINCE %d: %r" % (h0, lines))
+    expect("\\Seen" not in lines[1], "UNCHANGEDSINCE did store: %r" % lines)
+    lines = b.cmd("b6", "SEARCH MODSEQ %d" % x)
+    expect(lines[0] == "* SEARCH 1 2 (MODSEQ %d)" % y, lines)
+    lines = b.cmd("b7", "UID SEARCH RETURN (ALL) MODSEQ %d" % y)
+    expect(lines[0] == '* ESEARCH (TAG "b7") UID ALL %d MODSEQ %d'
+           % (uids[1], y), lines)
+    lines = b.cmd("b8", "SEARCH MODSEQ %d" % (y + 1))
+    expect(lines[0] == "* SEARCH", lines)
+    # A change behind the daemon's back (Dovecot, a hand rename) too.
+    cur = [f for f in d.maildir("alice", "cur") if f.endswith(":2,")]
+    expect(len(cur) == 1, d.maildir("alice", "cur"))
+    os.rename(cur[0], cur[0] + "D")
+    lines = a.cmd("a5", "NOOP")
+    got = modseqs(lines)
+    expect(sorted(got) == [1, 3] and got[1] == (uids[1], y) and
+           got[3][1] > y and "\\Draft" in lines[1], lines)
+    c = logged_in(d)
+    lines = c.cmd("c1", "STATUS INBOX (HIGHESTMODSEQ MESSAGES)")
+    expect(lines[0] == '* STATUS "INBOX" (HIGHESTMODSEQ %d MESSAGES 3)'
+           % modseqs(a.cmd("a6", "FETCH 3 MODSEQ"))[3][1], lines)
+    for r in (a, b, c):
+        r.close()
+
+
+@case
+def imap_condstore_kill9_after_store_keeps_flags_and_modseq(d):
+    deliver(d, "kept 1")
+    deliver(d, "kept 2")
+    r = logged_in(d)
+    h0 = code(r.cmd("a1", "SELECT INBOX (CONDSTORE)"), "HIGHESTMODSEQ")
+    lines = r.cmd("a2", "STORE 2 +FLAGS (\\Answered $Forwarded)")
+    expect(lines[-1].startswith("a2 OK"), lines)
+    x = modseqs(lines)[2][1]
+    lines = r.cmd("a3", "EXPUNGE")
+    expect(x > h0 and lines[-1].startswith("a3 OK"), lines)
+    # Answered OK: a crash now loses neither the flags nor the MODSEQ.
+    d.kill(signal.SIGKILL)
+    d.start()
+    r = logged_in(d)
+    lines = r.cmd("b1", "SELECT INBOX (CONDSTORE)")
+    h1 = code(lines, "HIGHESTMODSEQ")
+    expect(h1 is not None and h1 >= x, "HIGHESTMODSEQ %r after a crash, "
+           "%d told before: %r" % (h1, x, lines))
+    lines = r.cmd("b2", "FETCH 2 (FLAGS MODSEQ)")
+    expect(modseqs(lines)[2][1] == x and "\\Answered" in lines[0] and
+           "$Forwarded" in lines[0], lines)
+    lines = r.cmd("b3", "STORE 1 +FLAGS (\\Seen)")
+    expect(modseqs(lines)[1][1] > h1, (h1, lines))
+    r.close()
 
 
 def timed_login(d, kind, user, password, source=None):

@@ -4,12 +4,14 @@
  * read-only), then back to Authenticated; UNSELECT (RFC 3691) removes
  * nothing.
  */
+#include <stdlib.h>
+
 #include "imap_priv.h"
 
 void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
 		    bool uid)
 {
-	size_t i;
+	size_t i, n = 0, *gone;
 	int ret = 0;
 
 	(void)uid;
@@ -17,12 +19,19 @@ void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "CLOSE takes no arguments.");
 		return;
 	}
-	for (i = 0; i < s->mb.n && !s->readonly; i++)
-		if ((s->mb.v[i].flags & MAILBOX_DELETED) &&
-		    mailbox_remove(&s->mb, i))
+	gone = malloc((s->mb.n ? s->mb.n : 1) * sizeof(*gone));
+	for (i = 0; gone && i < s->mb.n && !s->readonly; i++) {
+		if (!(s->mb.v[i].flags & MAILBOX_DELETED))
+			continue;
+		if (mailbox_remove(&s->mb, i))
 			ret = -1;
-	if (!s->readonly && mailbox_sync_dirs(&s->mb))
+		else
+			gone[n++] = i;
+	}
+	if (!gone || (!s->readonly && mailbox_sync_dirs(&s->mb)) ||
+	    (n && !imap_modseq_expunged(s, gone, n)))
 		ret = -1;
+	free(gone);
 	imap_view_close(s);
 	if (ret)
 		imap_done(s, "NO", "[SERVERBUG] Some messages were not "

@@ -2,7 +2,8 @@
 /*
  * EXPUNGE (RFC 3501 6.4.3) and UID EXPUNGE (RFC 4315 2.1): removes the
  * \Deleted messages (of the UID set), each told with "* n EXPUNGE", the
- * directories synced before the OK.
+ * directories synced and a MODSEQ logged for them (modseq.h: the highest
+ * MODSEQ grows) before the OK.
  */
 #include <stdlib.h>
 
@@ -11,7 +12,7 @@
 void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 		      bool uid)
 {
-	size_t *idx = NULL, n = 0, i, k = 0;
+	size_t *idx = NULL, *gone, n = 0, i, k = 0, n_gone = 0;
 	int ret = 0;
 
 	if (s->readonly) {
@@ -28,18 +29,29 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "EXPUNGE takes no arguments.");
 		return;
 	}
+	gone = malloc((s->mb.n ? s->mb.n : 1) * sizeof(*gone));
+	if (!gone) {
+		free(idx);
+		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
+		return;
+	}
 	for (i = 0; i < s->mb.n; i++) {
 		if (uid && (k == n || idx[k] != i))
 			continue;
 		if (uid)
 			k++;
-		if ((s->mb.v[i].flags & MAILBOX_DELETED) &&
-		    mailbox_remove(&s->mb, i))
+		if (!(s->mb.v[i].flags & MAILBOX_DELETED))
+			continue;
+		if (mailbox_remove(&s->mb, i))
 			ret = -1;
+		else
+			gone[n_gone++] = i;
 	}
 	free(idx);
-	if (mailbox_sync_dirs(&s->mb))
+	if (mailbox_sync_dirs(&s->mb) ||
+	    (n_gone && !imap_modseq_expunged(s, gone, n_gone)))
 		ret = -1;
+	free(gone);
 	imap_view_sync(s, true);
 	if (ret)
 		imap_done(s, "NO", "[SERVERBUG] Some messages were not "

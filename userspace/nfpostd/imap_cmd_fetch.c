@@ -4,9 +4,12 @@
  * INTERNALDATE and sections of the message file (whole, HEADER, TEXT,
  * HEADER.FIELDS[.NOT], MIME parts by number), partial or not, ENVELOPE,
  * BODY and BODYSTRUCTURE (from the MIME tree, mime.c); a fetch of a body
- * without PEEK sets \Seen and tells the new flags.
+ * without PEEK sets \Seen and tells the new flags. CONDSTORE (RFC 7162
+ * 3.1.4): the MODSEQ item, and (CHANGEDSINCE n) for messages changed
+ * since n.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,9 @@ struct fetch {
 	size_t n;
 	bool uid;		/* UID FETCH: UID is always sent */
 	bool body;		/* the file must be read */
+	bool modseq;		/* MODSEQ is an item */
+	bool seen;		/* a section without PEEK sets \Seen */
+	uint64_t changedsince;	/* RFC 7162 3.1.4.1: only MODSEQs above */
 };
 
 static int add_item(struct fetch *f, const char *atom)
@@ -55,6 +61,10 @@ static int add_item(struct fetch *f, const char *atom)
 	    it->what == IMAP_FETCH_ENVELOPE ||
 	    it->what == IMAP_FETCH_BODYSTRUCTURE)
 		f->body = true;
+	if (it->what == IMAP_FETCH_SECTION && !it->peek)
+		f->seen = true;
+	if (it->what == IMAP_FETCH_MODSEQ)
+		f->modseq = true;
 	f->n++;
 	return 0;
 }
@@ -207,11 +217,12 @@ static bool wants_date(const struct fetch *f)
 }
 
 /* One message's answer; -errno if its file is gone. */
-static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
+static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
+		     bool seen)
 {
 	struct mime_part *root = NULL;
 	struct mailbox_msg *m = &s->mb.v[i];
-	bool first = true, seen = false, flags = false;
+	bool first = true, flags = seen;
 	char *msg = NULL, buf[IMAP_FLAGS_STR_MAX];
 	time_t mtime = 0;
 	size_t len = 0, k;
@@ -238,16 +249,10 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 		free(msg);
 		return ret;
 	}
-	for (k = 0; k < f->n; k++)
-		if (f->items[k].what == IMAP_FETCH_SECTION &&
-		    !f->items[k].peek && !s->readonly &&
-		    !(m->flags & MAILBOX_SEEN))
-			seen = true;
-	if (seen && !mailbox_set_flags(&s->mb, i, m->flags | MAILBOX_SEEN))
-		flags = true;
 	evbuffer_add_printf(bufferevent_get_output(s->bev), "* %zu FETCH (",
 			    i + 1);
-	if (f->uid) {
+	/* RFC 7162 3.1: \Seen set here is a change, told with UID. */
+	if (f->uid || (seen && s->condstore)) {
 		sp(s, &first);
 		evbuffer_add_printf(bufferevent_get_output(s->bev), "UID %u",
 				    m->uid);
@@ -281,6 +286,10 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 		case IMAP_FETCH_SECTION:
 			section(s, it, msg, len, root);
 			break;
+		case IMAP_FETCH_MODSEQ:
+			evbuffer_add_printf(bufferevent_get_output(s->bev),
+					    "MODSEQ (%" PRIu64 ")", m->modseq);
+			break;
 		default:
 			structure(s, it, msg, len, root);
 		}
@@ -292,9 +301,74 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
 				    buf);
 	}
+	if (seen && s->condstore && !f->modseq)
+		evbuffer_add_printf(bufferevent_get_output(s->bev),
+				    " MODSEQ (%" PRIu64 ")", m->modseq);
 	imap_send(s, ")");
 	mime_free(root);
 	free(msg);
+	return 0;
+}
+
+/* "(CHANGEDSINCE n)" (RFC 7162 3.1.4.1), the one FETCH modifier here. */
+static int modifiers(struct fetch *f, const struct imap_arg *a)
+{
+	const char *k = a->child ? imap_arg_atom(a->child) : NULL;
+
+	if (a->type != IMAP_ARG_LIST || a->next || !k ||
+	    strcasecmp(k, "CHANGEDSINCE") || !a->child->next ||
+	    a->child->next->next ||
+	    imap_modseq_parse(imap_arg_atom(a->child->next), &f->changedsince))
+		return -EINVAL;
+	/* It implies the MODSEQ item. */
+	return f->modseq ? 0 : add_item(f, "MODSEQ");
+}
+
+static int parse_args(struct fetch *f, const struct imap_arg *args)
+{
+	int ret;
+
+	if (!args || !args->next)
+		return -EINVAL;
+	ret = parse_items(f, args->next);
+	if (!ret && args->next->next)
+		ret = modifiers(f, args->next->next);
+	return ret;
+}
+
+/*
+ * The messages of @idx[0..*@n) whose MODSEQ is above CHANGEDSINCE kept;
+ * then \Seen set on those a body fetch reads (in *@seen_r, by place),
+ * all at once: one fsync of cur/ and one MODSEQ, logged, for the lot.
+ */
+static int prepare(struct imap_session *s, const struct fetch *f,
+		   size_t *idx, size_t *n, bool **seen_r)
+{
+	size_t i, k = 0, *set = malloc((*n ? *n : 1) * sizeof(*set));
+	bool *seen = calloc(*n ? *n : 1, sizeof(*seen));
+	struct mailbox_msg *m;
+
+	if (!set || !seen) {
+		free(set);
+		free(seen);
+		return -ENOMEM;
+	}
+	for (i = 0; i < *n; i++)
+		if (s->mb.v[idx[i]].modseq > f->changedsince)
+			idx[k++] = idx[i];
+	*n = k;
+	for (i = 0, k = 0; f->seen && !s->readonly && i < *n; i++) {
+		m = &s->mb.v[idx[i]];
+		if (!(m->flags & MAILBOX_SEEN) &&
+		    !mailbox_set_flags(&s->mb, idx[i], m->flags | MAILBOX_SEEN)) {
+			seen[i] = true;
+			set[k++] = idx[i];
+		}
+	}
+	if (k && !mailbox_sync_dirs(&s->mb))
+		imap_modseq_changed(s, set, k);
+	free(set);
+	*seen_r = seen;
 	return 0;
 }
 
@@ -302,7 +376,7 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		    bool uid)
 {
 	struct fetch *f = calloc(1, sizeof(*f));
-	bool gone = false;
+	bool gone = false, *seen = NULL;
 	size_t *idx = NULL, n = 0, i;
 	int ret;
 
@@ -311,8 +385,7 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		return;
 	}
 	f->uid = uid;
-	ret = args && args->next && !args->next->next ?
-		parse_items(f, args->next) : -EINVAL;
+	ret = parse_args(f, args);
 	if (!ret)
 		ret = imap_view_select(s, imap_arg_atom(args), uid, &idx, &n);
 	if (ret) {
@@ -321,9 +394,18 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		free(f);
 		return;
 	}
+	if (f->modseq)
+		s->condstore = true;
+	if (prepare(s, f, idx, &n, &seen)) {
+		free(idx);
+		free(f);
+		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
+		return;
+	}
 	for (i = 0; i < n; i++)
-		if (fetch_one(s, f, idx[i]))
+		if (fetch_one(s, f, idx[i], seen[i]))
 			gone = true;
+	free(seen);
 	free(idx);
 	free(f);
 	if (gone)

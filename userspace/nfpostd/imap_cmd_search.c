@@ -11,9 +11,14 @@
  * with one "* ESEARCH (TAG "t") [UID] ..." line, its ALL a sequence set;
  * "RETURN ()" is RETURN (ALL). MIN, MAX and ALL are left out when nothing
  * matched, COUNT never.
+ *
+ * CONDSTORE (RFC 7162 3.1.5): the MODSEQ key, and then the highest MODSEQ
+ * of the matches at the end of the answer ("(MODSEQ n)", or ESEARCH's
+ * "MODSEQ n"), none when nothing matched.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +42,7 @@ struct ctx {
 	size_t len, hlen;
 	time_t mtime;
 	const char *err;
+	bool modseq;		/* a MODSEQ key was seen */
 };
 
 static int load(struct ctx *c)
@@ -341,6 +347,39 @@ static int simple_key(struct ctx *c, const char *k, bool *r)
 	return -ENOENT;
 }
 
+/*
+ * RFC 7162 3.1.5: MODSEQ ["/flags/name" priv|shared|all] n, a MODSEQ of
+ * n or more. The MODSEQs kept are the messages', so the entry is checked
+ * and its message's MODSEQ compared.
+ */
+static int modseq_key(struct ctx *c, const struct imap_arg **a, bool *r)
+{
+	const struct imap_arg *t;
+	const char *v;
+	uint64_t n;
+
+	if (*a && ((*a)->type == IMAP_ARG_STRING ||
+		   (*a)->type == IMAP_ARG_LITERAL)) {
+		t = (*a)->next;
+		v = imap_arg_atom(t);
+		if (!v || (strcasecmp(v, "priv") && strcasecmp(v, "shared") &&
+			   strcasecmp(v, "all"))) {
+			c->err = "Invalid MODSEQ entry type.";
+			return -EINVAL;
+		}
+		*a = t->next;
+	}
+	v = imap_arg_atom(*a);
+	if (!v || imap_modseq_parse(v, &n)) {
+		c->err = "Invalid MODSEQ.";
+		return -EINVAL;
+	}
+	*a = (*a)->next;
+	c->modseq = true;
+	*r = !c->dry && c->s->mb.v[c->i].modseq >= n;
+	return 0;
+}
+
 static bool has_keyword(struct ctx *c, const char *name)
 {
 	char letter = keywords_letter(&c->s->kw, name);
@@ -385,6 +424,8 @@ static int key(struct ctx *c, const struct imap_arg **a, bool *r)
 					   == 'U') && !c->dry;
 		return 0;
 	}
+	if (!strcasecmp(k, "MODSEQ"))
+		return modseq_key(c, a, r);
 	if (!strcasecmp(k, "UID")) {
 		k = imap_arg_atom(*a);
 		if (!k || set_key(c, k, true, r))
@@ -448,8 +489,9 @@ static void add_set(struct evbuffer *out, const uint32_t *v, size_t n)
 	}
 }
 
+/* @modseq: the highest MODSEQ of the matches, if a MODSEQ key was used. */
 static void answer(struct imap_session *s, unsigned int ret, bool uid,
-		   const uint32_t *v, size_t n)
+		   const uint32_t *v, size_t n, uint64_t modseq)
 {
 	struct evbuffer *out = bufferevent_get_output(s->bev);
 	size_t i;
@@ -458,6 +500,9 @@ static void answer(struct imap_session *s, unsigned int ret, bool uid,
 		evbuffer_add_printf(out, "* SEARCH");
 		for (i = 0; i < n; i++)
 			evbuffer_add_printf(out, " %u", v[i]);
+		if (modseq && n)
+			evbuffer_add_printf(out, " (MODSEQ %" PRIu64 ")",
+					    modseq);
 		imap_send(s, "%s", "");
 		return;
 	}
@@ -474,6 +519,9 @@ static void answer(struct imap_session *s, unsigned int ret, bool uid,
 	}
 	if (ret & RET_COUNT)
 		evbuffer_add_printf(out, " COUNT %zu", n);
+	/* RFC 7162 3.1.5, for RFC 4731's answer. */
+	if (modseq && n)
+		evbuffer_add_printf(out, " MODSEQ %" PRIu64, modseq);
 	imap_send(s, "%s", "");
 }
 
@@ -483,6 +531,7 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 	struct ctx c = { .s = s, .dry = true };
 	const char *cs = imap_arg_atom(args);
 	unsigned int ret = 0;
+	uint64_t modseq = 0;
 	uint32_t *v;
 	size_t i, n = 0;
 	bool r;
@@ -520,11 +569,16 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 	for (i = 0; i < s->mb.n; i++) {
 		struct ctx m = { .s = s, .i = i };
 
-		if (!all(&m, args, &r) && r)
+		if (!all(&m, args, &r) && r) {
 			v[n++] = uid ? s->mb.v[i].uid : (uint32_t)(i + 1);
+			if (c.modseq && s->mb.v[i].modseq > modseq)
+				modseq = s->mb.v[i].modseq;
+		}
 		free(m.msg);
 	}
-	answer(s, ret, uid, v, n);
+	if (c.modseq)
+		s->condstore = true;
+	answer(s, ret, uid, v, n, modseq);
 	free(v);
 	imap_done(s, "OK", "Search completed.");
 }

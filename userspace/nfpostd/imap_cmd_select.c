@@ -4,10 +4,14 @@
  * or read-only, and tell its size, flags and UID numbers. The folder is
  * scanned by a worker (workers.h), so that opening a large one does not
  * hold up the other sessions; this session reads nothing meanwhile.
+ * "(CONDSTORE)" after the name enables CONDSTORE (RFC 7162 3.1.8), and
+ * HIGHESTMODSEQ is told either way.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 
 #include "log.h"
 #include "imap_priv.h"
@@ -29,7 +33,7 @@ static void open_run(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
-	o->ret = mailbox_open(o->path, &o->mb);
+	o->ret = imap_view_open(o->path, &o->mb);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
 	else
@@ -53,6 +57,9 @@ static void opened(struct imap_session *s, struct imap_open_work *o)
 	first_unseen(s);
 	imap_send(s, "* OK [UIDVALIDITY %u] UIDs valid", s->mb.uidvalidity);
 	imap_send(s, "* OK [UIDNEXT %u] Predicted next UID", s->mb.uidnext);
+	/* RFC 7162 3.1.2.1: MODSEQs are always kept, so always told. */
+	imap_send(s, "* OK [HIGHESTMODSEQ %" PRIu64 "] Highest",
+		  s->mb.highestmodseq ? s->mb.highestmodseq : 1);
 	imap_done(s, "OK", "[%s] %s completed.",
 		  o->readonly ? "READ-ONLY" : "READ-WRITE",
 		  o->readonly ? "EXAMINE" : "SELECT");
@@ -75,16 +82,27 @@ static void open_done(struct work *w)
 	imap_resume(s);
 }
 
+/* RFC 7162 3.1.8: "(CONDSTORE)", the one SELECT parameter here. */
+static bool condstore_param(const struct imap_arg *a)
+{
+	const char *p = a->child ? imap_arg_atom(a->child) : NULL;
+
+	return a->type == IMAP_ARG_LIST && !a->next && p &&
+	       !strcasecmp(p, "CONDSTORE") && !a->child->next;
+}
+
 static void open_mailbox(struct imap_session *s, const struct imap_arg *args,
 			 bool readonly)
 {
 	const char *name = imap_arg_str(args);
 	struct imap_open_work *o = &s->open;
 
-	if (!name || args->next) {
+	if (!name || (args->next && !condstore_param(args->next))) {
 		imap_bad(s, "SELECT needs a mailbox name.");
 		return;
 	}
+	if (args->next)
+		s->condstore = true;
 	/* RFC 3501 6.3.1: a failed SELECT leaves nothing selected. */
 	imap_view_close(s);
 	memset(o, 0, sizeof(*o));

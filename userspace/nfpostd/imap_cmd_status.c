@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-/* STATUS (RFC 3501 6.3.10): a mailbox's counts without selecting it. */
+/*
+ * STATUS (RFC 3501 6.3.10): a mailbox's counts without selecting it, and
+ * HIGHESTMODSEQ (RFC 7162 3.1.2.2), which enables CONDSTORE.
+ */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +18,7 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 	char path[PATH_MAX], out[256];
 	struct mailbox mb;
 	size_t i, unseen = 0, recent = 0, n = 0;
+	bool modseq = false;
 
 	(void)uid;
 	if (!name || !args->next || args->next->type != IMAP_ARG_LIST ||
@@ -21,8 +26,11 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "STATUS needs a mailbox and a list of items.");
 		return;
 	}
+	for (a = args->next->child; a; a = a->next)
+		if (imap_arg_atom(a) && !strcasecmp(a->str, "HIGHESTMODSEQ"))
+			s->condstore = modseq = true;
 	if (imap_folder_path(s, name, path, sizeof(path)) ||
-	    mailbox_open(path, &mb)) {
+	    (modseq ? imap_view_open(path, &mb) : mailbox_open(path, &mb))) {
 		imap_done(s, "NO", "[NONEXISTENT] Mailbox doesn't exist: %s",
 			  name);
 		return;
@@ -50,6 +58,11 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 			n += (size_t)snprintf(out + n, sizeof(out) - n,
 					      "%sUIDVALIDITY %u", n ? " " : "",
 					      mb.uidvalidity);
+		else if (item && !strcasecmp(item, "HIGHESTMODSEQ"))
+			n += (size_t)snprintf(out + n, sizeof(out) - n,
+					      "%sHIGHESTMODSEQ %" PRIu64,
+					      n ? " " : "", mb.highestmodseq ?
+					      mb.highestmodseq : 1);
 		else if (item && !strcasecmp(item, "UNSEEN"))
 			n += (size_t)snprintf(out + n, sizeof(out) - n,
 					      "%sUNSEEN %zu", n ? " " : "",

@@ -4,13 +4,17 @@
  * system flags and keywords (a keyword new to the mailbox gets a letter
  * in its dovecot-keywords first, and FLAGS is told again), each change a
  * rename of the message file; cur/ is fsync'ed before the OK, so a flag
- * change answered OK survives a crash.
+ * change answered OK survives a crash. CONDSTORE (RFC 7162 3.1.3): each
+ * message that changed gets one new MODSEQ, logged before the OK, and
+ * (UNCHANGEDSINCE n) leaves out the messages changed since n, named in
+ * the [MODIFIED] code of the OK.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "imap_fetch.h"
 #include "imap_priv.h"
 
 struct change {
@@ -50,28 +54,22 @@ static void new_letters(const struct change *c, const char *cur, char *out)
 	out[n] = '\0';
 }
 
+/*
+ * Message @i's new flags, renamed into its name. *@changed: they differ
+ * from what it had (only a change gets a new MODSEQ).
+ */
 static bool store_one(struct imap_session *s, const struct change *c,
-		      size_t i, bool uid)
+		      size_t i, bool *changed)
 {
 	struct mailbox_msg *m = &s->mb.v[i];
-	char other[sizeof(m->other) + KEYWORDS_MAX], buf[IMAP_FLAGS_STR_MAX];
+	char other[sizeof(m->other) + KEYWORDS_MAX];
 	unsigned int now;
 
 	now = c->mode > 0 ? m->flags | c->flags :
 		c->mode < 0 ? m->flags & ~c->flags : c->flags;
 	new_letters(c, m->other, other);
-	if (mailbox_set_letters(&s->mb, i, now, other))
-		return false;
-	if (c->silent)
-		return true;
-	imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, buf,
-			   sizeof(buf));
-	if (uid)
-		imap_send(s, "* %zu FETCH (UID %u FLAGS %s)", i + 1, m->uid,
-			  buf);
-	else
-		imap_send(s, "* %zu FETCH (FLAGS %s)", i + 1, buf);
-	return true;
+	*changed = now != m->flags || strcmp(other, m->other);
+	return !*changed || !mailbox_set_letters(&s->mb, i, now, other);
 }
 
 /* The letters of the keywords named; a new one made if it is to be set. */
@@ -88,18 +86,97 @@ static int letters(struct imap_session *s, const struct imap_flag_list *fl,
 	return ret;
 }
 
+/* "(UNCHANGEDSINCE n)" (RFC 7162 3.1.3), the one STORE modifier. */
+static int modifiers(const struct imap_arg *a, uint64_t *since)
+{
+	const char *k = a->child ? imap_arg_atom(a->child) : NULL;
+
+	if (!k || strcasecmp(k, "UNCHANGEDSINCE") || !a->child->next ||
+	    a->child->next->next ||
+	    imap_modseq_parse(imap_arg_atom(a->child->next), since))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Stores @c into messages @idx[0..@n), but those changed since @since
+ * (RFC 7162 3.1.3: their MODSEQ is higher) go into @conflict instead;
+ * the changed ones' MODSEQ is logged, then each is told.
+ */
+static bool store_all(struct imap_session *s, const struct change *c,
+		      const size_t *idx, size_t n, uint64_t since,
+		      size_t *conflict, size_t *n_conflict, bool uid)
+{
+	size_t i, j = 0, k = 0, *done = malloc((n ? n : 1) * sizeof(*done));
+	bool failed = !done, changed;
+
+	*n_conflict = 0;
+	for (i = 0; done && i < n; i++) {
+		if (s->mb.v[idx[i]].modseq > since)
+			conflict[(*n_conflict)++] = idx[i];
+		else if (!store_one(s, c, idx[i], &changed))
+			failed = true;
+		else if (changed)
+			done[k++] = idx[i];
+	}
+	if (k && (mailbox_sync_dirs(&s->mb) ||
+		  !imap_modseq_changed(s, done, k)))
+		failed = true;
+	/* RFC 3501 6.4.6: each message stored is told, changed or not. */
+	for (i = 0; done && i < n; i++) {
+		if (j < *n_conflict && conflict[j] == idx[i])
+			j++;
+		else
+			imap_send_change(s, idx[i] + 1, &s->mb.v[idx[i]], uid,
+					 c->silent);
+	}
+	free(done);
+	return !failed;
+}
+
+/* "[MODIFIED 2,5]": the numbers (UIDs for UID STORE) that were refused. */
+static void modified(struct imap_session *s, const size_t *v, size_t n,
+		     bool uid)
+{
+	char buf[512];
+	size_t i, len = 0;
+
+	for (i = 0; i < n && len < sizeof(buf) - 24; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u",
+					i ? "," : "", uid ? s->mb.v[v[i]].uid :
+					(uint32_t)(v[i] + 1));
+	if (i < n) {
+		/* Too many to list: the client fetches their MODSEQs. */
+		imap_done(s, "NO", "Conditional STORE failed for too many "
+			  "messages.");
+		return;
+	}
+	imap_done(s, "OK", "[MODIFIED %s] Conditional STORE failed.", buf);
+}
+
 void imap_cmd_store(struct imap_session *s, const struct imap_arg *args,
 		    bool uid)
 {
-	const char *op = args ? imap_arg_atom(args->next) : NULL;
+	const struct imap_arg *a = args ? args->next : NULL;
+	size_t *idx = NULL, *conflict, n = 0, n_conflict;
+	uint64_t since = UINT64_MAX;
 	struct imap_flag_list fl;
-	size_t *idx = NULL, n = 0, i;
 	struct change c = { 0 };
-	bool failed = false;
+	const char *op;
+	bool ok;
 	int ret;
 
-	if (!op || !args->next->next || args->next->next->next ||
-	    imap_flag_list_parse(args->next->next, &fl)) {
+	if (a && a->type == IMAP_ARG_LIST) {
+		if (modifiers(a, &since)) {
+			imap_bad(s, "Invalid STORE modifiers.");
+			return;
+		}
+		s->condstore = true;
+		a = a->next;
+	}
+	op = imap_arg_atom(a);
+	if (!op || !a->next || a->next->next ||
+	    imap_flag_list_parse(a->next, &fl)) {
 		imap_bad(s, "Invalid STORE arguments.");
 		return;
 	}
@@ -118,21 +195,22 @@ void imap_cmd_store(struct imap_session *s, const struct imap_arg *args,
 		return;
 	}
 	ret = letters(s, &fl, &c);
-	if (ret) {
+	conflict = ret ? NULL : malloc((n ? n : 1) * sizeof(*conflict));
+	if (!conflict) {
 		free(idx);
 		imap_done(s, "NO", ret == -ENOSPC ?
 			  "[LIMIT] This mailbox has 26 keywords already." :
 			  "[SERVERBUG] Can't save the keywords.");
 		return;
 	}
-	for (i = 0; i < n; i++)
-		failed |= !store_one(s, &c, idx[i], uid);
+	ok = store_all(s, &c, idx, n, since, conflict, &n_conflict, uid);
 	free(idx);
-	if (n && mailbox_sync_dirs(&s->mb))
-		failed = true;
-	if (failed)
+	if (!ok)
 		imap_done(s, "NO", "[EXPUNGEISSUED] Some flags were not "
 			  "stored.");
+	else if (n_conflict)
+		modified(s, conflict, n_conflict, uid);
 	else
 		imap_done(s, "OK", "Store completed.");
+	free(conflict);
 }

@@ -93,7 +93,7 @@ const char *imap_capability(const struct imap_session *s)
 
 	snprintf(buf, sizeof(buf), "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE "
 		 "IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE "
-		 "ESEARCH%s%s",
+		 "ESEARCH CONDSTORE%s%s",
 		 s->state == IMAP_S_NOAUTH && s->srv->tls && !s->tls &&
 		 s->kind != LISTEN_IMAPS ? " STARTTLS" : "",
 		 s->state != IMAP_S_NOAUTH ? "" :

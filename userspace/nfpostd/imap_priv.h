@@ -95,6 +95,11 @@ struct imap_session {
 	bool readonly;			/* EXAMINE */
 	struct mailbox mb;		/* as this session last told the client */
 	struct keywords kw;		/* its keywords, as last told */
+	/*
+	 * RFC 7162 3.1: once a CONDSTORE-enabling command was seen, every
+	 * FETCH a change causes carries UID and MODSEQ.
+	 */
+	bool condstore;
 	/* IDLE: until "DONE", changes are told as they happen. */
 	bool idling;
 	int ino_fd;
@@ -130,6 +135,8 @@ bool imap_login_allowed(const struct imap_session *s);
 int imap_folder_path(const struct imap_session *s, const char *name,
 		     char *path, size_t len);
 bool imap_folder_name_ok(const char *name);
+/* mailbox_open() with the messages' MODSEQs (modseq.h). */
+int imap_view_open(const char *path, struct mailbox *mb);
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
 /*
@@ -178,6 +185,22 @@ void imap_msg_flags_str(const struct keywords *kw, unsigned int flags,
 			const char *other, bool recent, char *buf, size_t len);
 /* "* FLAGS" and "* OK [PERMANENTFLAGS]" of the selected mailbox. */
 void imap_send_flag_lists(struct imap_session *s);
+
+/* imap_condstore.c: RFC 7162's CONDSTORE shared by the commands. */
+/*
+ * "* @seq FETCH (FLAGS ...)" for a change of message @m's flags, with
+ * UID (if @uid) and, once CONDSTORE is enabled, UID and MODSEQ; @silent
+ * (STORE's .SILENT) leaves out FLAGS, and sends nothing without them.
+ */
+void imap_send_change(struct imap_session *s, size_t seq,
+		      const struct mailbox_msg *m, bool uid, bool silent);
+/*
+ * A new MODSEQ for messages @idx[0..@n) of the view, whose flags were
+ * just changed, or (expunged) that were just removed, logged durably;
+ * false (and a log line) on failure.
+ */
+bool imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n);
+bool imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n);
 
 /* imap_cmd_login.c: the password check both LOGIN and AUTHENTICATE use. */
 void imap_login(struct imap_session *s, const char *user,

@@ -17,6 +17,7 @@
 
 #include "log.h"
 #include "maildir.h"
+#include "modseq.h"
 #include "imap_priv.h"
 
 /* The folders every user gets (RFC 6154 names as their attributes). */
@@ -51,14 +52,19 @@ int imap_folder_path(const struct imap_session *s, const char *name,
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
-static void tell_flags(struct imap_session *s, size_t seq,
-		       const struct mailbox_msg *m)
+/*
+ * mailbox_open() and the MODSEQs (modseq.h): a message the log does not
+ * know as it now is gets its new one here. A log that cannot be read or
+ * written costs CONDSTORE its MODSEQs, not the session its mailbox.
+ */
+int imap_view_open(const char *path, struct mailbox *mb)
 {
-	char flags[IMAP_FLAGS_STR_MAX];
+	int ret = mailbox_open(path, mb), err;
 
-	imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, flags,
-			   sizeof(flags));
-	imap_send(s, "* %zu FETCH (FLAGS %s)", seq, flags);
+	if (!ret && (err = modseq_load(mb, true)))
+		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", path,
+			strerror(-err));
+	return ret;
 }
 
 /* Keywords another session or Dovecot defined: FLAGS told again. */
@@ -88,8 +94,11 @@ static void tell(struct imap_session *s, struct mailbox *fresh)
 		} else {
 			fresh->v[j].recent = s->mb.v[i].recent;
 			if (fresh->v[j].flags != s->mb.v[i].flags ||
-			    strcmp(fresh->v[j].other, s->mb.v[i].other))
-				tell_flags(s, i + 1 - gone, &fresh->v[j]);
+			    strcmp(fresh->v[j].other, s->mb.v[i].other) ||
+			    (s->condstore &&
+			     fresh->v[j].modseq != s->mb.v[i].modseq))
+				imap_send_change(s, i + 1 - gone,
+						 &fresh->v[j], false, false);
 		}
 	}
 	before = imap_view_recent(&s->mb, s->readonly, false);
@@ -116,7 +125,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
 	if (mailbox_unchanged(&s->mb))
 		return 0;
-	ret = mailbox_open(s->mb.path, &fresh);
+	ret = imap_view_open(s->mb.path, &fresh);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
 			strerror(-ret));
@@ -138,7 +147,7 @@ static void rescan_run(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
-	o->ret = mailbox_open(o->path, &o->mb);
+	o->ret = imap_view_open(o->path, &o->mb);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
 }
