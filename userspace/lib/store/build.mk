@@ -34,3 +34,9 @@ endef
 store_ldflags_queue	:= -Wl,--wrap=kill
 
 $(foreach u,$(STORE_UNITS),$(eval $(call store_test_rule,$(u))))
+
+# The MODSEQ log's reader, fuzzed (what a crash leaves is its input).
+FUZZERS		+= $(BUILD)/fuzz_modseq
+$(BUILD)/fuzz_modseq: $(patsubst %,$(BUILD)/fuzz/userspace/lib/store/%.o,\
+			fuzz_modseq modseq mailbox maildir dotlock)
+	$(FUZZCC) $(FUZZFLAGS) -o $@ $^

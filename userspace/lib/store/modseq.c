@@ -117,8 +117,14 @@ int modseq_log_parse(const char *text, size_t len, struct modseq_log *log)
 		}
 		log->v[log->n++] = r;
 	}
-	/* Appended under a lock, a UID's lines have rising MODSEQs. */
-	qsort(log->v, log->n, sizeof(*log->v), cmp_rec);
+	/*
+	 * Appended under a lock, a UID's lines have rising MODSEQs. A log
+	 * just rewritten is in order already: no sort then.
+	 */
+	for (i = 1; i < log->n && cmp_rec(&log->v[i - 1], &log->v[i]) < 0; i++)
+		;
+	if (i < log->n)
+		qsort(log->v, log->n, sizeof(*log->v), cmp_rec);
 	for (i = 0, k = 0; i < log->n; i++) {
 		if (k && log->v[k - 1].uid == log->v[i].uid)
 			k--;
