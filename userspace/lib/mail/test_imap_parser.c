@@ -77,6 +77,10 @@ static const struct read_case read_cases[] = {
 	  "b NOOP\r\n", 0 },
 	{ "braces not at the end are no literal", "a X {5} y\r\n", "D",
 	  "a X {5} y\r\n", 0 },
+	{ "condstore modifiers are one line",
+	  "a UID STORE 1 (UNCHANGEDSINCE 5) +FLAGS (\\Seen)\r\n"
+	  "b FETCH 1:* (FLAGS) (CHANGEDSINCE 9)\r\n", "DD",
+	  "b FETCH 1:* (FLAGS) (CHANGEDSINCE 9)\r\n", 0 },
 };
 
 static void run_read(void **state)
@@ -171,6 +175,17 @@ static const struct parse_case parse_cases[] = {
 	{ "list wildcards", "a LIST \"\" *\r\n", 0, "a", "LIST", "\"\" *" },
 	{ "uid prefix is the name", "a UID FETCH 1 UID\r\n", 0, "a", "UID",
 	  "FETCH 1 UID" },
+	{ "fetch modifier after the items",
+	  "a UID FETCH 1:* (FLAGS MODSEQ) (CHANGEDSINCE 12345)\r\n", 0, "a",
+	  "UID", "FETCH 1:* (FLAGS MODSEQ) (CHANGEDSINCE 12345)" },
+	{ "store modifier before the item",
+	  "a STORE 1 (UNCHANGEDSINCE 0) +FLAGS.SILENT (\\Seen)\r\n", 0, "a",
+	  "STORE", "1 (UNCHANGEDSINCE 0) +FLAGS.SILENT (\\Seen)" },
+	{ "select parameter list", "a SELECT INBOX (CONDSTORE)\r\n", 0, "a",
+	  "SELECT", "INBOX (CONDSTORE)" },
+	{ "search modseq with an entry",
+	  "a SEARCH MODSEQ \"/flags/\\\\draft\" all 620162338\r\n", 0, "a",
+	  "SEARCH", "MODSEQ \"/flags/\\draft\" all 620162338" },
 	{ "no tag", " NOOP\r\n", -ENOENT, NULL, NULL, NULL },
 	{ "tag alone", "a1\r\n", -ENOENT, NULL, NULL, NULL },
 	{ "plus in tag", "a+ NOOP\r\n", -ENOENT, NULL, NULL, NULL },
