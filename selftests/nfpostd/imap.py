@@ -758,6 +758,14 @@ def imap_condstore_sessions_see_modseqs_and_conflicts(d):
     lines = b.cmd("b2", "NOOP")
     expect(modseqs(lines) == {2: (uids[2], x)} and "\\Flagged" in lines[0],
            "b not told the new MODSEQ %d: %r" % (x, lines))
+    # a changes it again; b, not told yet, must still be refused.
+    z = modseqs(a.cmd("a4z", "STORE 2 +FLAGS (\\Answered)"))[2][1]
+    lines = b.cmd("b2z", "UID STORE %d (UNCHANGEDSINCE %d) -FLAGS "
+                  "(\\Flagged)" % (uids[2], x))
+    expect(z > x and lines[-1] == "b2z OK [MODIFIED %d] Conditional STORE "
+           "failed." % uids[2] and modseqs(lines) == {2: (uids[2], z)},
+           "a change b was not told of yet went unseen: %r" % lines)
+    x = z
     # b still thinks h0: message 2 changed since, 1 did not.
     lines = b.cmd("b3", "UID STORE %d (UNCHANGEDSINCE %d) +FLAGS (\\Seen)"
                   % (uids[2], h0))

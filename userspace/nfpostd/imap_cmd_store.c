@@ -189,6 +189,14 @@ void imap_cmd_store(struct imap_session *s, const struct imap_arg *args,
 		imap_done(s, "NO", "[READ-ONLY] Mailbox is read-only.");
 		return;
 	}
+	/*
+	 * UNCHANGEDSINCE is about the messages as they are, not as this
+	 * session last saw them: what others changed is read (and told)
+	 * first. EXPUNGE may not be told during STORE (RFC 3501 7.4.1): if
+	 * a message went away, the view stays as it was.
+	 */
+	if (since != UINT64_MAX)
+		imap_view_sync(s, false);
 	ret = imap_view_select(s, imap_arg_atom(args), uid, &idx, &n);
 	if (ret) {
 		imap_bad(s, "Invalid messageset.");
