@@ -28,9 +28,10 @@ void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
 		else
 			gone[n++] = i;
 	}
-	if (!gone || (!s->readonly && mailbox_sync_dirs(&s->mb)) ||
-	    (n && !imap_modseq_expunged(s, gone, n)))
+	if (!gone || (!s->readonly && mailbox_sync_dirs(&s->mb)))
 		ret = -1;
+	else if (n)
+		imap_modseq_expunged(s, gone, n);
 	free(gone);
 	imap_view_close(s);
 	if (ret)

@@ -136,8 +136,8 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 		ret = mailbox_remove(&s->mb, idx[i]);
 	if (move && !ret)
 		ret = mailbox_sync_dirs(&s->mb);
-	if (move && !ret && n && !imap_modseq_expunged(s, idx, n))
-		ret = -EIO;
+	if (move && !ret && n)
+		imap_modseq_expunged(s, idx, n);
 	for (i = 0; names && i < n; i++)
 		free(names[i]);
 	free(names);

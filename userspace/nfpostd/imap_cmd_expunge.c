@@ -48,9 +48,10 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 			gone[n_gone++] = i;
 	}
 	free(idx);
-	if (mailbox_sync_dirs(&s->mb) ||
-	    (n_gone && !imap_modseq_expunged(s, gone, n_gone)))
+	if (mailbox_sync_dirs(&s->mb))
 		ret = -1;
+	else if (n_gone)
+		imap_modseq_expunged(s, gone, n_gone);
 	free(gone);
 	imap_view_sync(s, true);
 	if (ret)

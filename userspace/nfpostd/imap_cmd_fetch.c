@@ -33,7 +33,8 @@ struct fetch {
 	bool body;		/* the file must be read */
 	bool modseq;		/* MODSEQ is an item */
 	bool seen;		/* a section without PEEK sets \Seen */
-	uint64_t changedsince;	/* RFC 7162 3.1.4.1: only MODSEQs above */
+	bool since;		/* RFC 7162 3.1.4.1: only MODSEQs above */
+	uint64_t changedsince;
 };
 
 static int add_item(struct fetch *f, const char *atom)
@@ -320,6 +321,7 @@ static int modifiers(struct fetch *f, const struct imap_arg *a)
 	    a->child->next->next ||
 	    imap_modseq_parse(imap_arg_atom(a->child->next), &f->changedsince))
 		return -EINVAL;
+	f->since = true;
 	/* It implies the MODSEQ item. */
 	return f->modseq ? 0 : add_item(f, "MODSEQ");
 }
@@ -353,14 +355,16 @@ static int prepare(struct imap_session *s, const struct fetch *f,
 		free(seen);
 		return -ENOMEM;
 	}
-	for (i = 0; i < *n; i++)
+	for (i = 0; f->since && i < *n; i++)
 		if (s->mb.v[idx[i]].modseq > f->changedsince)
 			idx[k++] = idx[i];
-	*n = k;
+	if (f->since)
+		*n = k;
 	for (i = 0, k = 0; f->seen && !s->readonly && i < *n; i++) {
 		m = &s->mb.v[idx[i]];
 		if (!(m->flags & MAILBOX_SEEN) &&
-		    !mailbox_set_flags(&s->mb, idx[i], m->flags | MAILBOX_SEEN)) {
+		    !mailbox_set_flags(&s->mb, idx[i],
+				       m->flags | MAILBOX_SEEN)) {
 			seen[i] = true;
 			set[k++] = idx[i];
 		}

@@ -119,9 +119,15 @@ static bool store_all(struct imap_session *s, const struct change *c,
 		else if (changed)
 			done[k++] = idx[i];
 	}
-	if (k && (mailbox_sync_dirs(&s->mb) ||
-		  !imap_modseq_changed(s, done, k)))
+	/*
+	 * The flags are stored once cur/ is synced. A log that cannot be
+	 * written is logged: its MODSEQs come back at the next read, where
+	 * the letters it lacks get new ones.
+	 */
+	if (k && mailbox_sync_dirs(&s->mb))
 		failed = true;
+	else if (k)
+		imap_modseq_changed(s, done, k);
 	/* RFC 3501 6.4.6: each message stored is told, changed or not. */
 	for (i = 0; done && i < n; i++) {
 		if (j < *n_conflict && conflict[j] == idx[i])

@@ -37,17 +37,16 @@ void imap_send_change(struct imap_session *s, size_t seq,
 		imap_send(s, "* %zu FETCH (%sFLAGS %s)", seq, id, flags);
 }
 
-bool imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n)
+void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n)
 {
 	int ret = modseq_changed(&s->mb, idx, n);
 
 	if (ret)
 		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,
 			s->mb.path, strerror(-ret));
-	return !ret;
 }
 
-bool imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
+void imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
 {
 	uint32_t *uid = malloc((n ? n : 1) * sizeof(*uid));
 	size_t i;
@@ -61,5 +60,4 @@ bool imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
 	if (ret)
 		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,
 			s->mb.path, strerror(-ret));
-	return !ret;
 }

@@ -196,11 +196,13 @@ void imap_send_change(struct imap_session *s, size_t seq,
 		      const struct mailbox_msg *m, bool uid, bool silent);
 /*
  * A new MODSEQ for messages @idx[0..@n) of the view, whose flags were
- * just changed, or (expunged) that were just removed, logged durably;
- * false (and a log line) on failure.
+ * just changed, or (expunged) that were just removed, logged durably.
+ * A failure is logged, not answered: the change itself is made, and a
+ * message the log does not know as it is gets a new MODSEQ when next read.
  */
-bool imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n);
-bool imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n);
+void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n);
+void imap_modseq_expunged(struct imap_session *s, const size_t *idx,
+			  size_t n);
 
 /* imap_cmd_login.c: the password check both LOGIN and AUTHENTICATE use. */
 void imap_login(struct imap_session *s, const char *user,

@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(head.n == log.n && head.lines == log.lines &&
 		       head.highest == log.highest &&
 		       head.uidvalidity == log.uidvalidity);
-		assert(!log.n || !memcmp(head.v, log.v, log.n * sizeof(*log.v)));
+		assert(!log.n ||
+		       !memcmp(head.v, log.v, log.n * sizeof(*log.v)));
 		modseq_log_free(&head);
 	}
 	modseq_log_free(&log);

@@ -43,8 +43,8 @@ struct modseq_log {
 	uint64_t highest;		/* of the header and every line */
 	struct modseq_rec *v;
 	size_t n;
-	size_t lines;			/* whole lines read, header apart */
-	size_t good;			/* bytes up to the last whole line */
+	size_t lines;		/* whole lines read, header apart */
+	size_t good;		/* bytes up to the last whole line */
 };
 
 /*
