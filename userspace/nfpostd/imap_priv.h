@@ -138,6 +138,15 @@ int imap_view_sync(struct imap_session *s, bool expunges);
  * hold up the other sessions.
  */
 void imap_view_sync_done(struct imap_session *s, const char *text);
+/*
+ * APPEND into the selected mailbox: message @name (UID @uid, UIDVALIDITY
+ * @validity) added to the view and told (EXISTS, RECENT) without a
+ * rescan; -ESTALE when the view is not the list's latest (another
+ * message got a UID since), then imap_view_sync() must tell. @keywords:
+ * the message has keywords, maybe new ones (FLAGS told again).
+ */
+int imap_view_appended(struct imap_session *s, const char *name,
+		       uint32_t uid, uint32_t validity, bool keywords);
 void imap_view_close(struct imap_session *s);
 /*
  * Marks @mb's messages in new/ \Recent (@claim: a @readonly session

@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -337,6 +340,18 @@ static void read_cb(struct bufferevent *bev, void *arg)
 			imap_command(s, s->rd.buf, s->rd.len);
 		else if (st != IMAP_READ_MORE)
 			refused(s, st);
+	}
+	/*
+	 * A literal's bytes are awaited (LITERAL+, or after "+ OK"): ACK what
+	 * came now. A client that wrote the command line apart from the
+	 * literal is otherwise held by Nagle until our delayed ACK, 40 ms
+	 * per APPEND.
+	 */
+	if (s->rd.literal_left && !s->closing) {
+		int one = 1;
+
+		setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+			   sizeof(one));
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);

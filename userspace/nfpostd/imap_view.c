@@ -133,6 +133,30 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	return 0;
 }
 
+int imap_view_appended(struct imap_session *s, const char *name,
+		       uint32_t uid, uint32_t validity, bool keywords)
+{
+	struct mailbox_msg *m;
+	size_t before;
+	int ret;
+
+	if (validity != s->mb.uidvalidity)
+		return -ESTALE;
+	before = imap_view_recent(&s->mb, s->readonly, false);
+	ret = mailbox_add(&s->mb, name, uid);
+	if (ret)
+		return ret;
+	if (keywords)
+		sync_keywords(s);
+	m = &s->mb.v[s->mb.n - 1];
+	if (m->in_new)
+		m->recent = s->readonly ||
+			    !mailbox_set_flags(&s->mb, s->mb.n - 1, m->flags);
+	imap_send(s, "* %zu EXISTS", s->mb.n);
+	imap_send(s, "* %zu RECENT", before + m->recent);
+	return 0;
+}
+
 /* In a worker: the rescan of a sync that may tell everything. */
 static void rescan_run(struct work *w)
 {

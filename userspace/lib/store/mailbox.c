@@ -422,21 +422,16 @@ int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
 	return ret;
 }
 
-static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
-		   const char *name, int subfd)
+static int path_of(const struct mailbox *mb, const char *name, char *buf,
+		   size_t len);
+
+/* @m from its file name @name in @sub ("new" or "cur"), UID apart. */
+static int fill_msg(struct mailbox_msg *m, const char *sub, const char *name,
+		    int subfd)
 {
-	struct mailbox_msg *m, *v;
 	const char *colon = strchr(name, ':'), *s;
 	struct stat st;
 
-	if (mb->n == *cap) {
-		*cap = *cap ? 2 * *cap : 256;
-		v = realloc(mb->v, *cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		mb->v = v;
-	}
-	m = &mb->v[mb->n];
 	memset(m, 0, sizeof(*m));
 	if (asprintf(&m->name, "%s/%s", sub, name) < 0)
 		return -ENOMEM;
@@ -456,7 +451,54 @@ static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
 		m->size = strtoull(s + 3, NULL, 10);
 	else if (!fstatat(subfd, name, &st, 0))
 		m->size = (uint64_t)st.st_size;
-	mb->n++;
+	return 0;
+}
+
+static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
+		   const char *name, int subfd)
+{
+	struct mailbox_msg *v;
+	int ret;
+
+	if (mb->n == *cap) {
+		*cap = *cap ? 2 * *cap : 256;
+		v = realloc(mb->v, *cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		mb->v = v;
+	}
+	ret = fill_msg(&mb->v[mb->n], sub, name, subfd);
+	if (!ret)
+		mb->n++;
+	return ret;
+}
+
+int mailbox_add(struct mailbox *mb, const char *name, uint32_t uid)
+{
+	struct mailbox_msg *v;
+	char sub[4], path[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	if (strncmp(name, "new/", 4) && strncmp(name, "cur/", 4))
+		return -EINVAL;
+	if (!uid || uid != mb->uidnext)
+		return -ESTALE;
+	v = realloc(mb->v, (mb->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	mb->v = v;
+	memcpy(sub, name, 3);
+	sub[3] = '\0';
+	/* No ",S=" in the name (not one of ours): the file's size. */
+	ret = fill_msg(&mb->v[mb->n], sub, name + 4, -1);
+	if (ret)
+		return ret;
+	if (!strstr(name, ",S=") && !path_of(mb, name, path, sizeof(path)) &&
+	    !stat(path, &st))
+		mb->v[mb->n].size = (uint64_t)st.st_size;
+	mb->v[mb->n++].uid = uid;
+	mb->uidnext = uid + 1;
 	return 0;
 }
 

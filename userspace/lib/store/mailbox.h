@@ -101,6 +101,16 @@ struct maildir_msg;
 int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
 		       uint32_t *uid_r, uint32_t *validity_r);
 
+/*
+ * Adds to @mb the message this process just stored as @name ("new/..." or
+ * "cur/...", as mailbox_commit_uid() and a flag rename left it) with UID
+ * @uid, without a rescan: -ESTALE unless @uid is @mb's UIDNEXT, i.e. no
+ * other message got a UID since @mb was read (else a message @mb lacks
+ * could sort before it). @mb's mtimes are left as they were, so that the
+ * next mailbox_unchanged() is false and a rescan sees what else changed.
+ */
+int mailbox_add(struct mailbox *mb, const char *name, uint32_t uid);
+
 /* The index of the message with @uid, or -1. */
 long mailbox_find(const struct mailbox *mb, uint32_t uid);
 

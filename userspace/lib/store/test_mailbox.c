@@ -270,6 +270,60 @@ static void commit_uid_numbers_without_a_scan_as_open_would(void **state)
 	mailbox_close(&mb);
 }
 
+/* The same, its file name in @name. */
+static uint32_t commit_named(const struct dir *d, const char *text,
+			     char *name, size_t len)
+{
+	struct maildir_msg m;
+	uint32_t uid, validity;
+
+	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
+	assert_int_equal(mailbox_commit_uid(&m, name, len, &uid, &validity),
+			 0);
+	maildir_abort(&m);
+	return uid;
+}
+
+static void add_takes_the_next_uid_only(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char name[300], other[300];
+	uint32_t uid;
+
+	deliver(d, "one\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	uid = commit_named(d, "two two\r\n", name, sizeof(name));
+	assert_int_equal(uid, 2);
+	assert_int_equal(mailbox_add(&mb, name, uid), 0);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.v[1].uid, 2);
+	assert_int_equal(mb.v[1].size, 9);
+	assert_true(mb.v[1].in_new);
+	assert_int_equal(mb.uidnext, 3);
+	/* What a rescan finds: the same. */
+	assert_int_equal(mailbox_open(d->md, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_string_equal(again.v[1].name, mb.v[1].name);
+	assert_int_equal(again.uidnext, 3);
+	mailbox_close(&again);
+	/* Another message got UID 3: 4 would sort after one mb lacks. */
+	commit_named(d, "three\r\n", other, sizeof(other));
+	uid = commit_named(d, "four\r\n", name, sizeof(name));
+	assert_int_equal(uid, 4);
+	assert_int_equal(mailbox_add(&mb, name, uid), -ESTALE);
+	assert_int_equal(mailbox_add(&mb, "tmp/x", 3), -EINVAL);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.uidnext, 3);
+	/* A flagged one, in cur/ with its letters. */
+	assert_int_equal(mailbox_add(&mb, "cur/x,S=12:2,FS", 3), 0);
+	assert_int_equal(mb.v[2].flags, MAILBOX_FLAGGED | MAILBOX_SEEN);
+	assert_int_equal(mb.v[2].size, 12);
+	assert_false(mb.v[2].in_new);
+	mailbox_close(&mb);
+}
+
 static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 {
 	struct dir *d = *state;
@@ -511,6 +565,7 @@ int main(void)
 		DIR_TEST(torn_last_line_is_ignored),
 		DIR_TEST(commit_uid_numbers_without_a_scan_as_open_would),
 		DIR_TEST(commit_uid_honours_header_and_ends_a_torn_line),
+		DIR_TEST(add_takes_the_next_uid_only),
 		DIR_TEST(unchanged_until_a_delivery_or_a_rename),
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
