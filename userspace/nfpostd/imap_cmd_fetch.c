@@ -28,7 +28,37 @@ struct fetch {
 	size_t n;
 	bool uid;		/* UID FETCH: UID is always sent */
 	bool body;		/* the file must be read */
+	bool whole;		/* ... past its header */
+	bool mime;		/* ... and its MIME tree parsed */
 };
+
+/*
+ * What an item needs of the file: ENVELOPE and the top-level HEADER and
+ * HEADER.FIELDS only the header (a large mailbox's headers are fetched
+ * without reading the bodies); BODY, BODYSTRUCTURE and numbered parts
+ * the MIME tree.
+ */
+static void needs(struct fetch *f, const struct imap_fetch_item *it)
+{
+	if (it->what == IMAP_FETCH_ENVELOPE) {
+		f->body = true;
+		return;
+	}
+	if (it->what == IMAP_FETCH_BODY ||
+	    it->what == IMAP_FETCH_BODYSTRUCTURE) {
+		f->body = f->whole = f->mime = true;
+		return;
+	}
+	if (it->what != IMAP_FETCH_SECTION)
+		return;
+	f->body = true;
+	if (it->part[0])
+		f->whole = f->mime = true;
+	else if (it->sect != IMAP_SECT_HEADER &&
+		 it->sect != IMAP_SECT_FIELDS &&
+		 it->sect != IMAP_SECT_FIELDS_NOT)
+		f->whole = true;
+}
 
 static int add_item(struct fetch *f, const char *atom)
 {
@@ -51,10 +81,7 @@ static int add_item(struct fetch *f, const char *atom)
 	it = &f->items[f->n];
 	if (imap_fetch_item_parse(atom, it))
 		return -EINVAL;
-	if (it->what == IMAP_FETCH_SECTION || it->what == IMAP_FETCH_BODY ||
-	    it->what == IMAP_FETCH_ENVELOPE ||
-	    it->what == IMAP_FETCH_BODYSTRUCTURE)
-		f->body = true;
+	needs(f, it);
 	f->n++;
 	return 0;
 }
@@ -64,7 +91,7 @@ static int parse_items(struct fetch *f, const struct imap_arg *a)
 	int ret;
 
 	f->n = 0;
-	f->body = false;
+	f->body = f->whole = f->mime = false;
 	if (a && a->type == IMAP_ARG_ATOM)
 		return add_item(f, a->str);
 	if (!a || a->type != IMAP_ARG_LIST || !a->child)
@@ -214,13 +241,17 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 	bool first = true, seen = false, flags = false;
 	char *msg = NULL, buf[IMAP_FLAGS_STR_MAX];
 	time_t mtime = 0;
-	size_t len = 0, k;
+	size_t len = 0, size = m->size, k;
 	struct tm tm;
 	int fd, ret = 0;
 
 	len = m->size;
-	if (f->body) {
+	if (f->whole) {
 		ret = mailbox_msg_read(&s->mb, i, &msg, &len, &mtime);
+		size = len;
+	} else if (f->body) {
+		ret = mailbox_msg_read_header(&s->mb, i, &msg, &len,
+					      wants_date(f) ? &mtime : NULL);
 	} else if (wants_date(f)) {
 		struct stat st;
 
@@ -232,7 +263,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 		len = m->size;
 		close(fd);
 	}
-	if (!ret && f->body && mime_parse(msg, len, &root))
+	if (!ret && f->mime && mime_parse(msg, len, &root))
 		ret = -ENOMEM;
 	if (ret) {
 		free(msg);
@@ -269,7 +300,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 			break;
 		case IMAP_FETCH_SIZE:
 			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "RFC822.SIZE %zu", len);
+					    "RFC822.SIZE %zu", size);
 			break;
 		case IMAP_FETCH_INTERNALDATE:
 			gmtime_r(&mtime, &tm);

@@ -869,36 +869,68 @@ static int to_crlf(char **buf, size_t *len)
 	return 0;
 }
 
-int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
-		     size_t *len_r, time_t *mtime_r)
+/* Whether @buf[0..@len) holds a whole header: a blank line is in it. */
+static bool has_header_end(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		if (p + 1 < end && p[1] == '\n')
+			return true;
+		if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/*
+ * Message @i into a new buffer: all of it, or (@header) at least its
+ * header, in 4 KiB reads until a blank line has come: a header fetch on
+ * a large mailbox reads no bodies past the first block.
+ */
+static int read_msg(const struct mailbox *mb, size_t i, bool header,
+		    char **buf_r, size_t *len_r, time_t *mtime_r)
 {
 	int fd = mailbox_msg_open(mb, i), ret = 0;
-	size_t len = 0;
+	size_t len = 0, cap = 4096;
 	struct stat st;
-	char *buf;
+	char *buf, *nb;
 	ssize_t n;
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st)) {
+	if ((!header || mtime_r) && fstat(fd, &st)) {
 		ret = -errno;
 		close(fd);
 		return ret;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
+	if (!header)
+		cap = (size_t)st.st_size;
+	buf = malloc(cap + 1);
+	while (buf) {
+		if (len == cap && header) {
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
+		if (header && has_header_end(buf, len))
+			break;
 	}
 	close(fd);
+	if (!buf || (header && len == cap && !has_header_end(buf, len))) {
+		/* The realloc() failed with the header incomplete. */
+		free(buf);
+		return -ENOMEM;
+	}
 	buf[len] = '\0';
 	ret = to_crlf(&buf, &len);
 	if (ret) {
@@ -910,4 +942,16 @@ int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
 	if (mtime_r)
 		*mtime_r = st.st_mtime;
 	return 0;
+}
+
+int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
+		     size_t *len_r, time_t *mtime_r)
+{
+	return read_msg(mb, i, false, buf_r, len_r, mtime_r);
+}
+
+int mailbox_msg_read_header(const struct mailbox *mb, size_t i, char **buf_r,
+			    size_t *len_r, time_t *mtime_r)
+{
+	return read_msg(mb, i, true, buf_r, len_r, mtime_r);
 }

@@ -145,6 +145,14 @@ int mailbox_msg_open(const struct mailbox *mb, size_t i);
 int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
 		     size_t *len_r, time_t *mtime_r);
 
+/*
+ * The same, but only sure to hold the header (up to and with the blank
+ * line after it, or all of a message that has none); maybe some of the
+ * body after it. For header-only fetches: the body is not read.
+ */
+int mailbox_msg_read_header(const struct mailbox *mb, size_t i, char **buf_r,
+			    size_t *len_r, time_t *mtime_r);
+
 /* ":2,<letters>" for @flags and @other, letters in ASCII order. */
 void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,
 			 size_t len);

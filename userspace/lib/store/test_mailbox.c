@@ -172,6 +172,85 @@ static void bare_lf_files_read_with_crlf_and_w_size(void **state)
 	mailbox_close(&mb);
 }
 
+/* Where the header of CRLF text @p ends: past its blank line, or @len. */
+static size_t crlf_header_end(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len >= 2 && !memcmp(p, "\r\n", 2))
+		return 2;
+	for (i = 0; i + 4 <= len; i++)
+		if (!memcmp(p + i, "\r\n\r\n", 4))
+			return i + 4;
+	return len;
+}
+
+/*
+ * A file of about @hdr header bytes (70-byte "X: xxx" lines, @lf: with
+ * bare LFs), a blank line unless @blank is false, then @body bytes:
+ * mailbox_msg_read_header() gives a prefix of what mailbox_msg_read()
+ * gives, with the whole header in it, and less than all of a long body.
+ */
+static void header_read(const struct dir *d, size_t hdr, bool blank,
+			size_t body, bool lf)
+{
+	const char *eol = lf ? "\n" : "\r\n";
+	char *text = malloc(hdr + body + 8), *whole, *head;
+	size_t n = 0, wlen, hlen, line;
+	struct mailbox mb;
+	time_t mtime = 0;
+
+	assert_non_null(text);
+	while (n < hdr) {
+		line = hdr - n < 70 ? hdr - n : 70;
+		memset(text + n, 'x', line);
+		if (line > strlen(eol) + 3) {
+			memcpy(text + n, "X: ", 3);
+			memcpy(text + n + line - strlen(eol), eol, strlen(eol));
+		}
+		n += line;
+	}
+	if (blank) {
+		memcpy(text + n, eol, strlen(eol));
+		n += strlen(eol);
+	}
+	memset(text + n, 'b', body);
+	text[n + body] = '\0';
+	put(d, "cur/h:2,", text);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_msg_read(&mb, 0, &whole, &wlen, NULL), 0);
+	assert_int_equal(mailbox_msg_read_header(&mb, 0, &head, &hlen,
+						 &mtime), 0);
+	assert_true(mtime > 0);
+	assert_true(hlen <= wlen);
+	assert_memory_equal(head, whole, hlen);
+	assert_int_equal(head[hlen], '\0');
+	assert_true(hlen >= crlf_header_end(whole, wlen));
+	if (!blank)
+		assert_int_equal(hlen, wlen);
+	if (blank && body > 8192)
+		assert_true(hlen < wlen);
+	free(head);
+	free(whole);
+	free(text);
+	mailbox_close(&mb);
+}
+
+static void header_reads_stop_after_the_blank_line(void **state)
+{
+	struct dir *d = *state;
+
+	header_read(d, 210, true, 20000, false);
+	header_read(d, 6000, true, 20000, false);	/* past 4 KiB */
+	header_read(d, 280, true, 20000, true);		/* bare LFs */
+	header_read(d, 9000, false, 0, false);		/* no blank line */
+	/* The blank line's CRLF across the first read's end. */
+	header_read(d, 4094, true, 20000, false);
+	header_read(d, 4095, true, 20000, false);
+	header_read(d, 0, true, 100, false);
+	header_read(d, 0, false, 0, false);		/* empty */
+}
+
 static void dovecots_list_is_honoured_fields_and_all(void **state)
 {
 	struct dir *d = *state;
@@ -560,6 +639,7 @@ int main(void)
 		DIR_TEST(uids_survive_a_reopen_and_are_never_reused),
 		DIR_TEST(uidl_is_dovecots_default_format),
 		DIR_TEST(bare_lf_files_read_with_crlf_and_w_size),
+		DIR_TEST(header_reads_stop_after_the_blank_line),
 		DIR_TEST(dovecots_list_is_honoured_fields_and_all),
 		DIR_TEST(appended_lines_keep_the_header),
 		DIR_TEST(torn_last_line_is_ignored),
