@@ -189,8 +189,7 @@ static void section(struct imap_session *s, const struct imap_fetch_item *it,
 		skip = it->off < n ? it->off : n;
 		n = n - skip < it->len ? n - skip : it->len;
 	}
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s {%zu}\r\n",
-			    it->label, n);
+	imap_printf(s, "%s {%zu}\r\n", it->label, n);
 	imap_send_raw(s, p + skip, n);
 	free(tmp);
 }
@@ -204,10 +203,8 @@ static void structure(struct imap_session *s, const struct imap_fetch_item *it,
 		imap_envelope(&b, msg, imap_header_len(msg, len));
 	else
 		imap_bodystructure(&b, msg, root);
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s ",
-			    it->what == IMAP_FETCH_ENVELOPE ? "ENVELOPE" :
-			    it->what == IMAP_FETCH_BODY ? "BODY" :
-			    "BODYSTRUCTURE");
+	imap_printf(s, "%s ", it->what == IMAP_FETCH_ENVELOPE ? "ENVELOPE" :
+		    it->what == IMAP_FETCH_BODY ? "BODY" : "BODYSTRUCTURE");
 	imap_send_raw(s, b.p ? b.p : "NIL", b.p ? b.len : 3);
 	imap_buf_free(&b);
 }
@@ -276,12 +273,10 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 			seen = true;
 	if (seen && !mailbox_set_flags(&s->mb, i, m->flags | MAILBOX_SEEN))
 		flags = true;
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "* %zu FETCH (",
-			    i + 1);
+	imap_printf(s, "* %zu FETCH (", i + 1);
 	if (f->uid) {
 		sp(s, &first);
-		evbuffer_add_printf(bufferevent_get_output(s->bev), "UID %u",
-				    m->uid);
+		imap_printf(s, "UID %u", m->uid);
 	}
 	for (k = 0; k < f->n; k++) {
 		const struct imap_fetch_item *it = &f->items[k];
@@ -295,19 +290,16 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 		sp(s, &first);
 		switch (it->what) {
 		case IMAP_FETCH_UID:
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "UID %u", m->uid);
+			imap_printf(s, "UID %u", m->uid);
 			break;
 		case IMAP_FETCH_SIZE:
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "RFC822.SIZE %zu", size);
+			imap_printf(s, "RFC822.SIZE %zu", size);
 			break;
 		case IMAP_FETCH_INTERNALDATE:
 			gmtime_r(&mtime, &tm);
 			strftime(buf, sizeof(buf), "%d-%b-%Y %H:%M:%S +0000",
 				 &tm);
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "INTERNALDATE \"%s\"", buf);
+			imap_printf(s, "INTERNALDATE \"%s\"", buf);
 			break;
 		case IMAP_FETCH_SECTION:
 			section(s, it, msg, len, root);
@@ -320,8 +312,7 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i)
 		sp(s, &first);
 		imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, buf,
 				   sizeof(buf));
-		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
-				    buf);
+		imap_printf(s, "FLAGS %s", buf);
 	}
 	imap_send(s, ")");
 	mime_free(root);

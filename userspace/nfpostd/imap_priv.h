@@ -104,6 +104,9 @@ struct imap_session {
 void imap_send(struct imap_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void imap_send_raw(struct imap_session *s, const void *p, size_t n);
+/* The same as imap_send() without the CRLF: a piece of a response. */
+void imap_printf(struct imap_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The tagged completion of the current command. */
 void imap_done(struct imap_session *s, const char *status, const char *fmt,
 	       ...) __attribute__((format(printf, 3, 4)));

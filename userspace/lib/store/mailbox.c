@@ -32,6 +32,9 @@ struct uidlist {
 	char *buf;
 	struct entry *v;
 	size_t n;
+	/* By base name: index + 1 into v, 0 for a free slot; mask + 1 slots. */
+	uint32_t *slots;
+	size_t mask;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
 	bool valid;		/* a version 3 header was read */
@@ -95,10 +98,35 @@ void mailbox_uidl(const struct mailbox *mb, size_t i, char buf[17])
 	snprintf(buf, 17, "%08x%08x", mb->v[i].uid, mb->uidvalidity);
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* FNV-1a of a base name: the UID list is looked up once per message. */
+static size_t hash_base(const char *base, size_t len)
 {
-	return strcmp(((const struct entry *)a)->base,
-		      ((const struct entry *)b)->base);
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)base[i]) * 16777619u;
+	return h;
+}
+
+/* The table of the list's lines by base name: lookups in O(1). */
+static int uidlist_index(struct uidlist *ul)
+{
+	size_t size = 64, i, j;
+
+	while (size < 2 * ul->n)
+		size *= 2;
+	ul->slots = calloc(size, sizeof(*ul->slots));
+	if (!ul->slots)
+		return -ENOMEM;
+	ul->mask = size - 1;
+	for (i = 0; i < ul->n; i++) {
+		j = hash_base(ul->v[i].base, strlen(ul->v[i].base)) & ul->mask;
+		while (ul->slots[j])
+			j = (j + 1) & ul->mask;
+		ul->slots[j] = (uint32_t)i + 1;
+	}
+	return 0;
 }
 
 /* "3 V<uidvalidity> N<uidnext> ..." */
@@ -210,29 +238,32 @@ static int uidlist_read(int dirfd, struct uidlist *ul)
 		if (e.uid >= ul->uidnext)
 			ul->uidnext = e.uid + 1;
 	}
-	if (ul->n)
-		qsort(ul->v, ul->n, sizeof(*ul->v), cmp_entry);
-	return 0;
+	return ul->n ? uidlist_index(ul) : 0;
 }
 
 static void uidlist_free(struct uidlist *ul)
 {
+	free(ul->slots);
 	free(ul->v);
 	free(ul->buf);
 }
 
+/* The UID of the first line for base @base[0..@len), or 0. */
 static uint32_t uidlist_find(const struct uidlist *ul, const char *base,
 			     size_t len)
 {
-	char key[NAME_MAX + 1];
-	struct entry k = { .base = key }, *e;
+	const struct entry *e;
+	size_t j;
 
-	if (len > NAME_MAX || !ul->n)
+	if (!ul->n)
 		return 0;
-	memcpy(key, base, len);
-	key[len] = '\0';
-	e = bsearch(&k, ul->v, ul->n, sizeof(*ul->v), cmp_entry);
-	return e ? e->uid : 0;
+	for (j = hash_base(base, len) & ul->mask; ul->slots[j];
+	     j = (j + 1) & ul->mask) {
+		e = &ul->v[ul->slots[j] - 1];
+		if (!strncmp(e->base, base, len) && !e->base[len])
+			return e->uid;
+	}
+	return 0;
 }
 
 static void lock_drop(int dirfd, int fd)
