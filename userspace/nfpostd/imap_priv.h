@@ -61,6 +61,9 @@ struct imap_open_work {
 	struct keywords kw;
 	size_t recent;
 	int ret;
+	/* A sync's rescan: the tagged reply after it, or none (IDLE). */
+	const char *status;
+	bool idle;
 };
 
 struct imap_session {
@@ -97,6 +100,7 @@ struct imap_session {
 	struct keywords kw;		/* its keywords, as last told */
 	/* IDLE: until "DONE", changes are told as they happen. */
 	bool idling;
+	bool resync;			/* a change came during a rescan */
 	int ino_fd;
 	struct event *ino_ev;
 };
@@ -141,6 +145,14 @@ int imap_view_sync(struct imap_session *s, bool expunges);
  * hold up the other sessions.
  */
 void imap_view_sync_done(struct imap_session *s, const char *text);
+/* The same with @status (EXPUNGE's NO after a partial failure). */
+void imap_view_sync_reply(struct imap_session *s, const char *status,
+			  const char *text);
+/*
+ * IDLE: a change was seen; the rescan and what it tells done by a
+ * worker, no tagged reply. Called during a rescan, it runs once more.
+ */
+void imap_view_sync_idle(struct imap_session *s);
 /*
  * APPEND into the selected mailbox: message @name (UID @uid, UIDVALIDITY
  * @validity) added to the view and told (EXISTS, RECENT) without a

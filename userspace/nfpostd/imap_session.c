@@ -159,7 +159,7 @@ static void watch_cb(evutil_socket_t fd, short what, void *arg)
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
 	if (s->idling && !s->closing)
-		imap_view_sync(s, true);
+		imap_view_sync_idle(s);
 }
 
 int imap_watch(struct imap_session *s)

@@ -167,6 +167,24 @@ static void rescan_run(struct work *w)
 		memset(&o->mb, 0, sizeof(o->mb));
 }
 
+static void rescan_done(struct work *w);
+
+static void sync_submit(struct imap_session *s, const char *status,
+			const char *text, bool idle)
+{
+	struct imap_open_work *o = &s->open;
+
+	memset(o, 0, sizeof(*o));
+	o->s = s;
+	snprintf(o->path, sizeof(o->path), "%s", s->mb.path);
+	snprintf(o->name, sizeof(o->name), "%s", text);
+	o->status = status;
+	o->idle = idle;
+	o->w.run = rescan_run;
+	o->w.done = rescan_done;
+	imap_submit(s, &o->w);
+}
+
 static void rescan_done(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
@@ -182,25 +200,43 @@ static void rescan_done(struct work *w)
 	else if (s->state == IMAP_S_SELECTED)
 		tell(s, &o->mb);
 	mailbox_close(&o->mb);
-	imap_done(s, "OK", "%s", o->name);
+	if (o->idle) {
+		/* Changed again while this scan ran: once more. */
+		if (s->resync && s->idling && !mailbox_unchanged(&s->mb)) {
+			s->resync = false;
+			sync_submit(s, NULL, "", true);
+			return;
+		}
+		s->resync = false;
+	} else {
+		imap_done(s, o->status, "%s", o->name);
+	}
 	imap_resume(s);
+}
+
+void imap_view_sync_reply(struct imap_session *s, const char *status,
+			  const char *text)
+{
+	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb)) {
+		imap_done(s, status, "%s", text);
+		return;
+	}
+	sync_submit(s, status, text, false);
 }
 
 void imap_view_sync_done(struct imap_session *s, const char *text)
 {
-	struct imap_open_work *o = &s->open;
+	imap_view_sync_reply(s, "OK", text);
+}
 
-	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb)) {
-		imap_done(s, "OK", "%s", text);
+void imap_view_sync_idle(struct imap_session *s)
+{
+	if (s->working) {
+		s->resync = true;	/* rescan_done() looks again */
 		return;
 	}
-	memset(o, 0, sizeof(*o));
-	o->s = s;
-	snprintf(o->path, sizeof(o->path), "%s", s->mb.path);
-	snprintf(o->name, sizeof(o->name), "%s", text);
-	o->w.run = rescan_run;
-	o->w.done = rescan_done;
-	imap_submit(s, &o->w);
+	if (s->state == IMAP_S_SELECTED && !mailbox_unchanged(&s->mb))
+		sync_submit(s, NULL, "", true);
 }
 
 /*
