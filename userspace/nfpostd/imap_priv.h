@@ -61,7 +61,9 @@ struct imap_open_work {
 	struct keywords kw;
 	size_t recent;
 	int ret;
-	/* A sync's rescan: the tagged reply after it, or none (IDLE). */
+	/* A sync's rescan: of the session's view, the tagged reply after
+	 * it (or none: IDLE). */
+	const struct mailbox *old;
 	const char *status;
 	bool idle;
 };

@@ -116,7 +116,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
 	if (mailbox_unchanged(&s->mb))
 		return 0;
-	ret = mailbox_open(s->mb.path, &fresh);
+	ret = mailbox_rescan(&s->mb, &fresh);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
 			strerror(-ret));
@@ -162,7 +162,8 @@ static void rescan_run(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
-	o->ret = mailbox_open(o->path, &o->mb);
+	/* The session reads nothing meanwhile: its view stays as it is. */
+	o->ret = mailbox_rescan(o->old, &o->mb);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
 }
@@ -178,6 +179,7 @@ static void sync_submit(struct imap_session *s, const char *status,
 	o->s = s;
 	snprintf(o->path, sizeof(o->path), "%s", s->mb.path);
 	snprintf(o->name, sizeof(o->name), "%s", text);
+	o->old = &s->mb;
 	o->status = status;
 	o->idle = idle;
 	o->w.run = rescan_run;

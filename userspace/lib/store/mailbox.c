@@ -22,19 +22,33 @@
 /* The list is a few MB at 100,000 messages: read whole, bounded. */
 #define UIDLIST_MAX	(256u << 20)
 
-/* A line of the UID list: the UID a base name had. */
+/* A line of the UID list, or a message of a view: the UID a base had. */
 struct entry {
 	uint32_t uid;
-	const char *base;	/* into the list's buffer, NUL-ended */
+	uint32_t len;		/* of base */
+	const char *base;	/* not NUL-ended in a view's entries */
+};
+
+/*
+ * Entries by base name, open addressing: the UID list is looked up once
+ * per message at every scan, so in O(1). A slot keeps the hash, so that
+ * most misses compare no string; index + 1 into v, 0 for a free slot.
+ */
+struct slot {
+	uint32_t hash;
+	uint32_t idx;
+};
+
+struct basetab {
+	struct entry *v;
+	size_t n;
+	struct slot *slots;
+	size_t mask;
 };
 
 struct uidlist {
 	char *buf;
-	struct entry *v;
-	size_t n;
-	/* By base name: index + 1 into v, 0 for a free slot; mask + 1 slots. */
-	uint32_t *slots;
-	size_t mask;
+	struct basetab tab;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
 	bool valid;		/* a version 3 header was read */
@@ -98,8 +112,8 @@ void mailbox_uidl(const struct mailbox *mb, size_t i, char buf[17])
 	snprintf(buf, 17, "%08x%08x", mb->v[i].uid, mb->uidvalidity);
 }
 
-/* FNV-1a of a base name: the UID list is looked up once per message. */
-static size_t hash_base(const char *base, size_t len)
+/* FNV-1a of a base name. */
+static uint32_t hash_base(const char *base, size_t len)
 {
 	uint32_t h = 2166136261u;
 	size_t i;
@@ -109,24 +123,52 @@ static size_t hash_base(const char *base, size_t len)
 	return h;
 }
 
-/* The table of the list's lines by base name: lookups in O(1). */
-static int uidlist_index(struct uidlist *ul)
+static int basetab_index(struct basetab *t)
 {
 	size_t size = 64, i, j;
+	uint32_t h;
 
-	while (size < 2 * ul->n)
+	while (size < 2 * t->n)
 		size *= 2;
-	ul->slots = calloc(size, sizeof(*ul->slots));
-	if (!ul->slots)
+	t->slots = calloc(size, sizeof(*t->slots));
+	if (!t->slots)
 		return -ENOMEM;
-	ul->mask = size - 1;
-	for (i = 0; i < ul->n; i++) {
-		j = hash_base(ul->v[i].base, strlen(ul->v[i].base)) & ul->mask;
-		while (ul->slots[j])
-			j = (j + 1) & ul->mask;
-		ul->slots[j] = (uint32_t)i + 1;
+	t->mask = size - 1;
+	for (i = 0; i < t->n; i++) {
+		h = hash_base(t->v[i].base, t->v[i].len);
+		for (j = h & t->mask; t->slots[j].idx; j = (j + 1) & t->mask)
+			;
+		t->slots[j].hash = h;
+		t->slots[j].idx = (uint32_t)i + 1;
 	}
 	return 0;
+}
+
+/* The first entry for base @base[0..@len), or NULL. */
+static const struct entry *basetab_find(const struct basetab *t,
+					const char *base, size_t len)
+{
+	const struct entry *e;
+	uint32_t h;
+	size_t j;
+
+	if (!t->n)
+		return NULL;
+	h = hash_base(base, len);
+	for (j = h & t->mask; t->slots[j].idx; j = (j + 1) & t->mask) {
+		if (t->slots[j].hash != h)
+			continue;
+		e = &t->v[t->slots[j].idx - 1];
+		if (e->len == len && !memcmp(e->base, base, len))
+			return e;
+	}
+	return NULL;
+}
+
+static void basetab_free(struct basetab *t)
+{
+	free(t->slots);
+	free(t->v);
 }
 
 /* "3 V<uidvalidity> N<uidnext> ..." */
@@ -164,6 +206,7 @@ static bool parse_line(char *line, struct entry *e)
 		return false;
 	e->uid = (uint32_t)uid;
 	e->base = colon + 2;
+	e->len = (uint32_t)strlen(e->base);
 	return true;
 }
 
@@ -227,43 +270,24 @@ static int uidlist_read(int dirfd, struct uidlist *ul)
 		*nl = '\0';
 		if (!parse_line(p, &e))
 			continue;
-		if (ul->n == cap) {
+		if (ul->tab.n == cap) {
 			cap = cap ? 2 * cap : 256;
-			v = realloc(ul->v, cap * sizeof(*v));
+			v = realloc(ul->tab.v, cap * sizeof(*v));
 			if (!v)
 				return -ENOMEM;
-			ul->v = v;
+			ul->tab.v = v;
 		}
-		ul->v[ul->n++] = e;
+		ul->tab.v[ul->tab.n++] = e;
 		if (e.uid >= ul->uidnext)
 			ul->uidnext = e.uid + 1;
 	}
-	return ul->n ? uidlist_index(ul) : 0;
+	return basetab_index(&ul->tab);
 }
 
 static void uidlist_free(struct uidlist *ul)
 {
-	free(ul->slots);
-	free(ul->v);
+	basetab_free(&ul->tab);
 	free(ul->buf);
-}
-
-/* The UID of the first line for base @base[0..@len), or 0. */
-static uint32_t uidlist_find(const struct uidlist *ul, const char *base,
-			     size_t len)
-{
-	const struct entry *e;
-	size_t j;
-
-	if (!ul->n)
-		return 0;
-	for (j = hash_base(base, len) & ul->mask; ul->slots[j];
-	     j = (j + 1) & ul->mask) {
-		e = &ul->v[ul->slots[j] - 1];
-		if (!strncmp(e->base, base, len) && !e->base[len])
-			return e->uid;
-	}
-	return 0;
 }
 
 static void lock_drop(int dirfd, int fd)
@@ -577,18 +601,11 @@ static void drop(struct mailbox *mb, size_t i)
 	mb->n--;
 }
 
-/*
- * Gives the messages the list knows their UIDs and the others new ones, in
- * delivery order. A base seen twice (a rename seen half-way) counts once.
- * Returns the index of the first new message (n if none).
- */
-static size_t assign(struct mailbox *mb, const struct uidlist *ul)
+/* By UID (new ones, UID 0, first); a base seen twice counts once. */
+static void sort_dedupe(struct mailbox *mb)
 {
-	size_t i, first;
+	size_t i;
 
-	for (i = 0; i < mb->n; i++)
-		mb->v[i].uid = uidlist_find(ul, mb->v[i].name + 4,
-					    mb->v[i].base_len);
 	if (mb->n)
 		qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);
 	for (i = 1; i < mb->n;) {
@@ -599,6 +616,24 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 		else
 			i++;
 	}
+}
+
+/*
+ * Gives the messages the list knows their UIDs and the others new ones, in
+ * delivery order. A base seen twice (a rename seen half-way) counts once.
+ * Returns the index of the first new message (n if none).
+ */
+static size_t assign(struct mailbox *mb, const struct uidlist *ul)
+{
+	const struct entry *e;
+	size_t i, first;
+
+	for (i = 0; i < mb->n; i++) {
+		e = basetab_find(&ul->tab, mb->v[i].name + 4,
+				 mb->v[i].base_len);
+		mb->v[i].uid = e ? e->uid : 0;
+	}
+	sort_dedupe(mb);
 	for (first = 0; first < mb->n && !mb->v[first].uid; first++)
 		;
 	/* The new ones sort first (UID 0): rotate them to the end. */
@@ -620,7 +655,7 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 /* Stale lines (expunged messages) past half, or no list: rewrite. */
 static bool must_rewrite(const struct uidlist *ul, size_t first)
 {
-	return !ul->valid || ul->n > 2 * first + 64;
+	return !ul->valid || ul->tab.n > 2 * first + 64;
 }
 
 /*
@@ -758,6 +793,90 @@ int mailbox_open(const char *path, struct mailbox *mb)
 int mailbox_peek(const char *path, struct mailbox *mb)
 {
 	return open_with(path, mb, peek);
+}
+
+/* The UIDVALIDITY in the list's header, 0 if none can be read. */
+static uint32_t list_validity(int dirfd)
+{
+	struct uidlist ul = { 0 };
+	char head[256], *nl;
+	int fd = openat(dirfd, UIDLIST, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return 0;
+	got = pread(fd, head, sizeof(head) - 1, 0);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	head[got] = '\0';
+	nl = strchr(head, '\n');
+	if (!nl)
+		return 0;
+	*nl = '\0';
+	return parse_header(&ul, head) ? ul.uidvalidity : 0;
+}
+
+/* @mb's messages' UIDs from @old's by base name; false if one is new. */
+static int uids_from(struct mailbox *mb, const struct mailbox *old,
+		     bool *known)
+{
+	struct basetab t = { .n = old->n };
+	const struct entry *e;
+	size_t i;
+	int ret;
+
+	*known = true;
+	t.v = malloc((old->n ? old->n : 1) * sizeof(*t.v));
+	if (!t.v)
+		return -ENOMEM;
+	for (i = 0; i < old->n; i++) {
+		t.v[i].uid = old->v[i].uid;
+		t.v[i].base = old->v[i].name + 4;
+		t.v[i].len = (uint32_t)old->v[i].base_len;
+	}
+	ret = basetab_index(&t);
+	for (i = 0; !ret && i < mb->n && *known; i++) {
+		e = basetab_find(&t, mb->v[i].name + 4, mb->v[i].base_len);
+		if (e)
+			mb->v[i].uid = e->uid;
+		else
+			*known = false;
+	}
+	basetab_free(&t);
+	return ret;
+}
+
+int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
+{
+	bool known = false;
+	int dirfd, ret;
+
+	memset(mb, 0, sizeof(*mb));
+	memcpy(mb->path, old->path, sizeof(mb->path));
+	dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	ret = old->uidvalidity && list_validity(dirfd) == old->uidvalidity ?
+		0 : -ESTALE;
+	if (!ret) {
+		stamp(mb);
+		ret = scan(mb, dirfd);
+	}
+	close(dirfd);
+	if (!ret)
+		ret = uids_from(mb, old, &known);
+	if (!ret && known) {
+		mb->uidvalidity = old->uidvalidity;
+		mb->uidnext = old->uidnext;
+		sort_dedupe(mb);
+		return 0;
+	}
+	mailbox_close(mb);
+	if (ret && ret != -ESTALE)
+		return ret;
+	/* A message the view lacks: it may need a UID, under the lock. */
+	return mailbox_open(old->path, mb);
 }
 
 void mailbox_close(struct mailbox *mb)

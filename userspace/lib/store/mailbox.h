@@ -77,6 +77,16 @@ int mailbox_peek(const char *path, struct mailbox *mb);
 void mailbox_close(struct mailbox *mb);
 
 /*
+ * mailbox_open() again, after @old (a view of the same Maildir, read by
+ * mailbox_open() or this) has changed: when every message found was in
+ * @old and the list's UIDVALIDITY is @old's, their UIDs are @old's, and
+ * neither the list is read nor its lock taken (a UID, once given a base,
+ * is never another's: flag renames and expunges are most changes). Any
+ * other message found, and it is mailbox_open() itself.
+ */
+int mailbox_rescan(const struct mailbox *old, struct mailbox *mb);
+
+/*
  * Whether the Maildir is as @mb was read: new/ and cur/ still have the
  * mtimes they had just before the scan. Any delivery, rename (flags) or
  * removal changes its directory's mtime, so a true answer means that a

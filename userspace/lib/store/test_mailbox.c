@@ -403,6 +403,76 @@ static void add_takes_the_next_uid_only(void **state)
 	mailbox_close(&mb);
 }
 
+static void rescan_takes_uids_from_the_view(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char head[64], buf[64];
+
+	deliver(d, "one\r\n", NULL);
+	deliver(d, "two\r\n", NULL);
+	deliver(d, "three\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_set_flags(&mb, 1, MAILBOX_SEEN), 0);
+	assert_int_equal(mailbox_remove(&mb, 0), 0);
+	/* A list without lines: UIDs can only come from the view. */
+	snprintf(head, sizeof(head), "3 V%u N4\n", mb.uidvalidity);
+	put(d, "dovecot-uidlist", head);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[0].uid, 2);
+	assert_int_equal(again.v[0].flags, MAILBOX_SEEN);
+	assert_false(again.v[0].in_new);
+	assert_int_equal(again.v[1].uid, 3);
+	assert_true(again.v[1].in_new);
+	assert_int_equal(again.uidvalidity, mb.uidvalidity);
+	assert_int_equal(again.uidnext, 4);
+	/* Neither read nor written, nor locked. */
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_string_equal(buf, head);
+	mailbox_close(&mb);
+	/* Again from a rescan's view. */
+	assert_int_equal(mailbox_rescan(&again, &mb), 0);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.v[1].uid, 3);
+	mailbox_close(&mb);
+	mailbox_close(&again);
+}
+
+static void rescan_with_a_new_message_or_uidvalidity_opens(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char buf[400];
+
+	deliver(d, "one\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	deliver(d, "two\r\n", NULL);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[1].uid, 2);
+	assert_int_equal(again.uidnext, 3);
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\n2 :"));
+	mailbox_close(&again);
+	/* The list made anew (another UIDVALIDITY): its UIDs, not mb's. */
+	snprintf(buf, sizeof(buf), "3 V%u N20\n10 :%.*s\n", mb.uidvalidity + 1,
+		 (int)mb.v[0].base_len, mb.v[0].name + 4);
+	put(d, "dovecot-uidlist", buf);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.uidvalidity, mb.uidvalidity + 1);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[0].uid, 10);
+	assert_int_equal(again.v[1].uid, 20);
+	mailbox_close(&again);
+	mailbox_close(&mb);
+	/* The Maildir gone: its error, as mailbox_open() says it. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	test_tmpdir_remove(d->md);
+	assert_int_equal(mailbox_rescan(&mb, &again), -ENOENT);
+	mailbox_close(&mb);
+}
+
 static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 {
 	struct dir *d = *state;
@@ -646,6 +716,8 @@ int main(void)
 		DIR_TEST(commit_uid_numbers_without_a_scan_as_open_would),
 		DIR_TEST(commit_uid_honours_header_and_ends_a_torn_line),
 		DIR_TEST(add_takes_the_next_uid_only),
+		DIR_TEST(rescan_takes_uids_from_the_view),
+		DIR_TEST(rescan_with_a_new_message_or_uidvalidity_opens),
 		DIR_TEST(unchanged_until_a_delivery_or_a_rename),
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
