@@ -558,15 +558,14 @@ int mailbox_add(struct mailbox *mb, const char *name, uint32_t uid)
 }
 
 /* Every message of new/ then cur/ (a move in between is seen in cur/). */
-static int scan(struct mailbox *mb, int dirfd)
+static int scan_dirs(struct mailbox *mb, int dirfd, size_t cap, int dirs)
 {
 	static const char *const subs[] = { "new", "cur" };
-	size_t cap = 0, i;
 	struct dirent *e;
-	int fd, ret = 0;
+	int fd, ret = 0, i;
 	DIR *d;
 
-	for (i = 0; i < 2 && !ret; i++) {
+	for (i = 0; i < dirs && !ret; i++) {
 		fd = openat(dirfd, subs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		d = fd >= 0 ? fdopendir(fd) : NULL;
 		if (!d) {
@@ -582,6 +581,11 @@ static int scan(struct mailbox *mb, int dirfd)
 		closedir(d);
 	}
 	return ret;
+}
+
+static int scan(struct mailbox *mb, int dirfd)
+{
+	return scan_dirs(mb, dirfd, 0, 2);
 }
 
 static int cmp_uid_then_name(const void *a, const void *b)
@@ -601,15 +605,26 @@ static void drop(struct mailbox *mb, size_t i)
 	mb->n--;
 }
 
-/* By UID (new ones, UID 0, first); a base seen twice counts once. */
-static void sort_dedupe(struct mailbox *mb)
+/*
+ * By UID (new ones, UID 0, first); a base seen twice counts once. The
+ * first @sorted are in order already (a rescan's copy of cur/): when the
+ * rest sort after them, as deliveries do, only the rest is sorted.
+ */
+static void sort_dedupe(struct mailbox *mb, size_t sorted)
 {
 	size_t i;
 
-	if (mb->n)
+	if (sorted > mb->n)
+		sorted = mb->n;
+	qsort(mb->v + sorted, mb->n - sorted, sizeof(*mb->v),
+	      cmp_uid_then_name);
+	if (sorted && sorted < mb->n &&
+	    cmp_uid_then_name(&mb->v[sorted - 1], &mb->v[sorted]) > 0)
 		qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);
 	for (i = 1; i < mb->n;) {
-		if (mb->v[i].base_len == mb->v[i - 1].base_len &&
+		/* The same base twice has the same UID (0 if new). */
+		if (mb->v[i].uid == mb->v[i - 1].uid &&
+		    mb->v[i].base_len == mb->v[i - 1].base_len &&
 		    !memcmp(mb->v[i].name + 4, mb->v[i - 1].name + 4,
 			    mb->v[i].base_len))
 			drop(mb, mb->v[i].in_new ? i : i - 1);
@@ -633,7 +648,7 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 				 mb->v[i].base_len);
 		mb->v[i].uid = e ? e->uid : 0;
 	}
-	sort_dedupe(mb);
+	sort_dedupe(mb, 0);
 	for (first = 0; first < mb->n && !mb->v[first].uid; first++)
 		;
 	/* The new ones sort first (UID 0): rotate them to the end. */
@@ -656,6 +671,17 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 static bool must_rewrite(const struct uidlist *ul, size_t first)
 {
 	return !ul->valid || ul->tab.n > 2 * first + 64;
+}
+
+/* Under the lock: the list as @mb now knows it all (mailbox_rescan). */
+static void note_list(struct mailbox *mb, int dirfd)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, UIDLIST, &st, 0))
+		return;
+	mb->list_ino = st.st_ino;
+	mb->list_size = (uint64_t)st.st_size;
 }
 
 /*
@@ -691,6 +717,8 @@ static int load(struct mailbox *mb, int dirfd)
 			ret = uidlist_append(dirfd, mb, first);
 	}
 	uidlist_free(&ul);
+	if (!ret)
+		note_list(mb, dirfd);
 	if (rewrite && !ret)
 		close(lockfd);
 	else
@@ -749,6 +777,7 @@ static void stamp(struct mailbox *mb)
 	mb->settled = mtimes(mb->path, mb->stamp) &&
 		      ts_before(&mb->stamp[0], &now) &&
 		      ts_before(&mb->stamp[1], &now);
+	mb->cur_settled = mb->stamp[1].tv_sec && ts_before(&mb->stamp[1], &now);
 }
 
 bool mailbox_unchanged(const struct mailbox *mb)
@@ -817,39 +846,245 @@ static uint32_t list_validity(int dirfd)
 	return parse_header(&ul, head) ? ul.uidvalidity : 0;
 }
 
-/* @mb's messages' UIDs from @old's by base name; false if one is new. */
+/*
+ * @mb's messages without a UID get @old's by base name (@new_only: the
+ * ones @old had in new/, cur/ being @old's already); how many are left.
+ */
 static int uids_from(struct mailbox *mb, const struct mailbox *old,
-		     bool *known)
+		     bool new_only, size_t *unknown)
 {
-	struct basetab t = { .n = old->n };
+	struct basetab t = { 0 };
 	const struct entry *e;
 	size_t i;
 	int ret;
 
-	*known = true;
+	*unknown = 0;
 	t.v = malloc((old->n ? old->n : 1) * sizeof(*t.v));
 	if (!t.v)
 		return -ENOMEM;
 	for (i = 0; i < old->n; i++) {
-		t.v[i].uid = old->v[i].uid;
-		t.v[i].base = old->v[i].name + 4;
-		t.v[i].len = (uint32_t)old->v[i].base_len;
+		if (new_only && !old->v[i].in_new)
+			continue;
+		t.v[t.n].uid = old->v[i].uid;
+		t.v[t.n].base = old->v[i].name + 4;
+		t.v[t.n++].len = (uint32_t)old->v[i].base_len;
 	}
 	ret = basetab_index(&t);
-	for (i = 0; !ret && i < mb->n && *known; i++) {
+	for (i = 0; !ret && i < mb->n; i++) {
+		if (mb->v[i].uid)
+			continue;
 		e = basetab_find(&t, mb->v[i].name + 4, mb->v[i].base_len);
 		if (e)
 			mb->v[i].uid = e->uid;
 		else
-			*known = false;
+			(*unknown)++;
 	}
 	basetab_free(&t);
 	return ret;
 }
 
+/* @old's messages in cur/, as they are (cur/ has not changed since). */
+static int copy_cur(struct mailbox *mb, const struct mailbox *old,
+		    size_t *cap)
+{
+	size_t i;
+
+	*cap = old->n + 64;
+	mb->v = malloc(*cap * sizeof(*mb->v));
+	if (!mb->v)
+		return -ENOMEM;
+	for (i = 0; i < old->n; i++) {
+		if (old->v[i].in_new)
+			continue;
+		mb->v[mb->n] = old->v[i];
+		mb->v[mb->n].recent = false;
+		mb->v[mb->n].name = strdup(old->v[i].name);
+		if (!mb->v[mb->n].name)
+			return -ENOMEM;
+		mb->n++;
+	}
+	return 0;
+}
+
+static int cmp_msg_name(const void *a, const void *b)
+{
+	const struct mailbox_msg *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name + 4, (*y)->name + 4);
+}
+
+/*
+ * The lines appended to the list since @old read it (its same file, no
+ * shorter), read from there only; -ESTALE if the list was made anew.
+ * Into @buf, as entries of @t.
+ */
+static int read_tail(int fd, const struct mailbox *old, char **buf,
+		     struct basetab *t)
+{
+	struct stat st;
+	size_t len, cap = 0, from;
+	char *p, *nl;
+	struct entry e, *v;
+	ssize_t got;
+
+	if (fstat(fd, &st) || !old->list_ino || st.st_ino != old->list_ino ||
+	    (uint64_t)st.st_size < old->list_size ||
+	    (uint64_t)st.st_size - old->list_size > UIDLIST_MAX)
+		return -ESTALE;
+	/* From the byte before: a line torn then is no line of ours. */
+	from = old->list_size ? (size_t)old->list_size - 1 : 0;
+	len = (size_t)st.st_size - from;
+	*buf = malloc(len + 1);
+	if (!*buf)
+		return -ENOMEM;
+	got = pread(fd, *buf, len, (off_t)from);
+	if (got < 0)
+		return -errno;
+	(*buf)[got] = '\0';
+	p = *buf;
+	if (old->list_size) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+	for (; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		if (!parse_line(p, &e))
+			continue;
+		if (t->n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = realloc(t->v, cap * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			t->v = v;
+		}
+		t->v[t->n++] = e;
+	}
+	return basetab_index(t);
+}
+
+/* New UIDs, in delivery order, for @mb's @n messages still without one. */
+static int number_new(struct mailbox *mb, int fd, size_t n)
+{
+	struct mailbox_msg **todo = malloc((n ? n : 1) * sizeof(*todo));
+	char line[NAME_MAX + 32];
+	uint32_t next, validity = 0;
+	bool torn = false;
+	size_t i, k = 0;
+	int ret = 0;
+
+	if (!todo)
+		return -ENOMEM;
+	next = uidlist_next(fd, &validity, &torn);
+	if (!next || validity != mb->uidvalidity) {
+		free(todo);
+		return -ESTALE;
+	}
+	for (i = 0; i < mb->n; i++)
+		if (!mb->v[i].uid)
+			todo[k++] = &mb->v[i];
+	qsort(todo, k, sizeof(*todo), cmp_msg_name);
+	if (next < mb->uidnext)
+		next = mb->uidnext;
+	for (i = 0; i < k && !ret; i++) {
+		todo[i]->uid = next++;
+		snprintf(line, sizeof(line), "%s%u :%.*s\n",
+			 !i && torn ? "\n" : "", todo[i]->uid,
+			 (int)todo[i]->base_len, todo[i]->name + 4);
+		ret = write_all(fd, line, strlen(line));
+	}
+	free(todo);
+	if (!ret && k && fsync(fd))
+		ret = -errno;
+	if (!ret)
+		mb->uidnext = next;
+	return ret;
+}
+
+/*
+ * Under the lock: UIDs for the messages @old lacks, from the lines added
+ * to the list since (deliveries that numbered theirs), else new ones,
+ * saved as mailbox_open() saves them. -ESTALE: the list is not the one
+ * @old read, mailbox_open() must.
+ */
+static int number_unknown(struct mailbox *mb, const struct mailbox *old,
+			  int dirfd, size_t unknown)
+{
+	struct basetab t = { 0 };
+	const struct entry *e;
+	char *buf = NULL;
+	struct stat st;
+	int lockfd, fd, ret;
+	size_t i;
+
+	lockfd = dotlock_take(dirfd, UIDLIST_LOCK);
+	if (lockfd < 0)
+		return lockfd;
+	fd = openat(dirfd, UIDLIST, O_RDWR | O_APPEND | O_CLOEXEC);
+	ret = fd < 0 ? -ESTALE : read_tail(fd, old, &buf, &t);
+	for (i = 0; !ret && i < mb->n; i++) {
+		if (mb->v[i].uid)
+			continue;
+		e = basetab_find(&t, mb->v[i].name + 4, mb->v[i].base_len);
+		if (!e)
+			continue;
+		mb->v[i].uid = e->uid;
+		if (e->uid >= mb->uidnext)
+			mb->uidnext = e->uid + 1;
+		unknown--;
+	}
+	if (!ret && unknown)
+		ret = number_new(mb, fd, unknown);
+	if (!ret && !fstat(fd, &st)) {
+		mb->list_ino = st.st_ino;
+		mb->list_size = (uint64_t)st.st_size;
+	}
+	basetab_free(&t);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	lock_drop(dirfd, lockfd);
+	return ret;
+}
+
+static bool ts_same(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* mailbox_rescan() but for the fallback; -ESTALE: mailbox_open() must. */
+static int rescan(const struct mailbox *old, struct mailbox *mb, int dirfd)
+{
+	size_t cap = 0, unknown = 0, copied;
+	bool cur_same;
+	int ret;
+
+	if (!old->uidvalidity || list_validity(dirfd) != old->uidvalidity)
+		return -ESTALE;
+	stamp(mb);
+	mb->uidvalidity = old->uidvalidity;
+	mb->uidnext = old->uidnext;
+	mb->list_ino = old->list_ino;
+	mb->list_size = old->list_size;
+	/* A delivery changes new/ only: cur/ is not read again. */
+	cur_same = old->cur_settled &&
+		   ts_same(&mb->stamp[1], &old->stamp[1]);
+	ret = cur_same ? copy_cur(mb, old, &cap) : 0;
+	copied = mb->n;
+	if (!ret)
+		ret = scan_dirs(mb, dirfd, cap, cur_same ? 1 : 2);
+	if (!ret)
+		ret = uids_from(mb, old, cur_same, &unknown);
+	if (!ret && unknown)
+		ret = number_unknown(mb, old, dirfd, unknown);
+	if (!ret)
+		sort_dedupe(mb, copied);
+	return ret;
+}
+
 int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
 {
-	bool known = false;
 	int dirfd, ret;
 
 	memset(mb, 0, sizeof(*mb));
@@ -857,25 +1092,14 @@ int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
 	dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	ret = old->uidvalidity && list_validity(dirfd) == old->uidvalidity ?
-		0 : -ESTALE;
-	if (!ret) {
-		stamp(mb);
-		ret = scan(mb, dirfd);
-	}
+	ret = rescan(old, mb, dirfd);
 	close(dirfd);
 	if (!ret)
-		ret = uids_from(mb, old, &known);
-	if (!ret && known) {
-		mb->uidvalidity = old->uidvalidity;
-		mb->uidnext = old->uidnext;
-		sort_dedupe(mb);
 		return 0;
-	}
 	mailbox_close(mb);
-	if (ret && ret != -ESTALE)
+	if (ret != -ESTALE)
 		return ret;
-	/* A message the view lacks: it may need a UID, under the lock. */
+	/* The list made anew: all of it read again, under the lock. */
 	return mailbox_open(old->path, mb);
 }
 

@@ -16,6 +16,11 @@
  *    written into the lock file, fsync()ed and renamed over the list, then
  *    the directory is fsync()ed, so a crash leaves the old list or the new.
  *
+ * No index file of its own: a view in memory is the index. A session's
+ * view is brought up to date by mailbox_rescan(), which reads only what
+ * changed (new/ alone after a delivery, the list's appended lines only),
+ * and the directories' mtimes say when nothing did (mailbox_unchanged).
+ *
  * POP3's UIDL is Dovecot's default "%08Xu%08Xv": UID then UIDVALIDITY in
  * hex (lower-case: Dovecot's %X is), the same in both servers for the same
  * Maildir. A size is ",W=" from the name (with CRLFs, as Dovecot writes it
@@ -60,6 +65,10 @@ struct mailbox {
 	/* new/'s and cur/'s mtimes just before the scan (mailbox_unchanged). */
 	struct timespec stamp[2];
 	bool settled;		/* both a second older than the scan */
+	bool cur_settled;	/* cur/'s, whatever new/'s (mailbox_rescan) */
+	/* The UID list as known (mailbox_rescan() reads on from there). */
+	uint64_t list_ino;
+	uint64_t list_size;
 };
 
 /*
@@ -78,11 +87,14 @@ void mailbox_close(struct mailbox *mb);
 
 /*
  * mailbox_open() again, after @old (a view of the same Maildir, read by
- * mailbox_open() or this) has changed: when every message found was in
- * @old and the list's UIDVALIDITY is @old's, their UIDs are @old's, and
- * neither the list is read nor its lock taken (a UID, once given a base,
- * is never another's: flag renames and expunges are most changes). Any
- * other message found, and it is mailbox_open() itself.
+ * mailbox_open() or this) has changed, reading what changed only: the
+ * UIDs of the messages @old has are @old's (a UID, once a base's, is
+ * never another's while UIDVALIDITY stays); if cur/ kept its mtime (and
+ * @old was settled), its messages are @old's without a readdir, so that a
+ * delivery reads new/ alone; only for messages @old lacks is the lock
+ * taken, their UIDs read from the lines added to the list since @old
+ * read it, or given and saved. A list made anew (another file, or
+ * another UIDVALIDITY), and it is mailbox_open() itself.
  */
 int mailbox_rescan(const struct mailbox *old, struct mailbox *mb);
 

@@ -473,6 +473,116 @@ static void rescan_with_a_new_message_or_uidvalidity_opens(void **state)
 	mailbox_close(&mb);
 }
 
+/* How many lines @d's list has, its header with them. */
+static int list_lines(const struct dir *d)
+{
+	char buf[4096], *p;
+	int n = 0;
+
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+static void rescan_numbers_deliveries_from_the_list_tail(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again, check;
+	char name[300];
+
+	deliver(d, "one\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	/* Numbered by its delivery: the line added since is read. */
+	assert_int_equal(commit_named(d, "two\r\n", name, sizeof(name)), 2);
+	assert_int_equal(list_lines(d), 3);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[1].uid, 2);
+	assert_int_equal(again.uidnext, 3);
+	assert_int_equal(list_lines(d), 3);
+	mailbox_close(&mb);
+	/* Not numbered (an outside MDA): the next UID, saved once. */
+	put(d, "new/3.M3P3.outside", "three\r\n");
+	put(d, "new/4.M4P4.outside", "four\r\n");
+	assert_int_equal(mailbox_rescan(&again, &mb), 0);
+	assert_int_equal(mb.n, 4);
+	assert_int_equal(mb.v[2].uid, 3);
+	assert_string_equal(mb.v[2].name, "new/3.M3P3.outside");
+	assert_int_equal(mb.v[3].uid, 4);
+	assert_int_equal(mb.uidnext, 5);
+	assert_int_equal(list_lines(d), 5);
+	/* What a whole open reads agrees, and adds nothing. */
+	assert_int_equal(mailbox_open(d->md, &check), 0);
+	assert_int_equal(check.n, 4);
+	assert_int_equal(check.v[3].uid, 4);
+	assert_string_equal(check.v[3].name, "new/4.M4P4.outside");
+	assert_int_equal(check.uidnext, 5);
+	assert_int_equal(list_lines(d), 5);
+	mailbox_close(&check);
+	mailbox_close(&again);
+	/* A torn last line (a crash mid-append) is ended and ignored. */
+	{
+		FILE *f;
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->md);
+		f = fopen(path, "a");
+		assert_non_null(f);
+		fputs("9 :torn", f);
+		fclose(f);
+	}
+	put(d, "new/5.M5P5.outside", "five\r\n");
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 5);
+	assert_int_equal(again.v[4].uid, 5);
+	mailbox_close(&again);
+	mailbox_close(&mb);
+	slurp(d, "dovecot-uidlist", name, sizeof(name));
+	assert_non_null(strstr(name, "\n9 :torn\n5 :5.M5P5.outside\n"));
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 5);
+	assert_int_equal(mb.v[4].uid, 5);
+	mailbox_close(&mb);
+}
+
+static void rescan_reads_cur_only_when_it_changed(void **state)
+{
+	struct timespec past[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char cur[200], nw[200];
+
+	snprintf(cur, sizeof(cur), "%s/cur", d->md);
+	snprintf(nw, sizeof(nw), "%s/new", d->md);
+	put(d, "cur/1.M1P1.h:2,S", "one\r\n");
+	assert_int_equal(utimensat(AT_FDCWD, cur, past, 0), 0);
+	assert_int_equal(utimensat(AT_FDCWD, nw, past, 0), 0);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_true(mb.settled);
+	/* Slipped into cur/ with its mtime put back: not read again. */
+	put(d, "cur/2.M2P2.h:2,", "two\r\n");
+	assert_int_equal(utimensat(AT_FDCWD, cur, past, 0), 0);
+	put(d, "new/3.M3P3.h", "three\r\n");
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_string_equal(again.v[0].name, "cur/1.M1P1.h:2,S");
+	assert_int_equal(again.v[0].flags, MAILBOX_SEEN);
+	assert_string_equal(again.v[1].name, "new/3.M3P3.h");
+	assert_int_equal(again.v[1].uid, 2);
+	mailbox_close(&again);
+	/* cur/ changed: read, and its new message numbered after. */
+	assert_int_equal(mailbox_set_flags(&mb, 0, 0), 0);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 3);
+	assert_int_equal(again.v[0].flags, 0);
+	assert_int_equal(again.v[1].uid, 2);
+	assert_int_equal(again.v[2].uid, 3);
+	assert_string_equal(again.v[2].name, "cur/2.M2P2.h:2,");
+	mailbox_close(&again);
+	mailbox_close(&mb);
+}
+
 static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 {
 	struct dir *d = *state;
@@ -718,6 +828,8 @@ int main(void)
 		DIR_TEST(add_takes_the_next_uid_only),
 		DIR_TEST(rescan_takes_uids_from_the_view),
 		DIR_TEST(rescan_with_a_new_message_or_uidvalidity_opens),
+		DIR_TEST(rescan_numbers_deliveries_from_the_list_tail),
+		DIR_TEST(rescan_reads_cur_only_when_it_changed),
 		DIR_TEST(unchanged_until_a_delivery_or_a_rename),
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
