@@ -6,6 +6,7 @@
  * imap_cmds.c and imap_cmd_*.c.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@
 #include "netaddr.h"
 #include "imap_priv.h"
 #include "imap_session.h"
+
+/* A view this large, freed, and the heap is trimmed. */
+#define IMAP_TRIM_MSGS		10000
 
 /* RFC 3501 5.4: at least 30 minutes of autologout for logged-in users. */
 #define IMAP_TIMEOUT_AUTH	1800
@@ -192,6 +196,8 @@ int imap_watch(struct imap_session *s)
 
 static void session_free(struct imap_session *s)
 {
+	bool big;
+
 	if (s->working && !s->delay) {
 		s->gone = true;
 		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
@@ -204,6 +210,7 @@ static void session_free(struct imap_session *s)
 		event_free(s->delay);
 	free(s->auth.hash);
 	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
+	big = s->mb.n >= IMAP_TRIM_MSGS;
 	mailbox_close(&s->mb);
 	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
@@ -217,6 +224,13 @@ static void session_free(struct imap_session *s)
 	if (s->next)
 		s->next->pprev = s->pprev;
 	free(s);
+	/*
+	 * A large mailbox's view and the output of its FETCHes are freed in
+	 * pieces glibc keeps for the next; give the pages back, so that one
+	 * long-gone session does not stay in the daemon's RSS.
+	 */
+	if (big)
+		malloc_trim(0);
 }
 
 void imap_session_free_all(struct server *srv)
