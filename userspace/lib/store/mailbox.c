@@ -616,8 +616,9 @@ static void sort_dedupe(struct mailbox *mb, size_t sorted)
 
 	if (sorted > mb->n)
 		sorted = mb->n;
-	qsort(mb->v + sorted, mb->n - sorted, sizeof(*mb->v),
-	      cmp_uid_then_name);
+	if (mb->n > sorted)	/* an empty mailbox may have no array */
+		qsort(mb->v + sorted, mb->n - sorted, sizeof(*mb->v),
+		      cmp_uid_then_name);
 	if (sorted && sorted < mb->n &&
 	    cmp_uid_then_name(&mb->v[sorted - 1], &mb->v[sorted]) > 0)
 		qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);

@@ -445,6 +445,13 @@ static void rescan_with_a_new_message_or_uidvalidity_opens(void **state)
 	struct mailbox mb, again;
 	char buf[400];
 
+	/* Empty, and still empty. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 0);
+	mailbox_close(&again);
+	mailbox_close(&mb);
+
 	deliver(d, "one\r\n", NULL);
 	assert_int_equal(mailbox_open(d->md, &mb), 0);
 	deliver(d, "two\r\n", NULL);
