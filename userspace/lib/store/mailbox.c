@@ -768,17 +768,44 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
 	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
+/*
+ * Whether an mtime read at @now is old enough that a later change in the
+ * directory cannot leave it as it is. A file system that keeps only whole
+ * seconds can: a second, as Dovecot waits. One that keeps nanoseconds
+ * stamps from the kernel's coarse clock, a tick (10 ms at most) behind:
+ * MAILBOX_SETTLE_NS is well past it. A sub-second part of 0 is taken for
+ * the first kind (wrongly once in 10^9 times, at the cost of a rescan).
+ */
+#define MAILBOX_SETTLE_NS	50000000L
+
+static bool settled_at(const struct timespec *mtime, const struct timespec *now)
+{
+	struct timespec t = *now;
+
+	if (!mtime->tv_sec)
+		return false;
+	if (!mtime->tv_nsec) {
+		t.tv_sec -= 1;
+	} else if (t.tv_nsec >= MAILBOX_SETTLE_NS) {
+		t.tv_nsec -= MAILBOX_SETTLE_NS;
+	} else {
+		t.tv_sec -= 1;
+		t.tv_nsec += 1000000000L - MAILBOX_SETTLE_NS;
+	}
+	return ts_before(mtime, &t);
+}
+
 /* The directories' mtimes before the scan, and whether they can be told. */
 static void stamp(struct mailbox *mb)
 {
 	struct timespec now;
+	bool ok;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	now.tv_sec -= 1;
-	mb->settled = mtimes(mb->path, mb->stamp) &&
-		      ts_before(&mb->stamp[0], &now) &&
-		      ts_before(&mb->stamp[1], &now);
-	mb->cur_settled = mb->stamp[1].tv_sec && ts_before(&mb->stamp[1], &now);
+	ok = mtimes(mb->path, mb->stamp);
+	mb->settled = ok && settled_at(&mb->stamp[0], &now) &&
+		      settled_at(&mb->stamp[1], &now);
+	mb->cur_settled = ok && settled_at(&mb->stamp[1], &now);
 }
 
 bool mailbox_unchanged(const struct mailbox *mb)

@@ -64,7 +64,7 @@ struct mailbox {
 	size_t n;
 	/* new/'s and cur/'s mtimes just before the scan (mailbox_unchanged). */
 	struct timespec stamp[2];
-	bool settled;		/* both a second older than the scan */
+	bool settled;		/* both old enough at the scan */
 	bool cur_settled;	/* cur/'s, whatever new/'s (mailbox_rescan) */
 	/* The UID list as known (mailbox_rescan() reads on from there). */
 	uint64_t list_ino;
@@ -103,9 +103,11 @@ int mailbox_rescan(const struct mailbox *old, struct mailbox *mb);
  * mtimes they had just before the scan. Any delivery, rename (flags) or
  * removal changes its directory's mtime, so a true answer means that a
  * rescan would find the same names. The mtime is only trusted when it
- * was over a second old at the scan (as Dovecot does): a change in the
- * same clock tick as the one before it leaves the mtime as it was, so a
- * directory changed that recently is always rescanned.
+ * was old enough at the scan: a change in the same clock tick as the one
+ * before it leaves the mtime as it was, so a directory changed that
+ * recently is always rescanned. Old enough is a second (as Dovecot
+ * waits) on a file system with whole-second mtimes, 50 ms (five of the
+ * kernel's coarsest ticks) on one with nanoseconds.
  */
 bool mailbox_unchanged(const struct mailbox *mb);
 

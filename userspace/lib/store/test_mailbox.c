@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -646,6 +647,54 @@ static void unchanged_until_a_delivery_or_a_rename(void **state)
 	mailbox_close(&mb);
 }
 
+/* @sub's mtime @ms milliseconds ago (< 0: ahead), with a sub-second part. */
+static void mtime_ago(const struct dir *d, const char *sub, long ms)
+{
+	struct timespec t[2];
+	long long ns;
+	char path[200];
+
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	ns = (long long)t[0].tv_sec * 1000000000LL + t[0].tv_nsec -
+	     (long long)ms * 1000000LL;
+	t[0].tv_sec = (time_t)(ns / 1000000000LL);
+	t[0].tv_nsec = (long)(ns % 1000000000LL) | 1;
+	t[1] = t[0];
+	snprintf(path, sizeof(path), "%s/%s", d->md, sub);
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static void nanosecond_mtimes_settle_in_50_ms(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	deliver(d, "one\r\n", NULL);
+	mtime_ago(d, "new", 300);
+	mtime_ago(d, "cur", 300);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_true(mb.settled);
+	assert_true(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+	/*
+	 * Changed in the last 50 ms (as if in the same tick): not trusted.
+	 * Ahead of the clock, so that a slow machine cannot make it 50 ms
+	 * old before the open.
+	 */
+	mtime_ago(d, "cur", -2000);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_false(mb.settled);
+	assert_false(mb.cur_settled);
+	assert_false(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+	mtime_ago(d, "cur", 300);
+	mtime_ago(d, "new", -2000);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_false(mb.settled);
+	assert_true(mb.cur_settled);
+	mailbox_close(&mb);
+}
+
 static void unreadable_list_means_new_uidvalidity(void **state)
 {
 	struct dir *d = *state;
@@ -838,6 +887,7 @@ int main(void)
 		DIR_TEST(rescan_numbers_deliveries_from_the_list_tail),
 		DIR_TEST(rescan_reads_cur_only_when_it_changed),
 		DIR_TEST(unchanged_until_a_delivery_or_a_rename),
+		DIR_TEST(nanosecond_mtimes_settle_in_50_ms),
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
 		DIR_TEST(flags_are_renames_into_cur),
