@@ -91,6 +91,11 @@ class Servers:
             subprocess.run(["cp", "-a", src, dst], check=True)
             chown_tree(dst, *self.owner)
 
+    def maildir(self, who, user):
+        """@user's Maildir as server @who serves it."""
+        return os.path.join(self.d.mail if who == "nfpostd" else
+                            self.dv_mail, user)
+
     def ports(self, kind):
         return {"nfpostd": self.d.ports[kind], "dovecot": self.dv.ports[kind]}
 

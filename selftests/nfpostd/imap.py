@@ -175,6 +175,43 @@ def imap_idle_client_is_told_of_a_delivery(d):
 
 
 @case
+def imap_idle_is_told_what_came_before_and_a_burst(d):
+    """IDLE's rescans are a worker's: a change made before IDLE is told,
+    and files renamed into new/ in a burst (as an outside
+    MDA does, no UID list line), some while a rescan runs, are all told."""
+    deliver(d, "before idle")
+    r = Tagged(d.ports["imaps"], tls=True)
+    r.cmd("a", 'LOGIN alice "%s"' % PASSWORD["alice"])
+    r.cmd("b", "SELECT INBOX")
+    other = client(d)
+    ok(other.select("INBOX"))
+    ok(other.store("1", "+FLAGS", "(\\Flagged)"))
+    other.logout()
+    r.send("c IDLE\r\n")
+    # The flags told before or after the "+": both are IDLE as RFC 2177.
+    seen = [r.line(), r.line()]
+    expect(any(x.startswith("+ ") for x in seen), seen)
+    expect(any(x.startswith("* 1 FETCH (FLAGS (") and "\\Flagged" in x
+               for x in seen), seen)
+    root = os.path.join(d.mail, "alice")
+    for i in range(8):
+        tmp = os.path.join(root, "tmp", "burst%d.host" % i)
+        with open(tmp, "wb") as f:
+            f.write(b"Subject: burst %d\r\n\r\nx\r\n" % i)
+        os.rename(tmp, os.path.join(root, "new", "burst%d.host" % i))
+    seen = []
+    while "* 9 EXISTS" not in seen:
+        seen.append(r.line())
+        expect(not re.match(r"\* \d+ EXPUNGE", seen[-1]), seen)
+    r.send("DONE\r\n")
+    lines = r.until("c")
+    expect(lines[-1] == "c OK Idle completed.", lines)
+    lines = r.cmd("e", "UID FETCH 1:* (UID)")
+    uids = [int(x.split("UID ")[1].rstrip(")")) for x in lines[:-1]]
+    expect(uids == list(range(1, 10)), lines)
+
+
+@case
 def imap_sessions_see_each_others_changes(d):
     deliver(d, "shared 1")
     deliver(d, "shared 2")

@@ -155,7 +155,9 @@ void imap_cmd_append(struct imap_session *s, const struct imap_arg *args,
 	}
 	if (!id)		/* no UID list yet: a scan makes it */
 		id = uid_of(dir, name, &validity);
-	if (s->state == IMAP_S_SELECTED && !strcmp(s->mb.path, dir))
+	/* Into the selected mailbox: told without a rescan when it can be. */
+	if (s->state == IMAP_S_SELECTED && !strcmp(s->mb.path, dir) &&
+	    (!id || imap_view_appended(s, name, id, validity, fl.n_kw)))
 		imap_view_sync(s, false);
 	if (id)
 		imap_done(s, "OK", "[APPENDUID %u %u] Append completed.",

@@ -157,8 +157,7 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 		if (n && dst[0])
 			imap_send(s, "* OK [COPYUID %u %s %s] Moved.",
 				  validity, src, dst);
-		imap_view_sync(s, true);
-		imap_done(s, "OK", "Move completed.");
+		imap_view_sync_done(s, "Move completed.");
 	} else if (n && dst[0] && off < sizeof(src)) {
 		imap_done(s, "OK", "[COPYUID %u %s %s] Copy completed.",
 			  validity, src, dst);

@@ -53,10 +53,10 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 	else if (n_gone)
 		imap_modseq_expunged(s, gone, n_gone);
 	free(gone);
-	imap_view_sync(s, true);
+	/* The rescan that tells the EXPUNGEs is a worker's. */
 	if (ret)
-		imap_done(s, "NO", "[SERVERBUG] Some messages were not "
-			  "expunged.");
+		imap_view_sync_reply(s, "NO", "[SERVERBUG] Some messages were "
+				     "not expunged.");
 	else
-		imap_done(s, "OK", "Expunge completed.");
+		imap_view_sync_done(s, "Expunge completed.");
 }

@@ -35,7 +35,37 @@ struct fetch {
 	bool seen;		/* a section without PEEK sets \Seen */
 	bool since;		/* RFC 7162 3.1.4.1: only MODSEQs above */
 	uint64_t changedsince;
+	bool whole;		/* ... past its header */
+	bool mime;		/* ... and its MIME tree parsed */
 };
+
+/*
+ * What an item needs of the file: ENVELOPE and the top-level HEADER and
+ * HEADER.FIELDS only the header (a large mailbox's headers are fetched
+ * without reading the bodies); BODY, BODYSTRUCTURE and numbered parts
+ * the MIME tree.
+ */
+static void needs(struct fetch *f, const struct imap_fetch_item *it)
+{
+	if (it->what == IMAP_FETCH_ENVELOPE) {
+		f->body = true;
+		return;
+	}
+	if (it->what == IMAP_FETCH_BODY ||
+	    it->what == IMAP_FETCH_BODYSTRUCTURE) {
+		f->body = f->whole = f->mime = true;
+		return;
+	}
+	if (it->what != IMAP_FETCH_SECTION)
+		return;
+	f->body = true;
+	if (it->part[0])
+		f->whole = f->mime = true;
+	else if (it->sect != IMAP_SECT_HEADER &&
+		 it->sect != IMAP_SECT_FIELDS &&
+		 it->sect != IMAP_SECT_FIELDS_NOT)
+		f->whole = true;
+}
 
 static int add_item(struct fetch *f, const char *atom)
 {
@@ -58,10 +88,7 @@ static int add_item(struct fetch *f, const char *atom)
 	it = &f->items[f->n];
 	if (imap_fetch_item_parse(atom, it))
 		return -EINVAL;
-	if (it->what == IMAP_FETCH_SECTION || it->what == IMAP_FETCH_BODY ||
-	    it->what == IMAP_FETCH_ENVELOPE ||
-	    it->what == IMAP_FETCH_BODYSTRUCTURE)
-		f->body = true;
+	needs(f, it);
 	if (it->what == IMAP_FETCH_SECTION && !it->peek)
 		f->seen = true;
 	if (it->what == IMAP_FETCH_MODSEQ)
@@ -75,7 +102,7 @@ static int parse_items(struct fetch *f, const struct imap_arg *a)
 	int ret;
 
 	f->n = 0;
-	f->body = false;
+	f->body = f->whole = f->mime = false;
 	if (a && a->type == IMAP_ARG_ATOM)
 		return add_item(f, a->str);
 	if (!a || a->type != IMAP_ARG_LIST || !a->child)
@@ -173,8 +200,7 @@ static void section(struct imap_session *s, const struct imap_fetch_item *it,
 		skip = it->off < n ? it->off : n;
 		n = n - skip < it->len ? n - skip : it->len;
 	}
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s {%zu}\r\n",
-			    it->label, n);
+	imap_printf(s, "%s {%zu}\r\n", it->label, n);
 	imap_send_raw(s, p + skip, n);
 	free(tmp);
 }
@@ -188,10 +214,8 @@ static void structure(struct imap_session *s, const struct imap_fetch_item *it,
 		imap_envelope(&b, msg, imap_header_len(msg, len));
 	else
 		imap_bodystructure(&b, msg, root);
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "%s ",
-			    it->what == IMAP_FETCH_ENVELOPE ? "ENVELOPE" :
-			    it->what == IMAP_FETCH_BODY ? "BODY" :
-			    "BODYSTRUCTURE");
+	imap_printf(s, "%s ", it->what == IMAP_FETCH_ENVELOPE ? "ENVELOPE" :
+		    it->what == IMAP_FETCH_BODY ? "BODY" : "BODYSTRUCTURE");
 	imap_send_raw(s, b.p ? b.p : "NIL", b.p ? b.len : 3);
 	imap_buf_free(&b);
 }
@@ -226,13 +250,17 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 	bool first = true, flags = seen;
 	char *msg = NULL, buf[IMAP_FLAGS_STR_MAX];
 	time_t mtime = 0;
-	size_t len = 0, k;
+	size_t len = 0, size = m->size, k;
 	struct tm tm;
 	int fd, ret = 0;
 
 	len = m->size;
-	if (f->body) {
+	if (f->whole) {
 		ret = mailbox_msg_read(&s->mb, i, &msg, &len, &mtime);
+		size = len;
+	} else if (f->body) {
+		ret = mailbox_msg_read_header(&s->mb, i, &msg, &len,
+					      wants_date(f) ? &mtime : NULL);
 	} else if (wants_date(f)) {
 		struct stat st;
 
@@ -244,19 +272,17 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 		len = m->size;
 		close(fd);
 	}
-	if (!ret && f->body && mime_parse(msg, len, &root))
+	if (!ret && f->mime && mime_parse(msg, len, &root))
 		ret = -ENOMEM;
 	if (ret) {
 		free(msg);
 		return ret;
 	}
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "* %zu FETCH (",
-			    i + 1);
+	imap_printf(s, "* %zu FETCH (", i + 1);
 	/* RFC 7162 3.1: \Seen set here is a change, told with UID. */
 	if (f->uid || (seen && s->condstore)) {
 		sp(s, &first);
-		evbuffer_add_printf(bufferevent_get_output(s->bev), "UID %u",
-				    m->uid);
+		imap_printf(s, "UID %u", m->uid);
 	}
 	for (k = 0; k < f->n; k++) {
 		const struct imap_fetch_item *it = &f->items[k];
@@ -270,26 +296,22 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 		sp(s, &first);
 		switch (it->what) {
 		case IMAP_FETCH_UID:
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "UID %u", m->uid);
+			imap_printf(s, "UID %u", m->uid);
 			break;
 		case IMAP_FETCH_SIZE:
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "RFC822.SIZE %zu", len);
+			imap_printf(s, "RFC822.SIZE %zu", size);
 			break;
 		case IMAP_FETCH_INTERNALDATE:
 			gmtime_r(&mtime, &tm);
 			strftime(buf, sizeof(buf), "%d-%b-%Y %H:%M:%S +0000",
 				 &tm);
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "INTERNALDATE \"%s\"", buf);
+			imap_printf(s, "INTERNALDATE \"%s\"", buf);
 			break;
 		case IMAP_FETCH_SECTION:
 			section(s, it, msg, len, root);
 			break;
 		case IMAP_FETCH_MODSEQ:
-			evbuffer_add_printf(bufferevent_get_output(s->bev),
-					    "MODSEQ (%" PRIu64 ")", m->modseq);
+			imap_printf(s, "MODSEQ (%" PRIu64 ")", m->modseq);
 			break;
 		default:
 			structure(s, it, msg, len, root);
@@ -299,12 +321,10 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 		sp(s, &first);
 		imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, buf,
 				   sizeof(buf));
-		evbuffer_add_printf(bufferevent_get_output(s->bev), "FLAGS %s",
-				    buf);
+		imap_printf(s, "FLAGS %s", buf);
 	}
 	if (seen && s->condstore && !f->modseq)
-		evbuffer_add_printf(bufferevent_get_output(s->bev),
-				    " MODSEQ (%" PRIu64 ")", m->modseq);
+		imap_printf(s, " MODSEQ (%" PRIu64 ")", m->modseq);
 	imap_send(s, ")");
 	mime_free(root);
 	free(msg);

@@ -2,7 +2,8 @@
 /*
  * IDLE (RFC 2177): the client waits and is told of every change as it
  * happens; in Selected state an inotify watch on new/ and cur/ wakes the
- * loop (no polling), and the view's sync sends EXISTS, EXPUNGE and FETCH.
+ * loop (no polling), and the view's sync sends EXISTS, EXPUNGE and FETCH,
+ * its rescan made by a worker so that a large folder holds up no one.
  */
 #include <strings.h>
 
@@ -16,16 +17,14 @@ void imap_cmd_idle(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "IDLE takes no arguments.");
 		return;
 	}
-	if (s->state == IMAP_S_SELECTED) {
-		if (imap_watch(s)) {
-			imap_done(s, "NO", "[SERVERBUG] Cannot watch the "
-				  "mailbox.");
-			return;
-		}
-		imap_view_sync(s, true);
+	if (s->state == IMAP_S_SELECTED && imap_watch(s)) {
+		imap_done(s, "NO", "[SERVERBUG] Cannot watch the mailbox.");
+		return;
 	}
 	s->idling = true;
 	imap_send(s, "+ idling");
+	/* What changed before the watch, told after "+" by a worker. */
+	imap_view_sync_idle(s);
 }
 
 void imap_idle_line(struct imap_session *s, const char *line)
@@ -36,7 +35,5 @@ void imap_idle_line(struct imap_session *s, const char *line)
 		imap_bad(s, "Expected DONE.");
 		return;
 	}
-	if (s->state == IMAP_S_SELECTED)
-		imap_view_sync(s, true);
-	imap_done(s, "OK", "Idle completed.");
+	imap_view_sync_done(s, "Idle completed.");
 }

@@ -38,6 +38,7 @@ struct ctx {
 	size_t i;		/* the message */
 	bool dry;		/* checking the syntax only */
 	bool loaded;
+	bool whole;		/* msg is all of it, not only the header */
 	char *msg;
 	size_t len, hlen;
 	time_t mtime;
@@ -45,20 +46,34 @@ struct ctx {
 	bool modseq;		/* a MODSEQ key was seen */
 };
 
-static int load(struct ctx *c)
+/*
+ * The message into c->msg: its header only (keys on header fields and
+ * dates: no body read on a large mailbox) unless @whole (BODY, TEXT).
+ */
+static int load_part(struct ctx *c, bool whole)
 {
 	int ret;
 
-	if (c->loaded)
+	if (c->loaded && (c->whole || !whole))
 		return c->msg ? 0 : -EIO;
+	free(c->msg);
 	c->loaded = true;
-	ret = mailbox_msg_read(&c->s->mb, c->i, &c->msg, &c->len, &c->mtime);
+	c->whole = whole;
+	ret = whole ? mailbox_msg_read(&c->s->mb, c->i, &c->msg, &c->len,
+				       &c->mtime) :
+		mailbox_msg_read_header(&c->s->mb, c->i, &c->msg, &c->len,
+					&c->mtime);
 	if (ret) {
 		c->msg = NULL;
 		return ret;
 	}
 	c->hlen = imap_header_len(c->msg, c->len);
 	return 0;
+}
+
+static int load(struct ctx *c)
+{
+	return load_part(c, false);
 }
 
 static bool contains(const char *hay, size_t n, const char *needle)
@@ -249,7 +264,7 @@ static int string_key(struct ctx *c, const char *k, const struct imap_arg **a,
 		v = take_str(c, a);
 		if (!v)
 			return -EINVAL;
-		*r = !c->dry && !load(c) &&
+		*r = !c->dry && !load_part(c, true) &&
 		     (toupper((unsigned char)k[0]) == 'T' ?
 		      contains(c->msg, c->len, v) :
 		      contains(c->msg + c->hlen, c->len - c->hlen, v));

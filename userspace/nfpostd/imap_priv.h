@@ -61,6 +61,11 @@ struct imap_open_work {
 	struct keywords kw;
 	size_t recent;
 	int ret;
+	/* A sync's rescan: of the session's view, the tagged reply after
+	 * it (or none: IDLE). */
+	const struct mailbox *old;
+	const char *status;
+	bool idle;
 };
 
 struct imap_session {
@@ -102,6 +107,7 @@ struct imap_session {
 	bool condstore;
 	/* IDLE: until "DONE", changes are told as they happen. */
 	bool idling;
+	bool resync;			/* a change came during a rescan */
 	int ino_fd;
 	struct event *ino_ev;
 };
@@ -109,6 +115,9 @@ struct imap_session {
 void imap_send(struct imap_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void imap_send_raw(struct imap_session *s, const void *p, size_t n);
+/* The same as imap_send() without the CRLF: a piece of a response. */
+void imap_printf(struct imap_session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The tagged completion of the current command. */
 void imap_done(struct imap_session *s, const char *status, const char *fmt,
 	       ...) __attribute__((format(printf, 3, 4)));
@@ -145,6 +154,23 @@ int imap_view_sync(struct imap_session *s, bool expunges);
  * hold up the other sessions.
  */
 void imap_view_sync_done(struct imap_session *s, const char *text);
+/* The same with @status (EXPUNGE's NO after a partial failure). */
+void imap_view_sync_reply(struct imap_session *s, const char *status,
+			  const char *text);
+/*
+ * IDLE: a change was seen; the rescan and what it tells done by a
+ * worker, no tagged reply. Called during a rescan, it runs once more.
+ */
+void imap_view_sync_idle(struct imap_session *s);
+/*
+ * APPEND into the selected mailbox: message @name (UID @uid, UIDVALIDITY
+ * @validity) added to the view and told (EXISTS, RECENT) without a
+ * rescan; -ESTALE when the view is not the list's latest (another
+ * message got a UID since), then imap_view_sync() must tell. @keywords:
+ * the message has keywords, maybe new ones (FLAGS told again).
+ */
+int imap_view_appended(struct imap_session *s, const char *name,
+		       uint32_t uid, uint32_t validity, bool keywords);
 void imap_view_close(struct imap_session *s);
 /*
  * Marks @mb's messages in new/ \Recent (@claim: a @readonly session

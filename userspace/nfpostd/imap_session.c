@@ -6,12 +6,16 @@
  * imap_cmds.c and imap_cmd_*.c.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/inotify.h>
+#include <sys/socket.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -21,10 +25,67 @@
 #include "imap_priv.h"
 #include "imap_session.h"
 
+/* A view this large, freed, and the heap is trimmed. */
+#define IMAP_TRIM_MSGS		10000
+
 /* RFC 3501 5.4: at least 30 minutes of autologout for logged-in users. */
 #define IMAP_TIMEOUT_AUTH	1800
 
 static struct imap_session *sessions;
+
+/*
+ * Output goes into chains of 16 KiB and more: bufferevent_openssl makes
+ * each chain a TLS record of its own, and evbuffer_add_printf() leaves
+ * 1 KiB ones, so that a 20,000-line FETCH went out as 6,000 records (as
+ * many writes, and as many reads for the client).
+ */
+#define IMAP_OUT_CHAIN	(16u << 10)
+
+static void out_vprintf(struct evbuffer *out, const char *fmt, va_list ap)
+{
+	struct evbuffer_iovec v;
+	size_t want = IMAP_OUT_CHAIN;
+	va_list aq;
+	int n;
+
+	for (;;) {
+		if (evbuffer_reserve_space(out, (ev_ssize_t)want, &v, 1) != 1)
+			return;
+		va_copy(aq, ap);
+		n = vsnprintf(v.iov_base, v.iov_len, fmt, aq);
+		va_end(aq);
+		if (n < 0)
+			return;
+		if ((size_t)n < v.iov_len)
+			break;
+		want = (size_t)n + 1;
+	}
+	v.iov_len = (size_t)n;
+	evbuffer_commit_space(out, &v, 1);
+}
+
+static void out_add(struct evbuffer *out, const void *p, size_t n)
+{
+	struct evbuffer_iovec v;
+
+	if (n >= IMAP_OUT_CHAIN ||
+	    evbuffer_reserve_space(out, IMAP_OUT_CHAIN, &v, 1) != 1) {
+		evbuffer_add(out, p, n);
+		return;
+	}
+	memcpy(v.iov_base, p, n);
+	v.iov_len = n;
+	evbuffer_commit_space(out, &v, 1);
+}
+
+void imap_printf(struct imap_session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	out_vprintf(bufferevent_get_output(s->bev), fmt, ap);
+	va_end(ap);
+}
 
 void imap_send(struct imap_session *s, const char *fmt, ...)
 {
@@ -32,14 +93,14 @@ void imap_send(struct imap_session *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	evbuffer_add_vprintf(out, fmt, ap);
+	out_vprintf(out, fmt, ap);
 	va_end(ap);
-	evbuffer_add(out, "\r\n", 2);
+	out_add(out, "\r\n", 2);
 }
 
 void imap_send_raw(struct imap_session *s, const void *p, size_t n)
 {
-	evbuffer_add(bufferevent_get_output(s->bev), p, n);
+	out_add(bufferevent_get_output(s->bev), p, n);
 }
 
 void imap_done(struct imap_session *s, const char *status, const char *fmt,
@@ -48,11 +109,11 @@ void imap_done(struct imap_session *s, const char *status, const char *fmt,
 	struct evbuffer *out = bufferevent_get_output(s->bev);
 	va_list ap;
 
-	evbuffer_add_printf(out, "%s %s ", s->tag[0] ? s->tag : "*", status);
+	imap_printf(s, "%s %s ", s->tag[0] ? s->tag : "*", status);
 	va_start(ap, fmt);
-	evbuffer_add_vprintf(out, fmt, ap);
+	out_vprintf(out, fmt, ap);
 	va_end(ap);
-	evbuffer_add(out, "\r\n", 2);
+	out_add(out, "\r\n", 2);
 }
 
 void imap_send_string(struct imap_session *s, const char *str, size_t len)
@@ -64,11 +125,10 @@ void imap_send_string(struct imap_session *s, const char *str, size_t len)
 		    str[i] == '\n' || !str[i] || (unsigned char)str[i] > 0x7e)
 			break;
 	if (i == len && len < 200) {
-		evbuffer_add_printf(bufferevent_get_output(s->bev), "\"%.*s\"",
-				    (int)len, str);
+		imap_printf(s, "\"%.*s\"", (int)len, str);
 		return;
 	}
-	evbuffer_add_printf(bufferevent_get_output(s->bev), "{%zu}\r\n", len);
+	imap_printf(s, "{%zu}\r\n", len);
 	imap_send_raw(s, str, len);
 }
 
@@ -103,7 +163,7 @@ static void watch_cb(evutil_socket_t fd, short what, void *arg)
 	while (read(fd, buf, sizeof(buf)) > 0)
 		;
 	if (s->idling && !s->closing)
-		imap_view_sync(s, true);
+		imap_view_sync_idle(s);
 }
 
 int imap_watch(struct imap_session *s)
@@ -136,6 +196,8 @@ int imap_watch(struct imap_session *s)
 
 static void session_free(struct imap_session *s)
 {
+	bool big;
+
 	if (s->working && !s->delay) {
 		s->gone = true;
 		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
@@ -148,6 +210,7 @@ static void session_free(struct imap_session *s)
 		event_free(s->delay);
 	free(s->auth.hash);
 	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
+	big = s->mb.n >= IMAP_TRIM_MSGS;
 	mailbox_close(&s->mb);
 	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
@@ -161,6 +224,13 @@ static void session_free(struct imap_session *s)
 	if (s->next)
 		s->next->pprev = s->pprev;
 	free(s);
+	/*
+	 * A large mailbox's view and the output of its FETCHes are freed in
+	 * pieces glibc keeps for the next; give the pages back, so that one
+	 * long-gone session does not stay in the daemon's RSS.
+	 */
+	if (big)
+		malloc_trim(0);
 }
 
 void imap_session_free_all(struct server *srv)
@@ -337,6 +407,18 @@ static void read_cb(struct bufferevent *bev, void *arg)
 			imap_command(s, s->rd.buf, s->rd.len);
 		else if (st != IMAP_READ_MORE)
 			refused(s, st);
+	}
+	/*
+	 * A literal's bytes are awaited (LITERAL+, or after "+ OK"): ACK what
+	 * came now. A client that wrote the command line apart from the
+	 * literal is otherwise held by Nagle until our delayed ACK, 40 ms
+	 * per APPEND.
+	 */
+	if (s->rd.literal_left && !s->closing) {
+		int one = 1;
+
+		setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+			   sizeof(one));
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);

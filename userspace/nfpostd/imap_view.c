@@ -67,6 +67,17 @@ int imap_view_open(const char *path, struct mailbox *mb)
 	return ret;
 }
 
+/* A rescan of @old (mailbox_rescan), with its MODSEQs. */
+static int view_rescan(const struct mailbox *old, struct mailbox *fresh)
+{
+	int ret = mailbox_rescan(old, fresh), err;
+
+	if (!ret && (err = modseq_load(fresh, true)))
+		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", fresh->path,
+			strerror(-err));
+	return ret;
+}
+
 /* Keywords another session or Dovecot defined: FLAGS told again. */
 static void sync_keywords(struct imap_session *s)
 {
@@ -125,7 +136,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
 	if (mailbox_unchanged(&s->mb))
 		return 0;
-	ret = imap_view_open(s->mb.path, &fresh);
+	ret = view_rescan(&s->mb, &fresh);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
 			strerror(-ret));
@@ -142,14 +153,63 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	return 0;
 }
 
+int imap_view_appended(struct imap_session *s, const char *name,
+		       uint32_t uid, uint32_t validity, bool keywords)
+{
+	struct mailbox_msg *m;
+	size_t before;
+	int ret;
+
+	if (validity != s->mb.uidvalidity)
+		return -ESTALE;
+	before = imap_view_recent(&s->mb, s->readonly, false);
+	ret = mailbox_add(&s->mb, name, uid);
+	if (ret)
+		return ret;
+	if (keywords)
+		sync_keywords(s);
+	m = &s->mb.v[s->mb.n - 1];
+	if (m->in_new)
+		m->recent = s->readonly ||
+			    !mailbox_set_flags(&s->mb, s->mb.n - 1, m->flags);
+	if (s->condstore) {	/* a MODSEQ it may be asked for at once */
+		size_t last = s->mb.n - 1;
+
+		imap_modseq_changed(s, &last, 1);
+	}
+	imap_send(s, "* %zu EXISTS", s->mb.n);
+	imap_send(s, "* %zu RECENT", before + m->recent);
+	return 0;
+}
+
 /* In a worker: the rescan of a sync that may tell everything. */
 static void rescan_run(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
-	o->ret = imap_view_open(o->path, &o->mb);
+	/* The session reads nothing meanwhile: its view stays as it is. */
+	o->ret = view_rescan(o->old, &o->mb);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
+}
+
+static void rescan_done(struct work *w);
+
+static void sync_submit(struct imap_session *s, const char *status,
+			const char *text, bool idle)
+{
+	struct imap_open_work *o = &s->open;
+
+	memset(o, 0, sizeof(*o));
+	o->s = s;
+	snprintf(o->path, sizeof(o->path), "%s", s->mb.path);
+	snprintf(o->name, sizeof(o->name), "%s", text);
+	o->old = &s->mb;
+	o->status = status;
+	o->idle = idle;
+	o->w.run = rescan_run;
+	o->w.done = rescan_done;
+	imap_submit(s, &o->w);
 }
 
 static void rescan_done(struct work *w)
@@ -167,25 +227,43 @@ static void rescan_done(struct work *w)
 	else if (s->state == IMAP_S_SELECTED)
 		tell(s, &o->mb);
 	mailbox_close(&o->mb);
-	imap_done(s, "OK", "%s", o->name);
+	if (o->idle) {
+		/* Changed again while this scan ran: once more. */
+		if (s->resync && s->idling && !mailbox_unchanged(&s->mb)) {
+			s->resync = false;
+			sync_submit(s, NULL, "", true);
+			return;
+		}
+		s->resync = false;
+	} else {
+		imap_done(s, o->status, "%s", o->name);
+	}
 	imap_resume(s);
+}
+
+void imap_view_sync_reply(struct imap_session *s, const char *status,
+			  const char *text)
+{
+	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb)) {
+		imap_done(s, status, "%s", text);
+		return;
+	}
+	sync_submit(s, status, text, false);
 }
 
 void imap_view_sync_done(struct imap_session *s, const char *text)
 {
-	struct imap_open_work *o = &s->open;
+	imap_view_sync_reply(s, "OK", text);
+}
 
-	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb)) {
-		imap_done(s, "OK", "%s", text);
+void imap_view_sync_idle(struct imap_session *s)
+{
+	if (s->working) {
+		s->resync = true;	/* rescan_done() looks again */
 		return;
 	}
-	memset(o, 0, sizeof(*o));
-	o->s = s;
-	snprintf(o->path, sizeof(o->path), "%s", s->mb.path);
-	snprintf(o->name, sizeof(o->name), "%s", text);
-	o->w.run = rescan_run;
-	o->w.done = rescan_done;
-	imap_submit(s, &o->w);
+	if (s->state == IMAP_S_SELECTED && !mailbox_unchanged(&s->mb))
+		sync_submit(s, NULL, "", true);
 }
 
 /*

@@ -22,16 +22,33 @@
 /* The list is a few MB at 100,000 messages: read whole, bounded. */
 #define UIDLIST_MAX	(256u << 20)
 
-/* A line of the UID list: the UID a base name had. */
+/* A line of the UID list, or a message of a view: the UID a base had. */
 struct entry {
 	uint32_t uid;
-	const char *base;	/* into the list's buffer, NUL-ended */
+	uint32_t len;		/* of base */
+	const char *base;	/* not NUL-ended in a view's entries */
+};
+
+/*
+ * Entries by base name, open addressing: the UID list is looked up once
+ * per message at every scan, so in O(1). A slot keeps the hash, so that
+ * most misses compare no string; index + 1 into v, 0 for a free slot.
+ */
+struct slot {
+	uint32_t hash;
+	uint32_t idx;
+};
+
+struct basetab {
+	struct entry *v;
+	size_t n;
+	struct slot *slots;
+	size_t mask;
 };
 
 struct uidlist {
 	char *buf;
-	struct entry *v;
-	size_t n;
+	struct basetab tab;
 	uint32_t uidvalidity;
 	uint32_t uidnext;
 	bool valid;		/* a version 3 header was read */
@@ -95,10 +112,63 @@ void mailbox_uidl(const struct mailbox *mb, size_t i, char buf[17])
 	snprintf(buf, 17, "%08x%08x", mb->v[i].uid, mb->uidvalidity);
 }
 
-static int cmp_entry(const void *a, const void *b)
+/* FNV-1a of a base name. */
+static uint32_t hash_base(const char *base, size_t len)
 {
-	return strcmp(((const struct entry *)a)->base,
-		      ((const struct entry *)b)->base);
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)base[i]) * 16777619u;
+	return h;
+}
+
+static int basetab_index(struct basetab *t)
+{
+	size_t size = 64, i, j;
+	uint32_t h;
+
+	while (size < 2 * t->n)
+		size *= 2;
+	t->slots = calloc(size, sizeof(*t->slots));
+	if (!t->slots)
+		return -ENOMEM;
+	t->mask = size - 1;
+	for (i = 0; i < t->n; i++) {
+		h = hash_base(t->v[i].base, t->v[i].len);
+		for (j = h & t->mask; t->slots[j].idx; j = (j + 1) & t->mask)
+			;
+		t->slots[j].hash = h;
+		t->slots[j].idx = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+/* The first entry for base @base[0..@len), or NULL. */
+static const struct entry *basetab_find(const struct basetab *t,
+					const char *base, size_t len)
+{
+	const struct entry *e;
+	uint32_t h;
+	size_t j;
+
+	if (!t->n)
+		return NULL;
+	h = hash_base(base, len);
+	for (j = h & t->mask; t->slots[j].idx; j = (j + 1) & t->mask) {
+		if (t->slots[j].hash != h)
+			continue;
+		e = &t->v[t->slots[j].idx - 1];
+		if (e->len == len && !memcmp(e->base, base, len))
+			return e;
+	}
+	return NULL;
+}
+
+static void basetab_free(struct basetab *t)
+{
+	free(t->slots);
+	free(t->v);
 }
 
 /* "3 V<uidvalidity> N<uidnext> ..." */
@@ -136,6 +206,7 @@ static bool parse_line(char *line, struct entry *e)
 		return false;
 	e->uid = (uint32_t)uid;
 	e->base = colon + 2;
+	e->len = (uint32_t)strlen(e->base);
 	return true;
 }
 
@@ -199,40 +270,24 @@ static int uidlist_read(int dirfd, struct uidlist *ul)
 		*nl = '\0';
 		if (!parse_line(p, &e))
 			continue;
-		if (ul->n == cap) {
+		if (ul->tab.n == cap) {
 			cap = cap ? 2 * cap : 256;
-			v = realloc(ul->v, cap * sizeof(*v));
+			v = realloc(ul->tab.v, cap * sizeof(*v));
 			if (!v)
 				return -ENOMEM;
-			ul->v = v;
+			ul->tab.v = v;
 		}
-		ul->v[ul->n++] = e;
+		ul->tab.v[ul->tab.n++] = e;
 		if (e.uid >= ul->uidnext)
 			ul->uidnext = e.uid + 1;
 	}
-	if (ul->n)
-		qsort(ul->v, ul->n, sizeof(*ul->v), cmp_entry);
-	return 0;
+	return basetab_index(&ul->tab);
 }
 
 static void uidlist_free(struct uidlist *ul)
 {
-	free(ul->v);
+	basetab_free(&ul->tab);
 	free(ul->buf);
-}
-
-static uint32_t uidlist_find(const struct uidlist *ul, const char *base,
-			     size_t len)
-{
-	char key[NAME_MAX + 1];
-	struct entry k = { .base = key }, *e;
-
-	if (len > NAME_MAX || !ul->n)
-		return 0;
-	memcpy(key, base, len);
-	key[len] = '\0';
-	e = bsearch(&k, ul->v, ul->n, sizeof(*ul->v), cmp_entry);
-	return e ? e->uid : 0;
 }
 
 static void lock_drop(int dirfd, int fd)
@@ -422,21 +477,16 @@ int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
 	return ret;
 }
 
-static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
-		   const char *name, int subfd)
+static int path_of(const struct mailbox *mb, const char *name, char *buf,
+		   size_t len);
+
+/* @m from its file name @name in @sub ("new" or "cur"), UID apart. */
+static int fill_msg(struct mailbox_msg *m, const char *sub, const char *name,
+		    int subfd)
 {
-	struct mailbox_msg *m, *v;
 	const char *colon = strchr(name, ':'), *s;
 	struct stat st;
 
-	if (mb->n == *cap) {
-		*cap = *cap ? 2 * *cap : 256;
-		v = realloc(mb->v, *cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		mb->v = v;
-	}
-	m = &mb->v[mb->n];
 	memset(m, 0, sizeof(*m));
 	if (asprintf(&m->name, "%s/%s", sub, name) < 0)
 		return -ENOMEM;
@@ -456,20 +506,66 @@ static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
 		m->size = strtoull(s + 3, NULL, 10);
 	else if (!fstatat(subfd, name, &st, 0))
 		m->size = (uint64_t)st.st_size;
-	mb->n++;
+	return 0;
+}
+
+static int add_msg(struct mailbox *mb, size_t *cap, const char *sub,
+		   const char *name, int subfd)
+{
+	struct mailbox_msg *v;
+	int ret;
+
+	if (mb->n == *cap) {
+		*cap = *cap ? 2 * *cap : 256;
+		v = realloc(mb->v, *cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		mb->v = v;
+	}
+	ret = fill_msg(&mb->v[mb->n], sub, name, subfd);
+	if (!ret)
+		mb->n++;
+	return ret;
+}
+
+int mailbox_add(struct mailbox *mb, const char *name, uint32_t uid)
+{
+	struct mailbox_msg *v;
+	char sub[4], path[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	if (strncmp(name, "new/", 4) && strncmp(name, "cur/", 4))
+		return -EINVAL;
+	if (!uid || uid != mb->uidnext)
+		return -ESTALE;
+	v = realloc(mb->v, (mb->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	mb->v = v;
+	memcpy(sub, name, 3);
+	sub[3] = '\0';
+	/* No ",S=" in the name (not one of ours): the file's size. */
+	ret = fill_msg(&mb->v[mb->n], sub, name + 4, -1);
+	if (ret)
+		return ret;
+	if (!strstr(name, ",S=") && !path_of(mb, name, path, sizeof(path)) &&
+	    !stat(path, &st))
+		mb->v[mb->n].size = (uint64_t)st.st_size;
+	mb->v[mb->n++].uid = uid;
+	mb->uidnext = uid + 1;
 	return 0;
 }
 
 /* Every message of new/ then cur/ (a move in between is seen in cur/). */
-static int scan(struct mailbox *mb, int dirfd)
+static int scan_dirs(struct mailbox *mb, int dirfd, size_t cap, int dirs)
 {
 	static const char *const subs[] = { "new", "cur" };
-	size_t cap = 0, i;
 	struct dirent *e;
-	int fd, ret = 0;
+	int fd, ret = 0, i;
 	DIR *d;
 
-	for (i = 0; i < 2 && !ret; i++) {
+	for (i = 0; i < dirs && !ret; i++) {
 		fd = openat(dirfd, subs[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		d = fd >= 0 ? fdopendir(fd) : NULL;
 		if (!d) {
@@ -485,6 +581,11 @@ static int scan(struct mailbox *mb, int dirfd)
 		closedir(d);
 	}
 	return ret;
+}
+
+static int scan(struct mailbox *mb, int dirfd)
+{
+	return scan_dirs(mb, dirfd, 0, 2);
 }
 
 static int cmp_uid_then_name(const void *a, const void *b)
@@ -505,27 +606,50 @@ static void drop(struct mailbox *mb, size_t i)
 }
 
 /*
- * Gives the messages the list knows their UIDs and the others new ones, in
- * delivery order. A base seen twice (a rename seen half-way) counts once.
- * Returns the index of the first new message (n if none).
+ * By UID (new ones, UID 0, first); a base seen twice counts once. The
+ * first @sorted are in order already (a rescan's copy of cur/): when the
+ * rest sort after them, as deliveries do, only the rest is sorted.
  */
-static size_t assign(struct mailbox *mb, const struct uidlist *ul)
+static void sort_dedupe(struct mailbox *mb, size_t sorted)
 {
-	size_t i, first;
+	size_t i;
 
-	for (i = 0; i < mb->n; i++)
-		mb->v[i].uid = uidlist_find(ul, mb->v[i].name + 4,
-					    mb->v[i].base_len);
-	if (mb->n)
+	if (sorted > mb->n)
+		sorted = mb->n;
+	if (mb->n > sorted)	/* an empty mailbox may have no array */
+		qsort(mb->v + sorted, mb->n - sorted, sizeof(*mb->v),
+		      cmp_uid_then_name);
+	if (sorted && sorted < mb->n &&
+	    cmp_uid_then_name(&mb->v[sorted - 1], &mb->v[sorted]) > 0)
 		qsort(mb->v, mb->n, sizeof(*mb->v), cmp_uid_then_name);
 	for (i = 1; i < mb->n;) {
-		if (mb->v[i].base_len == mb->v[i - 1].base_len &&
+		/* The same base twice has the same UID (0 if new). */
+		if (mb->v[i].uid == mb->v[i - 1].uid &&
+		    mb->v[i].base_len == mb->v[i - 1].base_len &&
 		    !memcmp(mb->v[i].name + 4, mb->v[i - 1].name + 4,
 			    mb->v[i].base_len))
 			drop(mb, mb->v[i].in_new ? i : i - 1);
 		else
 			i++;
 	}
+}
+
+/*
+ * Gives the messages the list knows their UIDs and the others new ones, in
+ * delivery order. A base seen twice (a rename seen half-way) counts once.
+ * Returns the index of the first new message (n if none).
+ */
+static size_t assign(struct mailbox *mb, const struct uidlist *ul)
+{
+	const struct entry *e;
+	size_t i, first;
+
+	for (i = 0; i < mb->n; i++) {
+		e = basetab_find(&ul->tab, mb->v[i].name + 4,
+				 mb->v[i].base_len);
+		mb->v[i].uid = e ? e->uid : 0;
+	}
+	sort_dedupe(mb, 0);
 	for (first = 0; first < mb->n && !mb->v[first].uid; first++)
 		;
 	/* The new ones sort first (UID 0): rotate them to the end. */
@@ -547,7 +671,18 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 /* Stale lines (expunged messages) past half, or no list: rewrite. */
 static bool must_rewrite(const struct uidlist *ul, size_t first)
 {
-	return !ul->valid || ul->n > 2 * first + 64;
+	return !ul->valid || ul->tab.n > 2 * first + 64;
+}
+
+/* Under the lock: the list as @mb now knows it all (mailbox_rescan). */
+static void note_list(struct mailbox *mb, int dirfd)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, UIDLIST, &st, 0))
+		return;
+	mb->list_ino = st.st_ino;
+	mb->list_size = (uint64_t)st.st_size;
 }
 
 /*
@@ -583,6 +718,8 @@ static int load(struct mailbox *mb, int dirfd)
 			ret = uidlist_append(dirfd, mb, first);
 	}
 	uidlist_free(&ul);
+	if (!ret)
+		note_list(mb, dirfd);
 	if (rewrite && !ret)
 		close(lockfd);
 	else
@@ -631,16 +768,44 @@ static bool ts_before(const struct timespec *a, const struct timespec *b)
 	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
+/*
+ * Whether an mtime read at @now is old enough that a later change in the
+ * directory cannot leave it as it is. A file system that keeps only whole
+ * seconds can: a second, as Dovecot waits. One that keeps nanoseconds
+ * stamps from the kernel's coarse clock, a tick (10 ms at most) behind:
+ * MAILBOX_SETTLE_NS is well past it. A sub-second part of 0 is taken for
+ * the first kind (wrongly once in 10^9 times, at the cost of a rescan).
+ */
+#define MAILBOX_SETTLE_NS	50000000L
+
+static bool settled_at(const struct timespec *mtime, const struct timespec *now)
+{
+	struct timespec t = *now;
+
+	if (!mtime->tv_sec)
+		return false;
+	if (!mtime->tv_nsec) {
+		t.tv_sec -= 1;
+	} else if (t.tv_nsec >= MAILBOX_SETTLE_NS) {
+		t.tv_nsec -= MAILBOX_SETTLE_NS;
+	} else {
+		t.tv_sec -= 1;
+		t.tv_nsec += 1000000000L - MAILBOX_SETTLE_NS;
+	}
+	return ts_before(mtime, &t);
+}
+
 /* The directories' mtimes before the scan, and whether they can be told. */
 static void stamp(struct mailbox *mb)
 {
 	struct timespec now;
+	bool ok;
 
 	clock_gettime(CLOCK_REALTIME, &now);
-	now.tv_sec -= 1;
-	mb->settled = mtimes(mb->path, mb->stamp) &&
-		      ts_before(&mb->stamp[0], &now) &&
-		      ts_before(&mb->stamp[1], &now);
+	ok = mtimes(mb->path, mb->stamp);
+	mb->settled = ok && settled_at(&mb->stamp[0], &now) &&
+		      settled_at(&mb->stamp[1], &now);
+	mb->cur_settled = ok && settled_at(&mb->stamp[1], &now);
 }
 
 bool mailbox_unchanged(const struct mailbox *mb)
@@ -685,6 +850,285 @@ int mailbox_open(const char *path, struct mailbox *mb)
 int mailbox_peek(const char *path, struct mailbox *mb)
 {
 	return open_with(path, mb, peek);
+}
+
+/* The UIDVALIDITY in the list's header, 0 if none can be read. */
+static uint32_t list_validity(int dirfd)
+{
+	struct uidlist ul = { 0 };
+	char head[256], *nl;
+	int fd = openat(dirfd, UIDLIST, O_RDONLY | O_CLOEXEC);
+	ssize_t got;
+
+	if (fd < 0)
+		return 0;
+	got = pread(fd, head, sizeof(head) - 1, 0);
+	close(fd);
+	if (got <= 0)
+		return 0;
+	head[got] = '\0';
+	nl = strchr(head, '\n');
+	if (!nl)
+		return 0;
+	*nl = '\0';
+	return parse_header(&ul, head) ? ul.uidvalidity : 0;
+}
+
+/*
+ * @mb's messages without a UID get @old's by base name (@new_only: the
+ * ones @old had in new/, cur/ being @old's already); how many are left.
+ */
+static int uids_from(struct mailbox *mb, const struct mailbox *old,
+		     bool new_only, size_t *unknown)
+{
+	struct basetab t = { 0 };
+	const struct entry *e;
+	size_t i;
+	int ret;
+
+	*unknown = 0;
+	t.v = malloc((old->n ? old->n : 1) * sizeof(*t.v));
+	if (!t.v)
+		return -ENOMEM;
+	for (i = 0; i < old->n; i++) {
+		if (new_only && !old->v[i].in_new)
+			continue;
+		t.v[t.n].uid = old->v[i].uid;
+		t.v[t.n].base = old->v[i].name + 4;
+		t.v[t.n++].len = (uint32_t)old->v[i].base_len;
+	}
+	ret = basetab_index(&t);
+	for (i = 0; !ret && i < mb->n; i++) {
+		if (mb->v[i].uid)
+			continue;
+		e = basetab_find(&t, mb->v[i].name + 4, mb->v[i].base_len);
+		if (e)
+			mb->v[i].uid = e->uid;
+		else
+			(*unknown)++;
+	}
+	basetab_free(&t);
+	return ret;
+}
+
+/* @old's messages in cur/, as they are (cur/ has not changed since). */
+static int copy_cur(struct mailbox *mb, const struct mailbox *old,
+		    size_t *cap)
+{
+	size_t i;
+
+	*cap = old->n + 64;
+	mb->v = malloc(*cap * sizeof(*mb->v));
+	if (!mb->v)
+		return -ENOMEM;
+	for (i = 0; i < old->n; i++) {
+		if (old->v[i].in_new)
+			continue;
+		mb->v[mb->n] = old->v[i];
+		mb->v[mb->n].recent = false;
+		mb->v[mb->n].name = strdup(old->v[i].name);
+		if (!mb->v[mb->n].name)
+			return -ENOMEM;
+		mb->n++;
+	}
+	return 0;
+}
+
+static int cmp_msg_name(const void *a, const void *b)
+{
+	const struct mailbox_msg *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name + 4, (*y)->name + 4);
+}
+
+/*
+ * The lines appended to the list since @old read it (its same file, no
+ * shorter), read from there only; -ESTALE if the list was made anew.
+ * Into @buf, as entries of @t.
+ */
+static int read_tail(int fd, const struct mailbox *old, char **buf,
+		     struct basetab *t)
+{
+	struct stat st;
+	size_t len, cap = 0, from;
+	char *p, *nl;
+	struct entry e, *v;
+	ssize_t got;
+
+	if (fstat(fd, &st) || !old->list_ino || st.st_ino != old->list_ino ||
+	    (uint64_t)st.st_size < old->list_size ||
+	    (uint64_t)st.st_size - old->list_size > UIDLIST_MAX)
+		return -ESTALE;
+	/* From the byte before: a line torn then is no line of ours. */
+	from = old->list_size ? (size_t)old->list_size - 1 : 0;
+	len = (size_t)st.st_size - from;
+	*buf = malloc(len + 1);
+	if (!*buf)
+		return -ENOMEM;
+	got = pread(fd, *buf, len, (off_t)from);
+	if (got < 0)
+		return -errno;
+	(*buf)[got] = '\0';
+	p = *buf;
+	if (old->list_size) {
+		nl = strchr(p, '\n');
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+	for (; (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		if (!parse_line(p, &e))
+			continue;
+		if (t->n == cap) {
+			cap = cap ? 2 * cap : 16;
+			v = realloc(t->v, cap * sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+			t->v = v;
+		}
+		t->v[t->n++] = e;
+	}
+	return basetab_index(t);
+}
+
+/* New UIDs, in delivery order, for @mb's @n messages still without one. */
+static int number_new(struct mailbox *mb, int fd, size_t n)
+{
+	struct mailbox_msg **todo = malloc((n ? n : 1) * sizeof(*todo));
+	char line[NAME_MAX + 32];
+	uint32_t next, validity = 0;
+	bool torn = false;
+	size_t i, k = 0;
+	int ret = 0;
+
+	if (!todo)
+		return -ENOMEM;
+	next = uidlist_next(fd, &validity, &torn);
+	if (!next || validity != mb->uidvalidity) {
+		free(todo);
+		return -ESTALE;
+	}
+	for (i = 0; i < mb->n; i++)
+		if (!mb->v[i].uid)
+			todo[k++] = &mb->v[i];
+	qsort(todo, k, sizeof(*todo), cmp_msg_name);
+	if (next < mb->uidnext)
+		next = mb->uidnext;
+	for (i = 0; i < k && !ret; i++) {
+		todo[i]->uid = next++;
+		snprintf(line, sizeof(line), "%s%u :%.*s\n",
+			 !i && torn ? "\n" : "", todo[i]->uid,
+			 (int)todo[i]->base_len, todo[i]->name + 4);
+		ret = write_all(fd, line, strlen(line));
+	}
+	free(todo);
+	if (!ret && k && fsync(fd))
+		ret = -errno;
+	if (!ret)
+		mb->uidnext = next;
+	return ret;
+}
+
+/*
+ * Under the lock: UIDs for the messages @old lacks, from the lines added
+ * to the list since (deliveries that numbered theirs), else new ones,
+ * saved as mailbox_open() saves them. -ESTALE: the list is not the one
+ * @old read, mailbox_open() must.
+ */
+static int number_unknown(struct mailbox *mb, const struct mailbox *old,
+			  int dirfd, size_t unknown)
+{
+	struct basetab t = { 0 };
+	const struct entry *e;
+	char *buf = NULL;
+	struct stat st;
+	int lockfd, fd, ret;
+	size_t i;
+
+	lockfd = dotlock_take(dirfd, UIDLIST_LOCK);
+	if (lockfd < 0)
+		return lockfd;
+	fd = openat(dirfd, UIDLIST, O_RDWR | O_APPEND | O_CLOEXEC);
+	ret = fd < 0 ? -ESTALE : read_tail(fd, old, &buf, &t);
+	for (i = 0; !ret && i < mb->n; i++) {
+		if (mb->v[i].uid)
+			continue;
+		e = basetab_find(&t, mb->v[i].name + 4, mb->v[i].base_len);
+		if (!e)
+			continue;
+		mb->v[i].uid = e->uid;
+		if (e->uid >= mb->uidnext)
+			mb->uidnext = e->uid + 1;
+		unknown--;
+	}
+	if (!ret && unknown)
+		ret = number_new(mb, fd, unknown);
+	if (!ret && !fstat(fd, &st)) {
+		mb->list_ino = st.st_ino;
+		mb->list_size = (uint64_t)st.st_size;
+	}
+	basetab_free(&t);
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	lock_drop(dirfd, lockfd);
+	return ret;
+}
+
+static bool ts_same(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* mailbox_rescan() but for the fallback; -ESTALE: mailbox_open() must. */
+static int rescan(const struct mailbox *old, struct mailbox *mb, int dirfd)
+{
+	size_t cap = 0, unknown = 0, copied;
+	bool cur_same;
+	int ret;
+
+	if (!old->uidvalidity || list_validity(dirfd) != old->uidvalidity)
+		return -ESTALE;
+	stamp(mb);
+	mb->uidvalidity = old->uidvalidity;
+	mb->uidnext = old->uidnext;
+	mb->list_ino = old->list_ino;
+	mb->list_size = old->list_size;
+	/* A delivery changes new/ only: cur/ is not read again. */
+	cur_same = old->cur_settled &&
+		   ts_same(&mb->stamp[1], &old->stamp[1]);
+	ret = cur_same ? copy_cur(mb, old, &cap) : 0;
+	copied = mb->n;
+	if (!ret)
+		ret = scan_dirs(mb, dirfd, cap, cur_same ? 1 : 2);
+	if (!ret)
+		ret = uids_from(mb, old, cur_same, &unknown);
+	if (!ret && unknown)
+		ret = number_unknown(mb, old, dirfd, unknown);
+	if (!ret)
+		sort_dedupe(mb, copied);
+	return ret;
+}
+
+int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
+{
+	int dirfd, ret;
+
+	memset(mb, 0, sizeof(*mb));
+	memcpy(mb->path, old->path, sizeof(mb->path));
+	dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	ret = rescan(old, mb, dirfd);
+	close(dirfd);
+	if (!ret)
+		return 0;
+	mailbox_close(mb);
+	if (ret != -ESTALE)
+		return ret;
+	/* The list made anew: all of it read again, under the lock. */
+	return mailbox_open(old->path, mb);
 }
 
 void mailbox_close(struct mailbox *mb)
@@ -827,36 +1271,68 @@ static int to_crlf(char **buf, size_t *len)
 	return 0;
 }
 
-int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
-		     size_t *len_r, time_t *mtime_r)
+/* Whether @buf[0..@len) holds a whole header: a blank line is in it. */
+static bool has_header_end(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		if (p + 1 < end && p[1] == '\n')
+			return true;
+		if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/*
+ * Message @i into a new buffer: all of it, or (@header) at least its
+ * header, in 4 KiB reads until a blank line has come: a header fetch on
+ * a large mailbox reads no bodies past the first block.
+ */
+static int read_msg(const struct mailbox *mb, size_t i, bool header,
+		    char **buf_r, size_t *len_r, time_t *mtime_r)
 {
 	int fd = mailbox_msg_open(mb, i), ret = 0;
-	size_t len = 0;
+	size_t len = 0, cap = 4096;
 	struct stat st;
-	char *buf;
+	char *buf, *nb;
 	ssize_t n;
 
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, &st)) {
+	if ((!header || mtime_r) && fstat(fd, &st)) {
 		ret = -errno;
 		close(fd);
 		return ret;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (len < (size_t)st.st_size) {
-		n = read(fd, buf + len, (size_t)st.st_size - len);
+	if (!header)
+		cap = (size_t)st.st_size;
+	buf = malloc(cap + 1);
+	while (buf) {
+		if (len == cap && header) {
+			cap *= 2;
+			nb = realloc(buf, cap + 1);
+			if (!nb)
+				break;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		len += (size_t)n;
+		if (header && has_header_end(buf, len))
+			break;
 	}
 	close(fd);
+	if (!buf || (header && len == cap && !has_header_end(buf, len))) {
+		/* The realloc() failed with the header incomplete. */
+		free(buf);
+		return -ENOMEM;
+	}
 	buf[len] = '\0';
 	ret = to_crlf(&buf, &len);
 	if (ret) {
@@ -868,4 +1344,16 @@ int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
 	if (mtime_r)
 		*mtime_r = st.st_mtime;
 	return 0;
+}
+
+int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
+		     size_t *len_r, time_t *mtime_r)
+{
+	return read_msg(mb, i, false, buf_r, len_r, mtime_r);
+}
+
+int mailbox_msg_read_header(const struct mailbox *mb, size_t i, char **buf_r,
+			    size_t *len_r, time_t *mtime_r)
+{
+	return read_msg(mb, i, true, buf_r, len_r, mtime_r);
 }

@@ -16,6 +16,11 @@
  *    written into the lock file, fsync()ed and renamed over the list, then
  *    the directory is fsync()ed, so a crash leaves the old list or the new.
  *
+ * No index file of its own: a view in memory is the index. A session's
+ * view is brought up to date by mailbox_rescan(), which reads only what
+ * changed (new/ alone after a delivery, the list's appended lines only),
+ * and the directories' mtimes say when nothing did (mailbox_unchanged).
+ *
  * POP3's UIDL is Dovecot's default "%08Xu%08Xv": UID then UIDVALIDITY in
  * hex (lower-case: Dovecot's %X is), the same in both servers for the same
  * Maildir. A size is ",W=" from the name (with CRLFs, as Dovecot writes it
@@ -60,7 +65,11 @@ struct mailbox {
 	size_t n;
 	/* new/'s and cur/'s mtimes just before the scan (mailbox_unchanged). */
 	struct timespec stamp[2];
-	bool settled;		/* both a second older than the scan */
+	bool settled;		/* both old enough at the scan */
+	bool cur_settled;	/* cur/'s, whatever new/'s (mailbox_rescan) */
+	/* The UID list as known (mailbox_rescan() reads on from there). */
+	uint64_t list_ino;
+	uint64_t list_size;
 	uint64_t highestmodseq;	/* set by modseq_load() (modseq.h) */
 };
 
@@ -79,13 +88,28 @@ int mailbox_peek(const char *path, struct mailbox *mb);
 void mailbox_close(struct mailbox *mb);
 
 /*
+ * mailbox_open() again, after @old (a view of the same Maildir, read by
+ * mailbox_open() or this) has changed, reading what changed only: the
+ * UIDs of the messages @old has are @old's (a UID, once a base's, is
+ * never another's while UIDVALIDITY stays); if cur/ kept its mtime (and
+ * @old was settled), its messages are @old's without a readdir, so that a
+ * delivery reads new/ alone; only for messages @old lacks is the lock
+ * taken, their UIDs read from the lines added to the list since @old
+ * read it, or given and saved. A list made anew (another file, or
+ * another UIDVALIDITY), and it is mailbox_open() itself.
+ */
+int mailbox_rescan(const struct mailbox *old, struct mailbox *mb);
+
+/*
  * Whether the Maildir is as @mb was read: new/ and cur/ still have the
  * mtimes they had just before the scan. Any delivery, rename (flags) or
  * removal changes its directory's mtime, so a true answer means that a
  * rescan would find the same names. The mtime is only trusted when it
- * was over a second old at the scan (as Dovecot does): a change in the
- * same clock tick as the one before it leaves the mtime as it was, so a
- * directory changed that recently is always rescanned.
+ * was old enough at the scan: a change in the same clock tick as the one
+ * before it leaves the mtime as it was, so a directory changed that
+ * recently is always rescanned. Old enough is a second (as Dovecot
+ * waits) on a file system with whole-second mtimes, 50 ms (five of the
+ * kernel's coarsest ticks) on one with nanoseconds.
  */
 bool mailbox_unchanged(const struct mailbox *mb);
 
@@ -102,6 +126,16 @@ struct maildir_msg;
  */
 int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
 		       uint32_t *uid_r, uint32_t *validity_r);
+
+/*
+ * Adds to @mb the message this process just stored as @name ("new/..." or
+ * "cur/...", as mailbox_commit_uid() and a flag rename left it) with UID
+ * @uid, without a rescan: -ESTALE unless @uid is @mb's UIDNEXT, i.e. no
+ * other message got a UID since @mb was read (else a message @mb lacks
+ * could sort before it). @mb's mtimes are left as they were, so that the
+ * next mailbox_unchanged() is false and a rescan sees what else changed.
+ */
+int mailbox_add(struct mailbox *mb, const char *name, uint32_t uid);
 
 /* The index of the message with @uid, or -1. */
 long mailbox_find(const struct mailbox *mb, uint32_t uid);
@@ -136,6 +170,14 @@ int mailbox_msg_open(const struct mailbox *mb, size_t i);
  */
 int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
 		     size_t *len_r, time_t *mtime_r);
+
+/*
+ * The same, but only sure to hold the header (up to and with the blank
+ * line after it, or all of a message that has none); maybe some of the
+ * body after it. For header-only fetches: the body is not read.
+ */
+int mailbox_msg_read_header(const struct mailbox *mb, size_t i, char **buf_r,
+			    size_t *len_r, time_t *mtime_r);
 
 /* ":2,<letters>" for @flags and @other, letters in ASCII order. */
 void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,

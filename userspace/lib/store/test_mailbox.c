@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -172,6 +173,85 @@ static void bare_lf_files_read_with_crlf_and_w_size(void **state)
 	mailbox_close(&mb);
 }
 
+/* Where the header of CRLF text @p ends: past its blank line, or @len. */
+static size_t crlf_header_end(const char *p, size_t len)
+{
+	size_t i;
+
+	if (len >= 2 && !memcmp(p, "\r\n", 2))
+		return 2;
+	for (i = 0; i + 4 <= len; i++)
+		if (!memcmp(p + i, "\r\n\r\n", 4))
+			return i + 4;
+	return len;
+}
+
+/*
+ * A file of about @hdr header bytes (70-byte "X: xxx" lines, @lf: with
+ * bare LFs), a blank line unless @blank is false, then @body bytes:
+ * mailbox_msg_read_header() gives a prefix of what mailbox_msg_read()
+ * gives, with the whole header in it, and less than all of a long body.
+ */
+static void header_read(const struct dir *d, size_t hdr, bool blank,
+			size_t body, bool lf)
+{
+	const char *eol = lf ? "\n" : "\r\n";
+	char *text = malloc(hdr + body + 8), *whole, *head;
+	size_t n = 0, wlen, hlen, line;
+	struct mailbox mb;
+	time_t mtime = 0;
+
+	assert_non_null(text);
+	while (n < hdr) {
+		line = hdr - n < 70 ? hdr - n : 70;
+		memset(text + n, 'x', line);
+		if (line > strlen(eol) + 3) {
+			memcpy(text + n, "X: ", 3);
+			memcpy(text + n + line - strlen(eol), eol, strlen(eol));
+		}
+		n += line;
+	}
+	if (blank) {
+		memcpy(text + n, eol, strlen(eol));
+		n += strlen(eol);
+	}
+	memset(text + n, 'b', body);
+	text[n + body] = '\0';
+	put(d, "cur/h:2,", text);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_msg_read(&mb, 0, &whole, &wlen, NULL), 0);
+	assert_int_equal(mailbox_msg_read_header(&mb, 0, &head, &hlen,
+						 &mtime), 0);
+	assert_true(mtime > 0);
+	assert_true(hlen <= wlen);
+	assert_memory_equal(head, whole, hlen);
+	assert_int_equal(head[hlen], '\0');
+	assert_true(hlen >= crlf_header_end(whole, wlen));
+	if (!blank)
+		assert_int_equal(hlen, wlen);
+	if (blank && body > 8192)
+		assert_true(hlen < wlen);
+	free(head);
+	free(whole);
+	free(text);
+	mailbox_close(&mb);
+}
+
+static void header_reads_stop_after_the_blank_line(void **state)
+{
+	struct dir *d = *state;
+
+	header_read(d, 210, true, 20000, false);
+	header_read(d, 6000, true, 20000, false);	/* past 4 KiB */
+	header_read(d, 280, true, 20000, true);		/* bare LFs */
+	header_read(d, 9000, false, 0, false);		/* no blank line */
+	/* The blank line's CRLF across the first read's end. */
+	header_read(d, 4094, true, 20000, false);
+	header_read(d, 4095, true, 20000, false);
+	header_read(d, 0, true, 100, false);
+	header_read(d, 0, false, 0, false);		/* empty */
+}
+
 static void dovecots_list_is_honoured_fields_and_all(void **state)
 {
 	struct dir *d = *state;
@@ -270,6 +350,247 @@ static void commit_uid_numbers_without_a_scan_as_open_would(void **state)
 	mailbox_close(&mb);
 }
 
+/* The same, its file name in @name. */
+static uint32_t commit_named(const struct dir *d, const char *text,
+			     char *name, size_t len)
+{
+	struct maildir_msg m;
+	uint32_t uid, validity;
+
+	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
+	assert_int_equal(mailbox_commit_uid(&m, name, len, &uid, &validity),
+			 0);
+	maildir_abort(&m);
+	return uid;
+}
+
+static void add_takes_the_next_uid_only(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char name[300], other[300];
+	uint32_t uid;
+
+	deliver(d, "one\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	uid = commit_named(d, "two two\r\n", name, sizeof(name));
+	assert_int_equal(uid, 2);
+	assert_int_equal(mailbox_add(&mb, name, uid), 0);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.v[1].uid, 2);
+	assert_int_equal(mb.v[1].size, 9);
+	assert_true(mb.v[1].in_new);
+	assert_int_equal(mb.uidnext, 3);
+	/* What a rescan finds: the same. */
+	assert_int_equal(mailbox_open(d->md, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_string_equal(again.v[1].name, mb.v[1].name);
+	assert_int_equal(again.uidnext, 3);
+	mailbox_close(&again);
+	/* Another message got UID 3: 4 would sort after one mb lacks. */
+	commit_named(d, "three\r\n", other, sizeof(other));
+	uid = commit_named(d, "four\r\n", name, sizeof(name));
+	assert_int_equal(uid, 4);
+	assert_int_equal(mailbox_add(&mb, name, uid), -ESTALE);
+	assert_int_equal(mailbox_add(&mb, "tmp/x", 3), -EINVAL);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.uidnext, 3);
+	/* A flagged one, in cur/ with its letters. */
+	assert_int_equal(mailbox_add(&mb, "cur/x,S=12:2,FS", 3), 0);
+	assert_int_equal(mb.v[2].flags, MAILBOX_FLAGGED | MAILBOX_SEEN);
+	assert_int_equal(mb.v[2].size, 12);
+	assert_false(mb.v[2].in_new);
+	mailbox_close(&mb);
+}
+
+static void rescan_takes_uids_from_the_view(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char head[64], buf[64];
+
+	deliver(d, "one\r\n", NULL);
+	deliver(d, "two\r\n", NULL);
+	deliver(d, "three\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_set_flags(&mb, 1, MAILBOX_SEEN), 0);
+	assert_int_equal(mailbox_remove(&mb, 0), 0);
+	/* A list without lines: UIDs can only come from the view. */
+	snprintf(head, sizeof(head), "3 V%u N4\n", mb.uidvalidity);
+	put(d, "dovecot-uidlist", head);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[0].uid, 2);
+	assert_int_equal(again.v[0].flags, MAILBOX_SEEN);
+	assert_false(again.v[0].in_new);
+	assert_int_equal(again.v[1].uid, 3);
+	assert_true(again.v[1].in_new);
+	assert_int_equal(again.uidvalidity, mb.uidvalidity);
+	assert_int_equal(again.uidnext, 4);
+	/* Neither read nor written, nor locked. */
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_string_equal(buf, head);
+	mailbox_close(&mb);
+	/* Again from a rescan's view. */
+	assert_int_equal(mailbox_rescan(&again, &mb), 0);
+	assert_int_equal(mb.n, 2);
+	assert_int_equal(mb.v[1].uid, 3);
+	mailbox_close(&mb);
+	mailbox_close(&again);
+}
+
+static void rescan_with_a_new_message_or_uidvalidity_opens(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char buf[400];
+
+	/* Empty, and still empty. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 0);
+	mailbox_close(&again);
+	mailbox_close(&mb);
+
+	deliver(d, "one\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	deliver(d, "two\r\n", NULL);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[1].uid, 2);
+	assert_int_equal(again.uidnext, 3);
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	assert_non_null(strstr(buf, "\n2 :"));
+	mailbox_close(&again);
+	/* The list made anew (another UIDVALIDITY): its UIDs, not mb's. */
+	snprintf(buf, sizeof(buf), "3 V%u N20\n10 :%.*s\n", mb.uidvalidity + 1,
+		 (int)mb.v[0].base_len, mb.v[0].name + 4);
+	put(d, "dovecot-uidlist", buf);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.uidvalidity, mb.uidvalidity + 1);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[0].uid, 10);
+	assert_int_equal(again.v[1].uid, 20);
+	mailbox_close(&again);
+	mailbox_close(&mb);
+	/* The Maildir gone: its error, as mailbox_open() says it. */
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	test_tmpdir_remove(d->md);
+	assert_int_equal(mailbox_rescan(&mb, &again), -ENOENT);
+	mailbox_close(&mb);
+}
+
+/* How many lines @d's list has, its header with them. */
+static int list_lines(const struct dir *d)
+{
+	char buf[4096], *p;
+	int n = 0;
+
+	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
+	for (p = buf; (p = strchr(p, '\n')); p++)
+		n++;
+	return n;
+}
+
+static void rescan_numbers_deliveries_from_the_list_tail(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb, again, check;
+	char name[300];
+
+	deliver(d, "one\r\n", NULL);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	/* Numbered by its delivery: the line added since is read. */
+	assert_int_equal(commit_named(d, "two\r\n", name, sizeof(name)), 2);
+	assert_int_equal(list_lines(d), 3);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_int_equal(again.v[1].uid, 2);
+	assert_int_equal(again.uidnext, 3);
+	assert_int_equal(list_lines(d), 3);
+	mailbox_close(&mb);
+	/* Not numbered (an outside MDA): the next UID, saved once. */
+	put(d, "new/3.M3P3.outside", "three\r\n");
+	put(d, "new/4.M4P4.outside", "four\r\n");
+	assert_int_equal(mailbox_rescan(&again, &mb), 0);
+	assert_int_equal(mb.n, 4);
+	assert_int_equal(mb.v[2].uid, 3);
+	assert_string_equal(mb.v[2].name, "new/3.M3P3.outside");
+	assert_int_equal(mb.v[3].uid, 4);
+	assert_int_equal(mb.uidnext, 5);
+	assert_int_equal(list_lines(d), 5);
+	/* What a whole open reads agrees, and adds nothing. */
+	assert_int_equal(mailbox_open(d->md, &check), 0);
+	assert_int_equal(check.n, 4);
+	assert_int_equal(check.v[3].uid, 4);
+	assert_string_equal(check.v[3].name, "new/4.M4P4.outside");
+	assert_int_equal(check.uidnext, 5);
+	assert_int_equal(list_lines(d), 5);
+	mailbox_close(&check);
+	mailbox_close(&again);
+	/* A torn last line (a crash mid-append) is ended and ignored. */
+	{
+		FILE *f;
+		char path[200];
+
+		snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->md);
+		f = fopen(path, "a");
+		assert_non_null(f);
+		fputs("9 :torn", f);
+		fclose(f);
+	}
+	put(d, "new/5.M5P5.outside", "five\r\n");
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 5);
+	assert_int_equal(again.v[4].uid, 5);
+	mailbox_close(&again);
+	mailbox_close(&mb);
+	slurp(d, "dovecot-uidlist", name, sizeof(name));
+	assert_non_null(strstr(name, "\n9 :torn\n5 :5.M5P5.outside\n"));
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mb.n, 5);
+	assert_int_equal(mb.v[4].uid, 5);
+	mailbox_close(&mb);
+}
+
+static void rescan_reads_cur_only_when_it_changed(void **state)
+{
+	struct timespec past[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
+	struct dir *d = *state;
+	struct mailbox mb, again;
+	char cur[200], nw[200];
+
+	snprintf(cur, sizeof(cur), "%s/cur", d->md);
+	snprintf(nw, sizeof(nw), "%s/new", d->md);
+	put(d, "cur/1.M1P1.h:2,S", "one\r\n");
+	assert_int_equal(utimensat(AT_FDCWD, cur, past, 0), 0);
+	assert_int_equal(utimensat(AT_FDCWD, nw, past, 0), 0);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_true(mb.settled);
+	/* Slipped into cur/ with its mtime put back: not read again. */
+	put(d, "cur/2.M2P2.h:2,", "two\r\n");
+	assert_int_equal(utimensat(AT_FDCWD, cur, past, 0), 0);
+	put(d, "new/3.M3P3.h", "three\r\n");
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 2);
+	assert_string_equal(again.v[0].name, "cur/1.M1P1.h:2,S");
+	assert_int_equal(again.v[0].flags, MAILBOX_SEEN);
+	assert_string_equal(again.v[1].name, "new/3.M3P3.h");
+	assert_int_equal(again.v[1].uid, 2);
+	mailbox_close(&again);
+	/* cur/ changed: read, and its new message numbered after. */
+	assert_int_equal(mailbox_set_flags(&mb, 0, 0), 0);
+	assert_int_equal(mailbox_rescan(&mb, &again), 0);
+	assert_int_equal(again.n, 3);
+	assert_int_equal(again.v[0].flags, 0);
+	assert_int_equal(again.v[1].uid, 2);
+	assert_int_equal(again.v[2].uid, 3);
+	assert_string_equal(again.v[2].name, "cur/2.M2P2.h:2,");
+	mailbox_close(&again);
+	mailbox_close(&mb);
+}
+
 static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 {
 	struct dir *d = *state;
@@ -323,6 +644,54 @@ static void unchanged_until_a_delivery_or_a_rename(void **state)
 	assert_true(mailbox_unchanged(&mb));
 	deliver(d, "two\r\n", NULL);
 	assert_false(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+}
+
+/* @sub's mtime @ms milliseconds ago (< 0: ahead), with a sub-second part. */
+static void mtime_ago(const struct dir *d, const char *sub, long ms)
+{
+	struct timespec t[2];
+	long long ns;
+	char path[200];
+
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	ns = (long long)t[0].tv_sec * 1000000000LL + t[0].tv_nsec -
+	     (long long)ms * 1000000LL;
+	t[0].tv_sec = (time_t)(ns / 1000000000LL);
+	t[0].tv_nsec = (long)(ns % 1000000000LL) | 1;
+	t[1] = t[0];
+	snprintf(path, sizeof(path), "%s/%s", d->md, sub);
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static void nanosecond_mtimes_settle_in_50_ms(void **state)
+{
+	struct dir *d = *state;
+	struct mailbox mb;
+
+	deliver(d, "one\r\n", NULL);
+	mtime_ago(d, "new", 300);
+	mtime_ago(d, "cur", 300);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_true(mb.settled);
+	assert_true(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+	/*
+	 * Changed in the last 50 ms (as if in the same tick): not trusted.
+	 * Ahead of the clock, so that a slow machine cannot make it 50 ms
+	 * old before the open.
+	 */
+	mtime_ago(d, "cur", -2000);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_false(mb.settled);
+	assert_false(mb.cur_settled);
+	assert_false(mailbox_unchanged(&mb));
+	mailbox_close(&mb);
+	mtime_ago(d, "cur", 300);
+	mtime_ago(d, "new", -2000);
+	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_false(mb.settled);
+	assert_true(mb.cur_settled);
 	mailbox_close(&mb);
 }
 
@@ -506,12 +875,19 @@ int main(void)
 		DIR_TEST(uids_survive_a_reopen_and_are_never_reused),
 		DIR_TEST(uidl_is_dovecots_default_format),
 		DIR_TEST(bare_lf_files_read_with_crlf_and_w_size),
+		DIR_TEST(header_reads_stop_after_the_blank_line),
 		DIR_TEST(dovecots_list_is_honoured_fields_and_all),
 		DIR_TEST(appended_lines_keep_the_header),
 		DIR_TEST(torn_last_line_is_ignored),
 		DIR_TEST(commit_uid_numbers_without_a_scan_as_open_would),
 		DIR_TEST(commit_uid_honours_header_and_ends_a_torn_line),
+		DIR_TEST(add_takes_the_next_uid_only),
+		DIR_TEST(rescan_takes_uids_from_the_view),
+		DIR_TEST(rescan_with_a_new_message_or_uidvalidity_opens),
+		DIR_TEST(rescan_numbers_deliveries_from_the_list_tail),
+		DIR_TEST(rescan_reads_cur_only_when_it_changed),
 		DIR_TEST(unchanged_until_a_delivery_or_a_rename),
+		DIR_TEST(nanosecond_mtimes_settle_in_50_ms),
 		DIR_TEST(unreadable_list_means_new_uidvalidity),
 		DIR_TEST(stale_lock_is_broken_fresh_one_waited_for),
 		DIR_TEST(flags_are_renames_into_cur),
