@@ -209,11 +209,16 @@ smtps = 127.0.0.1:{self.ports['smtps']}
     def queued(self):
         return sorted(glob.glob(os.path.join(self.spool, "new", "*")))
 
-    def wait_for(self, what, cond, secs=20):
-        for _ in range(secs * 10):
+    def wait_for(self, what, cond, secs=60):
+        # A bound for when it never comes, generous for a loaded machine:
+        # a case that passes waits no longer for it.
+        end = time.monotonic() + secs
+        while time.monotonic() < end:
             if cond():
                 return
             time.sleep(0.1)
+        if cond():
+            return
         raise AssertionError("timed out waiting for " + what +
                              "; log:\n" + self.logtext()[-1500:])
 
