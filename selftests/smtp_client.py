@@ -45,6 +45,15 @@ def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
 
 
+def disconnected(e):
+    """smtplib turns a reset, and a timeout too, into a disconnection;
+    its text keeps the socket error's."""
+    text = str(e).lower()
+    if "reset" in text:
+        return "reset"
+    return "timeout" if "timed out" in text else "closed"
+
+
 def send(host, argv):
     sender, rcpts = argv[0], argv[1].split(",")
     opts = dict(zip(argv[2::2], argv[3::2]))
@@ -87,8 +96,7 @@ def send(host, argv):
     except ConnectionRefusedError:
         out("refused", step, code)
     except smtplib.SMTPServerDisconnected as e:
-        # smtplib turns a reset into this; its text keeps the errno's.
-        out("reset" if "reset" in str(e).lower() else "closed", step, code)
+        out(disconnected(e), step, code)
     except smtplib.SMTPResponseException as e:
         out("rejected", step, e.smtp_code)
     except (socket.timeout, TimeoutError):
@@ -173,7 +181,7 @@ def tls(host, argv):
     except (ConnectionResetError, BrokenPipeError):
         out("reset", step, code)
     except smtplib.SMTPServerDisconnected as e:
-        out("reset" if "reset" in str(e).lower() else "closed", step, code)
+        out(disconnected(e), step, code)
     out("ok", step, after, before=before)
 
 
