@@ -25,6 +25,7 @@ ALL_TESTS="
 	extack
 	ipv6
 	pregreet
+	teaser_cache
 	relay_tricks
 	blocklists
 	block_action
@@ -314,6 +315,52 @@ pregreet() {
 	r=$(client script 10.0.2.2 "EHLO patient.example" "QUIT")
 	expect "after the greeting" "$r" ok
 	log_test "pregreet: bytes before the 220 are reset"
+}
+
+# postscreen's greet_wait and verdict cache: the guard holds the end of
+# nfpostd's greeting for the teaser time; a client silent through it is
+# cached as passed and skips the wait; one that talks first is reset and
+# cached as failed: its next SYN is reset before nfpostd sees it.
+teaser_cache() {
+	local holds pass fail err
+	err=$(cli set teaser 60001 2>&1) && check_err 1 "teaser 60001 accepted"
+	grep -q "range" <<< "$err" || check_err 1 "no extack: $err"
+	holds=$(stat_of teaser_holds)
+	pass=$(stat_of cache_pass)
+	cli set teaser 1500 pass-ttl 60000 fail-ttl 60000 action pregreet reset
+	batch client <<-'EOF'
+	script 10.0.2.2 'EHLO patient.example' QUIT
+	script 10.0.2.2 'EHLO again.example' QUIT
+	EOF
+	expect "patient client" "${R[0]:-}" ok
+	[ "$(jq .greet_ms <<< "${R[0]:-null}")" -ge 1400 ] ||
+		check_err 1 "the greeting was not held: ${R[0]:-}"
+	expect "cached pass" "${R[1]:-}" ok
+	[ "$(stat_of teaser_holds)" -gt "$holds" ] || check_err 1 "no hold counted"
+	[ "$(stat_of cache_pass)" = $((pass + 1)) ] ||
+		check_err 1 "the second session did not skip the teaser"
+	cli cache show -j | jq -e '.[] | select(.client == "10.0.1.2" and
+		.verdict == "pass" and .remaining_ms > 0)' > /dev/null ||
+		check_err 1 "no pass cached: $(cli cache show -j)"
+	cli cache flush 10.0.1.2 || check_err 1 "cache flush 10.0.1.2"
+	fail=$(stat_of cache_fail)
+	batch client <<-'EOF'
+	script 10.0.2.2 --pregreet 'EHLO early.example'
+	script 10.0.2.2 'EHLO later.example' QUIT
+	EOF
+	expect "talks during the teaser" "${R[0]:-}" reset
+	expect "cached failure" "${R[1]:-}" refused connect
+	expect_event '.event == "pregreet" and .action == "reset" and
+		.client == "10.0.1.2" and .value > 0'
+	[ "$(stat_of cache_fail)" -gt "$fail" ] || check_err 1 "cache_fail not counted"
+	cli cache show | grep -q "^10.0.1.2 pregreet fail remaining" ||
+		check_err 1 "no failure cached: $(cli cache show)"
+	cli set teaser 0 fail-ttl 0
+	cli cache flush
+	[ "$(cli cache show -j | jq length)" = 0 ] || check_err 1 "cache not flushed"
+	err=$(cli cache flush 10.0.1.2 2>&1) && check_err 1 "flush of nothing"
+	grep -q "no verdict" <<< "$err" || check_err 1 "no extack: $err"
+	log_test "teaser holds the greeting; pass and fail verdicts are cached"
 }
 
 conn_limits() {

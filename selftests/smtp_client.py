@@ -12,7 +12,7 @@ JSON line of what happened, so that the shell asserts on it:
       raw socket: the lines are sent in one write each ("\\n" in a LINE is
       sent as CRLF, so "MAIL...\\nRCPT..." is pipelined; "<LF>" as a bare
       LF), or one byte per segment with --bytewise; each line's replies
-      are read.
+      are read; "greet_ms" is how long the greeting took after connect.
   tls HOST USER PASS RCPT
       smtplib: STARTTLS, then RCPT RCPT (expect a refusal, the session
       alive), AUTH PLAIN, RCPT RCPT again (accepted).
@@ -124,12 +124,14 @@ def script(host, argv):
     sock = socket.socket(family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(TIMEOUT)
-    step, code, buf = "connect", 0, b""
+    step, code, buf, greet_ms = "connect", 0, b"", 0
     try:
         sock.connect((host, 25))
+        start = time.monotonic()
         if not pregreet:
             step = "greeting"
             code, buf = read_reply(sock, buf)
+            greet_ms = int((time.monotonic() - start) * 1000)
         for line in lines:
             step = line.split("\\n")[-1][:40]
             data = line.replace("\\n", "\r\n").replace("<LF>", "\n")
@@ -153,7 +155,7 @@ def script(host, argv):
         out("closed", step, code)
     except (socket.timeout, TimeoutError):
         out("timeout", step, code)
-    out("ok", step, code)
+    out("ok", step, code, greet_ms=greet_ms)
 
 
 def tls(host, argv):
