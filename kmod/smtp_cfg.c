@@ -28,6 +28,7 @@ struct nfps_cfg *nfps_cfg_default(void)
 	cfg->rate_window_ms = 60000;
 	cfg->block_ms = 600000;
 	cfg->max_flows = 65536;
+	cfg->pass_ttl_ms = 86400000;	/* postscreen's greet_ttl */
 	for (r = 1; r <= NFPS_RULE_MAX; r++)
 		cfg->action[r] = NFPS_ACT_LOG;
 	return cfg;

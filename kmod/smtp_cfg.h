@@ -47,6 +47,9 @@ struct nfps_cfg {
 	u32 rate_window_ms;
 	u32 block_ms;
 	u32 max_flows;
+	u32 teaser_ms;
+	u32 pass_ttl_ms;
+	u32 fail_ttl_ms;
 	struct nfps_prefixes mynetworks;
 	struct nfps_prefixes block_clients;
 	struct nfps_names local_domains;

@@ -47,6 +47,8 @@ struct nfps_flow {
 	bool lost;		/* no longer read */
 	bool size_seen;		/* SIZE reported for this transaction */
 	bool dead;		/* reset: the client's segments are dropped */
+	bool teaser;		/* the end of the greeting is held back */
+	bool pregreeted;	/* the client talked before the greeting */
 };
 
 struct nfps_host {
@@ -59,6 +61,8 @@ struct nfps_host {
 	u32 msg_n;
 	u32 rcpt_n;
 	u64 blocked_until;	/* ms, 0: not blocked */
+	u64 pass_until;		/* ms: pregreet verdicts, 0: none */
+	u64 fail_until;
 };
 
 struct nfps_tables {

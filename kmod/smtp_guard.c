@@ -137,6 +137,12 @@ static bool syn_allowed(struct ctx *c, struct nfps_host *h)
 {
 	const struct nfps_cfg *cfg = c->cfg;
 
+	if (h->fail_until && time_before64(c->now, h->fail_until)) {
+		nfps_count(c->sn, NFPS_A_STAT_CACHE_FAIL);
+		if (violate(c, NFPS_RULE_PREGREET, NULL, 0,
+			    h->fail_until - c->now, true))
+			return false;
+	}
 	if (nfps_prefixes_match(&cfg->block_clients, &c->seg->key.caddr) &&
 	    violate(c, NFPS_RULE_CLIENT, NULL, 0, 0, false))
 		return false;
@@ -145,6 +151,15 @@ static bool syn_allowed(struct ctx *c, struct nfps_host *h)
 		return false;
 	return !rate_over(c, NFPS_RULE_CONN_RATE, cfg->conn_rate,
 			  offsetof(struct nfps_host, conn_n), NULL, 0);
+}
+
+/* A client that passed the teaser lately skips it. */
+static bool cached_pass(struct ctx *c, const struct nfps_host *h)
+{
+	if (!h || !h->pass_until || !time_before64(c->now, h->pass_until))
+		return false;
+	nfps_count(c->sn, NFPS_A_STAT_CACHE_PASS);
+	return true;
 }
 
 static void client_syn(struct ctx *c)
@@ -183,6 +198,7 @@ static void client_syn(struct ctx *c)
 	h = host_of(c);
 	if (h)
 		h->conns++;
+	f->teaser = c->cfg->teaser_ms && !cached_pass(c, h);
 	f->start_ms = c->now;
 	f->trusted = nfps_prefixes_match(&c->cfg->mynetworks,
 					 &c->seg->key.caddr);
@@ -291,6 +307,21 @@ static void opaque(struct ctx *c)
 	nfps_count(c->sn, NFPS_A_STAT_OPAQUE);
 }
 
+/* Remembered for fail-ttl; any earlier pass is forgotten. */
+static void pregreet_failed(struct ctx *c)
+{
+	struct nfps_host *h;
+
+	c->f->pregreeted = true;
+	c->f->teaser = false;
+	h = host_of(c);
+	if (!h)
+		return;
+	h->pass_until = 0;
+	if (c->cfg->fail_ttl_ms)
+		h->fail_until = c->now + c->cfg->fail_ttl_ms;
+}
+
 /* One step of the client's bytes; true if the segment is to be dropped. */
 static bool client_step(struct ctx *c, struct smtpg_out *o)
 {
@@ -302,6 +333,8 @@ static bool client_step(struct ctx *c, struct smtpg_out *o)
 	case SMTPG_EV_BDAT:
 		return size_over(c, o);
 	case SMTPG_EV_EARLY:
+		if (o->wait == SMTPG_W_GREETING)
+			pregreet_failed(c);
 		if (violate(c, o->wait == SMTPG_W_GREETING ?
 			    NFPS_RULE_PREGREET : NFPS_RULE_PIPELINING,
 			    NULL, 0, 0, false))
@@ -356,6 +389,66 @@ static bool unread(const struct nfps_flow *f)
 	return f->lost || f->rd.tls;
 }
 
+/*
+ * Whether the server's segment carries (part of) the greeting's final
+ * line: a line whose fourth byte ends the code ("220 ", or "220" alone).
+ * The reader holds the start of a partial line; a segment ahead of a gap
+ * is held too, one already read is not.
+ */
+static bool greeting_ends(struct ctx *c, const struct nfps_dir *d)
+{
+	const struct nfps_seg *seg = c->seg;
+	u32 pos = d->rb ? d->rb->contig : 0, off, n, i;
+	s32 ahead = seg->seq - (d->base + pos);
+	u8 buf[64];
+	const u8 *p;
+
+	if (ahead)
+		return ahead > 0;
+	if (pos > 3 && d->rb->data[3] == ' ')
+		return true;
+	for (off = 0; off < seg->len; off += n) {
+		n = min_t(u32, seg->len - off, sizeof(buf));
+		p = skb_header_pointer(seg->skb, seg->off + off, n, buf);
+		if (!p)
+			return true;
+		for (i = 0; i < n; i++) {
+			if (pos == 3 && (p[i] == ' ' || p[i] == '\r' ||
+					 p[i] == '\n'))
+				return true;
+			pos = p[i] == '\n' ? 0 : pos + 1;
+		}
+	}
+	return false;
+}
+
+/*
+ * The teaser (postscreen's greet_wait): the end of the greeting waits
+ * until teaser-ms after the SYN; what comes before it passes. A client
+ * silent through the wait passed, and is remembered for pass-ttl.
+ */
+static bool teaser_holds(struct ctx *c, const struct nfps_dir *d)
+{
+	struct nfps_flow *f = c->f;
+	struct nfps_host *h;
+
+	if (!smtpg_greeting_pending(&f->rd)) {
+		f->teaser = false;
+		return false;
+	}
+	if (!greeting_ends(c, d))
+		return false;
+	if (c->now - f->start_ms < c->cfg->teaser_ms)
+		return true;
+	f->teaser = false;
+	h = host_of(c);
+	if (h && c->cfg->pass_ttl_ms) {
+		h->pass_until = c->now + c->cfg->pass_ttl_ms;
+		h->fail_until = 0;
+	}
+	return false;
+}
+
 static void data(struct ctx *c)
 {
 	const struct nfps_seg *seg = c->seg;
@@ -369,6 +462,11 @@ static void data(struct ctx *c)
 	}
 	if (unread(c->f))
 		return;
+	if (seg->dir == NFPS_S2C && c->f->teaser && teaser_holds(c, d)) {
+		nfps_count(c->sn, NFPS_A_STAT_TEASER_HOLDS);
+		c->v->drop = true;
+		return;
+	}
 	c->srv_next = d->base + (d->rb ? d->rb->contig : 0);
 	res = nfps_rbuf_store(&d->rb, d->base, seg->seq, seg->skb, seg->off,
 			      seg->len, &ahead);
@@ -477,6 +575,8 @@ void nfps_guard_segment(struct nfps_net *sn, const struct nfps_cfg *cfg,
 		kill_flow(&c);
 		return;
 	}
+	if (v->drop)		/* held back: it comes again, FIN and all */
+		return;
 	nfps_rbuf_trim(&c.f->dir[seg->dir].rb);
 	if (seg->fin)
 		c.f->dir[seg->dir].fin = true;

@@ -20,7 +20,7 @@
 #include "smtp_subs.h"
 
 /* Indexed by NFPS_A_STAT_* - NFPS_A_STAT_PACKETS, then rules, then actions. */
-#define NFPS_NSTATS	(NFPS_A_STAT_EVENTS_DROPPED - NFPS_A_STAT_PACKETS + 1)
+#define NFPS_NSTATS	(NFPS_A_STAT_CACHE_FAIL - NFPS_A_STAT_PACKETS + 1)
 #define NFPS_STAT_RULE(r)	(NFPS_NSTATS + (r))
 #define NFPS_STAT_ACT(a)	(NFPS_NSTATS + NFPS_RULE_MAX + 1 + (a))
 #define NFPS_NCOUNTERS		(NFPS_STAT_ACT(NFPS_ACT_MAX) + 1)

@@ -22,11 +22,17 @@ static struct netlink_range_validation block_range = {
 static struct netlink_range_validation flows_range = {
 	.min = 16, .max = 1048576,
 };
+static struct netlink_range_validation teaser_range = {
+	.min = 0, .max = 60000,
+};
+static struct netlink_range_validation ttl_range = {
+	.min = 0, .max = 2592000000U,
+};
 static struct netlink_range_validation remaining_range = {
 	.min = 1, .max = 604800000,
 };
 
-static const struct nla_policy set_policy[NFPS_A_CFG_ACTIONS + 1] = {
+static const struct nla_policy set_policy[NFPS_A_CFG_FAIL_TTL_MS + 1] = {
 	[NFPS_A_CFG_PORTS] = { .type = NLA_NESTED },
 	[NFPS_A_CFG_MYNETWORKS] = { .type = NLA_NESTED },
 	[NFPS_A_CFG_LOCAL_DOMAINS] = { .type = NLA_NESTED },
@@ -46,11 +52,18 @@ static const struct nla_policy set_policy[NFPS_A_CFG_ACTIONS + 1] = {
 	[NFPS_A_CFG_BLOCK_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &block_range),
 	[NFPS_A_CFG_MAX_FLOWS] = NLA_POLICY_FULL_RANGE(NLA_U32, &flows_range),
 	[NFPS_A_CFG_ACTIONS] = { .type = NLA_NESTED },
+	[NFPS_A_CFG_TEASER_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &teaser_range),
+	[NFPS_A_CFG_PASS_TTL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ttl_range),
+	[NFPS_A_CFG_FAIL_TTL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ttl_range),
 };
 
 static const struct nla_policy prefix_policy[NFPS_A_PREFIXLEN + 1] = {
 	[NFPS_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 	[NFPS_A_PREFIXLEN] = NLA_POLICY_MAX(NLA_U8, 128),
+};
+
+static const struct nla_policy flush_policy[NFPS_A_CLIENT + 1] = {
+	[NFPS_A_CLIENT] = NLA_POLICY_RANGE(NLA_BINARY, 4, 16),
 };
 
 static const struct nla_policy block_policy[NFPS_A_REMAINING_MS + 1] = {
@@ -264,6 +277,9 @@ static const struct {
 	{ NFPS_A_CFG_RATE_WINDOW_MS, offsetof(struct nfps_cfg, rate_window_ms) },
 	{ NFPS_A_CFG_BLOCK_MS, offsetof(struct nfps_cfg, block_ms) },
 	{ NFPS_A_CFG_MAX_FLOWS, offsetof(struct nfps_cfg, max_flows) },
+	{ NFPS_A_CFG_TEASER_MS, offsetof(struct nfps_cfg, teaser_ms) },
+	{ NFPS_A_CFG_PASS_TTL_MS, offsetof(struct nfps_cfg, pass_ttl_ms) },
+	{ NFPS_A_CFG_FAIL_TTL_MS, offsetof(struct nfps_cfg, fail_ttl_ms) },
 };
 
 static u32 *u32_slot(struct nfps_cfg *cfg, int i)
@@ -631,6 +647,84 @@ static int del_block_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* --- the verdict cache --- */
+
+static int dump_verdict(struct dump_ctx *d, const struct nfps_host *h,
+			u8 verdict, u64 until)
+{
+	void *hdr;
+
+	if (!until || !time_before64(d->now, until))
+		return 0;
+	hdr = dump_start(d);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nfps_put_addr(d->skb, NFPS_A_CLIENT, &h->addr) ||
+	    nla_put_u8(d->skb, NFPS_A_VERDICT, verdict) ||
+	    nla_put_u64_64bit(d->skb, NFPS_A_REMAINING_MS, until - d->now,
+			      NFPS_A_PAD)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(d->skb, hdr);
+	return 0;
+}
+
+/* A client holds one verdict at a time: a new one clears the other. */
+static int dump_cached(const struct nfps_host *h, void *arg)
+{
+	return dump_verdict(arg, h, NFPS_VERDICT_PASS, h->pass_until) ?:
+	       dump_verdict(arg, h, NFPS_VERDICT_FAIL, h->fail_until);
+}
+
+static int get_cache_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct dump_ctx d = { skb, cb, NFPS_CMD_GET_CACHE, nfps_now_ms() };
+	struct nfps_net *sn = nfps_net(sock_net(skb->sk));
+
+	return dump_end(skb, nfps_hosts_walk(&sn->tables, &cb->args[0],
+					     dump_cached, &d));
+}
+
+static bool forget(struct nfps_host *h, u64 now)
+{
+	bool had = (h->pass_until && time_before64(now, h->pass_until)) ||
+		   (h->fail_until && time_before64(now, h->fail_until));
+
+	h->pass_until = 0;
+	h->fail_until = 0;
+	return had;
+}
+
+static int flush_cache_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nfps_net *sn = info_sn(info);
+	struct nfps_tables *t = &sn->tables;
+	u64 now = nfps_now_ms();
+	struct nfps_host *h;
+	struct nfps_addr a;
+	int ret = 0;
+
+	if (info->attrs[NFPS_A_CLIENT]) {
+		ret = get_addr(info->attrs[NFPS_A_CLIENT], &a, info->extack);
+		if (ret)
+			return ret;
+	}
+	spin_lock_bh(&t->lock);
+	if (info->attrs[NFPS_A_CLIENT]) {
+		h = nfps_host_find(t, &a);
+		if (!h || !forget(h, now))
+			ret = -ENOENT;
+	} else {
+		list_for_each_entry(h, &t->host_lru, lru)
+			forget(h, now);
+	}
+	spin_unlock_bh(&t->lock);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(info->extack, "no verdict is cached for this client");
+	return ret;
+}
+
 /* --- events --- */
 
 static int subscribe_doit(struct sk_buff *skb, struct genl_info *info)
@@ -662,6 +756,10 @@ static const struct genl_ops nfps_ops[] = {
 	  .policy = block_policy, .maxattr = ARRAY_SIZE(block_policy) - 1,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NFPS_CMD_GET_BLOCKS, .dumpit = get_blocks_dump },
+	{ .cmd = NFPS_CMD_GET_CACHE, .dumpit = get_cache_dump },
+	{ .cmd = NFPS_CMD_FLUSH_CACHE, .doit = flush_cache_doit,
+	  .policy = flush_policy, .maxattr = ARRAY_SIZE(flush_policy) - 1,
+	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NFPS_CMD_SUBSCRIBE, .doit = subscribe_doit,
 	  .flags = GENL_UNS_ADMIN_PERM },
 	{ .cmd = NFPS_CMD_UNSUBSCRIBE, .doit = unsubscribe_doit,

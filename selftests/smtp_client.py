@@ -12,7 +12,7 @@ JSON line of what happened, so that the shell asserts on it:
       raw socket: the lines are sent in one write each ("\\n" in a LINE is
       sent as CRLF, so "MAIL...\\nRCPT..." is pipelined; "<LF>" as a bare
       LF), or one byte per segment with --bytewise; each line's replies
-      are read.
+      are read; "greet_ms" is how long the greeting took after connect.
   tls HOST USER PASS RCPT
       smtplib: STARTTLS, then RCPT RCPT (expect a refusal, the session
       alive), AUTH PLAIN, RCPT RCPT again (accepted).
@@ -43,6 +43,15 @@ def out(result, step, code=0, **kw):
 
 def family(host):
     return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def disconnected(e):
+    """smtplib turns a reset, and a timeout too, into a disconnection;
+    its text keeps the socket error's."""
+    text = str(e).lower()
+    if "reset" in text:
+        return "reset"
+    return "timeout" if "timed out" in text else "closed"
 
 
 def send(host, argv):
@@ -87,8 +96,7 @@ def send(host, argv):
     except ConnectionRefusedError:
         out("refused", step, code)
     except smtplib.SMTPServerDisconnected as e:
-        # smtplib turns a reset into this; its text keeps the errno's.
-        out("reset" if "reset" in str(e).lower() else "closed", step, code)
+        out(disconnected(e), step, code)
     except smtplib.SMTPResponseException as e:
         out("rejected", step, e.smtp_code)
     except (socket.timeout, TimeoutError):
@@ -116,12 +124,14 @@ def script(host, argv):
     sock = socket.socket(family(host), socket.SOCK_STREAM)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.settimeout(TIMEOUT)
-    step, code, buf = "connect", 0, b""
+    step, code, buf, greet_ms = "connect", 0, b"", 0
     try:
         sock.connect((host, 25))
+        start = time.monotonic()
         if not pregreet:
             step = "greeting"
             code, buf = read_reply(sock, buf)
+            greet_ms = int((time.monotonic() - start) * 1000)
         for line in lines:
             step = line.split("\\n")[-1][:40]
             data = line.replace("\\n", "\r\n").replace("<LF>", "\n")
@@ -145,7 +155,7 @@ def script(host, argv):
         out("closed", step, code)
     except (socket.timeout, TimeoutError):
         out("timeout", step, code)
-    out("ok", step, code)
+    out("ok", step, code, greet_ms=greet_ms)
 
 
 def tls(host, argv):
@@ -173,7 +183,7 @@ def tls(host, argv):
     except (ConnectionResetError, BrokenPipeError):
         out("reset", step, code)
     except smtplib.SMTPServerDisconnected as e:
-        out("reset" if "reset" in str(e).lower() else "closed", step, code)
+        out(disconnected(e), step, code)
     out("ok", step, after, before=before)
 
 

@@ -393,6 +393,11 @@ void smtpg_client_early(struct smtpg *s)
 	s->wait = SMTPG_W_NONE;
 }
 
+bool smtpg_greeting_pending(const struct smtpg *s)
+{
+	return s->smode == S_GREETING;
+}
+
 static const struct {
 	const char *word;
 	u8 cap;

@@ -113,6 +113,8 @@ void smtpg_init(struct smtpg *s);
 size_t smtpg_client(struct smtpg *s, const u8 *buf, size_t len,
 		    struct smtpg_out *o);
 void smtpg_client_early(struct smtpg *s);
+/* Whether the server's greeting has yet to end. */
+bool smtpg_greeting_pending(const struct smtpg *s);
 
 /* The same over the server's bytes: one reply line per step. */
 size_t smtpg_server(struct smtpg *s, const u8 *buf, size_t len,

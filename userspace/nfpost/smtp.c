@@ -53,13 +53,15 @@ void smtp_usage(FILE *f)
 	      "       nfpost smtp stats [-j]\n"
 	      "       nfpost smtp flows [show] [-j]\n"
 	      "       nfpost smtp block { add IP [time MS] | del IP | show [-j] }\n"
+	      "       nfpost smtp cache { show [-j] | flush [IP] }\n"
 	      "       nfpost monitor smtp [-j] [-c COUNT]\n"
 	      "KEY := { ports | mynetworks | local-domains | relay-domains |\n"
 	      "         block-clients | block-helo | block-senders }  (comma lists,\n"
 	      "         \"none\" for empty)\n"
 	      "     | { auth-relay (yes|no) | max-rcpt | max-size | conn-max |\n"
 	      "         conn-rate | msg-rate | rcpt-rate | rate-window (ms) |\n"
-	      "         block-time (ms) | max-flows }  (0 turns a limit off)\n"
+	      "         block-time (ms) | max-flows | teaser (ms) |\n"
+	      "         pass-ttl (ms) | fail-ttl (ms) }  (0 turns a limit off)\n"
 	      "RULE := { relay | pregreet | pipelining | bare-eol | rcpt-limit |\n"
 	      "          size | conn-limit | conn-rate | msg-rate | rcpt-rate |\n"
 	      "          client | helo | sender | tcp }\n", f);
@@ -202,6 +204,9 @@ static const struct {
 	{ "rate-window", "rate_window_ms", NFPS_A_CFG_RATE_WINDOW_MS },
 	{ "block-time", "block_ms", NFPS_A_CFG_BLOCK_MS },
 	{ "max-flows", "max_flows", NFPS_A_CFG_MAX_FLOWS },
+	{ "teaser", "teaser_ms", NFPS_A_CFG_TEASER_MS },
+	{ "pass-ttl", "pass_ttl_ms", NFPS_A_CFG_PASS_TTL_MS },
+	{ "fail-ttl", "fail_ttl_ms", NFPS_A_CFG_FAIL_TTL_MS },
 };
 
 static int put_list(struct nlmsghdr *nlh, const struct list_key *k,
@@ -577,6 +582,9 @@ static const struct {
 	{ "nomem", NFPS_A_STAT_NOMEM },
 	{ "events", NFPS_A_STAT_EVENTS },
 	{ "events_dropped", NFPS_A_STAT_EVENTS_DROPPED },
+	{ "teaser_holds", NFPS_A_STAT_TEASER_HOLDS },
+	{ "cache_pass", NFPS_A_STAT_CACHE_PASS },
+	{ "cache_fail", NFPS_A_STAT_CACHE_FAIL },
 };
 
 static void stat(struct json *j, bool json, const char *name, uint64_t v)
@@ -735,6 +743,42 @@ static int block_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+static const char *const verdict_names[] = {
+	[NFPS_VERDICT_PASS] = "pass", [NFPS_VERDICT_FAIL] = "fail",
+};
+
+static int cache_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[NFPS_A_MAX + 1] = {};
+	char buf[INET6_ADDRSTRLEN] = "?";
+	const char *verdict = "?";
+	struct out *o = data;
+	const struct nlattr *a;
+	unsigned long long ms;
+	struct json j;
+	uint8_t v;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) <= NFPS_A_MAX)
+			tb[mnl_attr_get_type(a)] = a;
+	if (tb[NFPS_A_CLIENT])
+		addr_str(tb[NFPS_A_CLIENT], buf, sizeof(buf));
+	v = tb[NFPS_A_VERDICT] ? mnl_attr_get_u8(tb[NFPS_A_VERDICT]) : 0;
+	if (v == NFPS_VERDICT_PASS || v == NFPS_VERDICT_FAIL)
+		verdict = verdict_names[v];
+	ms = tb[NFPS_A_REMAINING_MS] ? mnl_attr_get_u64(tb[NFPS_A_REMAINING_MS]) : 0;
+	item_start(o, &j);
+	if (o->json) {
+		json_str(&j, "client", buf);
+		json_str(&j, "verdict", verdict);
+		json_u64(&j, "remaining_ms", ms);
+		json_close(&j);
+	} else {
+		printf("%s pregreet %s remaining %llums\n", buf, verdict, ms);
+	}
+	return MNL_CB_OK;
+}
+
 static int dump(uint8_t cmd, mnl_cb_t cb, bool json, const char *what)
 {
 	struct out o = { json, true };
@@ -785,6 +829,32 @@ static int block(bool json)
 	return EXIT_USAGE;
 }
 
+static int build_flush(struct nlmsghdr *nlh, void *arg)
+{
+	char **w = arg;
+
+	if (s_argc == 2)
+		return 0;
+	if (s_argc != 3)
+		return EXIT_USAGE;
+	if (put_addr(nlh, NFPS_A_CLIENT, w[2], NULL)) {
+		fprintf(stderr, "nfpost: Error: \"%s\" is not an address.\n", w[2]);
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}
+
+static int cache(bool json)
+{
+	if (s_argc == 2 && !strcmp(s_argv[1], "show"))
+		return dump(NFPS_CMD_GET_CACHE, cache_cb, json, "smtp cache show");
+	if (s_argc >= 2 && !strcmp(s_argv[1], "flush"))
+		return request(NFPS_CMD_FLUSH_CACHE, NLM_F_ACK, build_flush,
+			       s_argv, NULL, NULL, "smtp cache flush");
+	smtp_usage(stderr);
+	return EXIT_USAGE;
+}
+
 int smtp_run(const struct nfpost_args *a)
 {
 	struct out o = { a->json, true };
@@ -807,6 +877,8 @@ int smtp_run(const struct nfpost_args *a)
 		return dump(NFPS_CMD_GET_FLOWS, flow_cb, a->json, "smtp flows show");
 	if (!strcmp(verb, "block"))
 		return block(a->json);
+	if (!strcmp(verb, "cache"))
+		return cache(a->json);
 	fprintf(stderr, "nfpost: Error: \"smtp %s\" is unknown, try \"nfpost smtp help\".\n",
 		verb);
 	return EXIT_USAGE;

@@ -29,7 +29,9 @@
  *                seen through, a source route skipped; a path the guard
  *                cannot read counts as a relay attempt. A path without '@'
  *                is the server's own.
- *   PREGREET     client bytes before the server's greeting ended.
+ *   PREGREET     client bytes before the server's greeting ended; or a
+ *                SYN from a client whose pregreet failure is cached (see
+ *                the teaser below; NFPS_A_VALUE: the ms it still holds).
  *   PIPELINING   client bytes after DATA, AUTH or STARTTLS before the reply
  *                (RFC 2920 3.1). Under NFPS_ACT_LOG the session is no longer
  *                read (the bytes might be a message or TLS).
@@ -53,6 +55,21 @@
  * NFPS_ACT_LOG until set: a namespace's mail servers see no change from
  * the module until its policy says so.
  *
+ * Teaser and verdict cache (Postfix postscreen's greet_wait and its cache):
+ * with NFPS_A_CFG_TEASER_MS set, the segment of the server's greeting that
+ * carries its final "220 " line is dropped until that many ms have passed
+ * since the client's SYN (the server's TCP sends it again); lines "220-"
+ * before it pass as a teaser. A client that talks in that time breaks
+ * PREGREET. A client that stayed silent through it passed: its address
+ * is remembered for NFPS_A_CFG_PASS_TTL_MS, and its connections skip the
+ * wait until then (NFPS_A_STAT_CACHE_PASS). A client that broke PREGREET
+ * (teaser or not) is remembered for NFPS_A_CFG_FAIL_TTL_MS: each SYN of
+ * it until then breaks PREGREET at once (NFPS_A_STAT_CACHE_FAIL; under
+ * RESET or BLOCK the server never sees the connection). A TTL of 0 keeps
+ * no such verdict. Verdicts live in the table of client addresses
+ * (bounded by NFPS_A_CFG_MAX_FLOWS, evictions in
+ * NFPS_A_STAT_HOSTS_EVICTED).
+ *
  * After a 220 reply to STARTTLS the session is opaque: only the
  * connection-level rules (CONN_*, CLIENT, blocks) apply to it.
  *
@@ -65,8 +82,9 @@
  *
  * Permissions
  * -----------
- * GET_CONFIG, GET_STATS, GET_FLOWS and GET_BLOCKS are open to any user.
- * SET_CONFIG, ADD_BLOCK, DEL_BLOCK, SUBSCRIBE and UNSUBSCRIBE need
+ * GET_CONFIG, GET_STATS, GET_FLOWS, GET_BLOCKS and GET_CACHE are open to
+ * any user. SET_CONFIG, ADD_BLOCK, DEL_BLOCK, FLUSH_CACHE, SUBSCRIBE and
+ * UNSUBSCRIBE need
  * CAP_NET_ADMIN in the user namespace owning the network namespace (-EPERM
  * otherwise). Every request acts on the namespace of the socket sending it.
  *
@@ -104,6 +122,12 @@
  *   until NFPS_A_REMAINING_MS (ADD: default NFPS_A_CFG_BLOCK_MS) have
  *   passed; ADD of a blocked address sets its time anew. DEL of an address
  *   that is not blocked fails with -ENOENT.
+ *
+ * NFPS_CMD_GET_CACHE (dump), NFPS_CMD_FLUSH_CACHE
+ *   The pregreet verdicts held: one message per client address and
+ *   verdict, NFPS_A_CLIENT, NFPS_A_VERDICT and NFPS_A_REMAINING_MS. FLUSH
+ *   forgets them all, or with NFPS_A_CLIENT that client's (-ENOENT when it
+ *   has none).
  *
  * NFPS_CMD_SUBSCRIBE, NFPS_CMD_UNSUBSCRIBE, NFPS_CMD_EVENT
  *   As nfpost_watch's: the subscribing socket gets one NFPS_CMD_EVENT per
@@ -143,6 +167,8 @@ enum nfps_cmd {
 	NFPS_CMD_SUBSCRIBE,
 	NFPS_CMD_UNSUBSCRIBE,
 	NFPS_CMD_EVENT,
+	NFPS_CMD_GET_CACHE,
+	NFPS_CMD_FLUSH_CACHE,
 
 	__NFPS_CMD_MAX,
 	NFPS_CMD_MAX = __NFPS_CMD_MAX - 1
@@ -177,6 +203,13 @@ enum nfps_action {
 
 	__NFPS_ACT_MAX,
 	NFPS_ACT_MAX = __NFPS_ACT_MAX - 1
+};
+
+/* NFPS_A_VERDICT: a pregreet verdict in the cache */
+enum nfps_cache_verdict {
+	NFPS_VERDICT_UNSPEC,
+	NFPS_VERDICT_PASS,
+	NFPS_VERDICT_FAIL,
 };
 
 /* NFPS_A_FLOW_FLAGS */
@@ -217,6 +250,9 @@ enum nfps_attr {
 	NFPS_A_CFG_BLOCK_MS,		/* u32 1000..604800000, default 600000 */
 	NFPS_A_CFG_MAX_FLOWS,		/* u32 16..1048576, default 65536 */
 	NFPS_A_CFG_ACTIONS,		/* nest: type rule, u8 action */
+	NFPS_A_CFG_TEASER_MS,		/* u32 0..60000, default 0 (off) */
+	NFPS_A_CFG_PASS_TTL_MS,		/* u32 0..2592000000, default 86400000 */
+	NFPS_A_CFG_FAIL_TTL_MS,		/* u32 0..2592000000, default 0 (off) */
 
 	/* counters, all u64 */
 	NFPS_A_STAT_PACKETS,		/* TCP segments of guarded ports seen */
@@ -237,6 +273,9 @@ enum nfps_attr {
 	NFPS_A_STAT_NOMEM,		/* buffers or flows not allocated */
 	NFPS_A_STAT_EVENTS,
 	NFPS_A_STAT_EVENTS_DROPPED,
+	NFPS_A_STAT_TEASER_HOLDS,	/* greeting segments held back */
+	NFPS_A_STAT_CACHE_PASS,		/* SYNs let past the teaser: cached */
+	NFPS_A_STAT_CACHE_FAIL,		/* SYNs judged on a cached failure */
 	NFPS_A_STAT_RULES,		/* nest: type rule, u64 */
 	NFPS_A_STAT_ACTIONS,		/* nest: type action, u64 */
 
@@ -256,6 +295,7 @@ enum nfps_attr {
 	NFPS_A_ACTION,			/* u8, enum nfps_action */
 	NFPS_A_COMMAND,			/* string, escaped */
 	NFPS_A_VALUE,			/* u64 */
+	NFPS_A_VERDICT,			/* u8, enum nfps_cache_verdict */
 
 	__NFPS_A_MAX,
 	NFPS_A_MAX = __NFPS_A_MAX - 1
