@@ -84,18 +84,34 @@ mac_of() {			# NS DEV
 	n "$1" cat "/sys/class/net/$2/address"
 }
 
-# monitor_start NS: stream `nfpost monitor -j` of NS into $WORK/events.json.
-# `ip netns exec` execs the CLI, so $! is nfpost itself (not a subshell) and
-# can be stopped, paused or waited for.
+# ready_waiting PID: the process is past its setup and sleeps waiting for
+# input, in poll(2) or in a blocking recv(2): `nfpost monitor` has
+# subscribed (the kernel takes a subscription within the sendmsg(2) that
+# asks for it), a pcap reader has its capture open. False if it died or is
+# not there within 10 s.
+ready_waiting() {
+	local i
+	for i in $(seq 100); do
+		grep -q 'poll\|wait_for_more_packets' "/proc/$1/wchan" 2> /dev/null &&
+			return 0
+		kill -0 "$1" 2> /dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# monitor_start NS [ARG...]: stream `nfpost monitor ARG... -j` of NS into
+# $WORK/events.json. `ip netns exec` execs the CLI, so $! is nfpost itself
+# (not a subshell) and can be stopped, paused or waited for. Returns once it
+# has subscribed; fails loudly if it died (module missing, EPERM).
 monitor_start() {
+	local ns=$1
+	shift
 	: > "$WORK/events.json"
-	ip netns exec "$1" "$NFPOST" monitor -j > "$WORK/events.json" \
+	ip netns exec "$ns" "$NFPOST" monitor "$@" -j > "$WORK/events.json" \
 		2> "$WORK/monitor.err" &
 	MONITOR_PID=$!
-	# It subscribes within a few milliseconds of starting; leave it a second
-	# under emulation, and fail loudly if it died (module missing, EPERM).
-	sleep 1
-	kill -0 "$MONITOR_PID" 2>/dev/null ||
+	ready_waiting "$MONITOR_PID" ||
 		{ echo "# monitor died: $(cat "$WORK/monitor.err")"; return 1; }
 }
 

@@ -111,13 +111,7 @@ cleanup() {
 trap cleanup EXIT
 
 mc_monitor_start() {		# `nfpost monitor mcast -j` of sw into events.json
-	: > "$WORK/events.json"
-	ip netns exec sw "$NFPOST" monitor mcast -j > "$WORK/events.json" \
-		2> "$WORK/monitor.err" &
-	MONITOR_PID=$!
-	sleep 0.5
-	kill -0 "$MONITOR_PID" 2>/dev/null ||
-		{ echo "# monitor died: $(cat "$WORK/monitor.err")"; return 1; }
+	monitor_start sw mcast
 }
 
 # A clean slate: disable forgets the table, the ports and the settings.

@@ -139,13 +139,7 @@ start_nfpostd() {
 }
 
 monitor_smtp() {
-	: > "$WORK/events.json"
-	ip netns exec rt "$NFPOST" monitor smtp -j > "$WORK/events.json" \
-		2> "$WORK/monitor.err" &
-	MONITOR_PID=$!
-	sleep 1
-	kill -0 "$MONITOR_PID" 2>/dev/null ||
-		{ echo "# monitor died: $(cat "$WORK/monitor.err")"; return 1; }
+	monitor_start rt smtp
 }
 
 setup() {
@@ -629,17 +623,6 @@ postfix_behind() {
 	log_test "Postfix behind the guard: relay reset, local and mynetworks pass"
 }
 
-# ready_in_poll PID: the monitor is past its setup (subscribed) and waits
-# for events.
-ready_in_poll() {
-	local i
-	for i in $(seq 100); do
-		grep -q poll "/proc/$1/wchan" 2> /dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # Plain `nfpost monitor` (text and -j) shows the guard's events among
 # nfpost_watch's, on one socket.
 monitor_merged() {
@@ -651,7 +634,7 @@ monitor_merged() {
 	jpid=$!
 	ip netns exec rt "$NFPOST" monitor > "$WORK/merged.txt" 2>&1 &
 	tpid=$!
-	ready_in_poll $jpid && ready_in_poll $tpid ||
+	ready_waiting $jpid && ready_waiting $tpid ||
 		check_err 1 "monitors not ready: $(cat "$WORK/merged.err" "$WORK/merged.txt")"
 	# rt meets the client anew (its ARP), and the client tries to relay.
 	ip -n rt neigh flush dev eth1

@@ -679,7 +679,11 @@ eviction_and_dump() {
 	done
 	evicted=$(stat_of sw evicted)
 	forge h3 "${frames[@]}"
-	sleep 0.5
+	# The 40th station is the last the bridge learns: it comes in last.
+	for i in $(seq 50); do
+		[ -n "$(binding_of 10.0.0.139)" ] && break
+		sleep 0.1
+	done
 	[ "$(stat_of sw bindings)" -le 16 ]
 	check_err $? "the table grew beyond max-bindings 16"
 	[ "$(stat_of sw evicted)" -ge $((evicted + 24)) ]
@@ -700,7 +704,10 @@ sendp([Ether(dst='ff:ff:ff:ff:ff:ff', src=m) /
            pdst='10.0.64.254') for i, m in enumerate(macs)], iface='eth0')
 EOF
 	n h3 "$PY" "$WORK/many.py"
-	sleep 0.5
+	for i in $(seq 50); do
+		[ "$(stat_of sw bindings)" -ge 550 ] && break
+		sleep 0.1
+	done
 	shown=$(sw watch show -j | jq length)
 	stats=$(stat_of sw bindings)
 	[ "$shown" -ge 550 ] && [ "$shown" -eq "$stats" ]
@@ -827,14 +834,23 @@ arpwatch_agrees() {
 	# arpwatch reports nothing while its database is empty (a first run
 	# only learns): give it one unrelated station.
 	printf '2:0:0:0:0:99\t10.0.0.99\t%s\t\tbr0\n' "$(date +%s)" > "$WORK/arp.dat"
-	n sw stdbuf -oL arpwatch -d -i br0 -f "$WORK/arp.dat" > "$WORK/arpwatch.out" 2>&1 &
+	# ip netns exec and stdbuf exec: $! is arpwatch itself, and it waits
+	# for frames once its capture is open.
+	ip netns exec sw stdbuf -oL arpwatch -d -i br0 -f "$WORK/arp.dat" \
+		> "$WORK/arpwatch.out" 2>&1 &
 	aw=$!
-	sleep 3
+	ready_waiting $aw
+	check_err $? "arpwatch did not start: $(head -c 300 "$WORK/arpwatch.out")"
 	# new station, changed, flip flop (back), changed, reused (an older one).
 	frame() { echo "Ether(dst=BC, src='$1')/ARP(op=1, hwsrc='$1', psrc='10.0.0.40', pdst='10.0.0.1')"; }
 	forge h3 "$(frame $x)" "$(frame $y)" "$(frame $x)" "$(frame $z)" "$(frame $y)"
 	ev reused-lladdr '.addr == "10.0.0.40"'
-	sleep 3
+	# arpwatch's last report (the reused address) ends what it has to say.
+	for _ in $(seq 100); do
+		arpwatch_kinds "$WORK/arpwatch.out" | grep -q '^reused-lladdr 10.0.0.40$' &&
+			break
+		sleep 0.1
+	done
 	kill $aw
 	wait $aw 2>/dev/null
 	jq -r 'select(.addr == "10.0.0.40" and (.event | test("station|lladdr|flip"))) | "\(.event) \(.addr)"' \
@@ -868,7 +884,7 @@ lost_events() {
 
 reload_under_traffic() {
 	local i before
-	n h1 ping -q -i 0.02 10.0.0.2 > /dev/null 2>&1 &
+	ip netns exec h1 ping -q -i 0.02 10.0.0.2 > /dev/null 2>&1 &
 	local ping=$!
 	for i in 1 2 3; do
 		rmmod nfpost_watch
@@ -885,7 +901,10 @@ reload_under_traffic() {
 	ev module-loaded '' 5
 	check_err $? "the monitor did not report the reload"
 	before=$(count_events '.event == "echo-request"')
-	sleep 1
+	for i in $(seq 50); do
+		[ "$(count_events '.event == "echo-request"')" -gt "$before" ] && break
+		sleep 0.1
+	done
 	[ "$(count_events '.event == "echo-request"')" -gt "$before" ]
 	check_err $? "no events after the reload"
 	kill $ping
