@@ -36,4 +36,37 @@ static inline int test_tmpdir_remove(const char *dir)
 	return nftw(dir, test_tmpdir_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/*
+ * A cmocka fixture's state: a private directory and one path in it, made by
+ * test_dir_setup() and removed with all it holds by test_dir_teardown().
+ */
+struct test_dir {
+	char root[64];		/* the mkdtemp() directory */
+	char path[96];		/* root/<leaf> */
+};
+
+/* *@state: a new test_dir, "@name.XXXXXX", whose path is root/@leaf. */
+static inline int test_dir_setup(void **state, const char *name,
+				 const char *leaf)
+{
+	struct test_dir *d = calloc(1, sizeof(*d));
+
+	if (!d || test_tmpdir_make(d->root, sizeof(d->root), name)) {
+		free(d);
+		return -1;
+	}
+	snprintf(d->path, sizeof(d->path), "%s/%s", d->root, leaf);
+	*state = d;
+	return 0;
+}
+
+static inline int test_dir_teardown(void **state)
+{
+	struct test_dir *d = *state;
+
+	test_tmpdir_remove(d->root);
+	free(d);
+	return 0;
+}
+
 #endif /* NFPOST_TEST_TMPDIR_H */

@@ -21,40 +21,25 @@
 #include "maildir.h"
 #include "test_tmpdir.h"
 
-struct dir {
-	char root[64];
-	char md[96];
-};
-
 static int setup(void **state)
 {
-	struct dir *d = calloc(1, sizeof(*d));
-
-	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "mailbox"))
+	if (test_dir_setup(state, "mailbox", "Maildir"))
 		return -1;
-	snprintf(d->md, sizeof(d->md), "%s/Maildir", d->root);
-	if (maildir_create(d->md))
-		return -1;
-	*state = d;
-	return 0;
+	return maildir_create(((struct test_dir *)*state)->path) ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
-	struct dir *d = *state;
-
-	test_tmpdir_remove(d->root);
-	free(d);
-	return 0;
+	return test_dir_teardown(state);
 }
 
 /* A message delivered as nfpostd delivers it; its name in @name. */
-static void deliver(const struct dir *d, const char *text, char *name)
+static void deliver(const struct test_dir *d, const char *text, char *name)
 {
 	struct maildir_msg m;
 	char buf[300];
 
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
 	assert_int_equal(maildir_commit(&m, buf, sizeof(buf)), 0);
 	if (name)
@@ -62,25 +47,25 @@ static void deliver(const struct dir *d, const char *text, char *name)
 }
 
 /* A file placed by hand, relative to the Maildir. */
-static void put(const struct dir *d, const char *rel, const char *text)
+static void put(const struct test_dir *d, const char *rel, const char *text)
 {
 	char path[400];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", d->md, rel);
+	snprintf(path, sizeof(path), "%s/%s", d->path, rel);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
 	fclose(f);
 }
 
-static void slurp(const struct dir *d, const char *rel, char *buf, size_t len)
+static void slurp(const struct test_dir *d, const char *rel, char *buf, size_t len)
 {
 	char path[400];
 	size_t n;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", d->md, rel);
+	snprintf(path, sizeof(path), "%s/%s", d->path, rel);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	n = fread(buf, 1, len - 1, f);
@@ -90,13 +75,13 @@ static void slurp(const struct dir *d, const char *rel, char *buf, size_t len)
 
 static void new_messages_get_uids_in_delivery_order(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 
 	deliver(d, "one\r\n", NULL);
 	deliver(d, "two two\r\n", NULL);
 	deliver(d, "three\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 3);
 	assert_int_equal(mb.v[0].uid, 1);
 	assert_int_equal(mb.v[2].uid, 3);
@@ -109,19 +94,19 @@ static void new_messages_get_uids_in_delivery_order(void **state)
 
 static void uids_survive_a_reopen_and_are_never_reused(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	uint32_t validity;
 	char first[300];
 
 	deliver(d, "one\r\n", first);
 	deliver(d, "two\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	validity = mb.uidvalidity;
 	assert_int_equal(mailbox_remove(&mb, 0), 0);
 	mailbox_close(&mb);
 	deliver(d, "three\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.uidvalidity, validity);
 	assert_int_equal(mb.n, 2);
 	assert_int_equal(mb.v[0].uid, 2);
@@ -133,13 +118,13 @@ static void uids_survive_a_reopen_and_are_never_reused(void **state)
 
 static void uidl_is_dovecots_default_format(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char uidl[17];
 
 	put(d, "dovecot-uidlist", "3 V1700000000 N8 Gabc\n7 :1.M1P1.h\n");
 	put(d, "cur/1.M1P1.h:2,S", "x\r\n");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	mailbox_uidl(&mb, 0, uidl);
 	assert_string_equal(uidl, "000000076553f100");
 	mailbox_close(&mb);
@@ -148,7 +133,7 @@ static void uidl_is_dovecots_default_format(void **state)
 /* Dovecot stores with bare LFs; ",W=" is the size a client is told. */
 static void bare_lf_files_read_with_crlf_and_w_size(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	size_t len, lf;
 	time_t mtime;
@@ -156,7 +141,7 @@ static void bare_lf_files_read_with_crlf_and_w_size(void **state)
 
 	put(d, "cur/1.M1P1.h,S=11,W=14:2,S", "A: b\n\nc\r\nd\n");
 	put(d, "new/2.M2P2.h,S=4", "x\r\n\n");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 2);
 	lf = mb.v[0].in_new;	/* the order of UIDs is the scan's */
 	assert_int_equal(mb.v[!lf].size, 4);
@@ -192,7 +177,7 @@ static size_t crlf_header_end(const char *p, size_t len)
  * mailbox_msg_read_header() gives a prefix of what mailbox_msg_read()
  * gives, with the whole header in it, and less than all of a long body.
  */
-static void header_read(const struct dir *d, size_t hdr, bool blank,
+static void header_read(const struct test_dir *d, size_t hdr, bool blank,
 			size_t body, bool lf)
 {
 	const char *eol = lf ? "\n" : "\r\n";
@@ -218,7 +203,7 @@ static void header_read(const struct dir *d, size_t hdr, bool blank,
 	memset(text + n, 'b', body);
 	text[n + body] = '\0';
 	put(d, "cur/h:2,", text);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mailbox_msg_read(&mb, 0, &whole, &wlen, NULL), 0);
 	assert_int_equal(mailbox_msg_read_header(&mb, 0, &head, &hlen,
 						 &mtime), 0);
@@ -239,7 +224,7 @@ static void header_read(const struct dir *d, size_t hdr, bool blank,
 
 static void header_reads_stop_after_the_blank_line(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 
 	header_read(d, 210, true, 20000, false);
 	header_read(d, 6000, true, 20000, false);	/* past 4 KiB */
@@ -254,7 +239,7 @@ static void header_reads_stop_after_the_blank_line(void **state)
 
 static void dovecots_list_is_honoured_fields_and_all(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 
 	/* As Dovecot 2.3 writes it: extension fields before the name. */
@@ -264,7 +249,7 @@ static void dovecots_list_is_honoured_fields_and_all(void **state)
 	put(d, "cur/1001.M1P1.host,S=3:2,RS", "abc");
 	put(d, "cur/1000.M1P1.host,S=118:2,", "x");
 	put(d, "new/1002.M1P1.host", "new one");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.uidvalidity, 42);
 	assert_int_equal(mb.n, 3);
 	assert_int_equal(mb.v[0].uid, 5);
@@ -279,7 +264,7 @@ static void dovecots_list_is_honoured_fields_and_all(void **state)
 
 static void appended_lines_keep_the_header(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char buf[1000];
 
@@ -287,24 +272,24 @@ static void appended_lines_keep_the_header(void **state)
 	put(d, "new/a", "1");
 	put(d, "new/b", "2");
 	put(d, "new/c", "3");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	mailbox_close(&mb);
 	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
 	assert_string_equal(buf, "3 V42 N3\n1 :a\n2 :b\n3 :c\n");
-	snprintf(buf, sizeof(buf), "%s/dovecot-uidlist.lock", d->md);
+	snprintf(buf, sizeof(buf), "%s/dovecot-uidlist.lock", d->path);
 	assert_int_equal(access(buf, F_OK), -1);
 }
 
 static void torn_last_line_is_ignored(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 
 	/* A crash in the middle of an append: "3 :c" has no line end. */
 	put(d, "dovecot-uidlist", "3 V42 N3\n1 :a\n2 :b\n3 :c");
 	put(d, "new/a", "1");
 	put(d, "new/c", "3");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 2);
 	assert_int_equal(mb.v[0].uid, 1);
 	assert_int_equal(mb.v[1].uid, 3);
@@ -312,14 +297,14 @@ static void torn_last_line_is_ignored(void **state)
 }
 
 /* APPEND's way in: the UID is written down before the file appears. */
-static uint32_t commit_uid(const struct dir *d, const char *text,
+static uint32_t commit_uid(const struct test_dir *d, const char *text,
 			   uint32_t *validity)
 {
 	struct maildir_msg m;
 	char name[300];
 	uint32_t uid;
 
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
 	assert_int_equal(mailbox_commit_uid(&m, name, sizeof(name), &uid,
 					    validity), 0);
@@ -329,19 +314,19 @@ static uint32_t commit_uid(const struct dir *d, const char *text,
 
 static void commit_uid_numbers_without_a_scan_as_open_would(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	uint32_t validity = 0;
 
 	/* No list yet: no UID given, the next open numbers it. */
 	assert_int_equal(commit_uid(d, "one\r\n", &validity), 0);
 	deliver(d, "two\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	mailbox_close(&mb);
 	assert_int_equal(commit_uid(d, "three\r\n", &validity), 3);
 	assert_int_equal(validity, mb.uidvalidity);
 	assert_int_equal(commit_uid(d, "four\r\n", &validity), 4);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 4);
 	assert_int_equal(mb.v[2].uid, 3);
 	assert_int_equal(mb.v[3].uid, 4);
@@ -351,13 +336,13 @@ static void commit_uid_numbers_without_a_scan_as_open_would(void **state)
 }
 
 /* The same, its file name in @name. */
-static uint32_t commit_named(const struct dir *d, const char *text,
+static uint32_t commit_named(const struct test_dir *d, const char *text,
 			     char *name, size_t len)
 {
 	struct maildir_msg m;
 	uint32_t uid, validity;
 
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_write(&m, text, strlen(text)), 0);
 	assert_int_equal(mailbox_commit_uid(&m, name, len, &uid, &validity),
 			 0);
@@ -367,13 +352,13 @@ static uint32_t commit_named(const struct dir *d, const char *text,
 
 static void add_takes_the_next_uid_only(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb, again;
 	char name[300], other[300];
 	uint32_t uid;
 
 	deliver(d, "one\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	uid = commit_named(d, "two two\r\n", name, sizeof(name));
 	assert_int_equal(uid, 2);
 	assert_int_equal(mailbox_add(&mb, name, uid), 0);
@@ -383,7 +368,7 @@ static void add_takes_the_next_uid_only(void **state)
 	assert_true(mb.v[1].in_new);
 	assert_int_equal(mb.uidnext, 3);
 	/* What a rescan finds: the same. */
-	assert_int_equal(mailbox_open(d->md, &again), 0);
+	assert_int_equal(mailbox_open(d->path, &again), 0);
 	assert_int_equal(again.n, 2);
 	assert_string_equal(again.v[1].name, mb.v[1].name);
 	assert_int_equal(again.uidnext, 3);
@@ -406,14 +391,14 @@ static void add_takes_the_next_uid_only(void **state)
 
 static void rescan_takes_uids_from_the_view(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb, again;
 	char head[64], buf[64];
 
 	deliver(d, "one\r\n", NULL);
 	deliver(d, "two\r\n", NULL);
 	deliver(d, "three\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mailbox_set_flags(&mb, 1, MAILBOX_SEEN), 0);
 	assert_int_equal(mailbox_remove(&mb, 0), 0);
 	/* A list without lines: UIDs can only come from the view. */
@@ -442,19 +427,19 @@ static void rescan_takes_uids_from_the_view(void **state)
 
 static void rescan_with_a_new_message_or_uidvalidity_opens(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb, again;
 	char buf[400];
 
 	/* Empty, and still empty. */
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mailbox_rescan(&mb, &again), 0);
 	assert_int_equal(again.n, 0);
 	mailbox_close(&again);
 	mailbox_close(&mb);
 
 	deliver(d, "one\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	deliver(d, "two\r\n", NULL);
 	assert_int_equal(mailbox_rescan(&mb, &again), 0);
 	assert_int_equal(again.n, 2);
@@ -475,14 +460,14 @@ static void rescan_with_a_new_message_or_uidvalidity_opens(void **state)
 	mailbox_close(&again);
 	mailbox_close(&mb);
 	/* The Maildir gone: its error, as mailbox_open() says it. */
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
-	test_tmpdir_remove(d->md);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	test_tmpdir_remove(d->path);
 	assert_int_equal(mailbox_rescan(&mb, &again), -ENOENT);
 	mailbox_close(&mb);
 }
 
 /* How many lines @d's list has, its header with them. */
-static int list_lines(const struct dir *d)
+static int list_lines(const struct test_dir *d)
 {
 	char buf[4096], *p;
 	int n = 0;
@@ -495,12 +480,12 @@ static int list_lines(const struct dir *d)
 
 static void rescan_numbers_deliveries_from_the_list_tail(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb, again, check;
 	char name[300];
 
 	deliver(d, "one\r\n", NULL);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	/* Numbered by its delivery: the line added since is read. */
 	assert_int_equal(commit_named(d, "two\r\n", name, sizeof(name)), 2);
 	assert_int_equal(list_lines(d), 3);
@@ -521,7 +506,7 @@ static void rescan_numbers_deliveries_from_the_list_tail(void **state)
 	assert_int_equal(mb.uidnext, 5);
 	assert_int_equal(list_lines(d), 5);
 	/* What a whole open reads agrees, and adds nothing. */
-	assert_int_equal(mailbox_open(d->md, &check), 0);
+	assert_int_equal(mailbox_open(d->path, &check), 0);
 	assert_int_equal(check.n, 4);
 	assert_int_equal(check.v[3].uid, 4);
 	assert_string_equal(check.v[3].name, "new/4.M4P4.outside");
@@ -534,7 +519,7 @@ static void rescan_numbers_deliveries_from_the_list_tail(void **state)
 		FILE *f;
 		char path[200];
 
-		snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->md);
+		snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->path);
 		f = fopen(path, "a");
 		assert_non_null(f);
 		fputs("9 :torn", f);
@@ -548,7 +533,7 @@ static void rescan_numbers_deliveries_from_the_list_tail(void **state)
 	mailbox_close(&mb);
 	slurp(d, "dovecot-uidlist", name, sizeof(name));
 	assert_non_null(strstr(name, "\n9 :torn\n5 :5.M5P5.outside\n"));
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 5);
 	assert_int_equal(mb.v[4].uid, 5);
 	mailbox_close(&mb);
@@ -557,16 +542,16 @@ static void rescan_numbers_deliveries_from_the_list_tail(void **state)
 static void rescan_reads_cur_only_when_it_changed(void **state)
 {
 	struct timespec past[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb, again;
 	char cur[200], nw[200];
 
-	snprintf(cur, sizeof(cur), "%s/cur", d->md);
-	snprintf(nw, sizeof(nw), "%s/new", d->md);
+	snprintf(cur, sizeof(cur), "%s/cur", d->path);
+	snprintf(nw, sizeof(nw), "%s/new", d->path);
 	put(d, "cur/1.M1P1.h:2,S", "one\r\n");
 	assert_int_equal(utimensat(AT_FDCWD, cur, past, 0), 0);
 	assert_int_equal(utimensat(AT_FDCWD, nw, past, 0), 0);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_true(mb.settled);
 	/* Slipped into cur/ with its mtime put back: not read again. */
 	put(d, "cur/2.M2P2.h:2,", "two\r\n");
@@ -593,7 +578,7 @@ static void rescan_reads_cur_only_when_it_changed(void **state)
 
 static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	uint32_t validity = 0;
 	char buf[400];
@@ -608,7 +593,7 @@ static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 	put(d, "dovecot-uidlist", "3 V42 N2\n1 :a\n7 :b\n");
 	assert_int_equal(commit_uid(d, "y\r\n", &validity), 8);
 	/* y keeps 8; x, which the new list forgot, gets the next one. */
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 3);
 	assert_int_equal(mb.v[1].uid, 8);
 	assert_int_equal(mb.v[1].size, 3);
@@ -619,28 +604,28 @@ static void commit_uid_honours_header_and_ends_a_torn_line(void **state)
 static void unchanged_until_a_delivery_or_a_rename(void **state)
 {
 	struct timespec old[2] = { { 1000000000, 0 }, { 1000000000, 0 } };
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char sub[200];
 
 	deliver(d, "one\r\n", NULL);
 	/* Directories changed this very second are never trusted. */
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_false(mailbox_unchanged(&mb));
 	mailbox_close(&mb);
-	snprintf(sub, sizeof(sub), "%s/new", d->md);
+	snprintf(sub, sizeof(sub), "%s/new", d->path);
 	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
-	snprintf(sub, sizeof(sub), "%s/cur", d->md);
+	snprintf(sub, sizeof(sub), "%s/cur", d->path);
 	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_true(mailbox_unchanged(&mb));
 	assert_int_equal(mailbox_set_flags(&mb, 0, MAILBOX_SEEN), 0);
 	assert_false(mailbox_unchanged(&mb));
 	mailbox_close(&mb);
 	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
-	snprintf(sub, sizeof(sub), "%s/new", d->md);
+	snprintf(sub, sizeof(sub), "%s/new", d->path);
 	assert_int_equal(utimensat(AT_FDCWD, sub, old, 0), 0);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_true(mailbox_unchanged(&mb));
 	deliver(d, "two\r\n", NULL);
 	assert_false(mailbox_unchanged(&mb));
@@ -648,7 +633,7 @@ static void unchanged_until_a_delivery_or_a_rename(void **state)
 }
 
 /* @sub's mtime @ms milliseconds ago (< 0: ahead), with a sub-second part. */
-static void mtime_ago(const struct dir *d, const char *sub, long ms)
+static void mtime_ago(const struct test_dir *d, const char *sub, long ms)
 {
 	struct timespec t[2];
 	long long ns;
@@ -660,19 +645,19 @@ static void mtime_ago(const struct dir *d, const char *sub, long ms)
 	t[0].tv_sec = (time_t)(ns / 1000000000LL);
 	t[0].tv_nsec = (long)(ns % 1000000000LL) | 1;
 	t[1] = t[0];
-	snprintf(path, sizeof(path), "%s/%s", d->md, sub);
+	snprintf(path, sizeof(path), "%s/%s", d->path, sub);
 	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
 }
 
 static void nanosecond_mtimes_settle_in_50_ms(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 
 	deliver(d, "one\r\n", NULL);
 	mtime_ago(d, "new", 300);
 	mtime_ago(d, "cur", 300);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_true(mb.settled);
 	assert_true(mailbox_unchanged(&mb));
 	mailbox_close(&mb);
@@ -682,14 +667,14 @@ static void nanosecond_mtimes_settle_in_50_ms(void **state)
 	 * old before the open.
 	 */
 	mtime_ago(d, "cur", -2000);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_false(mb.settled);
 	assert_false(mb.cur_settled);
 	assert_false(mailbox_unchanged(&mb));
 	mailbox_close(&mb);
 	mtime_ago(d, "cur", 300);
 	mtime_ago(d, "new", -2000);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_false(mb.settled);
 	assert_true(mb.cur_settled);
 	mailbox_close(&mb);
@@ -697,13 +682,13 @@ static void nanosecond_mtimes_settle_in_50_ms(void **state)
 
 static void unreadable_list_means_new_uidvalidity(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char buf[1000];
 
 	put(d, "dovecot-uidlist", "garbage\n1 :a\n");
 	put(d, "new/a", "1");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_not_equal(mb.uidvalidity, 0);
 	assert_int_equal(mb.v[0].uid, 1);
 	mailbox_close(&mb);
@@ -714,16 +699,16 @@ static void unreadable_list_means_new_uidvalidity(void **state)
 
 static void stale_lock_is_broken_fresh_one_waited_for(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct timespec old[2] = { { 1000, 0 }, { 1000, 0 } };
 	struct mailbox mb;
 	char path[200];
 
 	put(d, "dovecot-uidlist.lock", "");
-	snprintf(path, sizeof(path), "%s/dovecot-uidlist.lock", d->md);
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist.lock", d->path);
 	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
 	put(d, "new/a", "1");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 1);
 	mailbox_close(&mb);
 	assert_int_equal(access(path, F_OK), -1);
@@ -731,11 +716,11 @@ static void stale_lock_is_broken_fresh_one_waited_for(void **state)
 
 static void keyword_letters_are_set_and_dropped(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 
 	put(d, "cur/a:2,Pb", "1");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mailbox_set_letters(&mb, 0, MAILBOX_SEEN, "Pzac"), 0);
 	assert_string_equal(mb.v[0].name, "cur/a:2,PSacz");
 	assert_string_equal(mb.v[0].other, "Pacz");
@@ -747,7 +732,7 @@ static void keyword_letters_are_set_and_dropped(void **state)
 	assert_int_equal(mailbox_set_flags(&mb, 0, MAILBOX_DRAFT), 0);
 	assert_string_equal(mb.v[0].name, "cur/a:2,Dc");
 	mailbox_close(&mb);
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_string_equal(mb.v[0].other, "c");
 	assert_int_equal(mb.v[0].flags, MAILBOX_DRAFT);
 	mailbox_close(&mb);
@@ -755,13 +740,13 @@ static void keyword_letters_are_set_and_dropped(void **state)
 
 static void flags_are_renames_into_cur(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char path[400];
 
 	put(d, "new/a,S=1", "1");
 	put(d, "cur/b:2,Pa", "2");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mailbox_set_flags(&mb, 0, MAILBOX_SEEN |
 					   MAILBOX_FLAGGED), 0);
 	assert_string_equal(mb.v[0].name, "cur/a,S=1:2,FS");
@@ -772,10 +757,10 @@ static void flags_are_renames_into_cur(void **state)
 	assert_string_equal(mb.v[1].name, "cur/b:2,PTa");
 	assert_int_equal(mailbox_sync_dirs(&mb), 0);
 	mailbox_close(&mb);
-	snprintf(path, sizeof(path), "%s/cur/b:2,PTa", d->md);
+	snprintf(path, sizeof(path), "%s/cur/b:2,PTa", d->path);
 	assert_int_equal(access(path, F_OK), 0);
 	/* Reopened: the same UIDs, the flags from the names. */
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.v[0].uid, 1);
 	assert_int_equal(mb.v[0].flags, MAILBOX_SEEN | MAILBOX_FLAGGED);
 	assert_int_equal(mb.v[1].flags, MAILBOX_DELETED);
@@ -784,12 +769,12 @@ static void flags_are_renames_into_cur(void **state)
 
 static void a_message_seen_in_new_and_cur_counts_once(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 
 	put(d, "new/a", "1");
 	put(d, "cur/a:2,S", "1");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.n, 1);
 	assert_string_equal(mb.v[0].name, "cur/a:2,S");
 	mailbox_close(&mb);
@@ -797,7 +782,7 @@ static void a_message_seen_in_new_and_cur_counts_once(void **state)
 
 static void stale_lines_are_rewritten_away(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char buf[4000];
 	size_t off;
@@ -809,7 +794,7 @@ static void stale_lines_are_rewritten_away(void **state)
 					"%d :m%d\n", i, i);
 	put(d, "dovecot-uidlist", buf);
 	put(d, "cur/m100:2,", "x");
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	assert_int_equal(mb.v[0].uid, 100);
 	mailbox_close(&mb);
 	slurp(d, "dovecot-uidlist", buf, sizeof(buf));
@@ -818,23 +803,23 @@ static void stale_lines_are_rewritten_away(void **state)
 
 static void peek_writes_nothing(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char path[200];
 
 	put(d, "new/a", "1");
-	assert_int_equal(mailbox_peek(d->md, &mb), 0);
+	assert_int_equal(mailbox_peek(d->path, &mb), 0);
 	assert_int_equal(mb.n, 1);
 	assert_int_equal(mb.v[0].uid, 1);
 	assert_int_equal(mb.uidvalidity, 0);
 	mailbox_close(&mb);
-	snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->md);
+	snprintf(path, sizeof(path), "%s/dovecot-uidlist", d->path);
 	assert_int_equal(access(path, F_OK), -1);
 	/* Once the list exists, peek reads the same UIDs as open. */
-	assert_int_equal(mailbox_open(d->md, &mb), 0);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
 	mailbox_close(&mb);
 	put(d, "new/b", "2");
-	assert_int_equal(mailbox_peek(d->md, &mb), 0);
+	assert_int_equal(mailbox_peek(d->path, &mb), 0);
 	assert_int_equal(mb.v[1].uid, 2);
 	assert_int_not_equal(mb.uidvalidity, 0);
 	mailbox_close(&mb);
@@ -842,7 +827,7 @@ static void peek_writes_nothing(void **state)
 
 static void not_a_maildir_is_enoent(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct mailbox mb;
 	char path[200];
 

@@ -21,33 +21,18 @@
 #include "test_table.h"
 #include "test_tmpdir.h"
 
-struct dir {
-	char root[64];		/* the mkdtemp() directory */
-	char md[96];		/* root/Maildir */
-};
-
 static int setup(void **state)
 {
-	struct dir *d = calloc(1, sizeof(*d));
-
-	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "maildir"))
-		return -1;
-	snprintf(d->md, sizeof(d->md), "%s/Maildir", d->root);
-	*state = d;
-	return 0;
+	return test_dir_setup(state, "maildir", "Maildir");
 }
 
 static int teardown(void **state)
 {
-	struct dir *d = *state;
-
-	test_tmpdir_remove(d->root);
-	free(d);
-	return 0;
+	return test_dir_teardown(state);
 }
 
 /* How many entries @sub of the Maildir holds; the last one's name in @name. */
-static int entries(const struct dir *d, const char *sub, char *name,
+static int entries(const struct test_dir *d, const char *sub, char *name,
 		   size_t len)
 {
 	char path[160];
@@ -55,7 +40,7 @@ static int entries(const struct dir *d, const char *sub, char *name,
 	int n = 0;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), "%s/%s", d->md, sub);
+	snprintf(path, sizeof(path), "%s/%s", d->path, sub);
 	dir = opendir(path);
 	assert_non_null(dir);
 	while ((e = readdir(dir))) {
@@ -72,15 +57,15 @@ static int entries(const struct dir *d, const char *sub, char *name,
 static void create_makes_three_private_subdirs(void **state)
 {
 	static const char *const subs[] = { "", "/cur", "/new", "/tmp" };
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	char path[160];
 	struct stat st;
 	size_t i;
 
 	umask(022);
-	assert_int_equal(maildir_create(d->md), 0);
+	assert_int_equal(maildir_create(d->path), 0);
 	for (i = 0; i < ARRAY_SIZE(subs); i++) {
-		snprintf(path, sizeof(path), "%s%s", d->md, subs[i]);
+		snprintf(path, sizeof(path), "%s%s", d->path, subs[i]);
 		assert_int_equal(stat(path, &st), 0);
 		assert_true(S_ISDIR(st.st_mode));
 		assert_int_equal(st.st_mode & 0777, 0700);
@@ -89,15 +74,15 @@ static void create_makes_three_private_subdirs(void **state)
 
 static void create_twice_is_fine(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_create(d->md), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_create(d->path), 0);
 }
 
 static void create_needs_the_parent(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/no/Maildir", d->root);
@@ -106,10 +91,10 @@ static void create_needs_the_parent(void **state)
 
 static void open_without_maildir_fails_closed(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct maildir_msg m;
 
-	assert_int_equal(maildir_open(d->md, &m), -ENOENT);
+	assert_int_equal(maildir_open(d->path, &m), -ENOENT);
 	assert_int_equal(m.fd, -1);
 	assert_int_equal(m.dirfd, -1);
 	maildir_abort(&m);
@@ -130,13 +115,13 @@ static const struct commit_case {
 	{ "commit_binary_with_nul_bytes", "a\0b\0\xff\r\n", 7, 3 },
 };
 
-static void check_file(const struct dir *d, const char *name,
+static void check_file(const struct test_dir *d, const char *name,
 		       const struct commit_case *c)
 {
 	char path[600], *buf = malloc(c->len + 2);
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", d->md, name);
+	snprintf(path, sizeof(path), "%s/%s", d->path, name);
 	fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
 	assert_int_equal(read(fd, buf, c->len + 1), c->len);
@@ -148,15 +133,15 @@ static void check_file(const struct dir *d, const char *name,
 static void run_commit(void **state)
 {
 	const struct commit_case *c = *state;
-	struct dir *d;
+	struct test_dir *d = NULL;
 	char name[MAILDIR_NAME_MAX + 5], listed[MAILDIR_NAME_MAX + 1];
 	char want[32];
 	struct maildir_msg m;
 	size_t off, n;
 
 	assert_int_equal(setup((void **)&d), 0);
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(entries(d, "tmp", NULL, 0), 1);
 	for (off = 0; off < c->len; off += n) {
 		n = c->piece && c->piece < c->len - off ? c->piece
@@ -177,11 +162,11 @@ static void run_commit(void **state)
 
 static void abort_leaves_nothing(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct maildir_msg m;
 
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_write(&m, "x", 1), 0);
 	maildir_abort(&m);
 	assert_int_equal(entries(d, "tmp", NULL, 0), 0);
@@ -192,12 +177,12 @@ static void abort_leaves_nothing(void **state)
 static void two_messages_get_distinct_names(void **state)
 {
 	char a[MAILDIR_NAME_MAX + 5], b[MAILDIR_NAME_MAX + 5];
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct maildir_msg m1, m2;
 
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m1), 0);
-	assert_int_equal(maildir_open(d->md, &m2), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m1), 0);
+	assert_int_equal(maildir_open(d->path, &m2), 0);
 	assert_string_not_equal(m1.name, m2.name);
 	assert_int_equal(maildir_commit(&m1, a, sizeof(a)), 0);
 	assert_int_equal(maildir_commit(&m2, b, sizeof(b)), 0);
@@ -208,15 +193,15 @@ static void two_messages_get_distinct_names(void **state)
 /* <sec>.M<usec>P<pid>Q<counter>.<host>, ':' and '/' never in it. */
 static void name_has_dovecot_shape(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct maildir_msg m;
 	long long sec;
 	long usec, pid;
 	unsigned long q;
 	int host = 0;
 
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(sscanf(m.name, "%lld.M%6ldP%ldQ%lu.%n", &sec, &usec,
 				&pid, &q, &host), 4);
 	assert_true(host > 0 && m.name[host]);
@@ -227,11 +212,11 @@ static void name_has_dovecot_shape(void **state)
 
 static void write_after_commit_is_ebadf(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct maildir_msg m;
 
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_commit(&m, NULL, 0), 0);
 	assert_int_equal(maildir_write(&m, "x", 1), -EBADF);
 	assert_int_equal(maildir_commit(&m, NULL, 0), -EBADF);
@@ -241,12 +226,12 @@ static void write_after_commit_is_ebadf(void **state)
 
 static void short_name_buffer_only_truncates(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct maildir_msg m;
 	char name[8];
 
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_commit(&m, name, sizeof(name)), 0);
 	assert_int_equal(strlen(name), sizeof(name) - 1);
 	assert_memory_equal(name, "new/", 4);
@@ -258,7 +243,7 @@ static void writev_pieces_land_in_order(void **state)
 {
 	static char big[70000];
 	struct commit_case c = { "writev", NULL, 0, 0 };
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	char name[MAILDIR_NAME_MAX + 5], *all;
 	struct iovec iov[4];
 	struct maildir_msg m;
@@ -274,8 +259,8 @@ static void writev_pieces_land_in_order(void **state)
 	memcpy(all + 18 + sizeof(big), "end\r\n", 5);
 	c.data = all;
 	c.len = 18 + sizeof(big) + 5;
-	assert_int_equal(maildir_create(d->md), 0);
-	assert_int_equal(maildir_open(d->md, &m), 0);
+	assert_int_equal(maildir_create(d->path), 0);
+	assert_int_equal(maildir_open(d->path, &m), 0);
 	assert_int_equal(maildir_writev(&m, iov, 4), 0);
 	assert_int_equal(m.size, c.len);
 	assert_int_equal(maildir_commit(&m, name, sizeof(name)), 0);

@@ -83,66 +83,51 @@ static void run_parse(void **state)
 	modseq_log_free(&log);
 }
 
-struct dir {
-	char root[64];
-	char md[96];
-};
-
 static int setup(void **state)
 {
-	struct dir *d = calloc(1, sizeof(*d));
-
-	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "modseq"))
+	if (test_dir_setup(state, "modseq", "Maildir"))
 		return -1;
-	snprintf(d->md, sizeof(d->md), "%s/Maildir", d->root);
-	if (maildir_create(d->md))
-		return -1;
-	*state = d;
-	return 0;
+	return maildir_create(((struct test_dir *)*state)->path) ? -1 : 0;
 }
 
 static int teardown(void **state)
 {
-	struct dir *d = *state;
-
-	test_tmpdir_remove(d->root);
-	free(d);
-	return 0;
+	return test_dir_teardown(state);
 }
 
-static void deliver(const struct dir *d, int n)
+static void deliver(const struct test_dir *d, int n)
 {
 	struct maildir_msg m;
 	char buf[300];
 
 	while (n--) {
-		assert_int_equal(maildir_open(d->md, &m), 0);
+		assert_int_equal(maildir_open(d->path, &m), 0);
 		assert_int_equal(maildir_write(&m, "Subject: x\n\nx\n", 14), 0);
 		assert_int_equal(maildir_commit(&m, buf, sizeof(buf)), 0);
 	}
 }
 
-static void open_mb(const struct dir *d, struct mailbox *mb)
+static void open_mb(const struct test_dir *d, struct mailbox *mb)
 {
-	assert_int_equal(mailbox_open(d->md, mb), 0);
+	assert_int_equal(mailbox_open(d->path, mb), 0);
 	assert_int_equal(modseq_load(mb, true), 0);
 }
 
-static off_t log_size(const struct dir *d)
+static off_t log_size(const struct test_dir *d)
 {
 	char path[200];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->md);
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
 	return stat(path, &st) ? -1 : st.st_size;
 }
 
-static void log_append(const struct dir *d, const char *text)
+static void log_append(const struct test_dir *d, const char *text)
 {
 	char path[200];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->md);
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
 	f = fopen(path, "a");
 	assert_non_null(f);
 	fputs(text, f);
@@ -205,7 +190,7 @@ static void a_change_behind_the_logs_back_gets_a_new_modseq(void **state)
 	open_mb(*state, &mb);
 	store(&mb, 0, MAILBOX_SEEN);
 	/* Dovecot, or a crash between the rename and the log. */
-	assert_int_equal(mailbox_open(((struct dir *)*state)->md, &other), 0);
+	assert_int_equal(mailbox_open(((struct test_dir *)*state)->path, &other), 0);
 	assert_int_equal(mailbox_set_flags(&other, 1, MAILBOX_ANSWERED), 0);
 	open_mb(*state, &again);
 	assert_int_equal(again.v[0].modseq, 2);
@@ -221,7 +206,7 @@ static void peek_shows_what_load_would_give_writes_nothing(void **state)
 	struct mailbox mb;
 
 	deliver(*state, 2);
-	assert_int_equal(mailbox_open(((struct dir *)*state)->md, &mb), 0);
+	assert_int_equal(mailbox_open(((struct test_dir *)*state)->path, &mb), 0);
 	assert_int_equal(modseq_load(&mb, false), 0);
 	assert_int_equal(mb.highestmodseq, 1);
 	assert_int_equal(log_size(*state), -1);
@@ -246,7 +231,7 @@ static void torn_line_of_a_crash_is_ignored_then_cut(void **state)
 	store(&mb, 0, MAILBOX_DRAFT);
 	assert_int_equal(mb.v[0].modseq, 3);
 	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG,
-		 ((struct dir *)*state)->md);
+		 ((struct test_dir *)*state)->path);
 	f = fopen(path, "r");
 	assert_non_null(f);
 	n = fread(buf, 1, sizeof(buf) - 1, f);
@@ -312,7 +297,7 @@ static void long_log_is_compacted_keeping_every_modseq(void **state)
 
 static void new_uidvalidity_starts_over_never_lower(void **state)
 {
-	const struct dir *d = *state;
+	const struct test_dir *d = *state;
 	char path[200], buf[512], out[512], *v;
 	struct mailbox mb;
 	FILE *f;
@@ -324,7 +309,7 @@ static void new_uidvalidity_starts_over_never_lower(void **state)
 	store(&mb, 0, MAILBOX_FLAGGED);
 	mailbox_close(&mb);
 	/* The log of an older UID list: "V1" (no list is that old). */
-	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->md);
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
 	f = fopen(path, "r+");
 	assert_non_null(f);
 	n = fread(buf, 1, sizeof(buf) - 1, f);

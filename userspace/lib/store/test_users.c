@@ -163,29 +163,14 @@ static void del_removes_only_that_user(void **state)
 }
 
 /* A fresh directory holding the users file "users". */
-struct dir {
-	char root[64];
-	char path[80];
-};
-
 static int setup(void **state)
 {
-	struct dir *d = calloc(1, sizeof(*d));
-
-	if (!d || test_tmpdir_make(d->root, sizeof(d->root), "users"))
-		return -1;
-	snprintf(d->path, sizeof(d->path), "%s/users", d->root);
-	*state = d;
-	return 0;
+	return test_dir_setup(state, "users", "users");
 }
 
 static int teardown(void **state)
 {
-	struct dir *d = *state;
-
-	test_tmpdir_remove(d->root);
-	free(d);
-	return 0;
+	return test_dir_teardown(state);
 }
 
 static void write_file(const char *path, const char *text, size_t len)
@@ -199,7 +184,7 @@ static void write_file(const char *path, const char *text, size_t len)
 
 static void missing_file_is_empty(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct users u;
 	int line = -1;
 
@@ -211,10 +196,10 @@ static void missing_file_is_empty(void **state)
 
 static void save_load_round_trip(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct users u = { 0 }, v;
 	struct stat st;
-	char tmp[96];
+	char tmp[sizeof(d->path) + 8];
 
 	umask(077);
 	assert_int_equal(users_set(&u, "alice", "pw1", false), 0);
@@ -235,7 +220,7 @@ static void save_load_round_trip(void **state)
 
 static void save_replaces_whole_file(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct users u = { 0 }, v;
 
 	write_file(d->path, "old:" SECRET_HASH "\n", strlen(SECRET_HASH) + 5);
@@ -250,7 +235,7 @@ static void save_replaces_whole_file(void **state)
 
 static void save_into_missing_dir_fails(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct users u = { 0 };
 	char path[96];
 
@@ -264,7 +249,7 @@ static void save_into_missing_dir_fails(void **state)
  */
 static void save_gives_the_group(void **state)
 {
-	struct dir *d = *state;
+	struct test_dir *d = *state;
 	struct users u = { 0 };
 	struct stat st;
 	gid_t gid = 65534;	/* nogroup: any but root's */
@@ -308,7 +293,7 @@ static void run_load(void **state)
 	const struct load_case *c = *state;
 	char got[256] = "";
 	struct users u;
-	struct dir *d;
+	struct test_dir *d = NULL;
 	size_t i, n = 0;
 
 	assert_int_equal(setup((void **)&d), 0);
@@ -348,7 +333,7 @@ static void run_bad(void **state)
 	const struct bad_case *c = *state;
 	size_t len = c->len ? c->len : strlen(c->text);
 	struct users u;
-	struct dir *d;
+	struct test_dir *d = NULL;
 	int line = 0;
 
 	assert_int_equal(setup((void **)&d), 0);
