@@ -38,13 +38,21 @@ def daemon(extra=""):
 def deliver(d, subject, body="Hello over POP3.\r\n", to="alice"):
     msg = (f"From: test <test@client.example>\r\nTo: {to}@lab.example\r\n"
            f"Subject: {subject}\r\n\r\n{body}")
-    # An IMAP session may move it to cur/ at once (\Recent): both count.
-    before = set(d.maildir(to) + d.maildir(to, "cur"))
+    before = messages(d, to)
     with smtp.smtplib.SMTP("127.0.0.1", d.ports["smtp"]) as s:
         s.sendmail("test@client.example", [f"{to}@lab.example"], msg)
-    added = set(d.maildir(to) + d.maildir(to, "cur")) - before
-    expect(len(added) == 1, "not delivered: %r" % added)
-    return added.pop()
+    now = messages(d, to)
+    added = set(now) - set(before)
+    expect(len(added) == 1, "not delivered: %r" % now)
+    return now[added.pop()]
+
+
+def messages(d, user):
+    """{unique name: path} of @user's INBOX. An IMAP session may move a
+    message to cur/ at once (\\Recent), even between the two listings:
+    it is one message, by the name before ':'."""
+    return {os.path.basename(p).split(":")[0]: p
+            for p in d.maildir(user) + d.maildir(user, "cur")}
 
 
 def stored(path):
