@@ -254,6 +254,19 @@ def bounce_of(d):
         return f.read()
 
 
+def restart_and_send_to_dave(d):
+    """The far hop answers again; d starts anew and its queue is flushed:
+    dave@far.example's copy goes and the queue ends empty."""
+    hold, d.far.hold = d.far.hold, None
+    hold.set()
+    d.start()
+    started(d, 2)
+    flush(d)
+    d.wait_for("dave's status=sent", lambda: re.search(
+        r"to=<dave@far.example>.*status=sent", d.logtext()))
+    d.wait_for("an empty queue", lambda: not d.queued())
+
+
 def pair():
     """A daemon routing other.example to one NextHop, far.example to
     another (d.far), taking up to 1000 recipients a message."""
@@ -411,14 +424,7 @@ def a_delivery_saved_before_a_crash_is_not_sent_again(hop, d):
     d.wait_for("carol's status=sent", lambda: re.search(
         r"to=<carol@other.example>.*status=sent", d.logtext()))
     d.kill(signal.SIGKILL)
-    hold, far.hold = far.hold, None
-    hold.set()
-    d.start()
-    started(d, 2)
-    flush(d)
-    d.wait_for("dave's status=sent", lambda: re.search(
-        r"to=<dave@far.example>.*status=sent", d.logtext()))
-    d.wait_for("an empty queue", lambda: not d.queued())
+    restart_and_send_to_dave(d)
     expect(len(hop.messages) == 1, "near hop got %d copies" %
            len(hop.messages))
     expect(len(far.messages) == 2, "far hop got %d copies" %
@@ -438,14 +444,7 @@ def sigterm_with_a_delivery_under_way_keeps_the_message(hop, d):
     far.wait("the held message", lambda: far.messages)
     d.stop_cleanly()
     expect(len(d.queued()) == 1, "queue after sigterm: %r" % d.queued())
-    hold, far.hold = far.hold, None
-    hold.set()
-    d.start()
-    started(d, 2)
-    flush(d)
-    d.wait_for("dave's status=sent", lambda: re.search(
-        r"to=<dave@far.example>.*status=sent", d.logtext()))
-    d.wait_for("an empty queue", lambda: not d.queued())
+    restart_and_send_to_dave(d)
 
 
 def main():

@@ -995,34 +995,34 @@ static int read_tail(int fd, const struct mailbox *old, char **buf,
 /* New UIDs, in delivery order, for @mb's @n messages still without one. */
 static int number_new(struct mailbox *mb, int fd, size_t n)
 {
-	struct mailbox_msg **todo = malloc((n ? n : 1) * sizeof(*todo));
+	struct mailbox_msg **unnumbered = malloc((n ? n : 1) * sizeof(*unnumbered));
 	char line[NAME_MAX + 32];
 	uint32_t next, validity = 0;
 	bool torn = false;
 	size_t i, k = 0;
 	int ret = 0;
 
-	if (!todo)
+	if (!unnumbered)
 		return -ENOMEM;
 	next = uidlist_next(fd, &validity, &torn);
 	if (!next || validity != mb->uidvalidity) {
-		free(todo);
+		free(unnumbered);
 		return -ESTALE;
 	}
 	for (i = 0; i < mb->n; i++)
 		if (!mb->v[i].uid)
-			todo[k++] = &mb->v[i];
-	qsort(todo, k, sizeof(*todo), cmp_msg_name);
+			unnumbered[k++] = &mb->v[i];
+	qsort(unnumbered, k, sizeof(*unnumbered), cmp_msg_name);
 	if (next < mb->uidnext)
 		next = mb->uidnext;
 	for (i = 0; i < k && !ret; i++) {
-		todo[i]->uid = next++;
+		unnumbered[i]->uid = next++;
 		snprintf(line, sizeof(line), "%s%u :%.*s\n",
-			 !i && torn ? "\n" : "", todo[i]->uid,
-			 (int)todo[i]->base_len, todo[i]->name + 4);
+			 !i && torn ? "\n" : "", unnumbered[i]->uid,
+			 (int)unnumbered[i]->base_len, unnumbered[i]->name + 4);
 		ret = write_all(fd, line, strlen(line));
 	}
-	free(todo);
+	free(unnumbered);
 	if (!ret && k && fsync(fd))
 		ret = -errno;
 	if (!ret)
@@ -1042,7 +1042,6 @@ static int number_unknown(struct mailbox *mb, const struct mailbox *old,
 	struct basetab t = { 0 };
 	const struct entry *e;
 	char *buf = NULL;
-	struct stat st;
 	int lockfd, fd, ret;
 	size_t i;
 
@@ -1064,10 +1063,8 @@ static int number_unknown(struct mailbox *mb, const struct mailbox *old,
 	}
 	if (!ret && unknown)
 		ret = number_new(mb, fd, unknown);
-	if (!ret && !fstat(fd, &st)) {
-		mb->list_ino = st.st_ino;
-		mb->list_size = (uint64_t)st.st_size;
-	}
+	if (!ret)
+		note_list(mb, dirfd);
 	basetab_free(&t);
 	free(buf);
 	if (fd >= 0)
