@@ -449,6 +449,43 @@ static bool teaser_holds(struct ctx *c, const struct nfps_dir *d)
 	return false;
 }
 
+/*
+ * Stores the segment in the direction's window. One that starts with no
+ * gap before it but ends past the window (GRO on the way in and TSO on the
+ * sender make segments of up to 64 KiB, larger than any window) goes in
+ * pieces, each read before the next is stored; only what is left once the
+ * reader can take no more (a line longer than the window) is refused.
+ * Returns the result for the last piece, which the caller reads.
+ */
+static enum nfps_rbuf_res store_long(struct ctx *c, struct nfps_dir *d,
+				     bool *ahead)
+{
+	const struct nfps_seg *seg = c->seg;
+	bool client = seg->dir == NFPS_C2S;
+	enum nfps_rbuf_res res;
+	u32 done = 0, n, base;
+	s32 rel;
+
+	for (;;) {
+		n = seg->len - done;
+		rel = seg->seq + done - d->base;
+		if (rel <= (s32)(d->rb ? d->rb->contig : 0) &&
+		    rel + (s64)n > NFPS_BUF_LEN)
+			n = NFPS_BUF_LEN - rel;
+		res = nfps_rbuf_store(&d->rb, d->base, seg->seq + done,
+				      seg->skb, seg->off + done, n, ahead);
+		done += n;
+		if (res != NFPS_RB_OK || done == seg->len)
+			return res;
+		base = d->base;
+		read_dir(c, d, client);
+		if (!c->f || c->v->drop || unread(c->f))
+			return NFPS_RB_OK;
+		if (d->base == base)
+			return NFPS_RB_WINDOW;	/* the reader is stuck */
+	}
+}
+
 static void data(struct ctx *c)
 {
 	const struct nfps_seg *seg = c->seg;
@@ -468,8 +505,9 @@ static void data(struct ctx *c)
 		return;
 	}
 	c->srv_next = d->base + (d->rb ? d->rb->contig : 0);
-	res = nfps_rbuf_store(&d->rb, d->base, seg->seq, seg->skb, seg->off,
-			      seg->len, &ahead);
+	res = store_long(c, d, &ahead);
+	if (!c->f || c->v->drop || unread(c->f))
+		return;
 	switch (res) {
 	case NFPS_RB_OLD:
 		nfps_count(c->sn, NFPS_A_STAT_RETRANSMITS);
