@@ -76,8 +76,9 @@
  * Tracking is bounded: at most NFPS_A_CFG_MAX_FLOWS flows and as many
  * client addresses (the oldest evicted and counted); each direction of a
  * flow holds at most NFPS_BUF_LEN bytes not yet read (a partial line, and
- * segments ahead of a gap). A segment past that window is dropped (the
- * peer sends it again) and counted. Connections that were open before the
+ * segments ahead of a gap). An in-order segment longer than the window is
+ * read in pieces; what still lies past the window is dropped (the peer
+ * sends it again) and counted. Connections that were open before the
  * module came are not followed.
  *
  * Permissions
