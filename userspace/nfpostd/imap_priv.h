@@ -32,8 +32,6 @@ enum imap_state {
 
 /* The largest command, literals included: an APPENDed message. */
 #define IMAP_COMMAND_MAX	(64u << 20)
-/* Authenticated sessions one user may hold at once (Dovecot: 10/IP). */
-#define IMAP_USER_SESSIONS	20
 #define IMAP_TAG_MAX		64
 
 /* A password checked by a worker: yescrypt takes milliseconds of CPU. */
