@@ -939,5 +939,109 @@ def login_failures_per_user_slow_every_client_never_lock_out(d):
     expect(line.startswith("+OK"), "alice locked out: " + line)
 
 
+def inotify_instances(pid):
+    """The inotify instances process @pid holds (its fds that are one)."""
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            n += os.readlink("/proc/%d/fd/%s" % (pid, fd)) == \
+                "anon_inode:inotify"
+        except OSError:
+            pass  # closed since the listing
+    return n
+
+
+def cheap_hash(d, user):
+    """@user's yescrypt hash replaced by a SHA-512 crypt one (any crypt(5)
+    method is taken) in @d's users file, which the daemon reads again:
+    yescrypt's cost, paid by every login, is not what is tested here."""
+    h = subprocess.run(["openssl", "passwd", "-6", "-stdin"],
+                       input=PASSWORD[user] + "\n", text=True,
+                       capture_output=True, check=True).stdout.strip()
+    with open(d.users) as f:
+        lines = [user + ":" + h if l.startswith(user + ":") else l
+                 for l in f.read().splitlines()]
+    with open(d.users, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+IDLERS = 140
+
+
+@case
+def imap_140_idle_sessions_share_one_inotify_instance(d):
+    """More IDLE sessions on one INBOX than fs.inotify.max_user_instances
+    (128 by default) would allow with one instance each: all idle, the
+    daemon holds one instance, and a delivery is told to every one.
+    Plain LOGIN (plaintext_auth) and a cheap hash keep it quick."""
+    cheap_hash(d, "alice")
+    idlers = []
+    for i in range(IDLERS):
+        m = imaplib.IMAP4("127.0.0.1", d.ports["imap"], timeout=10)
+        ok(m.login("alice", PASSWORD["alice"]))
+        ok(m.select("INBOX"))
+        tag = m._new_tag()
+        m.send(tag + b" IDLE\r\n")
+        line = m.readline()
+        expect(line == b"+ idling\r\n", "session %d: %r" % (i, line))
+        idlers.append((m, tag))
+    n = inotify_instances(d.proc.pid)
+    expect(n == 1, "nfpostd holds %d inotify instances for %d IDLE "
+           "sessions" % (n, IDLERS))
+    deliver(d, "to every idler")
+    for i, (m, _) in enumerate(idlers):
+        lines = [m.readline()]
+        while lines[-1] != b"* 1 EXISTS\r\n":
+            expect(lines[-1].startswith(b"* "), "session %d: %r"
+                   % (i, lines))
+            lines.append(m.readline())
+    for i, (m, tag) in enumerate(idlers):
+        m.send(b"DONE\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        expect(line == tag + b" OK Idle completed.\r\n", "session %d: %r"
+               % (i, line))
+        m.logout()
+
+
+imap_140_idle_sessions_share_one_inotify_instance.extra = (
+    "plaintext_auth = yes\nmax_sessions = %d\nmax_user_sessions = %d"
+    % (2 * IDLERS, IDLERS))
+
+
+@case
+def imap_idle_on_a_deleted_folder_then_on_its_new_namesake(d):
+    """A folder deleted while a session idles on it: the kernel drops the
+    shared watch (IN_IGNORED), the idler still answers, and a session
+    idling on a new folder of the same name is told of its messages."""
+    a = client(d)
+    ok(a.create("Work"))
+    ok(a.select("Work"))
+    tag = a._new_tag()
+    a.send(tag + b" IDLE\r\n")
+    expect(a.readline() == b"+ idling\r\n", "no IDLE continuation")
+    b = client(d)
+    ok(b.delete("Work"))
+    ok(b.create("Work"))
+    c = client(d)
+    ok(c.select("Work"))
+    ctag = c._new_tag()
+    c.send(ctag + b" IDLE\r\n")
+    expect(c.readline() == b"+ idling\r\n", "no IDLE continuation")
+    ok(b.append("Work", None, None, b"Subject: new\r\n\r\nhi\r\n"))
+    line = c.readline()
+    while line != b"* 1 EXISTS\r\n":
+        expect(line.startswith(b"* "), line)
+        line = c.readline()
+    for m, t in ((a, tag), (c, ctag)):
+        m.send(b"DONE\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        expect(line.startswith(t + b" "), line)
+        m.logout()
+    b.logout()
+
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon))

@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "imap_parser.h"
 #include "imap_seqset.h"
+#include "imap_watch.h"
 #include "keywords.h"
 #include "mailbox.h"
 #include "server.h"
@@ -66,6 +67,13 @@ struct imap_open_work {
 	bool idle;
 };
 
+/* A session's hold on a watched directory (imap_watch.c). */
+struct imap_watch_link {
+	struct imap_watch_dir *dir;		/* NULL: none */
+	struct imap_session *s;
+	struct imap_watch_link *next, **pprev;	/* the directory's users */
+};
+
 struct imap_session {
 	struct server *srv;
 	struct imap_session *next, **pprev;	/* all IMAP sessions */
@@ -106,8 +114,8 @@ struct imap_session {
 	/* IDLE: until "DONE", changes are told as they happen. */
 	bool idling;
 	bool resync;			/* a change came during a rescan */
-	int ino_fd;
-	struct event *ino_ev;
+	struct imap_watch_link watch[2];	/* on new/ and cur/ */
+	unsigned int watch_gen;		/* the read of events last told */
 };
 
 void imap_send(struct imap_session *s, const char *fmt, ...)
@@ -129,9 +137,6 @@ void imap_submit(struct imap_session *s, struct work *w);
 int imap_user_sessions(const struct imap_session *self, const char *user);
 /* A quoted string or a literal, as RFC 3501 9 wants @str written. */
 void imap_send_string(struct imap_session *s, const char *str, size_t len);
-/* IDLE: watch / stop watching the selected mailbox for changes. */
-int imap_watch(struct imap_session *s);
-void imap_unwatch(struct imap_session *s);
 
 /* imap_cmds.c: a gathered command, or a line of AUTHENTICATE or IDLE. */
 void imap_command(struct imap_session *s, char *buf, size_t len);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The IMAP server session: gathering commands (literals and their "+"
- * continuations), TLS (imaps and STARTTLS), IDLE's watch on the mailbox,
- * timeouts and the life of the connection. The commands are in
+ * continuations), TLS (imaps and STARTTLS), timeouts and the life of
+ * the connection (IDLE's watches are imap_watch.c's). The commands are in
  * imap_cmds.c and imap_cmd_*.c.
  */
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/inotify.h>
 #include <sys/socket.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -143,57 +142,6 @@ int imap_user_sessions(const struct imap_session *self, const char *user)
 	return n;
 }
 
-void imap_unwatch(struct imap_session *s)
-{
-	if (s->ino_ev)
-		event_free(s->ino_ev);
-	if (s->ino_fd >= 0)
-		close(s->ino_fd);
-	s->ino_ev = NULL;
-	s->ino_fd = -1;
-}
-
-/* Something changed in new/ or cur/: tell the idling client now. */
-static void watch_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct imap_session *s = arg;
-	char buf[4096];
-
-	(void)what;
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
-	if (s->idling && !s->closing)
-		imap_view_sync_idle(s);
-}
-
-int imap_watch(struct imap_session *s)
-{
-	static const char *const subs[] = { "new", "cur" };
-	char path[PATH_MAX + 8];
-	size_t i;
-
-	imap_unwatch(s);
-	s->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (s->ino_fd < 0)
-		return -errno;
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s", s->mb.path, subs[i]);
-		if (inotify_add_watch(s->ino_fd, path, IN_CREATE |
-				      IN_MOVED_TO | IN_MOVED_FROM |
-				      IN_DELETE) < 0) {
-			imap_unwatch(s);
-			return -errno;
-		}
-	}
-	s->ino_ev = event_new(s->srv->base, s->ino_fd, EV_READ | EV_PERSIST,
-			      watch_cb, s);
-	if (!s->ino_ev || event_add(s->ino_ev, NULL)) {
-		imap_unwatch(s);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 static void session_free(struct imap_session *s)
 {
 	bool big;
@@ -235,11 +183,11 @@ static void session_free(struct imap_session *s)
 
 void imap_session_free_all(struct server *srv)
 {
-	(void)srv;
 	while (sessions) {
 		sessions->working = false;
 		session_free(sessions);
 	}
+	imap_watches_free(srv);
 }
 
 static void write_done(struct bufferevent *bev, void *arg);
@@ -462,7 +410,6 @@ static struct imap_session *session_new(struct server *srv,
 	s->srv = srv;
 	s->kind = kind;
 	s->fd = fd;
-	s->ino_fd = -1;
 	memcpy(&s->peer, peer, peerlen);
 	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
 	imap_reader_init(&s->rd, IMAP_COMMAND_MAX);
