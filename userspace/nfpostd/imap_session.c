@@ -332,6 +332,21 @@ static void refused(struct imap_session *s, enum imap_read_status st)
 	}
 }
 
+/*
+ * Between two commands a session holds no parse: the argument pool (40
+ * KiB) and the command's buffer (as large as the last APPEND) go back to
+ * the heap, most connections being idle most of the time.
+ */
+static void shed(struct imap_session *s)
+{
+	if (s->working || s->closing || s->starttls_pending ||
+	    (s->rd.len && !s->rd.done))
+		return;
+	free(s->cmd);
+	s->cmd = NULL;
+	imap_reader_free(&s->rd);
+}
+
 static void read_cb(struct bufferevent *bev, void *arg)
 {
 	struct imap_session *s = arg;
@@ -370,6 +385,8 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
+	else
+		shed(s);
 }
 
 void imap_resume(struct imap_session *s)
@@ -402,11 +419,6 @@ static struct imap_session *session_new(struct server *srv,
 
 	if (!s)
 		return NULL;
-	s->cmd = malloc(sizeof(*s->cmd));
-	if (!s->cmd) {
-		free(s);
-		return NULL;
-	}
 	s->srv = srv;
 	s->kind = kind;
 	s->fd = fd;
