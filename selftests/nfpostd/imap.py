@@ -968,11 +968,34 @@ def cheap_hash(d, user):
 IDLERS = 140
 
 
+def told(idlers, want):
+    """Each of the (imaplib session, IDLE tag) @idlers is told @want."""
+    for i, (m, _) in enumerate(idlers):
+        lines = [m.readline()]
+        while lines[-1] != want + b"\r\n":
+            expect(lines[-1].startswith(b"* "), "session %d: %r"
+                   % (i, lines))
+            lines.append(m.readline())
+
+
+def done(idlers):
+    """DONE, the IDLE's OK, and LOGOUT for each of @idlers."""
+    for i, (m, tag) in enumerate(idlers):
+        m.send(b"DONE\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        expect(line == tag + b" OK Idle completed.\r\n", "session %d: %r"
+               % (i, line))
+        m.logout()
+
+
 @case
 def imap_140_idle_sessions_share_one_inotify_instance(d):
     """More IDLE sessions on one INBOX than fs.inotify.max_user_instances
     (128 by default) would allow with one instance each: all idle, the
-    daemon holds one instance, and a delivery is told to every one.
+    daemon holds one instance, and a delivery is told to every one; once
+    half of them stop, the other half is told of the next.
     Plain LOGIN (plaintext_auth) and a cheap hash keep it quick."""
     cheap_hash(d, "alice")
     idlers = []
@@ -989,20 +1012,12 @@ def imap_140_idle_sessions_share_one_inotify_instance(d):
     expect(n == 1, "nfpostd holds %d inotify instances for %d IDLE "
            "sessions" % (n, IDLERS))
     deliver(d, "to every idler")
-    for i, (m, _) in enumerate(idlers):
-        lines = [m.readline()]
-        while lines[-1] != b"* 1 EXISTS\r\n":
-            expect(lines[-1].startswith(b"* "), "session %d: %r"
-                   % (i, lines))
-            lines.append(m.readline())
-    for i, (m, tag) in enumerate(idlers):
-        m.send(b"DONE\r\n")
-        line = m.readline()
-        while line.startswith(b"* "):
-            line = m.readline()
-        expect(line == tag + b" OK Idle completed.\r\n", "session %d: %r"
-               % (i, line))
-        m.logout()
+    told(idlers, b"* 1 EXISTS")
+    # Half stop idling: the watch they shared stays for the others.
+    done(idlers[:IDLERS // 2])
+    deliver(d, "to the half still idling")
+    told(idlers[IDLERS // 2:], b"* 2 EXISTS")
+    done(idlers[IDLERS // 2:])
 
 
 imap_140_idle_sessions_share_one_inotify_instance.extra = (
