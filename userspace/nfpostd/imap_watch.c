@@ -211,15 +211,15 @@ void imap_unwatch(struct imap_session *s)
 		unlink_one(s->srv->imap_watches, &s->watch[i]);
 }
 
-static void refused(struct imap_watches *w, const char *path)
+static void refused(struct imap_watches *w, const char *user)
 {
 	w->refused++;
 	if (w->full)
 		return;
 	w->full = true;
-	log_msg(LOG_WARNING, "imap: IDLE watch of %s refused: "
-		"fs.inotify.max_user_watches reached with %lu watched "
-		"(refused so far %lu)", path, w->dirs, w->refused);
+	log_msg(LOG_WARNING, "imap(%s): IDLE refused: "
+		"fs.inotify.max_user_watches reached with %lu directories "
+		"watched (refused so far %lu)", user, w->dirs, w->refused);
 }
 
 /* @path's watch, shared, for the session's link @l. */
@@ -230,9 +230,11 @@ static int watch_dir(struct imap_watches *w, struct imap_session *s,
 	int wd = inotify_add_watch(w->fd, path, WATCH_MASK);
 
 	if (wd < 0) {
-		if (errno == ENOSPC)
-			refused(w, path);
-		return -errno;
+		int ret = -errno;
+
+		if (ret == -ENOSPC)
+			refused(w, s->user);
+		return ret;
 	}
 	w->full = false;
 	p = slot(w, wd);
