@@ -18,6 +18,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -1057,6 +1058,86 @@ def imap_idle_on_a_deleted_folder_then_on_its_new_namesake(d):
         expect(line.startswith(t + b" "), line)
         m.logout()
     b.logout()
+
+
+WATCHES = 4
+
+
+class WatchLimited(smtp.Daemon):
+    """nfpostd in a user namespace of its own, every id mapped to itself,
+    where inotify's watch limit is WATCHES for it alone: the limit is per
+    namespace (/proc/sys/user/max_inotify_watches), the host's
+    fs.inotify.max_user_watches is left as it is."""
+
+    def spawn(self):
+        # The ids are mapped once unshare has exec'd the first shell,
+        # which has no capability then: the second one, exec'd with uid 0
+        # mapped, has them all in the namespace.
+        limit = ('echo %d > /proc/sys/user/max_inotify_watches && '
+                 'exec "$0" "$@"' % WATCHES)
+        p = subprocess.Popen(["unshare", "--user", "sh", "-c",
+                              'read go && exec "$0" "$@"', "sh", "-c",
+                              limit, smtp.NFPOSTD, "-v", "-c", self.conf],
+                             stdin=subprocess.PIPE, stderr=self.log)
+        mine = os.readlink("/proc/self/ns/user")
+        end = time.monotonic() + 10
+        while os.readlink("/proc/%d/ns/user" % p.pid) == mine:
+            expect(p.poll() is None and time.monotonic() < end,
+                   "unshare --user did not start: " + self.logtext())
+            time.sleep(0.01)
+        for name in ("uid_map", "gid_map"):
+            with open("/proc/%d/%s" % (p.pid, name), "w") as f:
+                f.write("0 0 4294967295\n")
+        p.stdin.write(b"go\n")
+        p.stdin.close()
+        return p
+
+
+def idle(m):
+    """IDLE on imaplib session @m: its tag and the first line of answer."""
+    tag = m._new_tag()
+    m.send(tag + b" IDLE\r\n")
+    return tag, m.readline()
+
+
+@case
+def imap_idle_past_the_inotify_watch_limit_gets_no_limit(d):
+    """Sessions idling on one INBOX share its two watches; a folder that
+    would need more than the WATCHES the kernel allows is refused IDLE
+    with NO [LIMIT], logged once for a run of refusals and counted; when
+    a watch is freed, IDLE works there again."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        raise smtp.Skip("needs root and unshare(1) for a user namespace")
+    d.close()
+    d.__dict__.update(WatchLimited(listen=("imap", "imaps")).__dict__)
+    a, b, c, e = (client(d) for _ in range(4))
+    ok(a.create("Work"))
+    ok(a.create("Play"))
+    for m, box in ((a, "INBOX"), (b, "INBOX"), (c, "Work"), (e, "Play")):
+        ok(m.select(box))
+    tags = {}
+    for m in (a, b, c):
+        tags[m], line = idle(m)
+        expect(line == b"+ idling\r\n", line)
+    for _ in range(2):
+        tag, line = idle(e)
+        expect(line == tag + b" NO [LIMIT] Too many mailboxes watched, "
+               b"poll with NOOP instead.\r\n", line)
+    c.send(b"DONE\r\n")
+    expect(c.readline() == tags[c] + b" OK Idle completed.\r\n", "DONE")
+    tags[e], line = idle(e)
+    expect(line == b"+ idling\r\n", "IDLE after a watch was freed: %r"
+           % line)
+    deliver(d, "past the limit")
+    told([(a, tags[a]), (b, tags[b])], b"* 1 EXISTS")
+    done([(a, tags[a]), (b, tags[b]), (e, tags[e])])
+    c.logout()
+    d.kill()
+    log = d.logtext()
+    expect(log.count("IDLE refused: fs.inotify.max_user_watches reached")
+           == 1, log[-1500:])
+    expect("IDLE watches refused 2, inotify queue overflows 0" in log,
+           log[-1500:])
 
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon))
