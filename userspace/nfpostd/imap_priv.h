@@ -71,7 +71,7 @@ struct imap_open_work {
 struct imap_watch_link {
 	struct imap_watch_dir *dir;		/* NULL: none */
 	struct imap_session *s;
-	struct imap_watch_link *next, **pprev;	/* the directory's users */
+	struct imap_watch_link *next, **pprev;	/* the dir's users */
 };
 
 struct imap_session {
@@ -115,7 +115,7 @@ struct imap_session {
 	bool idling;
 	bool resync;			/* a change came during a rescan */
 	struct imap_watch_link watch[2];	/* on new/ and cur/ */
-	unsigned int watch_gen;		/* the read of events last told */
+	unsigned int watch_gen;		/* the events read last told */
 };
 
 void imap_send(struct imap_session *s, const char *fmt, ...)

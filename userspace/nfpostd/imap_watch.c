@@ -29,7 +29,7 @@
 struct imap_watch_dir {
 	int wd;
 	struct imap_watch_dir *next;		/* in its bucket */
-	struct imap_watch_link *users;		/* the sessions watching */
+	struct imap_watch_link *users;		/* the sessions idling */
 };
 
 struct imap_watches {
