@@ -10,6 +10,7 @@ The harness (nfpostd's Daemon, the private Dovecot) is the selftests'
 """
 import os
 import random
+import resource
 import shutil
 import socket
 import ssl
@@ -24,6 +25,7 @@ sys.path.insert(0, os.path.join(TOP, "selftests", "nfpostd"))
 os.environ.setdefault("BUILD", os.path.join(TOP, "build"))
 import smtp  # noqa: E402
 import dovecot  # noqa: E402
+import imap  # noqa: E402
 
 WORDS = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do "
          "eiusmod tempor incididunt ut labore et dolore magna aliqua "
@@ -70,8 +72,9 @@ def chown_tree(path, uid, gid):
 class Servers:
     """nfpostd and Dovecot, each on its own copy of the users' Maildirs."""
 
-    def __init__(self, listen):
-        self.d = smtp.Daemon(listen=listen)
+    def __init__(self, listen, extra="", dovecot_extra=""):
+        """@extra, @dovecot_extra: more of each one's configuration."""
+        self.d = smtp.Daemon(listen=listen, extra=extra)
         st = os.stat(self.d.mail)
         self.dv_mail = os.path.join(self.d.dir, "dovecot-mail")
         os.mkdir(self.dv_mail)
@@ -80,7 +83,7 @@ class Servers:
         fake = types.SimpleNamespace(mail=self.dv_mail, cert=self.d.cert,
                                      key=self.d.key, users=self.d.users)
         try:
-            self.dv = dovecot.Dovecot(fake)
+            self.dv = dovecot.Dovecot(fake, dovecot_extra)
         except BaseException:
             self.d.close()
             raise
@@ -90,6 +93,12 @@ class Servers:
             dst = os.path.join(root, user)
             subprocess.run(["cp", "-a", src, dst], check=True)
             chown_tree(dst, *self.owner)
+
+    def cheap_hash(self, user):
+        """@user's hash made cheap in the users file both servers read
+        (imap.cheap_hash): for a measure that logs in by the thousand,
+        where yescrypt's CPU would be all that is timed."""
+        imap.cheap_hash(self.d, user)
 
     def maildir(self, who, user):
         """@user's Maildir as server @who serves it."""
@@ -141,6 +150,23 @@ def mem_kib(pids):
         except OSError:
             pass
     return rss, pss
+
+
+def want_fds(n):
+    """At least @n open files for this process (its sockets to the
+    servers, which inherit the limit too): the soft limit raised, and the
+    hard one if that is not enough and we may (root)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft >= n:
+        return
+    if hard != resource.RLIM_INFINITY and hard < n:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+            return
+        except (ValueError, OSError):
+            raise SystemExit("need %d open files, the hard limit is %d"
+                             % (n, hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (n, hard))
 
 
 def ctx():

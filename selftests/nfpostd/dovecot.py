@@ -58,7 +58,8 @@ def daemon(extra=""):
 class Dovecot:
     """A private Dovecot serving nfpostd's Maildirs and users."""
 
-    def __init__(self, d):
+    def __init__(self, d, extra=""):
+        """@extra: more configuration, at the end (a bench's limits)."""
         if not DOVECOT:
             raise Skip("no dovecot (scripts/deps installs dovecot-imapd "
                        "and dovecot-pop3d)")
@@ -116,7 +117,7 @@ service pop3-login {{
 service anvil {{
   chroot =
 }}
-""")
+{extra}""")
         for sub in ("run", "state", "index"):
             os.mkdir(os.path.join(self.dir, sub))
         for root, dirs, _ in os.walk(self.dir):

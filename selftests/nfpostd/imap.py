@@ -18,6 +18,7 @@ import json
 import os
 import re
 import select
+import shutil
 import signal
 import subprocess
 import sys
@@ -938,6 +939,205 @@ def login_failures_per_user_slow_every_client_never_lock_out(d):
                           source="127.0.0.9")
     expect(line.startswith("+OK"), "alice locked out: " + line)
 
+
+def inotify_instances(pid):
+    """The inotify instances process @pid holds (its fds that are one)."""
+    n = 0
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            n += os.readlink("/proc/%d/fd/%s" % (pid, fd)) == \
+                "anon_inode:inotify"
+        except OSError:
+            pass  # closed since the listing
+    return n
+
+
+def cheap_hash(d, user):
+    """@user's yescrypt hash replaced by a SHA-512 crypt one (any crypt(5)
+    method is taken) in @d's users file, which the daemon reads again:
+    yescrypt's cost, paid by every login, is not what is tested here."""
+    h = subprocess.run(["openssl", "passwd", "-6", "-stdin"],
+                       input=PASSWORD[user] + "\n", text=True,
+                       capture_output=True, check=True).stdout.strip()
+    with open(d.users) as f:
+        lines = [user + ":" + h if l.startswith(user + ":") else l
+                 for l in f.read().splitlines()]
+    with open(d.users, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+IDLERS = 140
+
+
+def told(idlers, want):
+    """Each of the (imaplib session, IDLE tag) @idlers is told @want."""
+    for i, (m, _) in enumerate(idlers):
+        lines = [m.readline()]
+        while lines[-1] != want + b"\r\n":
+            expect(lines[-1].startswith(b"* "), "session %d: %r"
+                   % (i, lines))
+            lines.append(m.readline())
+
+
+def done(idlers):
+    """DONE, the IDLE's OK, and LOGOUT for each of @idlers."""
+    for i, (m, tag) in enumerate(idlers):
+        m.send(b"DONE\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        expect(line == tag + b" OK Idle completed.\r\n", "session %d: %r"
+               % (i, line))
+        m.logout()
+
+
+@case
+def imap_140_idle_sessions_share_one_inotify_instance(d):
+    """More IDLE sessions on one INBOX than fs.inotify.max_user_instances
+    (128 by default) would allow with one instance each: all idle, the
+    daemon holds one instance, and a delivery is told to every one; once
+    half of them stop, the other half is told of the next.
+    Plain LOGIN (plaintext_auth) and a cheap hash keep it quick."""
+    cheap_hash(d, "alice")
+    idlers = []
+    for i in range(IDLERS):
+        m = imaplib.IMAP4("127.0.0.1", d.ports["imap"], timeout=10)
+        ok(m.login("alice", PASSWORD["alice"]))
+        ok(m.select("INBOX"))
+        tag = m._new_tag()
+        m.send(tag + b" IDLE\r\n")
+        line = m.readline()
+        expect(line == b"+ idling\r\n", "session %d: %r" % (i, line))
+        idlers.append((m, tag))
+    n = inotify_instances(d.proc.pid)
+    expect(n == 1, "nfpostd holds %d inotify instances for %d IDLE "
+           "sessions" % (n, IDLERS))
+    deliver(d, "to every idler")
+    told(idlers, b"* 1 EXISTS")
+    # Half stop idling: the watch they shared stays for the others.
+    done(idlers[:IDLERS // 2])
+    deliver(d, "to the half still idling")
+    told(idlers[IDLERS // 2:], b"* 2 EXISTS")
+    done(idlers[IDLERS // 2:])
+
+
+imap_140_idle_sessions_share_one_inotify_instance.extra = (
+    "plaintext_auth = yes\nmax_sessions = %d\nmax_user_sessions = %d"
+    % (2 * IDLERS, IDLERS))
+
+
+@case
+def imap_idle_on_a_deleted_folder_then_on_its_new_namesake(d):
+    """A folder deleted while a session idles on it: the kernel drops the
+    shared watch (IN_IGNORED), the idler still answers, and a session
+    idling on a new folder of the same name is told of its messages."""
+    a = client(d)
+    ok(a.create("Work"))
+    ok(a.select("Work"))
+    tag = a._new_tag()
+    a.send(tag + b" IDLE\r\n")
+    expect(a.readline() == b"+ idling\r\n", "no IDLE continuation")
+    b = client(d)
+    ok(b.delete("Work"))
+    ok(b.create("Work"))
+    c = client(d)
+    ok(c.select("Work"))
+    ctag = c._new_tag()
+    c.send(ctag + b" IDLE\r\n")
+    expect(c.readline() == b"+ idling\r\n", "no IDLE continuation")
+    ok(b.append("Work", None, None, b"Subject: new\r\n\r\nhi\r\n"))
+    line = c.readline()
+    while line != b"* 1 EXISTS\r\n":
+        expect(line.startswith(b"* "), line)
+        line = c.readline()
+    for m, t in ((a, tag), (c, ctag)):
+        m.send(b"DONE\r\n")
+        line = m.readline()
+        while line.startswith(b"* "):
+            line = m.readline()
+        expect(line.startswith(t + b" "), line)
+        m.logout()
+    b.logout()
+
+
+WATCHES = 4
+
+
+class WatchLimited(smtp.Daemon):
+    """nfpostd in a user namespace of its own, every id mapped to itself,
+    where inotify's watch limit is WATCHES for it alone: the limit is per
+    namespace (/proc/sys/user/max_inotify_watches), the host's
+    fs.inotify.max_user_watches is left as it is."""
+
+    def spawn(self):
+        # The ids are mapped once unshare has exec'd the first shell,
+        # which has no capability then: the second one, exec'd with uid 0
+        # mapped, has them all in the namespace.
+        limit = ('echo %d > /proc/sys/user/max_inotify_watches && '
+                 'exec "$0" "$@"' % WATCHES)
+        p = subprocess.Popen(["unshare", "--user", "sh", "-c",
+                              'read go && exec "$0" "$@"', "sh", "-c",
+                              limit, smtp.NFPOSTD, "-v", "-c", self.conf],
+                             stdin=subprocess.PIPE, stderr=self.log)
+        mine = os.readlink("/proc/self/ns/user")
+        end = time.monotonic() + 10
+        while os.readlink("/proc/%d/ns/user" % p.pid) == mine:
+            expect(p.poll() is None and time.monotonic() < end,
+                   "unshare --user did not start: " + self.logtext())
+            time.sleep(0.01)
+        for name in ("uid_map", "gid_map"):
+            with open("/proc/%d/%s" % (p.pid, name), "w") as f:
+                f.write("0 0 4294967295\n")
+        p.stdin.write(b"go\n")
+        p.stdin.close()
+        return p
+
+
+def idle(m):
+    """IDLE on imaplib session @m: its tag and the first line of answer."""
+    tag = m._new_tag()
+    m.send(tag + b" IDLE\r\n")
+    return tag, m.readline()
+
+
+@case
+def imap_idle_past_the_inotify_watch_limit_gets_no_limit(d):
+    """Sessions idling on one INBOX share its two watches; a folder that
+    would need more than the WATCHES the kernel allows is refused IDLE
+    with NO [LIMIT], logged once for a run of refusals and counted; when
+    a watch is freed, IDLE works there again."""
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        raise smtp.Skip("needs root and unshare(1) for a user namespace")
+    d.close()
+    d.__dict__.update(WatchLimited(listen=("imap", "imaps")).__dict__)
+    a, b, c, e = (client(d) for _ in range(4))
+    ok(a.create("Work"))
+    ok(a.create("Play"))
+    for m, box in ((a, "INBOX"), (b, "INBOX"), (c, "Work"), (e, "Play")):
+        ok(m.select(box))
+    tags = {}
+    for m in (a, b, c):
+        tags[m], line = idle(m)
+        expect(line == b"+ idling\r\n", line)
+    for _ in range(2):
+        tag, line = idle(e)
+        expect(line == tag + b" NO [LIMIT] Too many mailboxes watched, "
+               b"poll with NOOP instead.\r\n", line)
+    c.send(b"DONE\r\n")
+    expect(c.readline() == tags[c] + b" OK Idle completed.\r\n", "DONE")
+    tags[e], line = idle(e)
+    expect(line == b"+ idling\r\n", "IDLE after a watch was freed: %r"
+           % line)
+    deliver(d, "past the limit")
+    told([(a, tags[a]), (b, tags[b])], b"* 1 EXISTS")
+    done([(a, tags[a]), (b, tags[b]), (e, tags[e])])
+    c.logout()
+    d.kill()
+    log = d.logtext()
+    expect(log.count("IDLE refused: fs.inotify.max_user_watches reached")
+           == 1, log[-1500:])
+    expect("IDLE watches refused 2, inotify queue overflows 0" in log,
+           log[-1500:])
 
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon))

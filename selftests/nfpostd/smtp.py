@@ -164,9 +164,13 @@ smtps = 127.0.0.1:{self.ports['smtps']}
         self.proc = None
         self.start()
 
+    def spawn(self):
+        """The daemon's process (a subclass may wrap it)."""
+        return subprocess.Popen([NFPOSTD, "-v", "-c", self.conf],
+                                stderr=self.log)
+
     def start(self):
-        self.proc = subprocess.Popen([NFPOSTD, "-v", "-c", self.conf],
-                                     stderr=self.log)
+        self.proc = self.spawn()
         # nfpostd listens only once whole (signals caught, users read,
         # pid file written), so a port that answers means ready. The smtp
         # port answers, and the others listen too (the daemon listens on

@@ -7,7 +7,7 @@ NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		   listener cleanup authfail \
 		   pop3_session pop3_cmds pop3_auth \
 		   imap_session imap_cmds imap_view imap_folders imap_flags \
-		   imap_condstore \
+		   imap_condstore imap_watch \
 		   $(patsubst userspace/nfpostd/%.c,%,\
 		     $(wildcard userspace/nfpostd/imap_cmd_*.c))
 # READY=1 to systemd once listening (the unit is Type=notify)

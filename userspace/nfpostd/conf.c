@@ -111,6 +111,8 @@ static int queue_key(struct conf *c, const char *key, const char *value)
 		{ "max_sessions", offsetof(struct conf, max_sessions), 100000 },
 		{ "max_sessions_per_ip",
 		  offsetof(struct conf, max_sessions_per_ip), 100000 },
+		{ "max_user_sessions",
+		  offsetof(struct conf, max_user_sessions), 100000 },
 		{ "max_connection_rate",
 		  offsetof(struct conf, max_connection_rate), 1000000 },
 		{ "max_login_failures",
@@ -379,6 +381,7 @@ static void defaults(struct conf *c)
 	c->max_errors = 20;		/* smtpd_hard_error_limit */
 	c->max_sessions = 100;		/* smtpd's default_process_limit */
 	c->max_sessions_per_ip = 20;	/* a fifth of the slots */
+	c->max_user_sessions = 20;	/* Dovecot: 10 per user and IP */
 	c->max_connection_rate = 60;	/* per minute, as Postfix's anvil */
 	c->max_login_failures = 10;	/* then refused for 15 minutes */
 	c->timeout = 300;		/* RFC 5321 4.5.3.2.7 */

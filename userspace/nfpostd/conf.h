@@ -102,6 +102,7 @@ struct conf {
 	int max_errors;			/* bad commands before 421 */
 	int max_sessions;		/* open at once; more get 421 */
 	int max_sessions_per_ip;	/* open at once from one client */
+	int max_user_sessions;		/* IMAP, logged in as one user */
 	int max_connection_rate;	/* accepted per minute per client */
 	int max_login_failures;		/* POP3/IMAP, per client, 15 min */
 	int timeout;			/* seconds idle before 421 */

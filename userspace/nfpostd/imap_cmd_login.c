@@ -58,7 +58,7 @@ static void failed(struct imap_session *s, const char *user)
 
 static void logged_in(struct imap_session *s, const char *user)
 {
-	if (imap_user_sessions(s, user) >= IMAP_USER_SESSIONS) {
+	if (imap_user_sessions(s, user) >= s->srv->conf.max_user_sessions) {
 		imap_done(s, "NO", "[LIMIT] Too many sessions for this "
 			  "user.");
 		return;

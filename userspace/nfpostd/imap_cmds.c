@@ -132,6 +132,14 @@ void imap_command(struct imap_session *s, char *buf, size_t len)
 			imap_idle_line(s, buf);
 		return;
 	}
+	if (!s->cmd)
+		s->cmd = malloc(sizeof(*s->cmd));	/* shed while idle */
+	if (!s->cmd) {
+		strcpy(s->tag, "*");
+		imap_send(s, "* BYE Out of memory.");
+		imap_close(s);
+		return;
+	}
 	ret = imap_cmd_parse(buf, len, s->cmd, &err);
 	if (ret == -ENOENT) {
 		strcpy(s->tag, "*");

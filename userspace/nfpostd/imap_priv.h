@@ -16,6 +16,7 @@
 #include "conf.h"
 #include "imap_parser.h"
 #include "imap_seqset.h"
+#include "imap_watch.h"
 #include "keywords.h"
 #include "mailbox.h"
 #include "server.h"
@@ -32,8 +33,6 @@ enum imap_state {
 
 /* The largest command, literals included: an APPENDed message. */
 #define IMAP_COMMAND_MAX	(64u << 20)
-/* Authenticated sessions one user may hold at once (Dovecot: 10/IP). */
-#define IMAP_USER_SESSIONS	20
 #define IMAP_TAG_MAX		64
 
 /* A password checked by a worker: yescrypt takes milliseconds of CPU. */
@@ -66,6 +65,13 @@ struct imap_open_work {
 	const struct mailbox *old;
 	const char *status;
 	bool idle;
+};
+
+/* A session's hold on a watched directory (imap_watch.c). */
+struct imap_watch_link {
+	struct imap_watch_dir *dir;		/* NULL: none */
+	struct imap_session *s;
+	struct imap_watch_link *next, **pprev;	/* the dir's users */
 };
 
 struct imap_session {
@@ -108,8 +114,8 @@ struct imap_session {
 	/* IDLE: until "DONE", changes are told as they happen. */
 	bool idling;
 	bool resync;			/* a change came during a rescan */
-	int ino_fd;
-	struct event *ino_ev;
+	struct imap_watch_link watch[2];	/* on new/ and cur/ */
+	unsigned int watch_gen;		/* the events read last told */
 };
 
 void imap_send(struct imap_session *s, const char *fmt, ...)
@@ -131,9 +137,6 @@ void imap_submit(struct imap_session *s, struct work *w);
 int imap_user_sessions(const struct imap_session *self, const char *user);
 /* A quoted string or a literal, as RFC 3501 9 wants @str written. */
 void imap_send_string(struct imap_session *s, const char *str, size_t len);
-/* IDLE: watch / stop watching the selected mailbox for changes. */
-int imap_watch(struct imap_session *s);
-void imap_unwatch(struct imap_session *s);
 
 /* imap_cmds.c: a gathered command, or a line of AUTHENTICATE or IDLE. */
 void imap_command(struct imap_session *s, char *buf, size_t len);

@@ -199,6 +199,7 @@ static void take_live(struct conf *c, const struct conf *n)
 	c->max_recipients = n->max_recipients;
 	c->max_errors = n->max_errors;
 	c->max_sessions_per_ip = n->max_sessions_per_ip;
+	c->max_user_sessions = n->max_user_sessions;
 	c->max_connection_rate = n->max_connection_rate;
 	c->timeout = n->timeout;
 	c->command_deadline = n->command_deadline;

@@ -31,6 +31,7 @@ struct server {
 	struct cleanup *cleanup;	/* of tmp/, see cleanup.h */
 	struct workers *workers;	/* store messages off the loop */
 	struct maildirs *maildirs;	/* kept open for them, see maildirs.h */
+	struct imap_watches *imap_watches;	/* IDLE's, see imap_watch.h */
 	char *dummy_hash;		/* checked for unknown users, see AUTH */
 };
 

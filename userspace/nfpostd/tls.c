@@ -15,6 +15,12 @@ SSL_CTX *tls_server_ctx(const char *cert, const char *key, char *err,
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/*
+	 * A connection's record buffers (some 34 KiB for reading and
+	 * writing) go back to the heap while it has nothing in flight: most
+	 * IMAP connections idle, and they were a third of one's memory.
+	 */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
