@@ -18,6 +18,7 @@
 #include "imap_seqset.h"
 #include "keywords.h"
 #include "mailbox.h"
+#include "modseq.h"
 #include "server.h"
 #include "users.h"
 #include "workers.h"
@@ -99,6 +100,7 @@ struct imap_session {
 	char mbox_name[256];
 	bool readonly;			/* EXAMINE */
 	struct mailbox mb;		/* as this session last told the client */
+	struct modseq_log modseq;	/* its MODSEQ log, as last read */
 	struct keywords kw;		/* its keywords, as last told */
 	/*
 	 * RFC 7162 3.1: once a CONDSTORE-enabling command was seen, every
@@ -145,7 +147,8 @@ int imap_folder_path(const struct imap_session *s, const char *name,
 		     char *path, size_t len);
 bool imap_folder_name_ok(const char *name);
 /* mailbox_open() with the messages' MODSEQs (modseq.h). */
-int imap_view_open(const char *path, struct mailbox *mb);
+int imap_view_open(const char *path, struct mailbox *mb,
+		   struct modseq_log *log);
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
 /*

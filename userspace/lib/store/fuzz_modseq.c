@@ -2,8 +2,10 @@
 /*
  * libFuzzer harness of modseq_log_parse(): whatever a crash or a hand
  * left in the MODSEQ log, the records read are one per UID, in order,
- * none above the highest MODSEQ, and the torn tail past the last whole
- * line changes nothing (the text up to it reads the same).
+ * none above the highest MODSEQ, the torn tail past the last whole line
+ * changes nothing (the text up to it reads the same), and the log read
+ * on in two pieces (modseq_log_parse_more(), a session's next load)
+ * reads as the whole.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -13,6 +15,27 @@
 #include "modseq.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void same(const struct modseq_log *a, const struct modseq_log *b)
+{
+	assert(a->n == b->n && a->lines == b->lines &&
+	       a->highest == b->highest && a->uidvalidity == b->uidvalidity &&
+	       a->good == b->good);
+	assert(!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));
+}
+
+/* Read up to @cut, then on from where that stopped. */
+static void in_two(const char *text, size_t size, size_t cut,
+		   const struct modseq_log *whole)
+{
+	struct modseq_log log;
+
+	if (modseq_log_parse(text, cut, &log))
+		return;
+	if (!modseq_log_parse_more(text + log.good, size - log.good, &log))
+		same(&log, whole);
+	modseq_log_free(&log);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,13 +56,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(modseq_log_find(&log, log.v[i].uid) == &log.v[i]);
 	}
 	if (!modseq_log_parse(text, log.good, &head)) {
-		assert(head.n == log.n && head.lines == log.lines &&
-		       head.highest == log.highest &&
-		       head.uidvalidity == log.uidvalidity);
-		assert(!log.n ||
-		       !memcmp(head.v, log.v, log.n * sizeof(*log.v)));
+		same(&head, &log);
 		modseq_log_free(&head);
 	}
+	/* Cut where the first byte says, and in the middle. */
+	if (size)
+		in_two(text, size, data[0] % (size + 1), &log);
+	in_two(text, size, size / 2, &log);
 	modseq_log_free(&log);
 	return 0;
 }

@@ -48,7 +48,8 @@ static bool parse_header(const char *p, const char *end, struct modseq_log *log)
 	    h > MODSEQ_LIMIT)
 		return false;
 	log->uidvalidity = (uint32_t)v;
-	log->highest = h;
+	if (h > log->highest)
+		log->highest = h;
 	return true;
 }
 
@@ -77,68 +78,160 @@ static bool parse_rec(const char *p, const char *end, struct modseq_rec *r)
 	return true;
 }
 
-/* By UID, then by place in the log: the last of a UID is its state. */
+/* By UID, then by place in the text: the last of a UID is its state. */
 static int cmp_rec(const void *a, const void *b)
 {
 	const struct modseq_rec *x = a, *y = b;
 
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
-	return x->modseq < y->modseq ? -1 : x->modseq > y->modseq;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* @v[0..@n) by UID, one (the last) per UID; the new count. */
+static size_t sort_last(struct modseq_rec *v, size_t n)
+{
+	size_t i, k;
+
+	/*
+	 * Appended in UID order (a delivery's lines, a rewritten log), the
+	 * lines are mostly in order already: no sort then.
+	 */
+	for (i = 1; i < n && cmp_rec(&v[i - 1], &v[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(v, n, sizeof(*v), cmp_rec);
+	for (i = 0, k = 0; i < n; i++) {
+		if (k && v[k - 1].uid == v[i].uid)
+			k--;
+		v[k] = v[i];
+		v[k++].line = 0;
+	}
+	return k;
+}
+
+static int grow(struct modseq_rec **v, size_t *cap, size_t want)
+{
+	struct modseq_rec *p;
+	size_t n = *cap ? *cap : 64;
+
+	while (n < want)
+		n *= 2;
+	if (n == *cap)
+		return 0;
+	p = realloc(*v, n * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
+/* The records of @text's whole lines, in order; header into @log. */
+static int parse_lines(const char *text, size_t len, struct modseq_log *log,
+		       struct modseq_rec **v_r, size_t *n_r, size_t *used_r)
+{
+	const char *p = text, *end = text + len, *nl;
+	struct modseq_rec *v = NULL, r;
+	size_t n = 0, cap = 0;
+
+	*used_r = 0;
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+	     p = nl + 1) {
+		*used_r = (size_t)(nl + 1 - text);
+		if (p == text && !log->good && parse_header(p, nl, log))
+			continue;
+		if (!parse_rec(p, nl, &r))
+			continue;
+		if (n == cap && grow(&v, &cap, n + 1)) {
+			free(v);
+			return -ENOMEM;
+		}
+		r.line = (uint32_t)n;
+		v[n++] = r;
+	}
+	*v_r = v;
+	*n_r = n;
+	return 0;
+}
+
+/* Emptied but for the highest MODSEQ: the next read reads all. */
+static void forget(struct modseq_log *log)
+{
+	uint64_t highest = log->highest;
+
+	free(log->v);
+	memset(log, 0, sizeof(*log));
+	log->highest = highest;
+}
+
+/*
+ * @add (by UID, one per UID, none that @log has) into @log's records,
+ * merged from the end, where the room is.
+ */
+static int merge(struct modseq_log *log, const struct modseq_rec *add,
+		 size_t n)
+{
+	size_t i = log->n, j = n, k = log->n + n;
+
+	if (!n)
+		return 0;
+	if (grow(&log->v, &log->cap, k))
+		return -ENOMEM;
+	while (j) {
+		if (i && log->v[i - 1].uid > add[j - 1].uid)
+			log->v[--k] = log->v[--i];
+		else
+			log->v[--k] = add[--j];
+	}
+	log->n += n;
+	return 0;
+}
+
+int modseq_log_parse_more(const char *text, size_t len,
+			  struct modseq_log *log)
+{
+	struct modseq_log was = *log;
+	struct modseq_rec *v, *r;
+	size_t n, used, i, k = 0;
+	int ret = parse_lines(text, len, log, &v, &n, &used);
+
+	if (ret) {
+		*log = was;
+		return ret;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].modseq > log->highest)
+			log->highest = v[i].modseq;
+	log->lines += n;
+	log->good += used;
+	/* A UID the log has: its later line replaces it, where it is. */
+	for (i = 0; i < n; i++) {
+		r = (struct modseq_rec *)modseq_log_find(log, v[i].uid);
+		if (r) {
+			*r = v[i];
+			r->line = 0;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	ret = merge(log, v, sort_last(v, k));
+	free(v);
+	if (ret)
+		forget(log);
+	return ret;
 }
 
 int modseq_log_parse(const char *text, size_t len, struct modseq_log *log)
 {
-	const char *p = text, *end = text + len, *nl;
-	size_t cap = 0, i, k;
-	struct modseq_rec r;
-
 	memset(log, 0, sizeof(*log));
-	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
-	     p = nl + 1) {
-		log->good = (size_t)(nl + 1 - text);
-		if (p == text && parse_header(p, nl, log))
-			continue;
-		if (!parse_rec(p, nl, &r))
-			continue;
-		log->lines++;
-		if (r.modseq > log->highest)
-			log->highest = r.modseq;
-		if (log->n == cap) {
-			struct modseq_rec *v;
-
-			cap = cap ? 2 * cap : 64;
-			v = realloc(log->v, cap * sizeof(*v));
-			if (!v) {
-				modseq_log_free(log);
-				return -ENOMEM;
-			}
-			log->v = v;
-		}
-		log->v[log->n++] = r;
-	}
-	/*
-	 * Appended under a lock, a UID's lines have rising MODSEQs. A log
-	 * just rewritten is in order already: no sort then.
-	 */
-	for (i = 1; i < log->n && cmp_rec(&log->v[i - 1], &log->v[i]) < 0; i++)
-		;
-	if (i < log->n)
-		qsort(log->v, log->n, sizeof(*log->v), cmp_rec);
-	for (i = 0, k = 0; i < log->n; i++) {
-		if (k && log->v[k - 1].uid == log->v[i].uid)
-			k--;
-		log->v[k++] = log->v[i];
-	}
-	log->n = k;
-	return 0;
+	return modseq_log_parse_more(text, len, log);
 }
 
 void modseq_log_free(struct modseq_log *log)
 {
 	free(log->v);
-	log->v = NULL;
-	log->n = 0;
+	memset(log, 0, sizeof(*log));
 }
 
 const struct modseq_rec *modseq_log_find(const struct modseq_log *log,
@@ -166,31 +259,44 @@ static void letters_of(const struct mailbox_msg *m, char *buf, size_t len)
 	snprintf(buf, len, "%s", suffix + 3);	/* after ":2," */
 }
 
-static int read_fd(int fd, struct modseq_log *log)
+/* Bytes [@from, @to) of @fd, parsed on into @log. */
+static int read_on(int fd, off_t from, off_t to, struct modseq_log *log)
 {
-	struct stat st;
-	char *buf;
+	size_t len = (size_t)(to - from), got = 0;
+	char *buf = malloc(len + 1);
 	ssize_t n;
-	size_t got = 0;
 	int ret;
 
-	if (fstat(fd, &st))
-		return -errno;
-	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		n = pread(fd, buf + got, (size_t)st.st_size - got,
-			  (off_t)got);
+	while (got < len) {
+		n = pread(fd, buf + got, len - got, from + (off_t)got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	ret = modseq_log_parse(buf, got, log);
+	ret = modseq_log_parse_more(buf, got, log);
 	free(buf);
 	return ret;
+}
+
+int modseq_log_read(int fd, struct modseq_log *log)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	/* Compacted (renamed over), or cut by hand: read from the start. */
+	if ((uint64_t)st.st_ino != log->ino || (uint64_t)st.st_dev != log->dev ||
+	    (uint64_t)st.st_size < log->good)
+		forget(log);
+	log->dev = (uint64_t)st.st_dev;
+	log->ino = (uint64_t)st.st_ino;
+	if ((uint64_t)st.st_size == log->good)
+		return 0;
+	return read_on(fd, (off_t)log->good, st.st_size, log);
 }
 
 /*
@@ -293,12 +399,25 @@ static int fsync_dir(int dirfd)
 	return fsync(dirfd) ? -errno : 0;
 }
 
+/* @log made what @o is, the text of the file @fd. */
+static void reread(int fd, const struct out *o, struct modseq_log *log)
+{
+	struct stat st;
+
+	forget(log);
+	if (fstat(fd, &st) || modseq_log_parse_more(o->p, o->len, log))
+		return;		/* read whole next time */
+	log->dev = (uint64_t)st.st_dev;
+	log->ino = (uint64_t)st.st_ino;
+}
+
 /*
  * The log rewritten: @mb's messages as they now are (their MODSEQs just
- * set), and the lines of UIDs newer than @mb's, under the lock @lockfd.
+ * set), and the lines of UIDs newer than @mb's, under the lock; @log
+ * made the new file's.
  */
 static int rewrite(int dirfd, const struct mailbox *mb,
-		   const struct modseq_log *log, uint64_t highest)
+		   struct modseq_log *log, uint64_t highest)
 {
 	uint32_t newest = mb->n ? mb->v[mb->n - 1].uid : 0;
 	struct out o = { 0 };
@@ -322,14 +441,16 @@ static int rewrite(int dirfd, const struct mailbox *mb,
 	ret = fd < 0 ? -errno : write_all(fd, o.p, o.len, 0);
 	if (!ret && fsync(fd))
 		ret = -errno;
-	if (fd >= 0)
-		close(fd);
 	if (!ret && renameat(dirfd, MODSEQ_TMP, dirfd, MODSEQ_LOG))
 		ret = -errno;
 	if (!ret)
 		ret = fsync_dir(dirfd);
 	else
 		unlinkat(dirfd, MODSEQ_TMP, 0);
+	if (!ret)
+		reread(fd, &o, log);
+	if (fd >= 0)
+		close(fd);
 	free(o.p);
 	return ret;
 }
@@ -380,18 +501,17 @@ struct change {
 };
 
 static int commit(int dirfd, int fd, struct mailbox *mb,
-		  const struct change *c)
+		  struct modseq_log *log, const struct change *c)
 {
-	struct modseq_log log;
 	struct out o = { 0 };
 	uint64_t next;
 	bool *need = NULL;
 	size_t i;
-	int ret = read_fd(fd, &log);
+	int ret = modseq_log_read(fd, log);
 
 	if (ret)
 		return ret;
-	next = log.highest + 1;
+	next = log->highest + 1;
 	ret = -EOVERFLOW;
 	if (next > MODSEQ_LIMIT)
 		goto out;
@@ -399,7 +519,7 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	need = calloc(mb->n + 1, sizeof(*need));
 	if (!need)
 		goto out;
-	if (c->load && !apply(mb, &log, next, need)) {
+	if (c->load && !apply(mb, log, next, need)) {
 		ret = 0;	/* another session logged them meanwhile */
 		goto out;
 	}
@@ -409,18 +529,18 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	}
 	if (mb->highestmodseq < next)
 		mb->highestmodseq = next;
-	if (log.uidvalidity != mb->uidvalidity ||
-	    log.lines > 2 * mb->n + COMPACT_SLACK) {
+	if (log->uidvalidity != mb->uidvalidity ||
+	    log->lines > 2 * mb->n + COMPACT_SLACK) {
 		if (!c->load)
 			for (i = 0; i < mb->n; i++)
 				if (!need[i] && !(mb->v[i].modseq =
-						  known(&log, mb, &mb->v[i])))
+						  known(log, mb, &mb->v[i])))
 					mb->v[i].modseq = next;
-		ret = rewrite(dirfd, mb, &log, next);
+		ret = rewrite(dirfd, mb, log, next);
 		goto out;
 	}
-	if (!log.good)
-		out_header(&o, mb->uidvalidity, log.highest);
+	if (!log->good)
+		out_header(&o, mb->uidvalidity, log->highest);
 	for (i = 0; i < mb->n; i++)
 		if (need[i])
 			out_msg(&o, &mb->v[i]);
@@ -430,21 +550,24 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	if (o.failed)
 		goto out;
 	/* A torn line of a crash is cut off, not continued. */
-	ret = ftruncate(fd, (off_t)log.good) ? -errno : 0;
+	ret = ftruncate(fd, (off_t)log->good) ? -errno : 0;
 	if (!ret)
-		ret = write_all(fd, o.p, o.len, (off_t)log.good);
+		ret = write_all(fd, o.p, o.len, (off_t)log->good);
 	if (!ret && fdatasync(fd))
 		ret = -errno;
-	if (!ret && !log.good)
+	if (!ret && !log->good)
 		ret = fsync_dir(dirfd);
+	/* What was just written is known as read: the next read goes on. */
+	if (!ret && modseq_log_parse_more(o.p, o.len, log))
+		forget(log);
 out:
 	free(o.p);
 	free(need);
-	modseq_log_free(&log);
 	return ret;
 }
 
-static int commit_locked(struct mailbox *mb, const struct change *c)
+static int commit_locked(struct mailbox *mb, struct modseq_log *log,
+			 const struct change *c)
 {
 	int dirfd, fd, ret;
 
@@ -453,17 +576,16 @@ static int commit_locked(struct mailbox *mb, const struct change *c)
 		return -errno;
 	ret = lock_log(dirfd, &fd);
 	if (!ret) {
-		ret = commit(dirfd, fd, mb, c);
+		ret = commit(dirfd, fd, mb, log, c);
 		close(fd);	/* drops the flock */
 	}
 	close(dirfd);
 	return ret;
 }
 
-int modseq_load(struct mailbox *mb, bool write)
+int modseq_load(struct mailbox *mb, struct modseq_log *log, bool write)
 {
 	struct change c = { .load = true };
-	struct modseq_log log = { 0 };
 	char path[PATH_MAX + 32];
 	bool *need;
 	size_t n;
@@ -472,35 +594,36 @@ int modseq_load(struct mailbox *mb, bool write)
 	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, mb->path);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		ret = read_fd(fd, &log);
+		ret = modseq_log_read(fd, log);
 		close(fd);
-	} else if (errno != ENOENT) {
+	} else if (errno == ENOENT) {
+		forget(log);	/* none yet, or removed: MODSEQs go on */
+	} else {
 		return -errno;
 	}
 	need = ret ? NULL : calloc(mb->n + 1, sizeof(*need));
-	if (!need) {
-		modseq_log_free(&log);
+	if (!need)
 		return ret ? ret : -ENOMEM;
-	}
-	n = apply(mb, &log, log.highest + 1, need);
+	n = apply(mb, log, log->highest + 1, need);
 	free(need);
-	modseq_log_free(&log);
 	/* The common case: nothing new since the log was written. */
 	if (!n || !write)
 		return 0;
-	return commit_locked(mb, &c);
+	return commit_locked(mb, log, &c);
 }
 
-int modseq_changed(struct mailbox *mb, const size_t *idx, size_t n)
+int modseq_changed(struct mailbox *mb, struct modseq_log *log,
+		   const size_t *idx, size_t n)
 {
 	struct change c = { .idx = idx, .n = n };
 
-	return n ? commit_locked(mb, &c) : 0;
+	return n ? commit_locked(mb, log, &c) : 0;
 }
 
-int modseq_expunged(struct mailbox *mb, const uint32_t *uid, size_t n)
+int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
+		    const uint32_t *uid, size_t n)
 {
 	struct change c = { .gone = uid, .n_gone = n };
 
-	return n ? commit_locked(mb, &c) : 0;
+	return n ? commit_locked(mb, log, &c) : 0;
 }
