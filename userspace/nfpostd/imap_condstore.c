@@ -46,6 +46,16 @@ void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n)
 			s->mb.path, strerror(-ret));
 }
 
+void imap_modseq_stored(struct imap_session *s, const size_t *idx, size_t n,
+			const struct timespec cur[2])
+{
+	int ret = modseq_stored(&s->mb, &s->modseq, idx, n, cur);
+
+	if (ret)
+		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,
+			s->mb.path, strerror(-ret));
+}
+
 void imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
 {
 	uint32_t *uid = malloc((n ? n : 1) * sizeof(*uid));

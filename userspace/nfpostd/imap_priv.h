@@ -230,6 +230,9 @@ void imap_send_change(struct imap_session *s, size_t seq,
  * message the log does not know as it is gets a new MODSEQ when next read.
  */
 void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n);
+/* The same for STORE, with cur/'s mtimes around its renames (modseq.h). */
+void imap_modseq_stored(struct imap_session *s, const size_t *idx, size_t n,
+			const struct timespec cur[2]);
 void imap_modseq_expunged(struct imap_session *s, const size_t *idx,
 			  size_t n);
 

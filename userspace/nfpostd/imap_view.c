@@ -62,6 +62,8 @@ int imap_view_open(const char *path, struct mailbox *mb,
 {
 	int ret = mailbox_open(path, mb), err;
 
+	if (!ret)
+		modseq_log_sync_point(log, &mb->stamp[1]);
 	if (!ret && (err = modseq_load(mb, log, true)))
 		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", path,
 			strerror(-err));
@@ -69,13 +71,14 @@ int imap_view_open(const char *path, struct mailbox *mb,
 }
 
 /*
- * A rescan of @old (mailbox_rescan), with its MODSEQs: of the log, only
- * the lines appended since @log last read it.
+ * A rescan of @old (modseq_rescan: other sessions' STOREs from the log,
+ * without a readdir of cur/, when they are all that changed), with its
+ * MODSEQs: of the log, only the lines appended since @log last read it.
  */
 static int view_rescan(const struct mailbox *old, struct mailbox *fresh,
 		       struct modseq_log *log)
 {
-	int ret = mailbox_rescan(old, fresh), err;
+	int ret = modseq_rescan(old, fresh, log), err;
 
 	if (!ret && (err = modseq_load(fresh, log, true)))
 		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", fresh->path,

@@ -5,7 +5,7 @@
  * none above the highest MODSEQ, the torn tail past the last whole line
  * changes nothing (the text up to it reads the same), and the log read
  * on in two pieces (modseq_log_parse_more(), a session's next load)
- * reads as the whole.
+ * reads as the whole, STOREs' cur/ chain (modseq.h) included.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -22,6 +22,24 @@ static void same(const struct modseq_log *a, const struct modseq_log *b)
 	       a->highest == b->highest && a->uidvalidity == b->uidvalidity &&
 	       a->good == b->good);
 	assert(!a->n || !memcmp(a->v, b->v, a->n * sizeof(*a->v)));
+	assert(a->chain_ok == b->chain_ok &&
+	       a->touched_over == b->touched_over &&
+	       a->n_touched == b->n_touched && a->n_pending == b->n_pending &&
+	       a->chain.tv_sec == b->chain.tv_sec &&
+	       a->chain.tv_nsec == b->chain.tv_nsec);
+	assert(a->n_touched <= MODSEQ_TOUCHED_MAX &&
+	       !memcmp(a->touched, b->touched,
+		       a->n_touched * sizeof(*a->touched)));
+}
+
+/* From a chain at 1 s (a "C 0 1 0 ..." line continues it). */
+static int parse_chained(const char *text, size_t len, struct modseq_log *log)
+{
+	const struct timespec start = { 1, 0 };
+
+	memset(log, 0, sizeof(*log));
+	modseq_log_sync_point(log, &start);
+	return modseq_log_parse_more(text, len, log);
 }
 
 /* Read up to @cut, then on from where that stopped. */
@@ -30,7 +48,7 @@ static void in_two(const char *text, size_t size, size_t cut,
 {
 	struct modseq_log log;
 
-	if (modseq_log_parse(text, cut, &log))
+	if (parse_chained(text, cut, &log))
 		return;
 	if (!modseq_log_parse_more(text + log.good, size - log.good, &log))
 		same(&log, whole);
@@ -43,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct modseq_log log, head;
 	size_t i;
 
-	if (modseq_log_parse(text, size, &log))
+	if (parse_chained(text, size, &log))
 		return 0;
 	assert(log.good <= size && log.n <= log.lines);
 	assert(!log.good || text[log.good - 1] == '\n');
@@ -55,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		assert(strlen(log.v[i].letters) <= MODSEQ_LETTERS_MAX);
 		assert(modseq_log_find(&log, log.v[i].uid) == &log.v[i]);
 	}
-	if (!modseq_log_parse(text, log.good, &head)) {
+	if (!parse_chained(text, log.good, &head)) {
 		same(&head, &log);
 		modseq_log_free(&head);
 	}

@@ -78,6 +78,93 @@ static bool parse_rec(const char *p, const char *end, struct modseq_rec *r)
 	return true;
 }
 
+/*
+ * "C <lines> <sec> <nsec> <sec> <nsec>": a STORE's last @lines lines, and
+ * cur/'s mtimes before and after its renames.
+ */
+static bool parse_mark(const char *p, const char *end, uint64_t *lines,
+		       struct timespec ts[2])
+{
+	uint64_t v[5];
+	int i;
+
+	if (end - p < 2 || p[0] != 'C' || p[1] != ' ')
+		return false;
+	p += 2;
+	for (i = 0; i < 5; i++)
+		if ((i && (p == end || *p++ != ' ')) || !parse_u64(&p, end, &v[i]) ||
+		    (i && !(i & 1) && v[i] > 999999999) || v[i] > INT64_MAX)
+			return false;
+	if (p != end)
+		return false;
+	*lines = v[0];
+	for (i = 0; i < 2; i++) {
+		ts[i].tv_sec = (time_t)v[2 * i + 1];
+		ts[i].tv_nsec = (long)v[2 * i + 2];
+	}
+	return true;
+}
+
+static bool ts_eq(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static bool ts_lt(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * A STORE's "C" line (modseq.h): it takes the chain on if it starts where
+ * the chain is; one that ended by the mtime the readdir saw is in what it
+ * read (a view is only renamed from the log if that mtime was settled: no
+ * later change could leave it); any other breaks the chain.
+ */
+static void chain_mark(struct modseq_log *log, uint64_t n,
+		       const struct timespec ts[2])
+{
+	size_t i, seen = log->n_pending;
+
+	log->n_pending = 0;
+	if (!log->chain_ok)
+		return;
+	if (!ts_eq(&ts[0], &log->chain)) {
+		if (ts_lt(&log->from, &ts[1]))
+			log->chain_ok = false;
+		return;
+	}
+	log->chain = ts[1];
+	/* Its lines: the last @n read, kept in the ring of pending UIDs. */
+	if (n > seen || n > MODSEQ_TOUCHED_MAX ||
+	    log->n_touched + n > MODSEQ_TOUCHED_MAX) {
+		log->touched_over = true;
+		return;
+	}
+	for (i = seen - n; i < seen; i++)
+		log->touched[log->n_touched++] =
+			log->pending[i % MODSEQ_TOUCHED_MAX];
+}
+
+static void chain_rec(struct modseq_log *log, uint32_t uid)
+{
+	log->pending[log->n_pending % MODSEQ_TOUCHED_MAX] = uid;
+	/* Past twice the ring, only "more than it holds" matters. */
+	if (++log->n_pending == 2 * MODSEQ_TOUCHED_MAX)
+		log->n_pending = MODSEQ_TOUCHED_MAX;
+}
+
+void modseq_log_sync_point(struct modseq_log *log, const struct timespec *cur)
+{
+	log->chain_ok = true;
+	log->chain = *cur;
+	log->from = *cur;
+	log->touched_over = false;
+	log->n_touched = 0;
+	log->n_pending = 0;
+}
+
 /* By UID, then by place in the text: the last of a UID is its state. */
 static int cmp_rec(const void *a, const void *b)
 {
@@ -133,7 +220,9 @@ static int parse_lines(const char *text, size_t len, struct modseq_log *log,
 {
 	const char *p = text, *end = text + len, *nl;
 	struct modseq_rec *v = NULL, r;
+	struct timespec ts[2];
 	size_t n = 0, cap = 0;
+	uint64_t k;
 
 	*used_r = 0;
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
@@ -141,8 +230,14 @@ static int parse_lines(const char *text, size_t len, struct modseq_log *log,
 		*used_r = (size_t)(nl + 1 - text);
 		if (p == text && !log->good && parse_header(p, nl, log))
 			continue;
+		if (parse_mark(p, nl, &k, ts)) {
+			log->lines++;
+			chain_mark(log, k, ts);
+			continue;
+		}
 		if (!parse_rec(p, nl, &r))
 			continue;
+		chain_rec(log, r.uid);
 		if (n == cap && grow(&v, &cap, n + 1)) {
 			free(v);
 			return -ENOMEM;
@@ -155,14 +250,23 @@ static int parse_lines(const char *text, size_t len, struct modseq_log *log,
 	return 0;
 }
 
-/* Emptied but for the highest MODSEQ: the next read reads all. */
+/*
+ * Emptied but for the highest MODSEQ: the next read reads all. The chain
+ * (modseq.h) goes too, lines it did not see may be lost, unless nothing
+ * was ever read.
+ */
 static void forget(struct modseq_log *log)
 {
-	uint64_t highest = log->highest;
+	struct modseq_log was = *log;
 
 	free(log->v);
 	memset(log, 0, sizeof(*log));
-	log->highest = highest;
+	log->highest = was.highest;
+	if (was.ino || was.good)
+		return;
+	log->chain_ok = was.chain_ok;
+	log->from = was.from;
+	log->chain = was.chain;
 }
 
 /*
@@ -399,16 +503,30 @@ static int fsync_dir(int dirfd)
 	return fsync(dirfd) ? -errno : 0;
 }
 
-/* @log made what @o is, the text of the file @fd. */
+/*
+ * @log made what @o is, the text of the file @fd. Its chain stays: this
+ * writer read every line the rewrite drops, and cur/ did not change.
+ */
 static void reread(int fd, const struct out *o, struct modseq_log *log)
 {
+	struct modseq_log was = *log;
 	struct stat st;
 
 	forget(log);
-	if (fstat(fd, &st) || modseq_log_parse_more(o->p, o->len, log))
-		return;		/* read whole next time */
-	log->dev = (uint64_t)st.st_dev;
-	log->ino = (uint64_t)st.st_ino;
+	log->chain_ok = was.chain_ok;
+	log->from = was.from;
+	log->chain = was.chain;
+	log->touched_over = was.touched_over;
+	log->n_touched = was.n_touched;
+	memcpy(log->touched, was.touched, sizeof(log->touched));
+	if (!fstat(fd, &st) && !modseq_log_parse_more(o->p, o->len, log)) {
+		log->n_pending = 0;	/* no STORE's lines */
+		log->dev = (uint64_t)st.st_dev;
+		log->ino = (uint64_t)st.st_ino;
+		return;
+	}
+	forget(log);	/* read whole next time */
+	log->chain_ok = false;
 }
 
 /*
@@ -498,6 +616,7 @@ struct change {
 	const uint32_t *gone;
 	size_t n_gone;
 	bool load;
+	const struct timespec *cur;	/* STORE's cur/ mtimes, or NULL */
 };
 
 static int commit(int dirfd, int fd, struct mailbox *mb,
@@ -506,7 +625,7 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	struct out o = { 0 };
 	uint64_t next;
 	bool *need = NULL;
-	size_t i;
+	size_t i, k = 0;
 	int ret = modseq_log_read(fd, log);
 
 	if (ret)
@@ -542,10 +661,16 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	if (!log->good)
 		out_header(&o, mb->uidvalidity, log->highest);
 	for (i = 0; i < mb->n; i++)
-		if (need[i])
+		if (need[i]) {
 			out_msg(&o, &mb->v[i]);
+			k++;
+		}
 	for (i = 0; i < c->n_gone; i++)
 		out_printf(&o, "%" PRIu32 " %" PRIu64 " !\n", c->gone[i], next);
+	if (c->cur)
+		out_printf(&o, "C %zu %lld %ld %lld %ld\n", k,
+			   (long long)c->cur[0].tv_sec, c->cur[0].tv_nsec,
+			   (long long)c->cur[1].tv_sec, c->cur[1].tv_nsec);
 	ret = -ENOMEM;
 	if (o.failed)
 		goto out;
@@ -583,27 +708,36 @@ static int commit_locked(struct mailbox *mb, struct modseq_log *log,
 	return ret;
 }
 
+int modseq_log_update(const char *dir, struct modseq_log *log)
+{
+	char path[PATH_MAX + 32];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		forget(log);	/* none yet, or removed: MODSEQs go on */
+		return 0;
+	}
+	if (fd < 0)
+		return -errno;
+	ret = modseq_log_read(fd, log);
+	close(fd);
+	return ret;
+}
+
 int modseq_load(struct mailbox *mb, struct modseq_log *log, bool write)
 {
 	struct change c = { .load = true };
-	char path[PATH_MAX + 32];
 	bool *need;
 	size_t n;
-	int fd, ret = 0;
+	int ret = modseq_log_update(mb->path, log);
 
-	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, mb->path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ret = modseq_log_read(fd, log);
-		close(fd);
-	} else if (errno == ENOENT) {
-		forget(log);	/* none yet, or removed: MODSEQs go on */
-	} else {
-		return -errno;
-	}
-	need = ret ? NULL : calloc(mb->n + 1, sizeof(*need));
+	if (ret)
+		return ret;
+	need = calloc(mb->n + 1, sizeof(*need));
 	if (!need)
-		return ret ? ret : -ENOMEM;
+		return -ENOMEM;
 	n = apply(mb, log, log->highest + 1, need);
 	free(need);
 	/* The common case: nothing new since the log was written. */
@@ -618,6 +752,95 @@ int modseq_changed(struct mailbox *mb, struct modseq_log *log,
 	struct change c = { .idx = idx, .n = n };
 
 	return n ? commit_locked(mb, log, &c) : 0;
+}
+
+int modseq_stored(struct mailbox *mb, struct modseq_log *log,
+		  const size_t *idx, size_t n, const struct timespec cur[2])
+{
+	struct change c = { .idx = idx, .n = n, .cur = cur };
+
+	return n ? commit_locked(mb, log, &c) : 0;
+}
+
+/* Message @m renamed to the letters of @r, if its file is there. */
+static int rename_to(const struct mailbox *mb, struct mailbox_msg *m,
+		     const struct modseq_rec *r)
+{
+	char other[sizeof(m->other)], suffix[MAILBOX_FLAGS_MAX + 1];
+	char path[PATH_MAX], *name;
+	unsigned int flags;
+	struct stat st;
+
+	flags = mailbox_flags_parse(r->letters, other, sizeof(other));
+	mailbox_flag_suffix(flags, other, suffix, sizeof(suffix));
+	if (asprintf(&name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
+		     suffix) < 0)
+		return -ENOMEM;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", mb->path, name) >=
+	    sizeof(path) || stat(path, &st)) {
+		free(name);
+		return -ESTALE;
+	}
+	free(m->name);
+	m->name = name;
+	m->flags = flags;
+	memcpy(m->other, other, sizeof(other));
+	return 0;
+}
+
+int modseq_renamed(struct mailbox *mb, struct modseq_log *log)
+{
+	const struct modseq_rec *r;
+	size_t i;
+	long k;
+	int ret = 0;
+
+	if (!log->chain_ok || log->touched_over)
+		return -ESTALE;
+	for (i = 0; i < log->n_touched && !ret; i++) {
+		r = modseq_log_find(log, log->touched[i]);
+		k = mailbox_find(mb, log->touched[i]);
+		if (!r || r->gone || k < 0 || mb->v[k].in_new)
+			ret = -ESTALE;
+		else
+			ret = rename_to(mb, &mb->v[k], r);
+	}
+	log->n_touched = 0;
+	return ret;
+}
+
+/*
+ * Whether cur/ changed, since @old read it, by STOREs alone (the log's
+ * chain reaches cur/'s mtime): then their renames come from the log.
+ */
+static int rescan_from_log(const struct mailbox *old, struct mailbox *fresh,
+			   struct modseq_log *log)
+{
+	struct timespec cur;
+
+	if (!log->chain_ok || old->cur_from_log ||
+	    mailbox_cur_mtime(old, &cur) || modseq_log_update(old->path, log) ||
+	    !log->chain_ok || !ts_eq(&cur, &log->chain))
+		return -ESTALE;
+	if (mailbox_rescan_cur(old, fresh, &cur))
+		return -ESTALE;
+	if (fresh->cur_from_log && modseq_renamed(fresh, log)) {
+		mailbox_close(fresh);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+int modseq_rescan(const struct mailbox *old, struct mailbox *fresh,
+		  struct modseq_log *log)
+{
+	int ret = rescan_from_log(old, fresh, log);
+
+	if (ret)
+		ret = mailbox_rescan(old, fresh);
+	if (!ret && !fresh->cur_from_log)
+		modseq_log_sync_point(log, &fresh->stamp[1]);
+	return ret;
 }
 
 int modseq_expunged(struct mailbox *mb, struct modseq_log *log,

@@ -139,10 +139,12 @@ struct view {
 	struct modseq_log log;
 };
 
+/* As a session opens it (imap_view_open): the chain starts there. */
 static void open_mb(const struct test_dir *d, struct view *v)
 {
 	memset(&v->log, 0, sizeof(v->log));
 	assert_int_equal(mailbox_open(d->path, &v->mb), 0);
+	modseq_log_sync_point(&v->log, &v->mb.stamp[1]);
 	assert_int_equal(modseq_load(&v->mb, &v->log, true), 0);
 }
 
@@ -431,11 +433,12 @@ static void poke(const struct test_dir *d, off_t off, char c)
 	close(fd);
 }
 
+/* As a session's sync does it (imap_view.c). */
 static void rescan(struct view *v)
 {
 	struct mailbox fresh;
 
-	assert_int_equal(mailbox_rescan(&v->mb, &fresh), 0);
+	assert_int_equal(modseq_rescan(&v->mb, &fresh, &v->log), 0);
 	mailbox_close(&v->mb);
 	v->mb = fresh;
 	assert_int_equal(modseq_load(&v->mb, &v->log, true), 0);
@@ -586,11 +589,227 @@ static void a_log_cut_shorter_is_reread_highest_kept(void **state)
 	close_mb(&b);
 }
 
+/* Sets the mtime of @d's @sub ("new", "cur") to @sec.@nsec. */
+static void set_mtime(const struct test_dir *d, const char *sub, time_t sec,
+		      long nsec)
+{
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { sec, nsec } };
+	char path[200];
+
+	snprintf(path, sizeof(path), "%s/%s", d->path, sub);
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static struct timespec cur_mtime(const struct test_dir *d)
+{
+	char path[200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/cur", d->path);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mtim;
+}
+
+/*
+ * Three messages in cur/, new/ and cur/ made a minute old: a view read
+ * then is settled (mailbox.h), as one read long after the last change.
+ */
+static void settled_maildir(const struct test_dir *d)
+{
+	struct mailbox mb;
+	time_t old = time(NULL) - 60;
+	size_t i;
+
+	deliver(d, 3);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	for (i = 0; i < mb.n; i++)
+		assert_int_equal(mailbox_set_flags(&mb, i, 0), 0);
+	mailbox_close(&mb);
+	set_mtime(d, "new", old, 0);
+	set_mtime(d, "cur", old, 0);
+}
+
+/* STORE as imap_cmd_store.c does it: cur/'s mtimes logged around it. */
+static void store_timed(struct view *v, size_t i, unsigned int flags)
+{
+	struct timespec cur[2];
+
+	assert_int_equal(mailbox_cur_mtime(&v->mb, &cur[0]), 0);
+	assert_int_equal(mailbox_set_flags(&v->mb, i, flags), 0);
+	assert_int_equal(mailbox_sync_dirs(&v->mb), 0);
+	assert_int_equal(mailbox_cur_mtime(&v->mb, &cur[1]), 0);
+	assert_int_equal(modseq_stored(&v->mb, &v->log, &i, 1, cur), 0);
+}
+
+/* @a's message @i as @b has it: flags, file name, MODSEQ. */
+static void assert_same_msg(const struct view *a, const struct view *b,
+			    size_t i)
+{
+	int fd;
+
+	assert_int_equal(a->mb.v[i].uid, b->mb.v[i].uid);
+	assert_int_equal(a->mb.v[i].flags, b->mb.v[i].flags);
+	assert_string_equal(a->mb.v[i].name, b->mb.v[i].name);
+	assert_int_equal(a->mb.v[i].modseq, b->mb.v[i].modseq);
+	fd = mailbox_msg_open(&a->mb, i);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void another_sessions_store_is_renamed_from_the_log(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	assert_true(a.mb.settled);
+	store_timed(&b, 1, MAILBOX_SEEN | MAILBOX_FLAGGED);
+	rescan(&a);
+	assert_true(a.mb.cur_from_log);
+	assert_false(a.mb.settled);
+	assert_same_msg(&a, &b, 0);
+	assert_same_msg(&a, &b, 1);
+	assert_same_msg(&a, &b, 2);
+	assert_int_equal(a.mb.highestmodseq, b.mb.highestmodseq);
+	/* The next rescan reads cur/ again, and finds the same. */
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_same_msg(&a, &b, 1);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void a_change_the_mtime_cannot_tell_is_seen_next_rescan(void **state)
+{
+	const struct test_dir *d = *state;
+	struct timespec after;
+	struct view a, b;
+	char path[200], mark[128];
+	time_t old = time(NULL) - 30;
+	FILE *f;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store_timed(&b, 0, MAILBOX_SEEN);
+	/*
+	 * Another program's message, in the same clock tick as a STORE's
+	 * rename: here one that left cur/'s mtime long settled, so that
+	 * only the rule "a view renamed from the log reads cur/ next" can
+	 * find the message.
+	 */
+	after = cur_mtime(d);
+	snprintf(path, sizeof(path), "%s/cur/1.other.host:2,S", d->path);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("Subject: y\n\ny\n", f);
+	fclose(f);
+	set_mtime(d, "cur", old, 0);
+	snprintf(mark, sizeof(mark), "C 0 %lld %ld %lld 0\n",
+		 (long long)after.tv_sec, after.tv_nsec, (long long)old);
+	log_append(d, mark);
+	rescan(&a);
+	assert_true(a.mb.cur_from_log);
+	assert_int_equal(a.mb.n, 3);
+	assert_same_msg(&a, &b, 0);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.n, 4);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/*
+ * A rename by another program (no log line) after the STORE, or before
+ * it, in another clock tick: cur/ is read, both are seen.
+ */
+static void foreign_rename(const struct test_dir *d, size_t i, time_t bump)
+{
+	struct timespec t = cur_mtime(d);
+	struct mailbox mb;
+
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	assert_int_equal(mailbox_set_flags(&mb, i, MAILBOX_ANSWERED), 0);
+	mailbox_close(&mb);
+	set_mtime(d, "cur", t.tv_sec + bump, t.tv_nsec);
+}
+
+static void a_foreign_rename_after_a_store_is_read_from_cur(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store_timed(&b, 1, MAILBOX_FLAGGED);
+	foreign_rename(d, 2, 2);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.v[1].flags, MAILBOX_FLAGGED);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void a_foreign_rename_before_a_store_is_read_from_cur(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	foreign_rename(d, 2, -30);	/* still older than now */
+	store_timed(&b, 1, MAILBOX_FLAGGED);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.v[1].flags, MAILBOX_FLAGGED);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/*
+ * Writer C read cur/'s mtime, then another program and writer B changed
+ * cur/, then C renamed: C's line starts where the chain is, yet B's line,
+ * which followed nothing, broke the chain for good: cur/ is read.
+ */
+static void a_line_that_follows_nothing_breaks_the_chain(void **state)
+{
+	const struct test_dir *d = *state;
+	time_t old = time(NULL) - 60;
+	struct view a, b;
+	char mark[128];
+	size_t i = 1;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	foreign_rename(d, 2, 1);			/* old + 1 */
+	assert_int_equal(mailbox_set_flags(&b.mb, 1, MAILBOX_FLAGGED), 0);
+	assert_int_equal(modseq_changed(&b.mb, &b.log, &i, 1), 0);
+	set_mtime(d, "cur", old + 2, 0);
+	snprintf(mark, sizeof(mark), "C 1 %lld 0 %lld 0\nC 0 %lld 0 %lld 0\n",
+		 (long long)old + 1, (long long)old + 2, (long long)old,
+		 (long long)old + 3);
+	log_append(d, mark);
+	set_mtime(d, "cur", old + 3, 0);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.v[1].flags, MAILBOX_FLAGGED);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	close_mb(&a);
+	close_mb(&b);
+}
+
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
-	struct CMUnitTest t[13 + ARRAY_SIZE(parses)] = {
+	struct CMUnitTest t[18 + ARRAY_SIZE(parses)] = {
 		DIR_TEST(new_messages_get_one_modseq_kept_across_opens),
 		DIR_TEST(a_store_raises_only_its_messages),
 		DIR_TEST(a_change_behind_the_logs_back_gets_a_new_modseq),
@@ -604,8 +823,13 @@ int main(void)
 		DIR_TEST(a_writers_own_lines_and_rewrite_are_known_as_read),
 		DIR_TEST(a_torn_tail_completed_later_is_read_once),
 		DIR_TEST(a_log_cut_shorter_is_reread_highest_kept),
+		DIR_TEST(another_sessions_store_is_renamed_from_the_log),
+		DIR_TEST(a_change_the_mtime_cannot_tell_is_seen_next_rescan),
+		DIR_TEST(a_foreign_rename_after_a_store_is_read_from_cur),
+		DIR_TEST(a_foreign_rename_before_a_store_is_read_from_cur),
+		DIR_TEST(a_line_that_follows_nothing_breaks_the_chain),
 	};
-	size_t n = 13;
+	size_t n = 18;
 
 	TEST_TABLE(t, n, parses, run_parse);
 	return cmocka_run_group_tests_name("modseq", t, NULL, NULL);
