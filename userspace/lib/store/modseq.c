@@ -574,27 +574,39 @@ static int rewrite(int dirfd, const struct mailbox *mb,
 }
 
 /* Message @m's MODSEQ from @log, 0 if the log does not know it as it is. */
-static uint64_t known(const struct modseq_log *log, const struct mailbox *mb,
-		      const struct mailbox_msg *m)
+static uint64_t known_as(const struct modseq_log *log,
+			 const struct mailbox *mb, const struct mailbox_msg *m,
+			 const struct modseq_rec *r)
 {
-	const struct modseq_rec *r = modseq_log_find(log, m->uid);
-	char letters[MODSEQ_LETTERS_MAX + 1];
+	char suffix[MAILBOX_FLAGS_MAX + 1];
 
 	if (!r || r->gone || log->uidvalidity != mb->uidvalidity)
 		return 0;
-	letters_of(m, letters, sizeof(letters));
-	return strcmp(letters, r->letters) ? 0 : r->modseq;
+	mailbox_flag_suffix(m->flags, m->other, suffix, sizeof(suffix));
+	return strcmp(suffix + 3, r->letters) ? 0 : r->modseq;	/* ":2," */
+}
+
+static uint64_t known(const struct modseq_log *log, const struct mailbox *mb,
+		      const struct mailbox_msg *m)
+{
+	return known_as(log, mb, m, modseq_log_find(log, m->uid));
 }
 
 /* MODSEQs from @log; those it lacks get @next. How many lacked one. */
 static size_t apply(struct mailbox *mb, const struct modseq_log *log,
 		    uint64_t next, bool *need)
 {
-	size_t i, n = 0;
+	const struct modseq_rec *r;
+	size_t i, j = 0, n = 0;
 
 	mb->highestmodseq = log->highest;
+	/* Both by UID: one walk, not a search per message. */
 	for (i = 0; i < mb->n; i++) {
-		mb->v[i].modseq = known(log, mb, &mb->v[i]);
+		while (j < log->n && log->v[j].uid < mb->v[i].uid)
+			j++;
+		r = j < log->n && log->v[j].uid == mb->v[i].uid ? &log->v[j] :
+			NULL;
+		mb->v[i].modseq = known_as(log, mb, &mb->v[i], r);
 		need[i] = !mb->v[i].modseq;
 		if (need[i]) {
 			mb->v[i].modseq = next;
