@@ -1139,5 +1139,43 @@ def imap_idle_past_the_inotify_watch_limit_gets_no_limit(d):
     expect("IDLE watches refused 2, inotify queue overflows 0" in log,
            log[-1500:])
 
+
+@case
+def imap_store_reaches_a_settled_view_from_the_log(d):
+    """Another session's STORE is told at NOOP from the MODSEQ log, cur/
+    not read; a file another program put in cur/ in the STORE's clock
+    tick (its mtime put back as the STORE left it) is told at the NOOP
+    after, when cur/ is read again."""
+    for i in range(3):
+        deliver(d, "chain %d" % i)
+    a, b = logged_in(d), logged_in(d)
+    lines = b.cmd("b1", "SELECT INBOX")     # claims them into cur/
+    expect(lines[-1].startswith("b1 OK"), lines)
+    # A minute old, as a folder left alone: a's view of it is settled.
+    old = time.time() - 60
+    for sub in ("new", "cur"):
+        os.utime(os.path.join(d.mail, "alice", sub), (old, old))
+    lines = a.cmd("a1", "SELECT INBOX")
+    expect("* 3 EXISTS" in lines and lines[-1].startswith("a1 OK"), lines)
+    lines = b.cmd("b2", "STORE 2 +FLAGS (\\Flagged)")
+    expect(lines[-1].startswith("b2 OK"), lines)
+    cur = os.path.join(d.mail, "alice", "cur")
+    after = os.stat(cur).st_mtime_ns
+    with open(os.path.join(cur, "1700000000.M1P1.other:2,S"), "w") as f:
+        f.write("Subject: other\n\nother\n")
+    os.utime(cur, ns=(after, after))
+    lines = a.cmd("a2", "NOOP")
+    expect(lines[-1] == "a2 OK NOOP completed." and len(lines) == 2 and
+           lines[0].startswith("* 2 FETCH (FLAGS (") and
+           "\\Flagged" in lines[0], "the STORE, from the log: %r" % lines)
+    lines = a.cmd("a3", "NOOP")
+    expect("* 4 EXISTS" in lines, "cur/ not read again: %r" % lines)
+    lines = a.cmd("a4", "FETCH 4 (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+    expect("FLAGS (\\Seen)" in "".join(lines) and
+           "Subject: other" in "".join(lines), lines)
+    a.close()
+    b.close()
+
+
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon))

@@ -33,7 +33,7 @@ static void open_run(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
-	o->ret = imap_view_open(o->path, &o->mb);
+	o->ret = imap_view_open(o->path, &o->mb, &o->s->modseq);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
 	else

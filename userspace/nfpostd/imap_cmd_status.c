@@ -16,6 +16,7 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 	const char *name = imap_arg_str(args), *item;
 	const struct imap_arg *a;
 	char path[PATH_MAX], out[256];
+	struct modseq_log log = { 0 };
 	struct mailbox mb;
 	size_t i, unseen = 0, recent = 0, n = 0;
 	bool modseq = false;
@@ -30,7 +31,8 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 		if (imap_arg_atom(a) && !strcasecmp(a->str, "HIGHESTMODSEQ"))
 			s->condstore = modseq = true;
 	if (imap_folder_path(s, name, path, sizeof(path)) ||
-	    (modseq ? imap_view_open(path, &mb) : mailbox_open(path, &mb))) {
+	    (modseq ? imap_view_open(path, &mb, &log) :
+	     mailbox_open(path, &mb))) {
 		imap_done(s, "NO", "[NONEXISTENT] Mailbox doesn't exist: %s",
 			  name);
 		return;
@@ -73,6 +75,7 @@ void imap_cmd_status(struct imap_session *s, const struct imap_arg *args,
 			break;
 	}
 	mailbox_close(&mb);
+	modseq_log_free(&log);
 	if (a) {
 		imap_bad(s, "Unknown STATUS item.");
 		return;

@@ -108,8 +108,11 @@ static bool store_all(struct imap_session *s, const struct change *c,
 		      size_t *conflict, size_t *n_conflict, bool uid)
 {
 	size_t i, j = 0, k = 0, *done = malloc((n ? n : 1) * sizeof(*done));
-	bool failed = !done, changed;
+	bool failed = !done, changed, timed;
+	struct timespec cur[2];
 
+	/* cur/'s mtime before and after: the other sessions' rescans. */
+	timed = !mailbox_cur_mtime(&s->mb, &cur[0]);
 	*n_conflict = 0;
 	for (i = 0; done && i < n; i++) {
 		if (s->mb.v[idx[i]].modseq > since)
@@ -126,6 +129,8 @@ static bool store_all(struct imap_session *s, const struct change *c,
 	 */
 	if (k && mailbox_sync_dirs(&s->mb))
 		failed = true;
+	else if (k && timed && !mailbox_cur_mtime(&s->mb, &cur[1]))
+		imap_modseq_stored(s, done, k, cur);
 	else if (k)
 		imap_modseq_changed(s, done, k);
 	/* RFC 3501 6.4.6: each message stored is told, changed or not. */

@@ -39,7 +39,17 @@ void imap_send_change(struct imap_session *s, size_t seq,
 
 void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n)
 {
-	int ret = modseq_changed(&s->mb, idx, n);
+	int ret = modseq_changed(&s->mb, &s->modseq, idx, n);
+
+	if (ret)
+		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,
+			s->mb.path, strerror(-ret));
+}
+
+void imap_modseq_stored(struct imap_session *s, const size_t *idx, size_t n,
+			const struct timespec cur[2])
+{
+	int ret = modseq_stored(&s->mb, &s->modseq, idx, n, cur);
 
 	if (ret)
 		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,
@@ -55,7 +65,7 @@ void imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
 	for (i = 0; uid && i < n; i++)
 		uid[i] = s->mb.v[idx[i]].uid;
 	if (!ret)
-		ret = modseq_expunged(&s->mb, uid, n);
+		ret = modseq_expunged(&s->mb, &s->modseq, uid, n);
 	free(uid);
 	if (ret)
 		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,

@@ -19,6 +19,7 @@
 #include "imap_watch.h"
 #include "keywords.h"
 #include "mailbox.h"
+#include "modseq.h"
 #include "server.h"
 #include "users.h"
 #include "workers.h"
@@ -105,6 +106,7 @@ struct imap_session {
 	char mbox_name[256];
 	bool readonly;			/* EXAMINE */
 	struct mailbox mb;		/* as this session last told the client */
+	struct modseq_log modseq;	/* its MODSEQ log, as last read */
 	struct keywords kw;		/* its keywords, as last told */
 	/*
 	 * RFC 7162 3.1: once a CONDSTORE-enabling command was seen, every
@@ -148,7 +150,8 @@ int imap_folder_path(const struct imap_session *s, const char *name,
 		     char *path, size_t len);
 bool imap_folder_name_ok(const char *name);
 /* mailbox_open() with the messages' MODSEQs (modseq.h). */
-int imap_view_open(const char *path, struct mailbox *mb);
+int imap_view_open(const char *path, struct mailbox *mb,
+		   struct modseq_log *log);
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
 /*
@@ -230,6 +233,9 @@ void imap_send_change(struct imap_session *s, size_t seq,
  * message the log does not know as it is gets a new MODSEQ when next read.
  */
 void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n);
+/* The same for STORE, with cur/'s mtimes around its renames (modseq.h). */
+void imap_modseq_stored(struct imap_session *s, const size_t *idx, size_t n,
+			const struct timespec cur[2]);
 void imap_modseq_expunged(struct imap_session *s, const size_t *idx,
 			  size_t n);
 

@@ -180,6 +180,7 @@ static void session_free(struct imap_session *s)
 	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
 	big = s->mb.n >= IMAP_TRIM_MSGS;
 	mailbox_close(&s->mb);
+	modseq_log_free(&s->modseq);
 	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
 	free(s->cmd);

@@ -57,22 +57,30 @@ int imap_folder_path(const struct imap_session *s, const char *name,
  * know as it now is gets its new one here. A log that cannot be read or
  * written costs CONDSTORE its MODSEQs, not the session its mailbox.
  */
-int imap_view_open(const char *path, struct mailbox *mb)
+int imap_view_open(const char *path, struct mailbox *mb,
+		   struct modseq_log *log)
 {
 	int ret = mailbox_open(path, mb), err;
 
-	if (!ret && (err = modseq_load(mb, true)))
+	if (!ret)
+		modseq_log_sync_point(log, &mb->stamp[1]);
+	if (!ret && (err = modseq_load(mb, log, true)))
 		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", path,
 			strerror(-err));
 	return ret;
 }
 
-/* A rescan of @old (mailbox_rescan), with its MODSEQs. */
-static int view_rescan(const struct mailbox *old, struct mailbox *fresh)
+/*
+ * A rescan of @old (modseq_rescan: other sessions' STOREs from the log,
+ * without a readdir of cur/, when they are all that changed), with its
+ * MODSEQs: of the log, only the lines appended since @log last read it.
+ */
+static int view_rescan(const struct mailbox *old, struct mailbox *fresh,
+		       struct modseq_log *log)
 {
-	int ret = mailbox_rescan(old, fresh), err;
+	int ret = modseq_rescan(old, fresh, log), err;
 
-	if (!ret && (err = modseq_load(fresh, true)))
+	if (!ret && (err = modseq_load(fresh, log, true)))
 		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", fresh->path,
 			strerror(-err));
 	return ret;
@@ -136,7 +144,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
 	if (mailbox_unchanged(&s->mb))
 		return 0;
-	ret = view_rescan(&s->mb, &fresh);
+	ret = view_rescan(&s->mb, &fresh, &s->modseq);
 	if (ret) {
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, s->mb.path,
 			strerror(-ret));
@@ -188,7 +196,7 @@ static void rescan_run(struct work *w)
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
 	/* The session reads nothing meanwhile: its view stays as it is. */
-	o->ret = view_rescan(o->old, &o->mb);
+	o->ret = view_rescan(o->old, &o->mb, &o->s->modseq);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
 }
@@ -292,6 +300,7 @@ void imap_view_close(struct imap_session *s)
 	imap_unwatch(s);
 	mailbox_close(&s->mb);
 	memset(&s->mb, 0, sizeof(s->mb));
+	modseq_log_free(&s->modseq);
 	memset(&s->kw, 0, sizeof(s->kw));
 	s->mbox_name[0] = '\0';
 	if (s->state == IMAP_S_SELECTED)

@@ -1079,7 +1079,8 @@ static bool ts_same(const struct timespec *a, const struct timespec *b)
 }
 
 /* mailbox_rescan() but for the fallback; -ESTALE: mailbox_open() must. */
-static int rescan(const struct mailbox *old, struct mailbox *mb, int dirfd)
+static int rescan(const struct mailbox *old, struct mailbox *mb, int dirfd,
+		  const struct timespec *cur)
 {
 	size_t cap = 0, unknown = 0, copied;
 	bool cur_same;
@@ -1095,6 +1096,17 @@ static int rescan(const struct mailbox *old, struct mailbox *mb, int dirfd)
 	/* A delivery changes new/ only: cur/ is not read again. */
 	cur_same = old->cur_settled &&
 		   ts_same(&mb->stamp[1], &old->stamp[1]);
+	/*
+	 * cur/ changed by renames the caller knows of (mailbox_rescan_cur):
+	 * @old's, to be renamed; the next rescan reads it (not settled).
+	 */
+	if (!cur_same && cur && old->settled && !old->cur_from_log &&
+	    ts_same(&mb->stamp[1], cur) &&
+	    ts_same(&mb->stamp[0], &old->stamp[0])) {
+		cur_same = true;
+		mb->cur_from_log = true;
+		mb->settled = mb->cur_settled = false;
+	}
 	ret = cur_same ? copy_cur(mb, old, &cap) : 0;
 	copied = mb->n;
 	if (!ret)
@@ -1108,7 +1120,8 @@ static int rescan(const struct mailbox *old, struct mailbox *mb, int dirfd)
 	return ret;
 }
 
-int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
+static int rescan_with(const struct mailbox *old, struct mailbox *mb,
+		       const struct timespec *cur)
 {
 	int dirfd, ret;
 
@@ -1117,7 +1130,7 @@ int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
 	dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return -errno;
-	ret = rescan(old, mb, dirfd);
+	ret = rescan(old, mb, dirfd, cur);
 	close(dirfd);
 	if (!ret)
 		return 0;
@@ -1126,6 +1139,27 @@ int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
 		return ret;
 	/* The list made anew: all of it read again, under the lock. */
 	return mailbox_open(old->path, mb);
+}
+
+int mailbox_rescan(const struct mailbox *old, struct mailbox *mb)
+{
+	return rescan_with(old, mb, NULL);
+}
+
+int mailbox_rescan_cur(const struct mailbox *old, struct mailbox *mb,
+		       const struct timespec *cur)
+{
+	return rescan_with(old, mb, cur);
+}
+
+int mailbox_cur_mtime(const struct mailbox *mb, struct timespec *ts)
+{
+	struct timespec both[2];
+
+	if (!mtimes(mb->path, both))
+		return -errno;
+	*ts = both[1];
+	return 0;
 }
 
 void mailbox_close(struct mailbox *mb)

@@ -67,6 +67,7 @@ struct mailbox {
 	struct timespec stamp[2];
 	bool settled;		/* both old enough at the scan */
 	bool cur_settled;	/* cur/'s, whatever new/'s (mailbox_rescan) */
+	bool cur_from_log;	/* cur/ not read: mailbox_rescan_cur() */
 	/* The UID list as known (mailbox_rescan() reads on from there). */
 	uint64_t list_ino;
 	uint64_t list_size;
@@ -99,6 +100,19 @@ void mailbox_close(struct mailbox *mb);
  * another UIDVALIDITY), and it is mailbox_open() itself.
  */
 int mailbox_rescan(const struct mailbox *old, struct mailbox *mb);
+/*
+ * The same, but if cur/'s mtime is @cur and new/'s is @old's (@old
+ * settled, and read from cur/ itself), cur/ is not read: its messages are
+ * @old's, as they were, for the caller to rename (modseq_renamed(): the
+ * other sessions' STOREs, the only changes @cur accounts for). Then
+ * @mb->cur_from_log is set and @mb is not settled, so that the next
+ * rescan reads cur/ whole: a change another program made in the same
+ * clock tick as a STORE's rename, which mtimes cannot tell, is seen then.
+ */
+int mailbox_rescan_cur(const struct mailbox *old, struct mailbox *mb,
+		       const struct timespec *cur);
+/* cur/'s mtime. */
+int mailbox_cur_mtime(const struct mailbox *mb, struct timespec *ts);
 
 /*
  * Whether the Maildir is as @mb was read: new/ and cur/ still have the

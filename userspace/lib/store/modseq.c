@@ -48,7 +48,8 @@ static bool parse_header(const char *p, const char *end, struct modseq_log *log)
 	    h > MODSEQ_LIMIT)
 		return false;
 	log->uidvalidity = (uint32_t)v;
-	log->highest = h;
+	if (h > log->highest)
+		log->highest = h;
 	return true;
 }
 
@@ -77,68 +78,264 @@ static bool parse_rec(const char *p, const char *end, struct modseq_rec *r)
 	return true;
 }
 
-/* By UID, then by place in the log: the last of a UID is its state. */
+/*
+ * "C <lines> <sec> <nsec> <sec> <nsec>": a STORE's last @lines lines, and
+ * cur/'s mtimes before and after its renames.
+ */
+static bool parse_mark(const char *p, const char *end, uint64_t *lines,
+		       struct timespec ts[2])
+{
+	uint64_t v[5];
+	int i;
+
+	if (end - p < 2 || p[0] != 'C' || p[1] != ' ')
+		return false;
+	p += 2;
+	for (i = 0; i < 5; i++)
+		if ((i && (p == end || *p++ != ' ')) || !parse_u64(&p, end, &v[i]) ||
+		    (i && !(i & 1) && v[i] > 999999999) || v[i] > INT64_MAX)
+			return false;
+	if (p != end)
+		return false;
+	*lines = v[0];
+	for (i = 0; i < 2; i++) {
+		ts[i].tv_sec = (time_t)v[2 * i + 1];
+		ts[i].tv_nsec = (long)v[2 * i + 2];
+	}
+	return true;
+}
+
+static bool ts_eq(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static bool ts_lt(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * A STORE's "C" line (modseq.h): it takes the chain on if it starts where
+ * the chain is; one that ended by the mtime the readdir saw is in what it
+ * read (a view is only renamed from the log if that mtime was settled: no
+ * later change could leave it); any other breaks the chain.
+ */
+static void chain_mark(struct modseq_log *log, uint64_t n,
+		       const struct timespec ts[2])
+{
+	size_t i, seen = log->n_pending;
+
+	log->n_pending = 0;
+	if (!log->chain_ok)
+		return;
+	if (!ts_eq(&ts[0], &log->chain)) {
+		if (ts_lt(&log->from, &ts[1]))
+			log->chain_ok = false;
+		return;
+	}
+	log->chain = ts[1];
+	/* Its lines: the last @n read, kept in the ring of pending UIDs. */
+	if (n > seen || n > MODSEQ_TOUCHED_MAX ||
+	    log->n_touched + n > MODSEQ_TOUCHED_MAX) {
+		log->touched_over = true;
+		return;
+	}
+	for (i = seen - n; i < seen; i++)
+		log->touched[log->n_touched++] =
+			log->pending[i % MODSEQ_TOUCHED_MAX];
+}
+
+static void chain_rec(struct modseq_log *log, uint32_t uid)
+{
+	log->pending[log->n_pending % MODSEQ_TOUCHED_MAX] = uid;
+	/* Past twice the ring, only "more than it holds" matters. */
+	if (++log->n_pending == 2 * MODSEQ_TOUCHED_MAX)
+		log->n_pending = MODSEQ_TOUCHED_MAX;
+}
+
+void modseq_log_sync_point(struct modseq_log *log, const struct timespec *cur)
+{
+	log->chain_ok = true;
+	log->chain = *cur;
+	log->from = *cur;
+	log->touched_over = false;
+	log->n_touched = 0;
+	log->n_pending = 0;
+}
+
+/* By UID, then by place in the text: the last of a UID is its state. */
 static int cmp_rec(const void *a, const void *b)
 {
 	const struct modseq_rec *x = a, *y = b;
 
 	if (x->uid != y->uid)
 		return x->uid < y->uid ? -1 : 1;
-	return x->modseq < y->modseq ? -1 : x->modseq > y->modseq;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* @v[0..@n) by UID, one (the last) per UID; the new count. */
+static size_t sort_last(struct modseq_rec *v, size_t n)
+{
+	size_t i, k;
+
+	/*
+	 * Appended in UID order (a delivery's lines, a rewritten log), the
+	 * lines are mostly in order already: no sort then.
+	 */
+	for (i = 1; i < n && cmp_rec(&v[i - 1], &v[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(v, n, sizeof(*v), cmp_rec);
+	for (i = 0, k = 0; i < n; i++) {
+		if (k && v[k - 1].uid == v[i].uid)
+			k--;
+		v[k] = v[i];
+		v[k++].line = 0;
+	}
+	return k;
+}
+
+static int grow(struct modseq_rec **v, size_t *cap, size_t want)
+{
+	struct modseq_rec *p;
+	size_t n = *cap ? *cap : 64;
+
+	while (n < want)
+		n *= 2;
+	if (n == *cap)
+		return 0;
+	p = realloc(*v, n * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = n;
+	return 0;
+}
+
+/* The records of @text's whole lines, in order; header into @log. */
+static int parse_lines(const char *text, size_t len, struct modseq_log *log,
+		       struct modseq_rec **v_r, size_t *n_r, size_t *used_r)
+{
+	const char *p = text, *end = text + len, *nl;
+	struct modseq_rec *v = NULL, r;
+	struct timespec ts[2];
+	size_t n = 0, cap = 0;
+	uint64_t k;
+
+	*used_r = 0;
+	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
+	     p = nl + 1) {
+		*used_r = (size_t)(nl + 1 - text);
+		if (p == text && !log->good && parse_header(p, nl, log))
+			continue;
+		if (parse_mark(p, nl, &k, ts)) {
+			log->lines++;
+			chain_mark(log, k, ts);
+			continue;
+		}
+		if (!parse_rec(p, nl, &r))
+			continue;
+		chain_rec(log, r.uid);
+		if (n == cap && grow(&v, &cap, n + 1)) {
+			free(v);
+			return -ENOMEM;
+		}
+		r.line = (uint32_t)n;
+		v[n++] = r;
+	}
+	*v_r = v;
+	*n_r = n;
+	return 0;
+}
+
+/*
+ * Emptied but for the highest MODSEQ: the next read reads all. The chain
+ * (modseq.h) goes too, lines it did not see may be lost, unless nothing
+ * was ever read.
+ */
+static void forget(struct modseq_log *log)
+{
+	struct modseq_log was = *log;
+
+	free(log->v);
+	memset(log, 0, sizeof(*log));
+	log->highest = was.highest;
+	if (was.ino || was.good)
+		return;
+	log->chain_ok = was.chain_ok;
+	log->from = was.from;
+	log->chain = was.chain;
+}
+
+/*
+ * @add (by UID, one per UID, none that @log has) into @log's records,
+ * merged from the end, where the room is.
+ */
+static int merge(struct modseq_log *log, const struct modseq_rec *add,
+		 size_t n)
+{
+	size_t i = log->n, j = n, k = log->n + n;
+
+	if (!n)
+		return 0;
+	if (grow(&log->v, &log->cap, k))
+		return -ENOMEM;
+	while (j) {
+		if (i && log->v[i - 1].uid > add[j - 1].uid)
+			log->v[--k] = log->v[--i];
+		else
+			log->v[--k] = add[--j];
+	}
+	log->n += n;
+	return 0;
+}
+
+int modseq_log_parse_more(const char *text, size_t len,
+			  struct modseq_log *log)
+{
+	struct modseq_log was = *log;
+	struct modseq_rec *v, *r;
+	size_t n, used, i, k = 0;
+	int ret = parse_lines(text, len, log, &v, &n, &used);
+
+	if (ret) {
+		*log = was;
+		return ret;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].modseq > log->highest)
+			log->highest = v[i].modseq;
+	log->lines += n;
+	log->good += used;
+	/* A UID the log has: its later line replaces it, where it is. */
+	for (i = 0; i < n; i++) {
+		r = (struct modseq_rec *)modseq_log_find(log, v[i].uid);
+		if (r) {
+			*r = v[i];
+			r->line = 0;
+		} else {
+			v[k++] = v[i];
+		}
+	}
+	ret = merge(log, v, sort_last(v, k));
+	free(v);
+	if (ret)
+		forget(log);
+	return ret;
 }
 
 int modseq_log_parse(const char *text, size_t len, struct modseq_log *log)
 {
-	const char *p = text, *end = text + len, *nl;
-	size_t cap = 0, i, k;
-	struct modseq_rec r;
-
 	memset(log, 0, sizeof(*log));
-	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
-	     p = nl + 1) {
-		log->good = (size_t)(nl + 1 - text);
-		if (p == text && parse_header(p, nl, log))
-			continue;
-		if (!parse_rec(p, nl, &r))
-			continue;
-		log->lines++;
-		if (r.modseq > log->highest)
-			log->highest = r.modseq;
-		if (log->n == cap) {
-			struct modseq_rec *v;
-
-			cap = cap ? 2 * cap : 64;
-			v = realloc(log->v, cap * sizeof(*v));
-			if (!v) {
-				modseq_log_free(log);
-				return -ENOMEM;
-			}
-			log->v = v;
-		}
-		log->v[log->n++] = r;
-	}
-	/*
-	 * Appended under a lock, a UID's lines have rising MODSEQs. A log
-	 * just rewritten is in order already: no sort then.
-	 */
-	for (i = 1; i < log->n && cmp_rec(&log->v[i - 1], &log->v[i]) < 0; i++)
-		;
-	if (i < log->n)
-		qsort(log->v, log->n, sizeof(*log->v), cmp_rec);
-	for (i = 0, k = 0; i < log->n; i++) {
-		if (k && log->v[k - 1].uid == log->v[i].uid)
-			k--;
-		log->v[k++] = log->v[i];
-	}
-	log->n = k;
-	return 0;
+	return modseq_log_parse_more(text, len, log);
 }
 
 void modseq_log_free(struct modseq_log *log)
 {
 	free(log->v);
-	log->v = NULL;
-	log->n = 0;
+	memset(log, 0, sizeof(*log));
 }
 
 const struct modseq_rec *modseq_log_find(const struct modseq_log *log,
@@ -166,31 +363,44 @@ static void letters_of(const struct mailbox_msg *m, char *buf, size_t len)
 	snprintf(buf, len, "%s", suffix + 3);	/* after ":2," */
 }
 
-static int read_fd(int fd, struct modseq_log *log)
+/* Bytes [@from, @to) of @fd, parsed on into @log. */
+static int read_on(int fd, off_t from, off_t to, struct modseq_log *log)
 {
-	struct stat st;
-	char *buf;
+	size_t len = (size_t)(to - from), got = 0;
+	char *buf = malloc(len + 1);
 	ssize_t n;
-	size_t got = 0;
 	int ret;
 
-	if (fstat(fd, &st))
-		return -errno;
-	buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		n = pread(fd, buf + got, (size_t)st.st_size - got,
-			  (off_t)got);
+	while (got < len) {
+		n = pread(fd, buf + got, len - got, from + (off_t)got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	ret = modseq_log_parse(buf, got, log);
+	ret = modseq_log_parse_more(buf, got, log);
 	free(buf);
 	return ret;
+}
+
+int modseq_log_read(int fd, struct modseq_log *log)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	/* Compacted (renamed over), or cut by hand: read from the start. */
+	if ((uint64_t)st.st_ino != log->ino || (uint64_t)st.st_dev != log->dev ||
+	    (uint64_t)st.st_size < log->good)
+		forget(log);
+	log->dev = (uint64_t)st.st_dev;
+	log->ino = (uint64_t)st.st_ino;
+	if ((uint64_t)st.st_size == log->good)
+		return 0;
+	return read_on(fd, (off_t)log->good, st.st_size, log);
 }
 
 /*
@@ -294,11 +504,38 @@ static int fsync_dir(int dirfd)
 }
 
 /*
+ * @log made what @o is, the text of the file @fd. Its chain stays: this
+ * writer read every line the rewrite drops, and cur/ did not change.
+ */
+static void reread(int fd, const struct out *o, struct modseq_log *log)
+{
+	struct modseq_log was = *log;
+	struct stat st;
+
+	forget(log);
+	log->chain_ok = was.chain_ok;
+	log->from = was.from;
+	log->chain = was.chain;
+	log->touched_over = was.touched_over;
+	log->n_touched = was.n_touched;
+	memcpy(log->touched, was.touched, sizeof(log->touched));
+	if (!fstat(fd, &st) && !modseq_log_parse_more(o->p, o->len, log)) {
+		log->n_pending = 0;	/* no STORE's lines */
+		log->dev = (uint64_t)st.st_dev;
+		log->ino = (uint64_t)st.st_ino;
+		return;
+	}
+	forget(log);	/* read whole next time */
+	log->chain_ok = false;
+}
+
+/*
  * The log rewritten: @mb's messages as they now are (their MODSEQs just
- * set), and the lines of UIDs newer than @mb's, under the lock @lockfd.
+ * set), and the lines of UIDs newer than @mb's, under the lock; @log
+ * made the new file's.
  */
 static int rewrite(int dirfd, const struct mailbox *mb,
-		   const struct modseq_log *log, uint64_t highest)
+		   struct modseq_log *log, uint64_t highest)
 {
 	uint32_t newest = mb->n ? mb->v[mb->n - 1].uid : 0;
 	struct out o = { 0 };
@@ -322,40 +559,54 @@ static int rewrite(int dirfd, const struct mailbox *mb,
 	ret = fd < 0 ? -errno : write_all(fd, o.p, o.len, 0);
 	if (!ret && fsync(fd))
 		ret = -errno;
-	if (fd >= 0)
-		close(fd);
 	if (!ret && renameat(dirfd, MODSEQ_TMP, dirfd, MODSEQ_LOG))
 		ret = -errno;
 	if (!ret)
 		ret = fsync_dir(dirfd);
 	else
 		unlinkat(dirfd, MODSEQ_TMP, 0);
+	if (!ret)
+		reread(fd, &o, log);
+	if (fd >= 0)
+		close(fd);
 	free(o.p);
 	return ret;
 }
 
 /* Message @m's MODSEQ from @log, 0 if the log does not know it as it is. */
-static uint64_t known(const struct modseq_log *log, const struct mailbox *mb,
-		      const struct mailbox_msg *m)
+static uint64_t known_as(const struct modseq_log *log,
+			 const struct mailbox *mb, const struct mailbox_msg *m,
+			 const struct modseq_rec *r)
 {
-	const struct modseq_rec *r = modseq_log_find(log, m->uid);
-	char letters[MODSEQ_LETTERS_MAX + 1];
+	char suffix[MAILBOX_FLAGS_MAX + 1];
 
 	if (!r || r->gone || log->uidvalidity != mb->uidvalidity)
 		return 0;
-	letters_of(m, letters, sizeof(letters));
-	return strcmp(letters, r->letters) ? 0 : r->modseq;
+	mailbox_flag_suffix(m->flags, m->other, suffix, sizeof(suffix));
+	return strcmp(suffix + 3, r->letters) ? 0 : r->modseq;	/* ":2," */
+}
+
+static uint64_t known(const struct modseq_log *log, const struct mailbox *mb,
+		      const struct mailbox_msg *m)
+{
+	return known_as(log, mb, m, modseq_log_find(log, m->uid));
 }
 
 /* MODSEQs from @log; those it lacks get @next. How many lacked one. */
 static size_t apply(struct mailbox *mb, const struct modseq_log *log,
 		    uint64_t next, bool *need)
 {
-	size_t i, n = 0;
+	const struct modseq_rec *r;
+	size_t i, j = 0, n = 0;
 
 	mb->highestmodseq = log->highest;
+	/* Both by UID: one walk, not a search per message. */
 	for (i = 0; i < mb->n; i++) {
-		mb->v[i].modseq = known(log, mb, &mb->v[i]);
+		while (j < log->n && log->v[j].uid < mb->v[i].uid)
+			j++;
+		r = j < log->n && log->v[j].uid == mb->v[i].uid ? &log->v[j] :
+			NULL;
+		mb->v[i].modseq = known_as(log, mb, &mb->v[i], r);
 		need[i] = !mb->v[i].modseq;
 		if (need[i]) {
 			mb->v[i].modseq = next;
@@ -377,21 +628,21 @@ struct change {
 	const uint32_t *gone;
 	size_t n_gone;
 	bool load;
+	const struct timespec *cur;	/* STORE's cur/ mtimes, or NULL */
 };
 
 static int commit(int dirfd, int fd, struct mailbox *mb,
-		  const struct change *c)
+		  struct modseq_log *log, const struct change *c)
 {
-	struct modseq_log log;
 	struct out o = { 0 };
 	uint64_t next;
 	bool *need = NULL;
-	size_t i;
-	int ret = read_fd(fd, &log);
+	size_t i, k = 0;
+	int ret = modseq_log_read(fd, log);
 
 	if (ret)
 		return ret;
-	next = log.highest + 1;
+	next = log->highest + 1;
 	ret = -EOVERFLOW;
 	if (next > MODSEQ_LIMIT)
 		goto out;
@@ -399,7 +650,7 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	need = calloc(mb->n + 1, sizeof(*need));
 	if (!need)
 		goto out;
-	if (c->load && !apply(mb, &log, next, need)) {
+	if (c->load && !apply(mb, log, next, need)) {
 		ret = 0;	/* another session logged them meanwhile */
 		goto out;
 	}
@@ -409,42 +660,51 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	}
 	if (mb->highestmodseq < next)
 		mb->highestmodseq = next;
-	if (log.uidvalidity != mb->uidvalidity ||
-	    log.lines > 2 * mb->n + COMPACT_SLACK) {
+	if (log->uidvalidity != mb->uidvalidity ||
+	    log->lines > 2 * mb->n + COMPACT_SLACK) {
 		if (!c->load)
 			for (i = 0; i < mb->n; i++)
 				if (!need[i] && !(mb->v[i].modseq =
-						  known(&log, mb, &mb->v[i])))
+						  known(log, mb, &mb->v[i])))
 					mb->v[i].modseq = next;
-		ret = rewrite(dirfd, mb, &log, next);
+		ret = rewrite(dirfd, mb, log, next);
 		goto out;
 	}
-	if (!log.good)
-		out_header(&o, mb->uidvalidity, log.highest);
+	if (!log->good)
+		out_header(&o, mb->uidvalidity, log->highest);
 	for (i = 0; i < mb->n; i++)
-		if (need[i])
+		if (need[i]) {
 			out_msg(&o, &mb->v[i]);
+			k++;
+		}
 	for (i = 0; i < c->n_gone; i++)
 		out_printf(&o, "%" PRIu32 " %" PRIu64 " !\n", c->gone[i], next);
+	if (c->cur)
+		out_printf(&o, "C %zu %lld %ld %lld %ld\n", k,
+			   (long long)c->cur[0].tv_sec, c->cur[0].tv_nsec,
+			   (long long)c->cur[1].tv_sec, c->cur[1].tv_nsec);
 	ret = -ENOMEM;
 	if (o.failed)
 		goto out;
 	/* A torn line of a crash is cut off, not continued. */
-	ret = ftruncate(fd, (off_t)log.good) ? -errno : 0;
+	ret = ftruncate(fd, (off_t)log->good) ? -errno : 0;
 	if (!ret)
-		ret = write_all(fd, o.p, o.len, (off_t)log.good);
+		ret = write_all(fd, o.p, o.len, (off_t)log->good);
 	if (!ret && fdatasync(fd))
 		ret = -errno;
-	if (!ret && !log.good)
+	if (!ret && !log->good)
 		ret = fsync_dir(dirfd);
+	/* What was just written is known as read: the next read goes on. */
+	if (!ret && modseq_log_parse_more(o.p, o.len, log))
+		forget(log);
 out:
 	free(o.p);
 	free(need);
-	modseq_log_free(&log);
 	return ret;
 }
 
-static int commit_locked(struct mailbox *mb, const struct change *c)
+static int commit_locked(struct mailbox *mb, struct modseq_log *log,
+			 const struct change *c)
 {
 	int dirfd, fd, ret;
 
@@ -453,54 +713,152 @@ static int commit_locked(struct mailbox *mb, const struct change *c)
 		return -errno;
 	ret = lock_log(dirfd, &fd);
 	if (!ret) {
-		ret = commit(dirfd, fd, mb, c);
+		ret = commit(dirfd, fd, mb, log, c);
 		close(fd);	/* drops the flock */
 	}
 	close(dirfd);
 	return ret;
 }
 
-int modseq_load(struct mailbox *mb, bool write)
+int modseq_log_update(const char *dir, struct modseq_log *log)
+{
+	char path[PATH_MAX + 32];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		forget(log);	/* none yet, or removed: MODSEQs go on */
+		return 0;
+	}
+	if (fd < 0)
+		return -errno;
+	ret = modseq_log_read(fd, log);
+	close(fd);
+	return ret;
+}
+
+int modseq_load(struct mailbox *mb, struct modseq_log *log, bool write)
 {
 	struct change c = { .load = true };
-	struct modseq_log log = { 0 };
-	char path[PATH_MAX + 32];
 	bool *need;
 	size_t n;
-	int fd, ret = 0;
+	int ret = modseq_log_update(mb->path, log);
 
-	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, mb->path);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ret = read_fd(fd, &log);
-		close(fd);
-	} else if (errno != ENOENT) {
-		return -errno;
-	}
-	need = ret ? NULL : calloc(mb->n + 1, sizeof(*need));
-	if (!need) {
-		modseq_log_free(&log);
-		return ret ? ret : -ENOMEM;
-	}
-	n = apply(mb, &log, log.highest + 1, need);
+	if (ret)
+		return ret;
+	need = calloc(mb->n + 1, sizeof(*need));
+	if (!need)
+		return -ENOMEM;
+	n = apply(mb, log, log->highest + 1, need);
 	free(need);
-	modseq_log_free(&log);
 	/* The common case: nothing new since the log was written. */
 	if (!n || !write)
 		return 0;
-	return commit_locked(mb, &c);
+	return commit_locked(mb, log, &c);
 }
 
-int modseq_changed(struct mailbox *mb, const size_t *idx, size_t n)
+int modseq_changed(struct mailbox *mb, struct modseq_log *log,
+		   const size_t *idx, size_t n)
 {
 	struct change c = { .idx = idx, .n = n };
 
-	return n ? commit_locked(mb, &c) : 0;
+	return n ? commit_locked(mb, log, &c) : 0;
 }
 
-int modseq_expunged(struct mailbox *mb, const uint32_t *uid, size_t n)
+int modseq_stored(struct mailbox *mb, struct modseq_log *log,
+		  const size_t *idx, size_t n, const struct timespec cur[2])
+{
+	struct change c = { .idx = idx, .n = n, .cur = cur };
+
+	return n ? commit_locked(mb, log, &c) : 0;
+}
+
+/* Message @m renamed to the letters of @r, if its file is there. */
+static int rename_to(const struct mailbox *mb, struct mailbox_msg *m,
+		     const struct modseq_rec *r)
+{
+	char other[sizeof(m->other)], suffix[MAILBOX_FLAGS_MAX + 1];
+	char path[PATH_MAX], *name;
+	unsigned int flags;
+	struct stat st;
+
+	flags = mailbox_flags_parse(r->letters, other, sizeof(other));
+	mailbox_flag_suffix(flags, other, suffix, sizeof(suffix));
+	if (asprintf(&name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
+		     suffix) < 0)
+		return -ENOMEM;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", mb->path, name) >=
+	    sizeof(path) || stat(path, &st)) {
+		free(name);
+		return -ESTALE;
+	}
+	free(m->name);
+	m->name = name;
+	m->flags = flags;
+	memcpy(m->other, other, sizeof(other));
+	return 0;
+}
+
+int modseq_renamed(struct mailbox *mb, struct modseq_log *log)
+{
+	const struct modseq_rec *r;
+	size_t i;
+	long k;
+	int ret = 0;
+
+	if (!log->chain_ok || log->touched_over)
+		return -ESTALE;
+	for (i = 0; i < log->n_touched && !ret; i++) {
+		r = modseq_log_find(log, log->touched[i]);
+		k = mailbox_find(mb, log->touched[i]);
+		if (!r || r->gone || k < 0 || mb->v[k].in_new)
+			ret = -ESTALE;
+		else
+			ret = rename_to(mb, &mb->v[k], r);
+	}
+	log->n_touched = 0;
+	return ret;
+}
+
+/*
+ * Whether cur/ changed, since @old read it, by STOREs alone (the log's
+ * chain reaches cur/'s mtime): then their renames come from the log.
+ */
+static int rescan_from_log(const struct mailbox *old, struct mailbox *fresh,
+			   struct modseq_log *log)
+{
+	struct timespec cur;
+
+	if (!log->chain_ok || old->cur_from_log ||
+	    mailbox_cur_mtime(old, &cur) || modseq_log_update(old->path, log) ||
+	    !log->chain_ok || !ts_eq(&cur, &log->chain))
+		return -ESTALE;
+	if (mailbox_rescan_cur(old, fresh, &cur))
+		return -ESTALE;
+	if (fresh->cur_from_log && modseq_renamed(fresh, log)) {
+		mailbox_close(fresh);
+		return -ESTALE;
+	}
+	return 0;
+}
+
+int modseq_rescan(const struct mailbox *old, struct mailbox *fresh,
+		  struct modseq_log *log)
+{
+	int ret = rescan_from_log(old, fresh, log);
+
+	if (ret)
+		ret = mailbox_rescan(old, fresh);
+	if (!ret && !fresh->cur_from_log)
+		modseq_log_sync_point(log, &fresh->stamp[1]);
+	return ret;
+}
+
+int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
+		    const uint32_t *uid, size_t n)
 {
 	struct change c = { .gone = uid, .n_gone = n };
 
-	return n ? commit_locked(mb, &c) : 0;
+	return n ? commit_locked(mb, log, &c) : 0;
 }

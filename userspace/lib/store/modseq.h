@@ -16,6 +16,16 @@
  * mailbox has messages it is rewritten whole: written to a temporary
  * file, fsync()ed, renamed over the log, the directory fsync()ed. The
  * highest MODSEQ ever given is kept in the header, so it never goes down.
+ * A STORE's lines end with a "C" line (struct modseq_log), so that other
+ * sessions can take its renames from here instead of reading cur/.
+ *
+ * A session keeps the log as it last read it (struct modseq_log): the
+ * file's identity and the offset of its last whole line. Since nothing
+ * but an append (at that offset, a torn line cut first) or a rename over
+ * it changes the log, the next read takes only the bytes appended since,
+ * unless the file is another one (compacted) or shorter than the offset
+ * (cut by hand): then it is read whole again. A torn last line is not
+ * passed: it is read again, whole, once a writer completed or cut it.
  */
 #ifndef NFPOST_MODSEQ_H
 #define NFPOST_MODSEQ_H
@@ -23,18 +33,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "mailbox.h"
 
 #define MODSEQ_LOG		"nfpost-modseq"
 /* The letters of a line: at most the 32 a Maildir name may carry. */
 #define MODSEQ_LETTERS_MAX	32
+/* The UIDs of flag changes a log keeps for the view (see below). */
+#define MODSEQ_TOUCHED_MAX	256
 
 struct modseq_rec {
 	uint32_t uid;
-	bool gone;				/* "!": expunged */
+	uint32_t line;		/* while parsing: its place in the text */
 	uint64_t modseq;
 	char letters[MODSEQ_LETTERS_MAX + 1];
+	bool gone;				/* "!": expunged */
 };
 
 /* A log as read: each UID's last line, by UID. */
@@ -42,9 +56,26 @@ struct modseq_log {
 	uint32_t uidvalidity;		/* 0: no header */
 	uint64_t highest;		/* of the header and every line */
 	struct modseq_rec *v;
-	size_t n;
+	size_t n, cap;
 	size_t lines;		/* whole lines read, header apart */
 	size_t good;		/* bytes up to the last whole line */
+	uint64_t dev, ino;	/* the file read (modseq_log_read), 0 none */
+	/*
+	 * cur/ as the view and the log account for it: STORE ends its lines
+	 * with "C <lines> <sec> <nsec> <sec> <nsec>": how many lines before
+	 * it are its, and cur/'s mtime before its renames and after them. From the mtime @from a readdir of cur/
+	 * saw (modseq_log_sync_point()), each such line that starts where
+	 * the last ended takes @chain on to its end, and its UIDs go to
+	 * @touched; a line that neither follows nor ended by @from breaks
+	 * the chain. While @chain is cur/'s mtime, cur/ is what the view
+	 * had with the renames of @touched (modseq_renamed()).
+	 */
+	bool chain_ok;
+	bool touched_over;		/* more than MODSEQ_TOUCHED_MAX */
+	struct timespec from, chain;
+	uint32_t pending[MODSEQ_TOUCHED_MAX];	/* the last lines' UIDs */
+	uint32_t touched[MODSEQ_TOUCHED_MAX];
+	size_t n_pending, n_touched;
 };
 
 /*
@@ -52,25 +83,68 @@ struct modseq_log {
  * line without its newline is left out of @log->good. -ENOMEM only.
  */
 int modseq_log_parse(const char *text, size_t len, struct modseq_log *log);
+/*
+ * Parses on: @text is what follows the first @log->good bytes of the log
+ * @log was parsed from; @log becomes what a parse of the whole would
+ * give. -ENOMEM only: @log is then as it was, or empty but for its
+ * highest MODSEQ (to be read whole).
+ */
+int modseq_log_parse_more(const char *text, size_t len,
+			  struct modseq_log *log);
+/*
+ * Brings @log up to date with the open log @fd: only what was appended
+ * since it was read, unless @fd is another file or a shorter one (then
+ * all of it). The highest MODSEQ stays at least what @log had.
+ */
+int modseq_log_read(int fd, struct modseq_log *log);
+/* modseq_log_read() of the log of the Maildir @dir (none: empty). */
+int modseq_log_update(const char *dir, struct modseq_log *log);
 void modseq_log_free(struct modseq_log *log);
+/* A readdir of cur/ with mtime @cur made the view: the chain starts. */
+void modseq_log_sync_point(struct modseq_log *log, const struct timespec *cur);
 /* The last line of @uid, or NULL. */
 const struct modseq_rec *modseq_log_find(const struct modseq_log *log,
 					 uint32_t uid);
 
 /*
  * Gives @mb's messages (struct mailbox_msg.modseq) and @mb (its
- * highestmodseq) their MODSEQs from the log. Messages it does not know
- * as they now are get a new one, logged durably before this returns if
- * @write, else only shown (what they would get: nothing is written).
+ * highestmodseq) their MODSEQs from the log, @log brought up to date
+ * first (zeroed before the first load of a mailbox, then kept with the
+ * view; modseq_log_free() when done). Messages it does not know as they
+ * now are get a new one, logged durably before this returns if @write,
+ * else only shown (what they would get: nothing is written).
  */
-int modseq_load(struct mailbox *mb, bool write);
+int modseq_load(struct mailbox *mb, struct modseq_log *log, bool write);
 /*
  * After a STORE renamed messages @idx[0..@n) of @mb: one new MODSEQ for
  * all of them, logged and fdatasync()ed; their modseq and
- * @mb->highestmodseq are set.
+ * @mb->highestmodseq are set, @log read on and its lines added to it.
  */
-int modseq_changed(struct mailbox *mb, const size_t *idx, size_t n);
+int modseq_changed(struct mailbox *mb, struct modseq_log *log,
+		   const size_t *idx, size_t n);
+/*
+ * The same with cur/'s mtimes @cur[0] before the renames and @cur[1]
+ * after them (and mailbox_sync_dirs()), logged for the other sessions.
+ */
+int modseq_stored(struct mailbox *mb, struct modseq_log *log,
+		  const size_t *idx, size_t n, const struct timespec cur[2]);
+/*
+ * @mb, a rescan that took cur/ as its view had it (mailbox_rescan_cur()),
+ * given the names and flags @log's touched UIDs have now; @log's touched
+ * emptied. -ESTALE if one is not in @mb's cur/ (then a readdir is due).
+ */
+int modseq_renamed(struct mailbox *mb, struct modseq_log *log);
+/*
+ * mailbox_rescan() of @old, a view whose log is @log: if cur/ changed
+ * only by STOREs since @old read it (@log's chain reaches cur/'s mtime),
+ * mailbox_rescan_cur() and modseq_renamed(), without a readdir of cur/;
+ * else a mailbox_rescan(), where the chain starts anew. Then
+ * modseq_load() of @fresh.
+ */
+int modseq_rescan(const struct mailbox *old, struct mailbox *fresh,
+		  struct modseq_log *log);
 /* The same for UIDs @uid[0..@n) that EXPUNGE removed. */
-int modseq_expunged(struct mailbox *mb, const uint32_t *uid, size_t n);
+int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
+		    const uint32_t *uid, size_t n);
 
 #endif /* NFPOST_MODSEQ_H */

@@ -59,6 +59,31 @@ static const struct parse_case parses[] = {
 	  1, 3, "S", false },
 };
 
+static void assert_same_log(const struct modseq_log *a,
+			    const struct modseq_log *b)
+{
+	assert_int_equal(a->uidvalidity, b->uidvalidity);
+	assert_int_equal(a->highest, b->highest);
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->lines, b->lines);
+	assert_int_equal(a->good, b->good);
+	if (a->n)
+		assert_memory_equal(a->v, b->v, a->n * sizeof(*a->v));
+}
+
+/* Parsed on as the bytes come, one at a time: the same as whole. */
+static void parse_bytewise(const char *text, const struct modseq_log *whole)
+{
+	struct modseq_log log = { 0 };
+	size_t k;
+
+	for (k = 1; k <= strlen(text); k++)
+		assert_int_equal(modseq_log_parse_more(text + log.good,
+						       k - log.good, &log), 0);
+	assert_same_log(&log, whole);
+	modseq_log_free(&log);
+}
+
 static void run_parse(void **state)
 {
 	const struct parse_case *c = *state;
@@ -80,6 +105,7 @@ static void run_parse(void **state)
 		assert_string_equal(r->letters, c->letters);
 		assert_int_equal(r->gone, c->gone);
 	}
+	parse_bytewise(c->text, &log);
 	modseq_log_free(&log);
 }
 
@@ -107,10 +133,25 @@ static void deliver(const struct test_dir *d, int n)
 	}
 }
 
-static void open_mb(const struct test_dir *d, struct mailbox *mb)
+/* A session's view: its mailbox and the log as it last read it. */
+struct view {
+	struct mailbox mb;
+	struct modseq_log log;
+};
+
+/* As a session opens it (imap_view_open): the chain starts there. */
+static void open_mb(const struct test_dir *d, struct view *v)
 {
-	assert_int_equal(mailbox_open(d->path, mb), 0);
-	assert_int_equal(modseq_load(mb, true), 0);
+	memset(&v->log, 0, sizeof(v->log));
+	assert_int_equal(mailbox_open(d->path, &v->mb), 0);
+	modseq_log_sync_point(&v->log, &v->mb.stamp[1]);
+	assert_int_equal(modseq_load(&v->mb, &v->log, true), 0);
+}
+
+static void close_mb(struct view *v)
+{
+	mailbox_close(&v->mb);
+	modseq_log_free(&v->log);
 }
 
 static off_t log_size(const struct test_dir *d)
@@ -135,56 +176,57 @@ static void log_append(const struct test_dir *d, const char *text)
 }
 
 /* STORE's two steps: the rename, then the log. */
-static void store(struct mailbox *mb, size_t i, unsigned int flags)
+static void store(struct view *v, size_t i, unsigned int flags)
 {
-	assert_int_equal(mailbox_set_flags(mb, i, flags), 0);
-	assert_int_equal(modseq_changed(mb, &i, 1), 0);
+	assert_int_equal(mailbox_set_flags(&v->mb, i, flags), 0);
+	assert_int_equal(modseq_changed(&v->mb, &v->log, &i, 1), 0);
 }
 
 static void new_messages_get_one_modseq_kept_across_opens(void **state)
 {
-	struct mailbox mb, again;
+	struct view mb, again;
 	off_t size;
 
 	deliver(*state, 3);
 	open_mb(*state, &mb);
-	assert_int_equal(mb.highestmodseq, 1);
-	assert_int_equal(mb.v[0].modseq, 1);
-	assert_int_equal(mb.v[2].modseq, 1);
+	assert_int_equal(mb.mb.highestmodseq, 1);
+	assert_int_equal(mb.mb.v[0].modseq, 1);
+	assert_int_equal(mb.mb.v[2].modseq, 1);
 	size = log_size(*state);
 	assert_true(size > 0);
 	open_mb(*state, &again);
-	assert_int_equal(again.highestmodseq, 1);
-	assert_int_equal(again.v[1].modseq, 1);
+	assert_int_equal(again.mb.highestmodseq, 1);
+	assert_int_equal(again.mb.v[1].modseq, 1);
 	/* Nothing new: nothing written. */
 	assert_int_equal(log_size(*state), size);
-	mailbox_close(&mb);
-	mailbox_close(&again);
+	close_mb(&mb);
+	close_mb(&again);
 }
 
 static void a_store_raises_only_its_messages(void **state)
 {
-	struct mailbox mb, again;
+	struct view mb, again;
 
 	deliver(*state, 3);
 	open_mb(*state, &mb);
 	store(&mb, 1, MAILBOX_SEEN);
-	assert_int_equal(mb.v[1].modseq, 2);
-	assert_int_equal(mb.highestmodseq, 2);
+	assert_int_equal(mb.mb.v[1].modseq, 2);
+	assert_int_equal(mb.mb.highestmodseq, 2);
 	store(&mb, 1, MAILBOX_SEEN | MAILBOX_FLAGGED);
-	assert_int_equal(mb.v[1].modseq, 3);
+	assert_int_equal(mb.mb.v[1].modseq, 3);
 	open_mb(*state, &again);
-	assert_int_equal(again.v[0].modseq, 1);
-	assert_int_equal(again.v[1].modseq, 3);
-	assert_int_equal(again.v[2].modseq, 1);
-	assert_int_equal(again.highestmodseq, 3);
-	mailbox_close(&mb);
-	mailbox_close(&again);
+	assert_int_equal(again.mb.v[0].modseq, 1);
+	assert_int_equal(again.mb.v[1].modseq, 3);
+	assert_int_equal(again.mb.v[2].modseq, 1);
+	assert_int_equal(again.mb.highestmodseq, 3);
+	close_mb(&mb);
+	close_mb(&again);
 }
 
 static void a_change_behind_the_logs_back_gets_a_new_modseq(void **state)
 {
-	struct mailbox mb, other, again;
+	struct view mb, again;
+	struct mailbox other;
 
 	deliver(*state, 2);
 	open_mb(*state, &mb);
@@ -193,29 +235,30 @@ static void a_change_behind_the_logs_back_gets_a_new_modseq(void **state)
 	assert_int_equal(mailbox_open(((struct test_dir *)*state)->path, &other), 0);
 	assert_int_equal(mailbox_set_flags(&other, 1, MAILBOX_ANSWERED), 0);
 	open_mb(*state, &again);
-	assert_int_equal(again.v[0].modseq, 2);
-	assert_int_equal(again.v[1].modseq, 3);
-	assert_int_equal(again.highestmodseq, 3);
-	mailbox_close(&mb);
+	assert_int_equal(again.mb.v[0].modseq, 2);
+	assert_int_equal(again.mb.v[1].modseq, 3);
+	assert_int_equal(again.mb.highestmodseq, 3);
+	close_mb(&mb);
 	mailbox_close(&other);
-	mailbox_close(&again);
+	close_mb(&again);
 }
 
 static void peek_shows_what_load_would_give_writes_nothing(void **state)
 {
-	struct mailbox mb;
+	struct view mb;
 
 	deliver(*state, 2);
-	assert_int_equal(mailbox_open(((struct test_dir *)*state)->path, &mb), 0);
-	assert_int_equal(modseq_load(&mb, false), 0);
-	assert_int_equal(mb.highestmodseq, 1);
+	memset(&mb.log, 0, sizeof(mb.log));
+	assert_int_equal(mailbox_open(((struct test_dir *)*state)->path, &mb.mb), 0);
+	assert_int_equal(modseq_load(&mb.mb, &mb.log, false), 0);
+	assert_int_equal(mb.mb.highestmodseq, 1);
 	assert_int_equal(log_size(*state), -1);
-	mailbox_close(&mb);
+	close_mb(&mb);
 }
 
 static void torn_line_of_a_crash_is_ignored_then_cut(void **state)
 {
-	struct mailbox mb, again;
+	struct view mb, again;
 	char path[200], buf[512];
 	FILE *f;
 	size_t n;
@@ -225,11 +268,11 @@ static void torn_line_of_a_crash_is_ignored_then_cut(void **state)
 	store(&mb, 0, MAILBOX_SEEN);
 	log_append(*state, "1 77 :F");	/* a write the crash cut short */
 	open_mb(*state, &again);
-	assert_int_equal(again.v[0].modseq, 2);
-	assert_int_equal(again.highestmodseq, 2);
-	mailbox_close(&again);
+	assert_int_equal(again.mb.v[0].modseq, 2);
+	assert_int_equal(again.mb.highestmodseq, 2);
+	close_mb(&again);
 	store(&mb, 0, MAILBOX_DRAFT);
-	assert_int_equal(mb.v[0].modseq, 3);
+	assert_int_equal(mb.mb.v[0].modseq, 3);
 	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG,
 		 ((struct test_dir *)*state)->path);
 	f = fopen(path, "r");
@@ -239,30 +282,30 @@ static void torn_line_of_a_crash_is_ignored_then_cut(void **state)
 	buf[n] = '\0';
 	assert_null(strstr(buf, ":F"));
 	assert_non_null(strstr(buf, "\n1 3 :D\n"));
-	mailbox_close(&mb);
+	close_mb(&mb);
 }
 
 static void expunge_raises_the_highest_for_good(void **state)
 {
-	struct mailbox mb, again;
+	struct view mb, again;
 	uint32_t uid;
 
 	deliver(*state, 2);
 	open_mb(*state, &mb);
-	uid = mb.v[1].uid;
-	assert_int_equal(mailbox_remove(&mb, 1), 0);
-	assert_int_equal(modseq_expunged(&mb, &uid, 1), 0);
-	assert_int_equal(mb.highestmodseq, 2);
+	uid = mb.mb.v[1].uid;
+	assert_int_equal(mailbox_remove(&mb.mb, 1), 0);
+	assert_int_equal(modseq_expunged(&mb.mb, &mb.log, &uid, 1), 0);
+	assert_int_equal(mb.mb.highestmodseq, 2);
 	open_mb(*state, &again);
-	assert_int_equal(again.n, 1);
-	assert_int_equal(again.highestmodseq, 2);
-	mailbox_close(&mb);
-	mailbox_close(&again);
+	assert_int_equal(again.mb.n, 1);
+	assert_int_equal(again.mb.highestmodseq, 2);
+	close_mb(&mb);
+	close_mb(&again);
 }
 
 static void long_log_is_compacted_keeping_every_modseq(void **state)
 {
-	struct mailbox mb, again;
+	struct view mb, again;
 	off_t size = 0, prev;
 	size_t i;
 	int k;
@@ -280,26 +323,26 @@ static void long_log_is_compacted_keeping_every_modseq(void **state)
 	}
 	assert_in_range(k, 1020, 1040);
 	assert_true(size < 200);
-	assert_int_equal(mb.v[2].modseq, (uint64_t)k + 3);
+	assert_int_equal(mb.mb.v[2].modseq, (uint64_t)k + 3);
 	open_mb(*state, &again);
 	for (i = 0; i < 3; i++)
-		assert_int_equal(again.v[i].modseq, mb.v[i].modseq);
-	assert_int_equal(again.v[0].modseq, 2);
-	assert_int_equal(again.v[1].modseq, 1);
-	assert_int_equal(again.highestmodseq, mb.highestmodseq);
+		assert_int_equal(again.mb.v[i].modseq, mb.mb.v[i].modseq);
+	assert_int_equal(again.mb.v[0].modseq, 2);
+	assert_int_equal(again.mb.v[1].modseq, 1);
+	assert_int_equal(again.mb.highestmodseq, mb.mb.highestmodseq);
 	/* And appends go on after it. */
 	store(&again, 1, MAILBOX_SEEN);
-	assert_int_equal(again.v[1].modseq, (uint64_t)k + 4);
+	assert_int_equal(again.mb.v[1].modseq, (uint64_t)k + 4);
 	assert_true(log_size(*state) > size);
-	mailbox_close(&mb);
-	mailbox_close(&again);
+	close_mb(&mb);
+	close_mb(&again);
 }
 
 static void new_uidvalidity_starts_over_never_lower(void **state)
 {
 	const struct test_dir *d = *state;
 	char path[200], buf[512], out[512], *v;
-	struct mailbox mb;
+	struct view mb;
 	FILE *f;
 	size_t n;
 
@@ -307,7 +350,7 @@ static void new_uidvalidity_starts_over_never_lower(void **state)
 	open_mb(*state, &mb);
 	store(&mb, 0, MAILBOX_SEEN);
 	store(&mb, 0, MAILBOX_FLAGGED);
-	mailbox_close(&mb);
+	close_mb(&mb);
 	/* The log of an older UID list: "V1" (no list is that old). */
 	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
 	f = fopen(path, "r+");
@@ -322,19 +365,451 @@ static void new_uidvalidity_starts_over_never_lower(void **state)
 	fputs(out, f);
 	fclose(f);
 	open_mb(*state, &mb);
-	assert_int_equal(mb.v[0].modseq, 4);
-	assert_int_equal(mb.highestmodseq, 4);
-	mailbox_close(&mb);
+	assert_int_equal(mb.mb.v[0].modseq, 4);
+	assert_int_equal(mb.mb.highestmodseq, 4);
+	close_mb(&mb);
 	open_mb(*state, &mb);
-	assert_int_equal(mb.v[0].modseq, 4);
+	assert_int_equal(mb.mb.v[0].modseq, 4);
+	close_mb(&mb);
+}
+
+/* The log file whole, as a fresh session would parse it. */
+static void parse_file(const struct test_dir *d, struct modseq_log *log,
+		       struct stat *st)
+{
+	char path[200], *buf;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
+	assert_int_equal(stat(path, st), 0);
+	buf = malloc((size_t)st->st_size + 1);
+	assert_non_null(buf);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(buf, 1, (size_t)st->st_size, f);
+	fclose(f);
+	assert_int_equal(n, (size_t)st->st_size);
+	assert_int_equal(modseq_log_parse(buf, n, log), 0);
+	free(buf);
+}
+
+/* modseq_log_read() of the file into @log, as a load starts. */
+static void read_log(const struct test_dir *d, struct modseq_log *log)
+{
+	char path[200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(modseq_log_read(fd, log), 0);
+	close(fd);
+}
+
+/* @v's log is what a full parse of the file gives, and of that file. */
+static void assert_log_is_file(const struct test_dir *d, const struct view *v)
+{
+	struct modseq_log whole;
+	struct stat st;
+
+	parse_file(d, &whole, &st);
+	assert_same_log(&v->log, &whole);
+	assert_int_equal(v->log.good, (size_t)st.st_size);
+	assert_int_equal(v->log.ino, (uint64_t)st.st_ino);
+	modseq_log_free(&whole);
+}
+
+/* Overwrites the log's byte at @off (same size, same file). */
+static void poke(const struct test_dir *d, off_t off, char c)
+{
+	char path[200];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
+	fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pwrite(fd, &c, 1, off), 1);
+	close(fd);
+}
+
+/* As a session's sync does it (imap_view.c). */
+static void rescan(struct view *v)
+{
+	struct mailbox fresh;
+
+	assert_int_equal(modseq_rescan(&v->mb, &fresh, &v->log), 0);
+	mailbox_close(&v->mb);
+	v->mb = fresh;
+	assert_int_equal(modseq_load(&v->mb, &v->log, true), 0);
+}
+
+static void a_load_reads_only_the_lines_appended_since(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+	size_t lines, good;
+
+	deliver(*state, 3);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store(&b, 0, MAILBOX_SEEN);
+	rescan(&a);
+	assert_log_is_file(d, &a);
+	lines = a.log.lines;
+	good = a.log.good;
+	store(&b, 1, MAILBOX_FLAGGED);
+	deliver(*state, 1);
+	rescan(&b);
+	rescan(&a);
+	assert_int_equal(a.log.lines, lines + 2);
+	assert_true(a.log.good > good);
+	assert_int_equal(a.mb.n, 4);
+	assert_int_equal(a.mb.v[1].modseq, 3);
+	assert_int_equal(a.mb.v[3].modseq, 4);
+	assert_int_equal(a.mb.highestmodseq, 4);
+	assert_log_is_file(d, &a);
+	/*
+	 * Bytes already read are not read again: "1 2 :S\n", the last line
+	 * of the first rescan, spoilt in place, still counts.
+	 */
+	poke(d, (off_t)good - 2, '!');
+	store(&b, 2, MAILBOX_DRAFT);
+	rescan(&a);
+	assert_string_equal(modseq_log_find(&a.log, 1)->letters, "S");
+	assert_int_equal(a.mb.v[0].modseq, 2);
+	assert_int_equal(a.mb.v[2].modseq, 5);
+	assert_int_equal(a.mb.highestmodseq, 5);
+	assert_int_equal(a.log.lines, lines + 3);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void a_compaction_by_another_writer_rereads_whole(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+	uint64_t ino;
+	size_t i;
+	int k;
+
+	deliver(*state, 3);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	ino = a.log.ino;
+	for (k = 0; k < 1100 && b.log.ino == ino; k++)
+		store(&b, 2, k & 1 ? MAILBOX_SEEN : MAILBOX_FLAGGED);
+	assert_in_range(k, 1020, 1040);	/* b rewrote it */
+	rescan(&a);
+	assert_true(a.log.ino != ino);
+	assert_log_is_file(d, &a);
+	assert_int_equal(a.log.lines, 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(a.mb.v[i].modseq, b.mb.v[i].modseq);
+	assert_int_equal(a.mb.highestmodseq, b.mb.highestmodseq);
+	assert_int_equal(a.mb.highestmodseq, (uint64_t)k + 1);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void a_writers_own_lines_and_rewrite_are_known_as_read(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a;
+	int k;
+
+	deliver(*state, 2);
+	open_mb(d, &a);
+	assert_log_is_file(d, &a);
+	store(&a, 0, MAILBOX_SEEN);
+	assert_log_is_file(d, &a);
+	for (k = 0; k < 1100 && a.log.lines > 2; k++)
+		store(&a, 1, k & 1 ? MAILBOX_SEEN : MAILBOX_FLAGGED);
+	assert_true(k > 2 && k < 1100);
+	assert_log_is_file(d, &a);
+	close_mb(&a);
+}
+
+static void a_torn_tail_completed_later_is_read_once(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_log log = { 0 };
+	size_t lines, good;
+
+	deliver(*state, 1);
+	log_append(d, "");		/* no log yet: made by the load */
+	{
+		struct view a;
+
+		open_mb(d, &a);
+		close_mb(&a);
+	}
+	read_log(d, &log);
+	lines = log.lines;
+	good = log.good;
+	log_append(d, "1 77 :F");
+	read_log(d, &log);
+	assert_int_equal(log.good, good);
+	assert_int_equal(log.lines, lines);
+	assert_int_equal(log.highest, 1);
+	log_append(d, "S\n");
+	read_log(d, &log);
+	assert_int_equal(log.lines, lines + 1);
+	assert_int_equal(log.highest, 77);
+	assert_string_equal(modseq_log_find(&log, 1)->letters, "FS");
+	assert_int_equal(log.good, (size_t)log_size(d));
+	read_log(d, &log);
+	assert_int_equal(log.lines, lines + 1);
+	modseq_log_free(&log);
+}
+
+static void a_log_cut_shorter_is_reread_highest_kept(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+	char path[200];
+
+	deliver(*state, 2);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store(&b, 0, MAILBOX_SEEN);
+	store(&b, 1, MAILBOX_SEEN);
+	rescan(&a);
+	assert_int_equal(a.mb.highestmodseq, 3);
+	/* Cut by hand to its header ("H1"): the lines of 2 and 3 lost. */
+	snprintf(path, sizeof(path), "%s/" MODSEQ_LOG, d->path);
+	assert_int_equal(truncate(path, 22), 0);
+	rescan(&a);
+	assert_true(a.log.lines >= 2);	/* reread, then both logged anew */
+	assert_int_equal(a.mb.v[0].modseq, 4);
+	assert_int_equal(a.mb.v[1].modseq, 4);
+	assert_int_equal(a.mb.highestmodseq, 4);
+	assert_log_is_file(d, &a);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/* Sets the mtime of @d's @sub ("new", "cur") to @sec.@nsec. */
+static void set_mtime(const struct test_dir *d, const char *sub, time_t sec,
+		      long nsec)
+{
+	struct timespec ts[2] = { { 0, UTIME_OMIT }, { sec, nsec } };
+	char path[200];
+
+	snprintf(path, sizeof(path), "%s/%s", d->path, sub);
+	assert_int_equal(utimensat(AT_FDCWD, path, ts, 0), 0);
+}
+
+static struct timespec cur_mtime(const struct test_dir *d)
+{
+	char path[200];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/cur", d->path);
+	assert_int_equal(stat(path, &st), 0);
+	return st.st_mtim;
+}
+
+/*
+ * Three messages in cur/, new/ and cur/ made a minute old: a view read
+ * then is settled (mailbox.h), as one read long after the last change.
+ */
+static void settled_maildir(const struct test_dir *d)
+{
+	struct mailbox mb;
+	time_t old = time(NULL) - 60;
+	size_t i;
+
+	deliver(d, 3);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	for (i = 0; i < mb.n; i++)
+		assert_int_equal(mailbox_set_flags(&mb, i, 0), 0);
 	mailbox_close(&mb);
+	set_mtime(d, "new", old, 0);
+	set_mtime(d, "cur", old, 0);
+}
+
+/* STORE as imap_cmd_store.c does it: cur/'s mtimes logged around it. */
+static void store_timed(struct view *v, size_t i, unsigned int flags)
+{
+	struct timespec cur[2];
+
+	assert_int_equal(mailbox_cur_mtime(&v->mb, &cur[0]), 0);
+	assert_int_equal(mailbox_set_flags(&v->mb, i, flags), 0);
+	assert_int_equal(mailbox_sync_dirs(&v->mb), 0);
+	assert_int_equal(mailbox_cur_mtime(&v->mb, &cur[1]), 0);
+	assert_int_equal(modseq_stored(&v->mb, &v->log, &i, 1, cur), 0);
+}
+
+/* @a's message @i as @b has it: flags, file name, MODSEQ. */
+static void assert_same_msg(const struct view *a, const struct view *b,
+			    size_t i)
+{
+	int fd;
+
+	assert_int_equal(a->mb.v[i].uid, b->mb.v[i].uid);
+	assert_int_equal(a->mb.v[i].flags, b->mb.v[i].flags);
+	assert_string_equal(a->mb.v[i].name, b->mb.v[i].name);
+	assert_int_equal(a->mb.v[i].modseq, b->mb.v[i].modseq);
+	fd = mailbox_msg_open(&a->mb, i);
+	assert_true(fd >= 0);
+	close(fd);
+}
+
+static void another_sessions_store_is_renamed_from_the_log(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	assert_true(a.mb.settled);
+	store_timed(&b, 1, MAILBOX_SEEN | MAILBOX_FLAGGED);
+	rescan(&a);
+	assert_true(a.mb.cur_from_log);
+	assert_false(a.mb.settled);
+	assert_same_msg(&a, &b, 0);
+	assert_same_msg(&a, &b, 1);
+	assert_same_msg(&a, &b, 2);
+	assert_int_equal(a.mb.highestmodseq, b.mb.highestmodseq);
+	/* The next rescan reads cur/ again, and finds the same. */
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_same_msg(&a, &b, 1);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void a_change_the_mtime_cannot_tell_is_seen_next_rescan(void **state)
+{
+	const struct test_dir *d = *state;
+	struct timespec after;
+	struct view a, b;
+	char path[200], mark[128];
+	time_t old = time(NULL) - 30;
+	FILE *f;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store_timed(&b, 0, MAILBOX_SEEN);
+	/*
+	 * Another program's message, in the same clock tick as a STORE's
+	 * rename: here one that left cur/'s mtime long settled, so that
+	 * only the rule "a view renamed from the log reads cur/ next" can
+	 * find the message.
+	 */
+	after = cur_mtime(d);
+	snprintf(path, sizeof(path), "%s/cur/1.other.host:2,S", d->path);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("Subject: y\n\ny\n", f);
+	fclose(f);
+	set_mtime(d, "cur", old, 0);
+	snprintf(mark, sizeof(mark), "C 0 %lld %ld %lld 0\n",
+		 (long long)after.tv_sec, after.tv_nsec, (long long)old);
+	log_append(d, mark);
+	rescan(&a);
+	assert_true(a.mb.cur_from_log);
+	assert_int_equal(a.mb.n, 3);
+	assert_same_msg(&a, &b, 0);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.n, 4);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/*
+ * A rename by another program (no log line) after the STORE, or before
+ * it, in another clock tick: cur/ is read, both are seen.
+ */
+static void foreign_rename(const struct test_dir *d, size_t i, time_t bump)
+{
+	struct timespec t = cur_mtime(d);
+	struct mailbox mb;
+
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	assert_int_equal(mailbox_set_flags(&mb, i, MAILBOX_ANSWERED), 0);
+	mailbox_close(&mb);
+	set_mtime(d, "cur", t.tv_sec + bump, t.tv_nsec);
+}
+
+static void a_foreign_rename_after_a_store_is_read_from_cur(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store_timed(&b, 1, MAILBOX_FLAGGED);
+	foreign_rename(d, 2, 2);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.v[1].flags, MAILBOX_FLAGGED);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void a_foreign_rename_before_a_store_is_read_from_cur(void **state)
+{
+	const struct test_dir *d = *state;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	foreign_rename(d, 2, -30);	/* still older than now */
+	store_timed(&b, 1, MAILBOX_FLAGGED);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.v[1].flags, MAILBOX_FLAGGED);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/*
+ * Writer C read cur/'s mtime, then another program and writer B changed
+ * cur/, then C renamed: C's line starts where the chain is, yet B's line,
+ * which followed nothing, broke the chain for good: cur/ is read.
+ */
+static void a_line_that_follows_nothing_breaks_the_chain(void **state)
+{
+	const struct test_dir *d = *state;
+	time_t old = time(NULL) - 60;
+	struct view a, b;
+	char mark[128];
+	size_t i = 1;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	foreign_rename(d, 2, 1);			/* old + 1 */
+	assert_int_equal(mailbox_set_flags(&b.mb, 1, MAILBOX_FLAGGED), 0);
+	assert_int_equal(modseq_changed(&b.mb, &b.log, &i, 1), 0);
+	set_mtime(d, "cur", old + 2, 0);
+	snprintf(mark, sizeof(mark), "C 1 %lld 0 %lld 0\nC 0 %lld 0 %lld 0\n",
+		 (long long)old + 1, (long long)old + 2, (long long)old,
+		 (long long)old + 3);
+	log_append(d, mark);
+	set_mtime(d, "cur", old + 3, 0);
+	rescan(&a);
+	assert_false(a.mb.cur_from_log);
+	assert_int_equal(a.mb.v[1].flags, MAILBOX_FLAGGED);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	close_mb(&a);
+	close_mb(&b);
 }
 
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
-	struct CMUnitTest t[8 + ARRAY_SIZE(parses)] = {
+	struct CMUnitTest t[18 + ARRAY_SIZE(parses)] = {
 		DIR_TEST(new_messages_get_one_modseq_kept_across_opens),
 		DIR_TEST(a_store_raises_only_its_messages),
 		DIR_TEST(a_change_behind_the_logs_back_gets_a_new_modseq),
@@ -343,8 +818,18 @@ int main(void)
 		DIR_TEST(expunge_raises_the_highest_for_good),
 		DIR_TEST(long_log_is_compacted_keeping_every_modseq),
 		DIR_TEST(new_uidvalidity_starts_over_never_lower),
+		DIR_TEST(a_load_reads_only_the_lines_appended_since),
+		DIR_TEST(a_compaction_by_another_writer_rereads_whole),
+		DIR_TEST(a_writers_own_lines_and_rewrite_are_known_as_read),
+		DIR_TEST(a_torn_tail_completed_later_is_read_once),
+		DIR_TEST(a_log_cut_shorter_is_reread_highest_kept),
+		DIR_TEST(another_sessions_store_is_renamed_from_the_log),
+		DIR_TEST(a_change_the_mtime_cannot_tell_is_seen_next_rescan),
+		DIR_TEST(a_foreign_rename_after_a_store_is_read_from_cur),
+		DIR_TEST(a_foreign_rename_before_a_store_is_read_from_cur),
+		DIR_TEST(a_line_that_follows_nothing_breaks_the_chain),
 	};
-	size_t n = 8;
+	size_t n = 18;
 
 	TEST_TABLE(t, n, parses, run_parse);
 	return cmocka_run_group_tests_name("modseq", t, NULL, NULL);
