@@ -180,20 +180,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
-legit_delivery() {
-	local r f
-	r=$(client send 10.0.2.2 alice@client.example bob@lab.example \
-		--token legit-1 --out "$WORK/legit-1.eml")
-	expect "delivery" "$r" ok
+# in_bobs_maildir TOKEN: the message sent with --token TOKEN --out
+# $WORK/TOKEN.eml is in bob's new/, as sent (nfpostd prepends Return-Path
+# and Received; the rest must be byte for byte the same).
+in_bobs_maildir() {
+	local f
 	for _ in $(seq 50); do
-		f=$(grep -l legit-1 "$SRV"/mail/bob/new/* 2> /dev/null | head -1)
+		f=$(grep -l "$1" "$SRV"/mail/bob/new/* 2> /dev/null | head -1)
 		[ -n "$f" ] && break
 		sleep 0.1
 	done
-	[ -n "$f" ] || check_err 1 "no message in bob's Maildir"
-	# nfpostd prepends Return-Path and Received; the rest is as sent.
-	[ -z "$f" ] || tail -c "$(stat -c %s "$WORK/legit-1.eml")" "$f" |
-		cmp -s - "$WORK/legit-1.eml" || check_err 1 "message altered"
+	[ -n "$f" ] || { check_err 1 "no message in bob's Maildir"; return; }
+	tail -c "$(stat -c %s "$WORK/$1.eml")" "$f" |
+		cmp -s - "$WORK/$1.eml" || check_err 1 "message altered"
+}
+
+legit_delivery() {
+	local r
+	r=$(client send 10.0.2.2 alice@client.example bob@lab.example \
+		--token legit-1 --out "$WORK/legit-1.eml")
+	expect "delivery" "$r" ok
+	in_bobs_maildir legit-1
 	[ "$(count_events '.event')" = 0 ] ||
 		check_err 1 "events for legitimate mail: $(cat "$WORK/events.json")"
 	[ "$(stat_of flows_new)" -ge 1 ] || check_err 1 "no flow was tracked"
@@ -205,19 +212,12 @@ legit_delivery() {
 # cross rt as they are. Each was dropped (window_drops) and came again in
 # MSS-sized pieces only after a retransmission timeout, 200 ms or more.
 large_segments() {
-	local r f before
+	local r before
 	before=$(stat_of window_drops)
 	r=$(client send 10.0.2.2 alice@client.example bob@lab.example \
 		--size 200000 --token large-1 --out "$WORK/large-1.eml")
 	expect "large message" "$r" ok
-	for _ in $(seq 50); do
-		f=$(grep -l large-1 "$SRV"/mail/bob/new/* 2> /dev/null | head -1)
-		[ -n "$f" ] && break
-		sleep 0.1
-	done
-	[ -n "$f" ] || check_err 1 "no message in bob's Maildir"
-	[ -z "$f" ] || tail -c "$(stat -c %s "$WORK/large-1.eml")" "$f" |
-		cmp -s - "$WORK/large-1.eml" || check_err 1 "message altered"
+	in_bobs_maildir large-1
 	[ "$(stat_of window_drops)" = "$before" ] ||
 		check_err 1 "$(($(stat_of window_drops) - before)) segments dropped as past the window"
 	log_test "segments longer than the window (TSO, GRO) pass whole, none dropped"

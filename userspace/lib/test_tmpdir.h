@@ -45,7 +45,10 @@ struct test_dir {
 	char path[96];		/* root/<leaf> */
 };
 
-/* *@state: a new test_dir, "@name.XXXXXX", whose path is root/@leaf. */
+/*
+ * Sets *@state to a new test_dir: a directory "@name.XXXXXX" under $TMPDIR
+ * (or /tmp), and the path root/@leaf in it (not created).
+ */
 static inline int test_dir_setup(void **state, const char *name,
 				 const char *leaf)
 {
