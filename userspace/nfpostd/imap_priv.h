@@ -68,6 +68,9 @@ struct imap_open_work {
 	bool idle;
 };
 
+/* Own claims an IDLE session remembers until their events come. */
+#define IMAP_CLAIMS_MAX	16
+
 /* A session's hold on a watched directory (imap_watch.c). */
 struct imap_watch_link {
 	struct imap_watch_dir *dir;		/* NULL: none */
@@ -118,6 +121,16 @@ struct imap_session {
 	bool resync;			/* a change came during a rescan */
 	struct imap_watch_link watch[2];	/* on new/ and cur/ */
 	unsigned int watch_gen;		/* the events read last told */
+	/*
+	 * IDLE: cur/ is as the view has it, changes whose events are not
+	 * read yet apart. Set by a sync that read cur/, or found it settled
+	 * and the same, once watched; dropped by any event in cur/ but the
+	 * session's own claims of \Recent (hashes of their names), by an
+	 * overflow, and at the end of IDLE (imap_watch.c).
+	 */
+	bool cur_watched;
+	unsigned int n_claimed;
+	uint64_t claimed[IMAP_CLAIMS_MAX];
 };
 
 void imap_send(struct imap_session *s, const char *fmt, ...)

@@ -98,6 +98,29 @@ static void sync_keywords(struct imap_session *s)
 	imap_send_flag_lists(s);
 }
 
+/*
+ * imap_view_recent() claiming @mb's messages from @first on; an idling
+ * session's claims are its own events in cur/ (imap_watch_claimed()).
+ */
+static size_t claim_recent(struct imap_session *s, struct mailbox *mb,
+			   size_t first)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < mb->n; i++) {
+		struct mailbox_msg *m = &mb->v[i];
+
+		if (i >= first && m->in_new) {
+			m->recent = s->readonly ||
+				    !mailbox_set_flags(mb, i, m->flags);
+			if (!s->readonly && m->recent && s->idling)
+				imap_watch_claimed(s, m->name + 4);
+		}
+		n += m->recent;
+	}
+	return n;
+}
+
 /* What @fresh, a rescan, has that the client was not told; takes @fresh. */
 static void tell(struct imap_session *s, struct mailbox *fresh)
 {
@@ -121,7 +144,7 @@ static void tell(struct imap_session *s, struct mailbox *fresh)
 		}
 	}
 	before = imap_view_recent(&s->mb, s->readonly, false);
-	now = imap_view_recent(fresh, s->readonly, true);
+	now = claim_recent(s, fresh, 0);
 	if (fresh->n != s->mb.n - gone)
 		imap_send(s, "* %zu EXISTS", fresh->n);
 	if (now != before || fresh->n != s->mb.n - gone)
@@ -129,6 +152,66 @@ static void tell(struct imap_session *s, struct mailbox *fresh)
 	mailbox_close(&s->mb);
 	s->mb = *fresh;
 	memset(fresh, 0, sizeof(*fresh));
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct modseq_change *x = a, *y = b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
+/* The messages modseq_update() appended: claimed, EXISTS and RECENT. */
+static void tell_added(struct imap_session *s, size_t added)
+{
+	size_t recent = claim_recent(s, &s->mb, s->mb.n - added);
+
+	imap_send(s, "* %zu EXISTS", s->mb.n);
+	imap_send(s, "* %zu RECENT", recent);
+}
+
+/*
+ * The sync in place (modseq_update(), modseq.h): what changed told in
+ * time proportional to it, as tell() would tell it. -ESTALE: a rescan
+ * must, nothing was told; -EAGAIN (@new_anyway, for IDLE): deliveries
+ * told, but cur/ changed in a way only a rescan can tell.
+ */
+static int patch(struct imap_session *s, bool new_anyway)
+{
+	unsigned int how = new_anyway ? MODSEQ_NEW_ANYWAY : 0;
+	struct modseq_delta d;
+	size_t i, first;
+	long k;
+	int ret;
+
+	if (s->idling && s->cur_watched)
+		how |= MODSEQ_CUR_KNOWN;
+	ret = modseq_update(&s->mb, &s->modseq, how, &d);
+	if (ret) {
+		if (ret != -ESTALE)
+			log_msg(LOG_ERR, "imap(%s): %s: %s", s->user,
+				s->mb.path, strerror(-ret));
+		return -ESTALE;
+	}
+	if (d.log_err)
+		log_msg(LOG_ERR, "imap: %s/" MODSEQ_LOG ": %s", s->mb.path,
+			strerror(-d.log_err));
+	/* cur/ as the view has it, under the watch: known from now on. */
+	if (s->idling && d.cur_same)
+		s->cur_watched = true;
+	sync_keywords(s);
+	qsort(d.v, d.n, sizeof(d.v[0]), cmp_change);
+	first = s->mb.n - d.added;
+	for (i = 0; i < d.n; i++) {
+		k = mailbox_find(&s->mb, d.v[i].uid);
+		if (k >= 0 && (size_t)k < first &&
+		    (d.v[i].flags || (s->condstore && d.v[i].modseq)))
+			imap_send_change(s, (size_t)k + 1, &s->mb.v[k], false,
+					 false);
+	}
+	if (d.added)
+		tell_added(s, d.added);
+	return d.cur_unknown ? -EAGAIN : 0;
 }
 
 /*
@@ -142,7 +225,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	int ret;
 
 	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
-	if (mailbox_unchanged(&s->mb))
+	if (mailbox_unchanged(&s->mb) || !patch(s, false))
 		return 0;
 	ret = view_rescan(&s->mb, &fresh, &s->modseq);
 	if (ret) {
@@ -229,6 +312,9 @@ static void rescan_done(struct work *w)
 		imap_resume(s);		/* frees it, and o->mb */
 		return;
 	}
+	/* cur/ read under the watch, and no event since: known. */
+	if (o->idle && s->idling && !s->resync && !o->ret)
+		s->cur_watched = true;
 	if (o->ret)
 		log_msg(LOG_ERR, "imap(%s): %s: %s", s->user, o->path,
 			strerror(-o->ret));
@@ -237,7 +323,8 @@ static void rescan_done(struct work *w)
 	mailbox_close(&o->mb);
 	if (o->idle) {
 		/* Changed again while this scan ran: once more. */
-		if (s->resync && s->idling && !mailbox_unchanged(&s->mb)) {
+		if (s->resync && s->idling && !mailbox_unchanged(&s->mb) &&
+		    patch(s, true)) {
 			s->resync = false;
 			sync_submit(s, NULL, "", true);
 			return;
@@ -252,7 +339,8 @@ static void rescan_done(struct work *w)
 void imap_view_sync_reply(struct imap_session *s, const char *status,
 			  const char *text)
 {
-	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb)) {
+	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb) ||
+	    !patch(s, false)) {
 		imap_done(s, status, "%s", text);
 		return;
 	}
@@ -270,7 +358,15 @@ void imap_view_sync_idle(struct imap_session *s)
 		s->resync = true;	/* rescan_done() looks again */
 		return;
 	}
-	if (s->state == IMAP_S_SELECTED && !mailbox_unchanged(&s->mb))
+	if (s->state != IMAP_S_SELECTED)
+		return;
+	/* Settled and the same, looked at under the watch: known. */
+	if (mailbox_unchanged(&s->mb)) {
+		s->cur_watched = s->idling;
+		return;
+	}
+	/* Deliveries told at once; a rescan, if it must, by a worker. */
+	if (patch(s, true))
 		sync_submit(s, NULL, "", true);
 }
 

@@ -55,16 +55,63 @@ static struct imap_watch_dir **slot(struct imap_watches *w, int wd)
 	return p;
 }
 
-/* Tells @d's idling sessions, each once per read of the events. */
-static void wake(struct imap_watches *w, struct imap_watch_dir *d)
+/* FNV-1a, 64 bits: a foreign name taken for a claim is left to chance. */
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	return h;
+}
+
+void imap_watch_claimed(struct imap_session *s, const char *name)
+{
+	if (s->n_claimed == IMAP_CLAIMS_MAX)
+		s->cur_watched = false;		/* no room: a rescan */
+	else
+		s->claimed[s->n_claimed++] = name_hash(name);
+}
+
+/* Event @e in cur/ is @s's own claim (imap_watch_claimed()), now seen. */
+static bool own_claim(struct imap_session *s, const struct inotify_event *e)
+{
+	uint64_t h;
+	size_t i;
+
+	if (!(e->mask & IN_MOVED_TO) || !e->len)
+		return false;
+	h = name_hash(e->name);
+	for (i = 0; i < s->n_claimed; i++)
+		if (s->claimed[i] == h) {
+			s->claimed[i] = s->claimed[--s->n_claimed];
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Tells @d's idling sessions of event @e (NULL: events were lost), each
+ * once per read of the events. One in cur/ that is not the session's
+ * own claim makes cur/ unknown to it: its next sync reads cur/ again,
+ * even if it was told of this read's events already.
+ */
+static void wake(struct imap_watches *w, struct imap_watch_dir *d,
+		 const struct inotify_event *e)
 {
 	struct imap_watch_link *l, *next;
 
 	for (l = d->users; l; l = next) {
 		struct imap_session *s = l->s;
+		bool knew = s->cur_watched;
 
 		next = l->next;
-		if (s->watch_gen == w->gen)
+		if (e && l == &s->watch[1] && own_claim(s, e))
+			continue;
+		if (!e || l == &s->watch[1])
+			s->cur_watched = false;
+		/* Told already, but trusting cur/ then: told again. */
+		if (s->watch_gen == w->gen && knew == s->cur_watched)
 			continue;
 		s->watch_gen = w->gen;
 		if (s->idling && !s->closing)
@@ -90,7 +137,7 @@ static void wake_all(struct imap_watches *w)
 
 	for (i = 0; i < WATCH_BUCKETS; i++)
 		for (d = w->bucket[i]; d; d = d->next)
-			wake(w, d);
+			wake(w, d, NULL);
 }
 
 static void event_one(struct imap_watches *w, const struct inotify_event *e)
@@ -108,7 +155,7 @@ static void event_one(struct imap_watches *w, const struct inotify_event *e)
 	d = *slot(w, e->wd);
 	if (!d)
 		return;		/* removed since, its IN_IGNORED */
-	wake(w, d);
+	wake(w, d, e);
 	/*
 	 * The directory went (its folder deleted, or renamed over) and the
 	 * kernel dropped the watch: its sessions no longer hold it.
@@ -127,12 +174,18 @@ static void watches_read(evutil_socket_t fd, short what, void *arg)
 	char *p;
 
 	(void)what;
-	w->gen++;
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
+	/*
+	 * A session is told once per read: what its sync reads (in place,
+	 * at once) is at least what the read's events say happened. The
+	 * next read's events may be of later changes: told again.
+	 */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		w->gen++;
 		for (p = buf; p < buf + n; p += sizeof(*e) + e->len) {
 			e = (const struct inotify_event *)p;
 			event_one(w, e);
 		}
+	}
 }
 
 static struct imap_watches *watches_get(struct server *srv)
@@ -207,6 +260,8 @@ void imap_unwatch(struct imap_session *s)
 {
 	size_t i;
 
+	s->cur_watched = false;
+	s->n_claimed = 0;
 	for (i = 0; i < 2; i++)
 		unlink_one(s->srv->imap_watches, &s->watch[i]);
 }

@@ -17,6 +17,11 @@ struct imap_session;
  * another -errno if a directory cannot be watched.
  */
 int imap_watch(struct imap_session *s);
+/*
+ * Session @s, idling, renamed a message of new/ into cur/ as @name (its
+ * claim of \Recent): that event is its own, cur/ stays known.
+ */
+void imap_watch_claimed(struct imap_session *s, const char *name);
 /* Its watches released; a directory's last user removes the watch. */
 void imap_unwatch(struct imap_session *s);
 /* At the end, every session gone: the instance closed. */

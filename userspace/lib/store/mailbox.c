@@ -1162,6 +1162,114 @@ int mailbox_cur_mtime(const struct mailbox *mb, struct timespec *ts)
 	return 0;
 }
 
+int mailbox_mtimes(const struct mailbox *mb, struct timespec ts[2])
+{
+	return mtimes(mb->path, ts) ? 0 : -errno;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct mailbox_msg *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+/*
+ * new/ as read (@t, by name) less what @mb has there: what is left is
+ * unknown to @mb. -ESTALE if a message @mb has in new/ is not there.
+ */
+static int new_only(const struct mailbox *mb, struct mailbox *t)
+{
+	struct mailbox_msg key = { 0 }, *hit;
+	size_t i, k;
+
+	if (t->n)
+		qsort(t->v, t->n, sizeof(*t->v), cmp_name);
+	for (i = 0; i < mb->n; i++) {
+		if (!mb->v[i].in_new)
+			continue;
+		key.name = mb->v[i].name;
+		hit = t->n ? bsearch(&key, t->v, t->n, sizeof(*t->v),
+				     cmp_name) : NULL;
+		if (!hit)
+			return -ESTALE;
+		hit->uid = mb->v[i].uid;
+	}
+	for (i = 0, k = 0; i < t->n; i++) {
+		if (t->v[i].uid) {
+			free(t->v[i].name);
+			continue;
+		}
+		t->v[k++] = t->v[i];
+	}
+	t->n = k;
+	return 0;
+}
+
+/* @t's messages, numbered and sorted, appended to @mb (which takes them). */
+static int append_all(struct mailbox *mb, struct mailbox *t)
+{
+	struct mailbox_msg *v;
+
+	if (!t->n)
+		return 0;
+	qsort(t->v, t->n, sizeof(*t->v), cmp_uid_then_name);
+	if (mb->n && t->v[0].uid <= mb->v[mb->n - 1].uid)
+		return -ESTALE;
+	v = realloc(mb->v, (mb->n + t->n) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	mb->v = v;
+	memcpy(mb->v + mb->n, t->v, t->n * sizeof(*v));
+	mb->n += t->n;
+	t->n = 0;
+	return 0;
+}
+
+int mailbox_update_new(struct mailbox *mb, size_t *added_r)
+{
+	struct mailbox t = { 0 };
+	struct timespec now, ts[2];
+	int dirfd, ret;
+
+	*added_r = 0;
+	memcpy(t.path, mb->path, sizeof(t.path));
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (!mb->uidvalidity || !mtimes(mb->path, ts))
+		return -ESTALE;
+	dirfd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	ret = list_validity(dirfd) == mb->uidvalidity ?
+	      scan_dirs(&t, dirfd, 0, 1) : -ESTALE;
+	if (!ret && t.n > MAILBOX_UPDATE_MAX)
+		ret = -ESTALE;
+	if (!ret)
+		ret = new_only(mb, &t);
+	t.uidvalidity = mb->uidvalidity;
+	t.uidnext = mb->uidnext;
+	t.list_ino = mb->list_ino;
+	t.list_size = mb->list_size;
+	if (!ret && t.n)
+		ret = number_unknown(&t, mb, dirfd, t.n);
+	close(dirfd);
+	*added_r = t.n;
+	if (!ret)
+		ret = append_all(mb, &t);
+	if (ret) {
+		*added_r = 0;
+		mailbox_close(&t);
+		return ret;
+	}
+	free(t.v);
+	mb->uidnext = t.uidnext;
+	mb->list_ino = t.list_ino;
+	mb->list_size = t.list_size;
+	mb->stamp[0] = ts[0];
+	mb->settled = mb->cur_settled && settled_at(&ts[0], &now);
+	return 0;
+}
+
 void mailbox_close(struct mailbox *mb)
 {
 	size_t i;

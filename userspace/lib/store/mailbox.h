@@ -20,6 +20,9 @@
  * view is brought up to date by mailbox_rescan(), which reads only what
  * changed (new/ alone after a delivery, the list's appended lines only),
  * and the directories' mtimes say when nothing did (mailbox_unchanged).
+ * Where what changed is known without reading cur/, the view is updated
+ * in place instead, in time proportional to the change
+ * (mailbox_update_new(), modseq_update() in modseq.h).
  *
  * POP3's UIDL is Dovecot's default "%08Xu%08Xv": UID then UIDVALIDITY in
  * hex (lower-case: Dovecot's %X is), the same in both servers for the same
@@ -113,6 +116,22 @@ int mailbox_rescan_cur(const struct mailbox *old, struct mailbox *mb,
 		       const struct timespec *cur);
 /* cur/'s mtime. */
 int mailbox_cur_mtime(const struct mailbox *mb, struct timespec *ts);
+/* new/'s and cur/'s mtimes. */
+int mailbox_mtimes(const struct mailbox *mb, struct timespec ts[2]);
+
+/* The most messages new/ may hold for mailbox_update_new(). */
+#define MAILBOX_UPDATE_MAX	1024
+/*
+ * In place, what mailbox_rescan() reads of new/ when cur/ is as @mb has
+ * it (the caller knows it: unchanged since the scan, or renamed from the
+ * log): new/ read again (no more than MAILBOX_UPDATE_MAX names), the
+ * messages @mb lacks numbered as mailbox_rescan() numbers them and
+ * appended (*@added_r of them), new/'s mtime and settledness taken.
+ * -ESTALE, @mb left as it was, when only a rescan can say: a message @mb
+ * has in new/ is gone from it (expunged, or claimed by another session),
+ * a new one's UID is below @mb's last, the UID list was made anew.
+ */
+int mailbox_update_new(struct mailbox *mb, size_t *added_r);
 
 /*
  * Whether the Maildir is as @mb was read: new/ and cur/ still have the

@@ -262,6 +262,7 @@ static void forget(struct modseq_log *log)
 	free(log->v);
 	memset(log, 0, sizeof(*log));
 	log->highest = was.highest;
+	log->fresh_over = true;		/* what changed is no longer known */
 	if (was.ino || was.good)
 		return;
 	log->chain_ok = was.chain_ok;
@@ -304,9 +305,14 @@ int modseq_log_parse_more(const char *text, size_t len,
 		*log = was;
 		return ret;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (v[i].modseq > log->highest)
 			log->highest = v[i].modseq;
+		if (log->n_fresh < MODSEQ_TOUCHED_MAX)
+			log->fresh[log->n_fresh++] = v[i].uid;
+		else
+			log->fresh_over = true;
+	}
 	log->lines += n;
 	log->good += used;
 	/* A UID the log has: its later line replaces it, where it is. */
@@ -753,9 +759,12 @@ int modseq_load(struct mailbox *mb, struct modseq_log *log, bool write)
 	n = apply(mb, log, log->highest + 1, need);
 	free(need);
 	/* The common case: nothing new since the log was written. */
-	if (!n || !write)
-		return 0;
-	return commit_locked(mb, log, &c);
+	if (n && write)
+		ret = commit_locked(mb, log, &c);
+	/* All of it applied (a commit applies what it reads). */
+	log->n_fresh = 0;
+	log->fresh_over = false;
+	return ret;
 }
 
 int modseq_changed(struct mailbox *mb, struct modseq_log *log,
@@ -774,30 +783,56 @@ int modseq_stored(struct mailbox *mb, struct modseq_log *log,
 	return n ? commit_locked(mb, log, &c) : 0;
 }
 
+/* Message @m as the letters of @r name it, if its file is there. */
+struct renamed {
+	char *name;
+	unsigned int flags;
+	char other[sizeof(((struct mailbox_msg *)0)->other)];
+};
+
+static int rename_target(const struct mailbox *mb, const struct mailbox_msg *m,
+			 const struct modseq_rec *r, struct renamed *t)
+{
+	char suffix[MAILBOX_FLAGS_MAX + 1], path[PATH_MAX];
+	struct stat st;
+
+	t->flags = mailbox_flags_parse(r->letters, t->other, sizeof(t->other));
+	mailbox_flag_suffix(t->flags, t->other, suffix, sizeof(suffix));
+	if (asprintf(&t->name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
+		     suffix) < 0)
+		return -ENOMEM;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", mb->path,
+			     t->name) >= sizeof(path) || stat(path, &st)) {
+		free(t->name);
+		t->name = NULL;
+		return -ESTALE;
+	}
+	return 0;
+}
+
+/* @m takes @t; whether its flags changed. */
+static bool rename_take(struct mailbox_msg *m, struct renamed *t)
+{
+	bool changed = m->flags != t->flags || strcmp(m->other, t->other);
+
+	free(m->name);
+	m->name = t->name;
+	t->name = NULL;
+	m->flags = t->flags;
+	memcpy(m->other, t->other, sizeof(t->other));
+	return changed;
+}
+
 /* Message @m renamed to the letters of @r, if its file is there. */
 static int rename_to(const struct mailbox *mb, struct mailbox_msg *m,
 		     const struct modseq_rec *r)
 {
-	char other[sizeof(m->other)], suffix[MAILBOX_FLAGS_MAX + 1];
-	char path[PATH_MAX], *name;
-	unsigned int flags;
-	struct stat st;
+	struct renamed t;
+	int ret = rename_target(mb, m, r, &t);
 
-	flags = mailbox_flags_parse(r->letters, other, sizeof(other));
-	mailbox_flag_suffix(flags, other, suffix, sizeof(suffix));
-	if (asprintf(&name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
-		     suffix) < 0)
-		return -ENOMEM;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", mb->path, name) >=
-	    sizeof(path) || stat(path, &st)) {
-		free(name);
-		return -ESTALE;
-	}
-	free(m->name);
-	m->name = name;
-	m->flags = flags;
-	memcpy(m->other, other, sizeof(other));
-	return 0;
+	if (!ret)
+		rename_take(m, &t);
+	return ret;
 }
 
 int modseq_renamed(struct mailbox *mb, struct modseq_log *log)
@@ -861,4 +896,188 @@ int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
 	struct change c = { .gone = uid, .n_gone = n };
 
 	return n ? commit_locked(mb, log, &c) : 0;
+}
+
+static void delta_add(struct modseq_delta *d, uint32_t uid, bool flags,
+		      bool modseq)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].uid == uid) {
+			d->v[i].flags |= flags;
+			d->v[i].modseq |= modseq;
+			return;
+		}
+	if (d->n < MODSEQ_CHANGES_MAX)
+		d->v[d->n++] = (struct modseq_change){ .uid = uid,
+						       .flags = flags,
+						       .modseq = modseq };
+}
+
+/*
+ * modseq_renamed() in place: every touched message checked (its line,
+ * its file) before any is renamed, so that a refusal leaves @mb whole.
+ */
+static int renamed_in_place(struct mailbox *mb, struct modseq_log *log,
+			    struct modseq_delta *d)
+{
+	struct renamed t[MODSEQ_TOUCHED_MAX];
+	const struct modseq_rec *r;
+	long k[MODSEQ_TOUCHED_MAX];
+	size_t i, n = log->n_touched;
+	int ret = 0;
+
+	for (i = 0; i < n && !ret; i++) {
+		r = modseq_log_find(log, log->touched[i]);
+		k[i] = mailbox_find(mb, log->touched[i]);
+		if (!r || r->gone || k[i] < 0 || mb->v[k[i]].in_new)
+			ret = -ESTALE;
+		else
+			ret = rename_target(mb, &mb->v[k[i]], r, &t[i]);
+		if (ret)
+			n = i;
+	}
+	for (i = 0; i < n; i++) {
+		if (ret)
+			free(t[i].name);
+		else
+			delta_add(d, mb->v[k[i]].uid,
+				  rename_take(&mb->v[k[i]], &t[i]), false);
+	}
+	if (!ret)
+		log->n_touched = 0;
+	return ret;
+}
+
+/* cur/ changed by the STOREs of the log's chain alone: renamed in place. */
+static int cur_from_log(struct mailbox *mb, struct modseq_log *log,
+			const struct timespec ts[2], struct modseq_delta *d)
+{
+	int ret;
+
+	if (!log->chain_ok || log->touched_over || mb->cur_from_log ||
+	    !mb->settled || !ts_eq(&ts[0], &mb->stamp[0]) ||
+	    !ts_eq(&ts[1], &log->chain))
+		return -ESTALE;
+	ret = renamed_in_place(mb, log, d);
+	if (ret)
+		return ret;
+	/* As mailbox_rescan_cur(): the next rescan reads cur/ whole. */
+	mb->stamp[1] = ts[1];
+	mb->cur_from_log = true;
+	mb->settled = mb->cur_settled = false;
+	return 0;
+}
+
+/* Message @k's MODSEQ from @log, or it is one of @need's. */
+static void take_modseq(struct mailbox *mb, const struct modseq_log *log,
+			size_t k, size_t *need, size_t *n_need,
+			struct modseq_delta *d, bool told)
+{
+	struct mailbox_msg *m = &mb->v[k];
+	uint64_t ms = known(log, mb, m);
+	size_t i;
+
+	if (!ms) {
+		for (i = 0; i < *n_need; i++)
+			if (need[i] == k)
+				return;
+		need[(*n_need)++] = k;
+		return;
+	}
+	if (ms == m->modseq)
+		return;
+	m->modseq = ms;
+	if (told)
+		delta_add(d, m->uid, false, true);
+}
+
+/*
+ * The MODSEQs of what changed: the renamed, the appended, the messages
+ * of the lines read since. Those the log does not know as they now are
+ * get a new one, logged (as modseq_load() would).
+ */
+static int modseqs(struct mailbox *mb, struct modseq_log *log,
+		   struct modseq_delta *d, size_t first_added)
+{
+	size_t *need, n_need = 0, i, cap;
+	long k;
+	int ret = 0;
+
+	cap = d->n + log->n_fresh + (mb->n - first_added) + 1;
+	need = malloc(cap * sizeof(*need));
+	if (!need)
+		return -ENOMEM;
+	if (mb->highestmodseq < log->highest)
+		mb->highestmodseq = log->highest;
+	/*
+	 * cur/ unknown (a rescan follows): the view's letters may be stale,
+	 * none is logged; the fresh lines are left to the rescan's load.
+	 */
+	for (i = 0; !d->cur_unknown && i < d->n; i++)
+		if ((k = mailbox_find(mb, d->v[i].uid)) >= 0)
+			take_modseq(mb, log, (size_t)k, need, &n_need, d, true);
+	for (i = 0; !d->cur_unknown && i < log->n_fresh; i++)
+		if ((k = mailbox_find(mb, log->fresh[i])) >= 0 &&
+		    (size_t)k < first_added)
+			take_modseq(mb, log, (size_t)k, need, &n_need, d, true);
+	for (i = first_added; i < mb->n; i++)
+		take_modseq(mb, log, i, need, &n_need, d, false);
+	if (!d->cur_unknown)
+		log->n_fresh = 0;
+	/* Shown even if the log cannot be written, as modseq_load() does. */
+	for (i = 0; i < n_need; i++) {
+		mb->v[need[i]].modseq = log->highest + 1;
+		if (need[i] < first_added)
+			delta_add(d, mb->v[need[i]].uid, false, true);
+	}
+	if (n_need && mb->highestmodseq <= log->highest)
+		mb->highestmodseq = log->highest + 1;
+	if (n_need)
+		ret = modseq_changed(mb, log, need, n_need);
+	free(need);
+	return ret;
+}
+
+int modseq_update(struct mailbox *mb, struct modseq_log *log, unsigned int how,
+		  struct modseq_delta *d)
+{
+	struct timespec ts[2];
+	size_t first;
+	bool cur_same;
+	int ret;
+
+	d->n = 0;
+	d->added = 0;
+	d->cur_unknown = false;
+	ret = modseq_log_update(mb->path, log);
+	if (ret)
+		return ret;
+	if (log->fresh_over || log->uidvalidity != mb->uidvalidity ||
+	    mailbox_mtimes(mb, ts))
+		return -ESTALE;
+	cur_same = mb->cur_settled && ts_eq(&ts[1], &mb->stamp[1]);
+	if (!cur_same && (how & MODSEQ_CUR_KNOWN) && !mb->cur_from_log) {
+		cur_same = true;
+		mb->stamp[1] = ts[1];
+		mb->settled = mb->cur_settled = false;
+	}
+	d->cur_same = cur_same;
+	if (!cur_same && cur_from_log(mb, log, ts, d)) {
+		if (!(how & MODSEQ_NEW_ANYWAY))
+			return -ESTALE;
+		d->cur_unknown = true;
+	}
+	first = mb->n;
+	if (!mb->settled || !ts_eq(&ts[0], &mb->stamp[0])) {
+		/* Not after renames from the log: those want new/ the same. */
+		ret = mailbox_update_new(mb, &d->added);
+		if (ret)
+			return ret;
+	}
+	d->log_err = modseqs(mb, log, d, first);
+	if (cur_same && !mb->cur_from_log)
+		modseq_log_sync_point(log, &mb->stamp[1]);
+	return 0;
 }

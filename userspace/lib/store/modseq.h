@@ -76,6 +76,14 @@ struct modseq_log {
 	uint32_t pending[MODSEQ_TOUCHED_MAX];	/* the last lines' UIDs */
 	uint32_t touched[MODSEQ_TOUCHED_MAX];
 	size_t n_pending, n_touched;
+	/*
+	 * The UIDs of the lines read since a view last took its MODSEQs
+	 * from the log (modseq_load(), modseq_update()): only theirs can
+	 * have changed. @fresh_over: more, or the log read whole again.
+	 */
+	uint32_t fresh[MODSEQ_TOUCHED_MAX];
+	size_t n_fresh;
+	bool fresh_over;
 };
 
 /*
@@ -143,6 +151,44 @@ int modseq_renamed(struct mailbox *mb, struct modseq_log *log);
  */
 int modseq_rescan(const struct mailbox *old, struct mailbox *fresh,
 		  struct modseq_log *log);
+/* What modseq_update() changed in place, for the session to tell. */
+#define MODSEQ_CHANGES_MAX	(2 * MODSEQ_TOUCHED_MAX)
+struct modseq_change {
+	uint32_t uid;
+	bool flags;		/* its flags changed */
+	bool modseq;		/* its MODSEQ changed */
+};
+
+struct modseq_delta {
+	struct modseq_change v[MODSEQ_CHANGES_MAX];	/* in no order */
+	size_t n;
+	size_t added;		/* appended to the view, after the rest */
+	bool cur_unknown;	/* (MODSEQ_NEW_ANYWAY) a rescan must follow */
+	bool cur_same;		/* cur/ found as the view has it, not renamed */
+	int log_err;		/* new MODSEQs not logged (the view is whole) */
+};
+
+/* modseq_update()'s @how. */
+#define MODSEQ_NEW_ANYWAY	0x1
+#define MODSEQ_CUR_KNOWN	0x2
+
+/*
+ * modseq_rescan() and modseq_load() in place, in time proportional to
+ * what changed, when that can be known without reading cur/: cur/ as
+ * the view has it (its mtime the same, and settled) or changed by the
+ * STOREs the log's chain accounts for (renamed in place), new/ read
+ * again (mailbox_update_new()), MODSEQs taken only for the messages
+ * that changed and the log's fresh lines. -ESTALE, @mb as it was, when
+ * a rescan must (an expunge, a change no log line explains, the log or
+ * the UID list made anew). @how: MODSEQ_NEW_ANYWAY, a change in cur/
+ * that the log cannot explain still lets new/'s deliveries in
+ * (@d->cur_unknown then: a rescan must follow), so that IDLE is told of
+ * them at once; MODSEQ_CUR_KNOWN, the caller knows cur/ to be as @mb has
+ * it whatever its mtime (an inotify watch saw no change there but its
+ * own): then cur/'s mtime is taken, not settled (mailbox_unchanged()).
+ */
+int modseq_update(struct mailbox *mb, struct modseq_log *log, unsigned int how,
+		  struct modseq_delta *d);
 /* The same for UIDs @uid[0..@n) that EXPUNGE removed. */
 int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
 		    const uint32_t *uid, size_t n);

@@ -805,11 +805,232 @@ static void a_line_that_follows_nothing_breaks_the_chain(void **state)
 	close_mb(&b);
 }
 
+/* As a session syncs (imap_view.c): in place, else a rescan. */
+static int sync_view(struct view *v, struct modseq_delta *dl)
+{
+	int ret;
+
+	if (mailbox_unchanged(&v->mb))
+		return 1;
+	ret = modseq_update(&v->mb, &v->log, 0, dl);
+	if (ret == -ESTALE)
+		rescan(v);
+	else
+		assert_int_equal(dl->log_err, 0);
+	return ret;
+}
+
+/* @a as a view read whole now has it: every message, name and MODSEQ. */
+static void assert_same_as_fresh(const struct test_dir *d, struct view *a)
+{
+	struct view f;
+	size_t i;
+
+	open_mb(d, &f);
+	assert_int_equal(a->mb.n, f.mb.n);
+	for (i = 0; i < f.mb.n; i++) {
+		assert_int_equal(a->mb.v[i].uid, f.mb.v[i].uid);
+		assert_string_equal(a->mb.v[i].name, f.mb.v[i].name);
+		assert_int_equal(a->mb.v[i].flags, f.mb.v[i].flags);
+		assert_string_equal(a->mb.v[i].other, f.mb.v[i].other);
+		assert_int_equal(a->mb.v[i].in_new, f.mb.v[i].in_new);
+		assert_int_equal(a->mb.v[i].modseq, f.mb.v[i].modseq);
+	}
+	assert_int_equal(a->mb.uidnext, f.mb.uidnext);
+	assert_int_equal(a->mb.highestmodseq, f.mb.highestmodseq);
+	close_mb(&f);
+}
+
+static void a_delivery_is_appended_in_place(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct view a;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	deliver(d, 2);
+	assert_int_equal(sync_view(&a, &dl), 0);
+	assert_int_equal(dl.added, 2);
+	assert_int_equal(dl.n, 0);
+	assert_true(a.mb.v[3].in_new && a.mb.v[4].in_new);
+	assert_same_as_fresh(d, &a);
+	close_mb(&a);
+}
+
+static void a_store_is_renamed_in_place_and_told(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct view a, b;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	store_timed(&b, 1, MAILBOX_SEEN | MAILBOX_FLAGGED);
+	assert_int_equal(sync_view(&a, &dl), 0);
+	assert_int_equal(dl.added, 0);
+	assert_int_equal(dl.n, 1);
+	assert_int_equal(dl.v[0].uid, a.mb.v[1].uid);
+	assert_true(dl.v[0].flags && dl.v[0].modseq);
+	assert_true(a.mb.cur_from_log);
+	assert_same_msg(&a, &b, 1);
+	assert_same_as_fresh(d, &a);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+static void an_expunge_leaves_the_view_for_a_rescan(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct view a, b;
+	uint32_t uid;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	uid = b.mb.v[0].uid;
+	assert_int_equal(mailbox_remove(&b.mb, 0), 0);
+	assert_int_equal(modseq_expunged(&b.mb, &b.log, &uid, 1), 0);
+	assert_int_equal(modseq_update(&a.mb, &a.log, 0, &dl), -ESTALE);
+	assert_int_equal(a.mb.n, 3);
+	assert_int_equal(a.mb.v[0].uid, uid);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/*
+ * With @new_anyway (IDLE) a delivery is let in even when cur/ changed
+ * in a way no log line explains; the rescan after it finds the rest.
+ */
+static void idle_gets_deliveries_before_the_rescan_of_cur(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct view a;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	foreign_rename(d, 2, 2);
+	deliver(d, 1);
+	assert_int_equal(modseq_update(&a.mb, &a.log, 0, &dl), -ESTALE);
+	assert_int_equal(a.mb.n, 3);
+	assert_int_equal(modseq_update(&a.mb, &a.log, MODSEQ_NEW_ANYWAY, &dl),
+			 0);
+	assert_true(dl.cur_unknown);
+	assert_int_equal(dl.added, 1);
+	assert_int_equal(a.mb.v[2].flags, 0);
+	rescan(&a);
+	assert_int_equal(a.mb.v[2].flags, MAILBOX_ANSWERED);
+	assert_same_as_fresh(d, &a);
+	close_mb(&a);
+}
+
+/*
+ * The in-place update against a view read whole, on random changes by
+ * another session (STORE, EXPUNGE, claims), deliveries (numbered by the
+ * UID list or not) and another program's renames. Directory mtimes are
+ * set to distinct old times after the changes mtimes alone must tell,
+ * so that which path is taken does not hang on the clock.
+ */
+static void settle(const struct test_dir *d, const char *sub, time_t *t)
+{
+	set_mtime(d, sub, ++*t, 0);
+}
+
+static void deliver_numbered(const struct test_dir *d)
+{
+	struct maildir_msg m;
+	char name[300];
+	uint32_t uid, validity;
+
+	assert_int_equal(maildir_open(d->path, &m), 0);
+	assert_int_equal(maildir_write(&m, "Subject: n\n\nn\n", 14), 0);
+	assert_int_equal(mailbox_commit_uid(&m, name, sizeof(name), &uid,
+					    &validity), 0);
+}
+
+static void random_change(const struct test_dir *d, time_t *t,
+			  size_t *stores)
+{
+	static const unsigned int flags[] = {
+		0, MAILBOX_SEEN, MAILBOX_FLAGGED | MAILBOX_SEEN,
+		MAILBOX_ANSWERED, MAILBOX_DELETED | MAILBOX_DRAFT,
+	};
+	struct view b;
+	size_t i;
+	uint32_t uid;
+	unsigned int f;
+	int op = rand() % 8;
+
+	open_mb(d, &b);
+	i = b.mb.n ? (size_t)rand() % b.mb.n : 0;
+	/* As STORE: a message whose flags do not change is not logged. */
+	f = flags[rand() % 5];
+	if (op <= 2 && b.mb.n && !b.mb.v[i].in_new && b.mb.v[i].flags != f) {
+		store_timed(&b, i, f);
+		(*stores)++;
+		if (op == 2)	/* and another program, in the same tick */
+			settle(d, "cur", t);
+	} else if (op == 3 && b.mb.n) {
+		uid = b.mb.v[i].uid;
+		assert_int_equal(mailbox_remove(&b.mb, i), 0);
+		assert_int_equal(modseq_expunged(&b.mb, &b.log, &uid, 1), 0);
+		settle(d, b.mb.v[i].in_new ? "new" : "cur", t);
+	} else if (op == 4 && b.mb.n) {
+		assert_int_equal(mailbox_set_flags(&b.mb, i, MAILBOX_SEEN), 0);
+		settle(d, "new", t);
+		settle(d, "cur", t);
+	} else if (op == 5) {
+		deliver_numbered(d);
+		settle(d, "new", t);
+	} else {
+		deliver(d, 1 + rand() % 3);
+		settle(d, "new", t);
+	}
+	close_mb(&b);
+}
+
+static void an_update_in_place_equals_a_rescan(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	size_t step, i, in_place = 0, added = 0, stores = 0, renamed = 0;
+	time_t t = time(NULL) - 100000;
+	struct view a;
+
+	srand(12);
+	settled_maildir(d);
+	open_mb(d, &a);
+	for (step = 0; step < 300; step++) {
+		random_change(d, &t, &stores);
+		if (!sync_view(&a, &dl)) {
+			in_place++;
+			added += dl.added;
+			renamed += dl.n;
+		}
+		assert_same_as_fresh(d, &a);
+		/* The session claims what it was told of, now and then. */
+		for (i = 0; step % 3 == 0 && i < a.mb.n; i++)
+			if (a.mb.v[i].in_new)
+				assert_int_equal(mailbox_set_flags(&a.mb, i,
+								   0), 0);
+		if (step % 3 == 0)
+			settle(d, "cur", &t);
+	}
+	/* Both kinds of change took the cheap path, many times. */
+	assert_true(in_place > 50);
+	assert_true(added > 20);
+	assert_true(renamed > 10);
+	close_mb(&a);
+}
+
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
 {
-	struct CMUnitTest t[18 + ARRAY_SIZE(parses)] = {
+	struct CMUnitTest t[23 + ARRAY_SIZE(parses)] = {
 		DIR_TEST(new_messages_get_one_modseq_kept_across_opens),
 		DIR_TEST(a_store_raises_only_its_messages),
 		DIR_TEST(a_change_behind_the_logs_back_gets_a_new_modseq),
@@ -828,8 +1049,13 @@ int main(void)
 		DIR_TEST(a_foreign_rename_after_a_store_is_read_from_cur),
 		DIR_TEST(a_foreign_rename_before_a_store_is_read_from_cur),
 		DIR_TEST(a_line_that_follows_nothing_breaks_the_chain),
+		DIR_TEST(a_delivery_is_appended_in_place),
+		DIR_TEST(a_store_is_renamed_in_place_and_told),
+		DIR_TEST(an_expunge_leaves_the_view_for_a_rescan),
+		DIR_TEST(idle_gets_deliveries_before_the_rescan_of_cur),
+		DIR_TEST(an_update_in_place_equals_a_rescan),
 	};
-	size_t n = 18;
+	size_t n = 23;
 
 	TEST_TABLE(t, n, parses, run_parse);
 	return cmocka_run_group_tests_name("modseq", t, NULL, NULL);
