@@ -1140,6 +1140,54 @@ def imap_idle_past_the_inotify_watch_limit_gets_no_limit(d):
            log[-1500:])
 
 
+def queued_events_max():
+    with open("/proc/sys/fs/inotify/max_queued_events") as f:
+        return int(f.read())
+
+
+@case
+def imap_idle_inotify_overflow_brings_every_session_up_to_date(d):
+    """More events than the inotify queue holds, made while the daemon is
+    stopped: a dot-file made and removed in new/ again and again, then a
+    flag changed in cur/ and a delivery into new/, whose events the
+    kernel drops for one IN_Q_OVERFLOW. Every IDLE session must still be
+    told of both: the overflow makes each look at cur/ again, though it
+    had seen no event there."""
+    deliver(d, "before the overflow")
+    idlers = []
+    for _ in range(2):
+        m = client(d)
+        ok(m.select("INBOX"))       # the first claims it into cur/
+        tag, line = idle(m)
+        expect(line == b"+ idling\r\n", line)
+        idlers.append((m, tag))
+    root = os.path.join(d.mail, "alice")
+    cur = d.maildir("alice", "cur")
+    expect(len(cur) == 1 and cur[0].endswith(":2,"), cur)
+    dot = os.path.join(root, "new", ".overflow")
+    os.kill(d.proc.pid, signal.SIGSTOP)
+    try:
+        for _ in range(queued_events_max() // 2 + 16):
+            open(dot, "w").close()      # IN_CREATE
+            os.unlink(dot)              # IN_DELETE
+        os.rename(cur[0], cur[0] + "F")
+        tmp = os.path.join(root, "tmp", "lost.host")
+        with open(tmp, "wb") as f:
+            f.write(b"Subject: lost event\r\n\r\nx\r\n")
+        os.rename(tmp, os.path.join(root, "new", "lost.host"))
+    finally:
+        os.kill(d.proc.pid, signal.SIGCONT)
+    for m, _ in idlers:
+        lines = [m.readline()]
+        while not (any(b"\\Flagged" in x for x in lines) and
+                   b"* 2 EXISTS\r\n" in lines):
+            expect(lines[-1].startswith(b"* "), lines)
+            lines.append(m.readline())
+    done(idlers)
+    expect("inotify queue overflow, every IDLE session rescans"
+           in d.logtext(), d.logtext()[-1500:])
+
+
 @case
 def imap_store_reaches_a_settled_view_from_the_log(d):
     """Another session's STORE is told at NOOP from the MODSEQ log, cur/
