@@ -34,8 +34,8 @@ void imap_cmd_idle(struct imap_session *s, const struct imap_arg *args,
 	}
 	s->idling = true;
 	imap_send(s, "+ idling");
-	/* What changed before the watch, told after "+" by a worker. */
-	imap_view_sync_idle(s);
+	/* What changed before the watch, told after "+". */
+	imap_view_idle_start(s);
 }
 
 void imap_idle_line(struct imap_session *s, const char *line)

@@ -129,6 +129,7 @@ struct imap_session {
 	 * overflow, and at the end of IDLE (imap_watch.c).
 	 */
 	bool cur_watched;
+	struct event *verify;		/* cur/ trusted at IDLE, read soon */
 	unsigned int n_claimed;
 	uint64_t claimed[IMAP_CLAIMS_MAX];
 };
@@ -181,6 +182,8 @@ void imap_view_sync_reply(struct imap_session *s, const char *status,
  * worker, no tagged reply. Called during a rescan, it runs once more.
  */
 void imap_view_sync_idle(struct imap_session *s);
+/* The same when IDLE starts, its watch just made. */
+void imap_view_idle_start(struct imap_session *s);
 /*
  * APPEND into the selected mailbox: message @name (UID @uid, UIDVALIDITY
  * @validity) added to the view and told (EXISTS, RECENT) without a

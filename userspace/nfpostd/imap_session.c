@@ -176,6 +176,8 @@ static void session_free(struct imap_session *s)
 	imap_unwatch(s);
 	if (s->delay)
 		event_free(s->delay);
+	if (s->verify)
+		event_free(s->verify);
 	free(s->auth.hash);
 	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
 	big = s->mb.n >= IMAP_TRIM_MSGS;

@@ -370,6 +370,53 @@ void imap_view_sync_idle(struct imap_session *s)
 		sync_submit(s, NULL, "", true);
 }
 
+/* The read of cur/ IDLE put off (imap_view_idle_start()) is due. */
+static void verify_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct imap_session *s = arg;
+
+	(void)fd;
+	(void)what;
+	if (!s->idling || s->closing || s->gone)
+		return;
+	s->cur_watched = false;
+	imap_view_sync_idle(s);
+}
+
+/*
+ * IDLE starts on a view whose cur/ has the mtime the view read, only too
+ * recent to rule out another change in the same clock tick (mailbox.h):
+ * any later change has an event now, that one alone wants cur/ read.
+ * It is read in VERIFY_MS, not now: a rescan now (a worker's, that may
+ * take a while on a large folder) would hold up the deliveries IDLE is
+ * for, which are meanwhile told at once, cur/ taken as the view has it.
+ */
+#define VERIFY_MS	60
+
+static void verify_later(struct imap_session *s)
+{
+	struct timeval tv = { 0, VERIFY_MS * 1000 };
+	struct timespec ts[2];
+
+	if (s->mb.cur_settled || mailbox_mtimes(&s->mb, ts) ||
+	    ts[1].tv_sec != s->mb.stamp[1].tv_sec ||
+	    ts[1].tv_nsec != s->mb.stamp[1].tv_nsec)
+		return;
+	if (!s->verify)
+		s->verify = evtimer_new(s->srv->base, verify_expired, s);
+	if (!s->verify || evtimer_add(s->verify, &tv))
+		return;
+	s->cur_watched = true;
+}
+
+void imap_view_idle_start(struct imap_session *s)
+{
+	if (s->state == IMAP_S_SELECTED && !s->working &&
+	    !mailbox_unchanged(&s->mb))
+		verify_later(s);
+	imap_view_sync_idle(s);
+}
+
 /*
  * \Recent as Maildir has it: a message in new/ was seen by no client.
  * A read-write session claims such messages by moving them to cur/ (the
