@@ -3,8 +3,9 @@
  * IDLE (RFC 2177): the client waits and is told of every change as it
  * happens; in Selected state an inotify watch on new/ and cur/ (the
  * daemon's one instance, imap_watch.c) wakes the loop (no polling), and
- * the view's sync sends EXISTS, EXPUNGE and FETCH, its rescan made by a
- * worker so that a large folder holds up no one.
+ * the view's sync sends EXISTS, EXPUNGE and FETCH: in place for what the
+ * events and the MODSEQ log account for (imap_view.c), else by a rescan
+ * made by a worker so that a large folder holds up no one.
  */
 #include <errno.h>
 #include <strings.h>
