@@ -928,6 +928,37 @@ static void idle_gets_deliveries_before_the_rescan_of_cur(void **state)
 }
 
 /*
+ * A watch that saw no change in cur/ but the view's own claims vouches
+ * for cur/ (MODSEQ_CUR_KNOWN): its mtime is taken, not trusted later.
+ */
+static void cur_known_from_a_watch_takes_its_mtime_unsettled(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct timespec now;
+	struct view a;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	deliver(d, 1);
+	assert_int_equal(sync_view(&a, &dl), 0);
+	assert_int_equal(mailbox_set_flags(&a.mb, 3, 0), 0);	/* claimed */
+	deliver(d, 1);
+	assert_int_equal(modseq_update(&a.mb, &a.log, 0, &dl), -ESTALE);
+	assert_int_equal(modseq_update(&a.mb, &a.log, MODSEQ_CUR_KNOWN, &dl),
+			 0);
+	assert_true(dl.cur_same);
+	assert_int_equal(dl.added, 1);
+	now = cur_mtime(d);
+	assert_int_equal(a.mb.stamp[1].tv_sec, now.tv_sec);
+	assert_int_equal(a.mb.stamp[1].tv_nsec, now.tv_nsec);
+	assert_false(a.mb.cur_settled);
+	assert_false(mailbox_unchanged(&a.mb));
+	assert_same_as_fresh(d, &a);
+	close_mb(&a);
+}
+
+/*
  * The in-place update against a view read whole, on random changes by
  * another session (STORE, EXPUNGE, claims), deliveries (numbered by the
  * UID list or not) and another program's renames. Directory mtimes are
@@ -1030,7 +1061,7 @@ static void an_update_in_place_equals_a_rescan(void **state)
 
 int main(void)
 {
-	struct CMUnitTest t[23 + ARRAY_SIZE(parses)] = {
+	struct CMUnitTest t[24 + ARRAY_SIZE(parses)] = {
 		DIR_TEST(new_messages_get_one_modseq_kept_across_opens),
 		DIR_TEST(a_store_raises_only_its_messages),
 		DIR_TEST(a_change_behind_the_logs_back_gets_a_new_modseq),
@@ -1053,9 +1084,10 @@ int main(void)
 		DIR_TEST(a_store_is_renamed_in_place_and_told),
 		DIR_TEST(an_expunge_leaves_the_view_for_a_rescan),
 		DIR_TEST(idle_gets_deliveries_before_the_rescan_of_cur),
+		DIR_TEST(cur_known_from_a_watch_takes_its_mtime_unsettled),
 		DIR_TEST(an_update_in_place_equals_a_rescan),
 	};
-	size_t n = 23;
+	size_t n = 24;
 
 	TEST_TABLE(t, n, parses, run_parse);
 	return cmocka_run_group_tests_name("modseq", t, NULL, NULL);
