@@ -1225,5 +1225,46 @@ def imap_store_reaches_a_settled_view_from_the_log(d):
     b.close()
 
 
+@case
+def imap_expunge_reaches_a_settled_view_from_the_log(d):
+    """Another session's STOREs and EXPUNGE are told at NOOP from the
+    MODSEQ log, cur/ not read, in the order and numbering a rescan gives
+    (EXPUNGEs and FETCHes by UID, each numbered as the client then counts
+    them); a file another program put in cur/ meanwhile (its mtime put
+    back) is seen only at the next NOOP, when cur/ is read again."""
+    for i in range(5):
+        deliver(d, "expunge chain %d" % i)
+    a, b = logged_in(d), logged_in(d)
+    lines = b.cmd("b1", "SELECT INBOX")     # claims them into cur/
+    expect(lines[-1].startswith("b1 OK"), lines)
+    old = time.time() - 60
+    for sub in ("new", "cur"):
+        os.utime(os.path.join(d.mail, "alice", sub), (old, old))
+    lines = a.cmd("a1", "SELECT INBOX")
+    expect("* 5 EXISTS" in lines and lines[-1].startswith("a1 OK"), lines)
+    for tag, text in (("b2", "STORE 2,4 +FLAGS (\\Deleted)"),
+                      ("b3", "STORE 3 +FLAGS (\\Flagged)"),
+                      ("b4", "EXPUNGE")):
+        lines = b.cmd(tag, text)
+        expect(lines[-1].startswith(tag + " OK"), lines)
+    cur = os.path.join(d.mail, "alice", "cur")
+    after = os.stat(cur).st_mtime_ns
+    with open(os.path.join(cur, "1700000000.M2P2.other:2,S"), "w") as f:
+        f.write("Subject: other\n\nother\n")
+    os.utime(cur, ns=(after, after))
+    lines = a.cmd("a2", "NOOP")
+    expect(len(lines) == 4 and lines[0] == "* 2 EXPUNGE" and
+           lines[1].startswith("* 2 FETCH (FLAGS (") and
+           "\\Flagged" in lines[1] and lines[2] == "* 3 EXPUNGE" and
+           lines[3] == "a2 OK NOOP completed.", lines)
+    lines = a.cmd("a3", "NOOP")
+    expect("* 4 EXISTS" in lines, "cur/ not read again: %r" % lines)
+    lines = a.cmd("a4", "UID FETCH 1:* (FLAGS)")
+    uids = [int(re.search(r"UID (\d+)", x).group(1)) for x in lines[:-1]]
+    expect(uids == [1, 3, 5, 6], lines)
+    a.close()
+    b.close()
+
+
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon))

@@ -31,7 +31,7 @@ void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
 	if (!gone || (!s->readonly && mailbox_sync_dirs(&s->mb)))
 		ret = -1;
 	else if (n)
-		imap_modseq_expunged(s, gone, n);
+		imap_modseq_expunged(s, gone, n, NULL);
 	free(gone);
 	imap_view_close(s);
 	if (ret)

@@ -97,7 +97,9 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 	char dir[PATH_MAX], **names, src[4096], dst[4096];
 	struct keywords kw;
 	size_t *idx = NULL, n = 0, i, off = 0;
+	struct timespec cur[2];
 	uint32_t validity = 0;
+	bool timed;
 	int ret = 0;
 
 	if (!box || args->next->next ||
@@ -132,12 +134,15 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 		ret = -ENOMEM;
 	if (!ret && n)
 		new_uids(dir, names, n, dst, sizeof(dst), &validity);
+	timed = move && !ret && !mailbox_cur_mtime(&s->mb, &cur[0]);
 	for (i = 0; move && !ret && i < n; i++)
 		ret = mailbox_remove(&s->mb, idx[i]);
 	if (move && !ret)
 		ret = mailbox_sync_dirs(&s->mb);
 	if (move && !ret && n)
-		imap_modseq_expunged(s, idx, n);
+		imap_modseq_expunged(s, idx, n, timed &&
+				     !mailbox_cur_mtime(&s->mb, &cur[1]) ?
+				     cur : NULL);
 	for (i = 0; names && i < n; i++)
 		free(names[i]);
 	free(names);

@@ -3,7 +3,8 @@
  * EXPUNGE (RFC 3501 6.4.3) and UID EXPUNGE (RFC 4315 2.1): removes the
  * \Deleted messages (of the UID set), each told with "* n EXPUNGE", the
  * directories synced and a MODSEQ logged for them (modseq.h: the highest
- * MODSEQ grows) before the OK.
+ * MODSEQ grows) before the OK, with cur/'s mtimes around the removals so
+ * that the other sessions remove the same from their views in place.
  */
 #include <stdlib.h>
 
@@ -13,6 +14,8 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 		      bool uid)
 {
 	size_t *idx = NULL, *gone, n = 0, i, k = 0, n_gone = 0;
+	struct timespec cur[2];
+	bool timed;
 	int ret = 0;
 
 	if (s->readonly) {
@@ -35,6 +38,8 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
 		return;
 	}
+	/* cur/'s mtime before and after: the other sessions' syncs. */
+	timed = !mailbox_cur_mtime(&s->mb, &cur[0]);
 	for (i = 0; i < s->mb.n; i++) {
 		if (uid && (k == n || idx[k] != i))
 			continue;
@@ -51,7 +56,9 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 	if (mailbox_sync_dirs(&s->mb))
 		ret = -1;
 	else if (n_gone)
-		imap_modseq_expunged(s, gone, n_gone);
+		imap_modseq_expunged(s, gone, n_gone, timed &&
+				     !mailbox_cur_mtime(&s->mb, &cur[1]) ?
+				     cur : NULL);
 	free(gone);
 	/* The rescan that tells the EXPUNGEs is a worker's. */
 	if (ret)

@@ -56,7 +56,8 @@ void imap_modseq_stored(struct imap_session *s, const size_t *idx, size_t n,
 			s->mb.path, strerror(-ret));
 }
 
-void imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
+void imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n,
+			  const struct timespec *cur)
 {
 	uint32_t *uid = malloc((n ? n : 1) * sizeof(*uid));
 	size_t i;
@@ -65,7 +66,7 @@ void imap_modseq_expunged(struct imap_session *s, const size_t *idx, size_t n)
 	for (i = 0; uid && i < n; i++)
 		uid[i] = s->mb.v[idx[i]].uid;
 	if (!ret)
-		ret = modseq_expunged(&s->mb, &s->modseq, uid, n);
+		ret = modseq_expunged(&s->mb, &s->modseq, uid, n, cur);
 	free(uid);
 	if (ret)
 		log_msg(LOG_ERR, "imap(%s): %s/" MODSEQ_LOG ": %s", s->user,

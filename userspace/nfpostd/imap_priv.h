@@ -252,8 +252,10 @@ void imap_modseq_changed(struct imap_session *s, const size_t *idx, size_t n);
 /* The same for STORE, with cur/'s mtimes around its renames (modseq.h). */
 void imap_modseq_stored(struct imap_session *s, const size_t *idx, size_t n,
 			const struct timespec cur[2]);
+/* The same for EXPUNGE and MOVE, cur/'s mtimes around the removals (or
+ * NULL: CLOSE, whose view goes with it). */
 void imap_modseq_expunged(struct imap_session *s, const size_t *idx,
-			  size_t n);
+			  size_t n, const struct timespec *cur);
 
 /* imap_cmd_login.c: the password check both LOGIN and AUTHENTICATE use. */
 void imap_login(struct imap_session *s, const char *user,

@@ -170,20 +170,72 @@ static void tell_added(struct imap_session *s, size_t added)
 	imap_send(s, "* %zu RECENT", recent);
 }
 
+/* The index @uid has, or would have, in @mb (by UID). */
+static size_t lower_bound(const struct mailbox *mb, uint32_t uid)
+{
+	size_t lo = 0, hi = mb->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (mb->v[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_uid(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * EXPUNGEs and FETCHes in UID order, as tell() sends them, numbered as
+ * the client counts them then: the expunged being gone from the view,
+ * a message's number is its index there.
+ */
+static void tell_changes(struct imap_session *s, struct modseq_delta *d,
+			 size_t first)
+{
+	size_t i = 0, j = 0;
+	long k;
+
+	qsort(d->v, d->n, sizeof(d->v[0]), cmp_change);
+	qsort(d->gone, d->n_gone, sizeof(d->gone[0]), cmp_uid);
+	while (i < d->n || j < d->n_gone) {
+		if (j < d->n_gone && (i == d->n || d->gone[j] < d->v[i].uid)) {
+			imap_send(s, "* %zu EXPUNGE",
+				  lower_bound(&s->mb, d->gone[j++]) + 1);
+			continue;
+		}
+		k = mailbox_find(&s->mb, d->v[i].uid);
+		if (k >= 0 && (size_t)k < first &&
+		    (d->v[i].flags || (s->condstore && d->v[i].modseq)))
+			imap_send_change(s, (size_t)k + 1, &s->mb.v[k], false,
+					 false);
+		i++;
+	}
+}
+
 /*
  * The sync in place (modseq_update(), modseq.h): what changed told in
  * time proportional to it, as tell() would tell it. -ESTALE: a rescan
  * must, nothing was told; -EAGAIN (@new_anyway, for IDLE): deliveries
- * told, but cur/ changed in a way only a rescan can tell.
+ * told, but cur/ changed in a way only a rescan can tell. @expunges
+ * false: one is left to the rescan (imap_view_sync()).
  */
-static int patch(struct imap_session *s, bool new_anyway)
+static int patch(struct imap_session *s, bool new_anyway, bool expunges)
 {
 	unsigned int how = new_anyway ? MODSEQ_NEW_ANYWAY : 0;
 	struct modseq_delta d;
-	size_t i, first;
-	long k;
+	size_t first;
 	int ret;
 
+	if (!expunges)
+		how |= MODSEQ_NO_GONE;
 	if (s->idling && s->cur_watched)
 		how |= MODSEQ_CUR_KNOWN;
 	ret = modseq_update(&s->mb, &s->modseq, how, &d);
@@ -200,17 +252,13 @@ static int patch(struct imap_session *s, bool new_anyway)
 	if (s->idling && d.cur_same)
 		s->cur_watched = true;
 	sync_keywords(s);
-	qsort(d.v, d.n, sizeof(d.v[0]), cmp_change);
 	first = s->mb.n - d.added;
-	for (i = 0; i < d.n; i++) {
-		k = mailbox_find(&s->mb, d.v[i].uid);
-		if (k >= 0 && (size_t)k < first &&
-		    (d.v[i].flags || (s->condstore && d.v[i].modseq)))
-			imap_send_change(s, (size_t)k + 1, &s->mb.v[k], false,
-					 false);
-	}
+	tell_changes(s, &d, first);
 	if (d.added)
 		tell_added(s, d.added);
+	else if (d.gone_recent)
+		imap_send(s, "* %zu RECENT",
+			  imap_view_recent(&s->mb, s->readonly, false));
 	return d.cur_unknown ? -EAGAIN : 0;
 }
 
@@ -225,7 +273,7 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	int ret;
 
 	/* Nothing renamed, added or removed: nothing to tell, no rescan. */
-	if (mailbox_unchanged(&s->mb) || !patch(s, false))
+	if (mailbox_unchanged(&s->mb) || !patch(s, false, expunges))
 		return 0;
 	ret = view_rescan(&s->mb, &fresh, &s->modseq);
 	if (ret) {
@@ -324,7 +372,7 @@ static void rescan_done(struct work *w)
 	if (o->idle) {
 		/* Changed again while this scan ran: once more. */
 		if (s->resync && s->idling && !mailbox_unchanged(&s->mb) &&
-		    patch(s, true)) {
+		    patch(s, true, true)) {
 			s->resync = false;
 			sync_submit(s, NULL, "", true);
 			return;
@@ -340,7 +388,7 @@ void imap_view_sync_reply(struct imap_session *s, const char *status,
 			  const char *text)
 {
 	if (s->state != IMAP_S_SELECTED || mailbox_unchanged(&s->mb) ||
-	    !patch(s, false)) {
+	    !patch(s, false, true)) {
 		imap_done(s, status, "%s", text);
 		return;
 	}
@@ -366,7 +414,7 @@ void imap_view_sync_idle(struct imap_session *s)
 		return;
 	}
 	/* Deliveries told at once; a rescan, if it must, by a worker. */
-	if (patch(s, true))
+	if (patch(s, true, true))
 		sync_submit(s, NULL, "", true);
 }
 

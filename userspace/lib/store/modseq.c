@@ -686,7 +686,7 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	for (i = 0; i < c->n_gone; i++)
 		out_printf(&o, "%" PRIu32 " %" PRIu64 " !\n", c->gone[i], next);
 	if (c->cur)
-		out_printf(&o, "C %zu %lld %ld %lld %ld\n", k,
+		out_printf(&o, "C %zu %lld %ld %lld %ld\n", k + c->n_gone,
 			   (long long)c->cur[0].tv_sec, c->cur[0].tv_nsec,
 			   (long long)c->cur[1].tv_sec, c->cur[1].tv_nsec);
 	ret = -ENOMEM;
@@ -786,6 +786,7 @@ int modseq_stored(struct mailbox *mb, struct modseq_log *log,
 /* Message @m as the letters of @r name it, if its file is there. */
 struct renamed {
 	char *name;
+	bool gone;		/* expunged, its file gone */
 	unsigned int flags;
 	char other[sizeof(((struct mailbox_msg *)0)->other)];
 };
@@ -796,6 +797,7 @@ static int rename_target(const struct mailbox *mb, const struct mailbox_msg *m,
 	char suffix[MAILBOX_FLAGS_MAX + 1], path[PATH_MAX];
 	struct stat st;
 
+	t->gone = false;
 	t->flags = mailbox_flags_parse(r->letters, t->other, sizeof(t->other));
 	mailbox_flag_suffix(t->flags, t->other, suffix, sizeof(suffix));
 	if (asprintf(&t->name, "cur/%.*s%s", (int)m->base_len, m->name + 4,
@@ -891,9 +893,9 @@ int modseq_rescan(const struct mailbox *old, struct mailbox *fresh,
 }
 
 int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
-		    const uint32_t *uid, size_t n)
+		    const uint32_t *uid, size_t n, const struct timespec cur[2])
 {
-	struct change c = { .gone = uid, .n_gone = n };
+	struct change c = { .gone = uid, .n_gone = n, .cur = cur };
 
 	return n ? commit_locked(mb, log, &c) : 0;
 }
@@ -915,12 +917,52 @@ static void delta_add(struct modseq_delta *d, uint32_t uid, bool flags,
 						       .modseq = modseq };
 }
 
+/* Message @m, expunged: @t says so if its file is gone. */
+static int gone_target(const struct mailbox *mb, const struct mailbox_msg *m,
+		       unsigned int how, struct renamed *t)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	t->name = NULL;
+	t->gone = true;
+	if (how & MODSEQ_NO_GONE ||
+	    (size_t)snprintf(path, sizeof(path), "%s/%s", mb->path,
+			     m->name) >= sizeof(path) ||
+	    !stat(path, &st) || errno != ENOENT)
+		return -ESTALE;
+	return 0;
+}
+
+/* The messages @t names gone (their indices @k) removed from @mb, told. */
+static void remove_gone(struct mailbox *mb, const long *k,
+			const struct renamed *t, size_t n,
+			struct modseq_delta *d)
+{
+	size_t i, j, w;
+
+	for (i = 0; i < n; i++)
+		if (t[i].gone && mb->v[k[i]].name) {
+			d->gone[d->n_gone++] = mb->v[k[i]].uid;
+			d->gone_recent += mb->v[k[i]].recent;
+			free(mb->v[k[i]].name);
+			mb->v[k[i]].name = NULL;
+		}
+	if (!d->n_gone)
+		return;
+	for (j = 0, w = 0; j < mb->n; j++)
+		if (mb->v[j].name)
+			mb->v[w++] = mb->v[j];
+	mb->n = w;
+}
+
 /*
- * modseq_renamed() in place: every touched message checked (its line,
- * its file) before any is renamed, so that a refusal leaves @mb whole.
+ * modseq_renamed() in place, and the chain's expunges: every touched
+ * message checked (its line, its file) before any is changed, so that a
+ * refusal leaves @mb whole.
  */
 static int renamed_in_place(struct mailbox *mb, struct modseq_log *log,
-			    struct modseq_delta *d)
+			    unsigned int how, struct modseq_delta *d)
 {
 	struct renamed t[MODSEQ_TOUCHED_MAX];
 	const struct modseq_rec *r;
@@ -931,28 +973,33 @@ static int renamed_in_place(struct mailbox *mb, struct modseq_log *log,
 	for (i = 0; i < n && !ret; i++) {
 		r = modseq_log_find(log, log->touched[i]);
 		k[i] = mailbox_find(mb, log->touched[i]);
-		if (!r || r->gone || k[i] < 0 || mb->v[k[i]].in_new)
+		if (!r || k[i] < 0 || mb->v[k[i]].in_new)
 			ret = -ESTALE;
+		else if (r->gone)
+			ret = gone_target(mb, &mb->v[k[i]], how, &t[i]);
 		else
 			ret = rename_target(mb, &mb->v[k[i]], r, &t[i]);
 		if (ret)
 			n = i;
 	}
 	for (i = 0; i < n; i++) {
-		if (ret)
+		if (ret || t[i].gone)
 			free(t[i].name);
 		else
 			delta_add(d, mb->v[k[i]].uid,
 				  rename_take(&mb->v[k[i]], &t[i]), false);
 	}
-	if (!ret)
-		log->n_touched = 0;
-	return ret;
+	if (ret)
+		return ret;
+	remove_gone(mb, k, t, n, d);
+	log->n_touched = 0;
+	return 0;
 }
 
-/* cur/ changed by the STOREs of the log's chain alone: renamed in place. */
+/* cur/ changed by the chain's STOREs and EXPUNGEs alone: done in place. */
 static int cur_from_log(struct mailbox *mb, struct modseq_log *log,
-			const struct timespec ts[2], struct modseq_delta *d)
+			const struct timespec ts[2], unsigned int how,
+			struct modseq_delta *d)
 {
 	int ret;
 
@@ -960,7 +1007,7 @@ static int cur_from_log(struct mailbox *mb, struct modseq_log *log,
 	    !mb->settled || !ts_eq(&ts[0], &mb->stamp[0]) ||
 	    !ts_eq(&ts[1], &log->chain))
 		return -ESTALE;
-	ret = renamed_in_place(mb, log, d);
+	ret = renamed_in_place(mb, log, how, d);
 	if (ret)
 		return ret;
 	/* As mailbox_rescan_cur(): the next rescan reads cur/ whole. */
@@ -1049,6 +1096,8 @@ int modseq_update(struct mailbox *mb, struct modseq_log *log, unsigned int how,
 	int ret;
 
 	d->n = 0;
+	d->n_gone = 0;
+	d->gone_recent = 0;
 	d->added = 0;
 	d->cur_unknown = false;
 	ret = modseq_log_update(mb->path, log);
@@ -1064,7 +1113,7 @@ int modseq_update(struct mailbox *mb, struct modseq_log *log, unsigned int how,
 		mb->settled = mb->cur_settled = false;
 	}
 	d->cur_same = cur_same;
-	if (!cur_same && cur_from_log(mb, log, ts, d)) {
+	if (!cur_same && cur_from_log(mb, log, ts, how, d)) {
 		if (!(how & MODSEQ_NEW_ANYWAY))
 			return -ESTALE;
 		d->cur_unknown = true;

@@ -16,8 +16,9 @@
  * mailbox has messages it is rewritten whole: written to a temporary
  * file, fsync()ed, renamed over the log, the directory fsync()ed. The
  * highest MODSEQ ever given is kept in the header, so it never goes down.
- * A STORE's lines end with a "C" line (struct modseq_log), so that other
- * sessions can take its renames from here instead of reading cur/.
+ * A STORE's (and an EXPUNGE's) lines end with a "C" line (struct
+ * modseq_log), so that other sessions can take its renames (removals)
+ * from here instead of reading cur/.
  *
  * A session keeps the log as it last read it (struct modseq_log): the
  * file's identity and the offset of its last whole line. Since nothing
@@ -61,9 +62,10 @@ struct modseq_log {
 	size_t good;		/* bytes up to the last whole line */
 	uint64_t dev, ino;	/* the file read (modseq_log_read), 0 none */
 	/*
-	 * cur/ as the view and the log account for it: STORE ends its lines
-	 * with "C <lines> <sec> <nsec> <sec> <nsec>": how many lines before
-	 * it are its, and cur/'s mtime before its renames and after them. From the mtime @from a readdir of cur/
+	 * cur/ as the view and the log account for it: STORE (EXPUNGE)
+	 * ends its lines with "C <lines> <sec> <nsec> <sec> <nsec>": how
+	 * many lines before it are its, and cur/'s mtime before its renames
+	 * (removals) and after them. From the mtime @from a readdir of cur/
 	 * saw (modseq_log_sync_point()), each such line that starts where
 	 * the last ended takes @chain on to its end, and its UIDs go to
 	 * @touched; a line that neither follows nor ended by @from breaks
@@ -162,6 +164,9 @@ struct modseq_change {
 struct modseq_delta {
 	struct modseq_change v[MODSEQ_CHANGES_MAX];	/* in no order */
 	size_t n;
+	uint32_t gone[MODSEQ_TOUCHED_MAX];	/* expunged, removed from it */
+	size_t n_gone;
+	size_t gone_recent;	/* of them, \Recent in the view */
 	size_t added;		/* appended to the view, after the rest */
 	bool cur_unknown;	/* (MODSEQ_NEW_ANYWAY) a rescan must follow */
 	bool cur_same;		/* cur/ found as the view has it, not renamed */
@@ -171,16 +176,18 @@ struct modseq_delta {
 /* modseq_update()'s @how. */
 #define MODSEQ_NEW_ANYWAY	0x1
 #define MODSEQ_CUR_KNOWN	0x2
+#define MODSEQ_NO_GONE		0x4	/* an expunge: -ESTALE (RFC 3501 7.4.1) */
 
 /*
  * modseq_rescan() and modseq_load() in place, in time proportional to
  * what changed, when that can be known without reading cur/: cur/ as
  * the view has it (its mtime the same, and settled) or changed by the
- * STOREs the log's chain accounts for (renamed in place), new/ read
+ * STOREs and EXPUNGEs the log's chain accounts for (renamed or removed
+ * in place, @d->gone), new/ read
  * again (mailbox_update_new()), MODSEQs taken only for the messages
  * that changed and the log's fresh lines. -ESTALE, @mb as it was, when
- * a rescan must (an expunge, a change no log line explains, the log or
- * the UID list made anew). @how: MODSEQ_NEW_ANYWAY, a change in cur/
+ * a rescan must (a change no log line explains, the log or the UID list
+ * made anew, an expunge with MODSEQ_NO_GONE). @how: MODSEQ_NEW_ANYWAY, a change in cur/
  * that the log cannot explain still lets new/'s deliveries in
  * (@d->cur_unknown then: a rescan must follow), so that IDLE is told of
  * them at once; MODSEQ_CUR_KNOWN, the caller knows cur/ to be as @mb has
@@ -189,8 +196,11 @@ struct modseq_delta {
  */
 int modseq_update(struct mailbox *mb, struct modseq_log *log, unsigned int how,
 		  struct modseq_delta *d);
-/* The same for UIDs @uid[0..@n) that EXPUNGE removed. */
+/*
+ * The same for UIDs @uid[0..@n) that EXPUNGE removed, with cur/'s mtimes
+ * around the removals as for STORE (or NULL: not told the others).
+ */
 int modseq_expunged(struct mailbox *mb, struct modseq_log *log,
-		    const uint32_t *uid, size_t n);
+		    const uint32_t *uid, size_t n, const struct timespec cur[2]);
 
 #endif /* NFPOST_MODSEQ_H */

@@ -294,7 +294,7 @@ static void expunge_raises_the_highest_for_good(void **state)
 	open_mb(*state, &mb);
 	uid = mb.mb.v[1].uid;
 	assert_int_equal(mailbox_remove(&mb.mb, 1), 0);
-	assert_int_equal(modseq_expunged(&mb.mb, &mb.log, &uid, 1), 0);
+	assert_int_equal(modseq_expunged(&mb.mb, &mb.log, &uid, 1, NULL), 0);
 	assert_int_equal(mb.mb.highestmodseq, 2);
 	open_mb(*state, &again);
 	assert_int_equal(again.mb.n, 1);
@@ -892,10 +892,48 @@ static void an_expunge_leaves_the_view_for_a_rescan(void **state)
 	open_mb(d, &b);
 	uid = b.mb.v[0].uid;
 	assert_int_equal(mailbox_remove(&b.mb, 0), 0);
-	assert_int_equal(modseq_expunged(&b.mb, &b.log, &uid, 1), 0);
+	assert_int_equal(modseq_expunged(&b.mb, &b.log, &uid, 1, NULL), 0);
 	assert_int_equal(modseq_update(&a.mb, &a.log, 0, &dl), -ESTALE);
 	assert_int_equal(a.mb.n, 3);
 	assert_int_equal(a.mb.v[0].uid, uid);
+	close_mb(&a);
+	close_mb(&b);
+}
+
+/* EXPUNGE as imap_cmd_expunge.c does it: cur/'s mtimes logged around. */
+static void expunge_timed(struct view *v, size_t i)
+{
+	struct timespec cur[2];
+	uint32_t uid = v->mb.v[i].uid;
+
+	assert_int_equal(mailbox_cur_mtime(&v->mb, &cur[0]), 0);
+	assert_int_equal(mailbox_remove(&v->mb, i), 0);
+	assert_int_equal(mailbox_sync_dirs(&v->mb), 0);
+	assert_int_equal(mailbox_cur_mtime(&v->mb, &cur[1]), 0);
+	assert_int_equal(modseq_expunged(&v->mb, &v->log, &uid, 1, cur), 0);
+}
+
+static void a_logged_expunge_is_removed_in_place(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct view a, b;
+	uint32_t uid;
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	uid = b.mb.v[1].uid;
+	expunge_timed(&b, 1);
+	/* Where EXPUNGE may not be told (RFC 3501 7.4.1): a rescan's. */
+	assert_int_equal(modseq_update(&a.mb, &a.log, MODSEQ_NO_GONE, &dl),
+			 -ESTALE);
+	assert_int_equal(a.mb.n, 3);
+	assert_int_equal(sync_view(&a, &dl), 0);
+	assert_int_equal(dl.n_gone, 1);
+	assert_int_equal(dl.gone[0], uid);
+	assert_int_equal(a.mb.n, 2);
+	assert_same_as_fresh(d, &a);
 	close_mb(&a);
 	close_mb(&b);
 }
@@ -1004,10 +1042,14 @@ static void random_change(const struct test_dir *d, time_t *t,
 		(*stores)++;
 		if (op == 2)	/* and another program, in the same tick */
 			settle(d, "cur", t);
+	} else if (op == 3 && b.mb.n && !b.mb.v[i].in_new && rand() % 2) {
+		expunge_timed(&b, i);
+		(*stores)++;
 	} else if (op == 3 && b.mb.n) {
 		uid = b.mb.v[i].uid;
 		assert_int_equal(mailbox_remove(&b.mb, i), 0);
-		assert_int_equal(modseq_expunged(&b.mb, &b.log, &uid, 1), 0);
+		assert_int_equal(modseq_expunged(&b.mb, &b.log, &uid, 1, NULL),
+				 0);
 		settle(d, b.mb.v[i].in_new ? "new" : "cur", t);
 	} else if (op == 4 && b.mb.n) {
 		assert_int_equal(mailbox_set_flags(&b.mb, i, MAILBOX_SEEN), 0);
@@ -1028,6 +1070,7 @@ static void an_update_in_place_equals_a_rescan(void **state)
 	const struct test_dir *d = *state;
 	struct modseq_delta dl;
 	size_t step, i, in_place = 0, added = 0, stores = 0, renamed = 0;
+	size_t gone = 0;
 	time_t t = time(NULL) - 100000;
 	struct view a;
 
@@ -1040,6 +1083,7 @@ static void an_update_in_place_equals_a_rescan(void **state)
 			in_place++;
 			added += dl.added;
 			renamed += dl.n;
+			gone += dl.n_gone;
 		}
 		assert_same_as_fresh(d, &a);
 		/* The session claims what it was told of, now and then. */
@@ -1054,6 +1098,7 @@ static void an_update_in_place_equals_a_rescan(void **state)
 	assert_true(in_place > 50);
 	assert_true(added > 20);
 	assert_true(renamed > 10);
+	assert_true(gone > 3);
 	close_mb(&a);
 }
 
@@ -1061,7 +1106,7 @@ static void an_update_in_place_equals_a_rescan(void **state)
 
 int main(void)
 {
-	struct CMUnitTest t[24 + ARRAY_SIZE(parses)] = {
+	struct CMUnitTest t[25 + ARRAY_SIZE(parses)] = {
 		DIR_TEST(new_messages_get_one_modseq_kept_across_opens),
 		DIR_TEST(a_store_raises_only_its_messages),
 		DIR_TEST(a_change_behind_the_logs_back_gets_a_new_modseq),
@@ -1084,10 +1129,11 @@ int main(void)
 		DIR_TEST(a_store_is_renamed_in_place_and_told),
 		DIR_TEST(an_expunge_leaves_the_view_for_a_rescan),
 		DIR_TEST(idle_gets_deliveries_before_the_rescan_of_cur),
+		DIR_TEST(a_logged_expunge_is_removed_in_place),
 		DIR_TEST(cur_known_from_a_watch_takes_its_mtime_unsettled),
 		DIR_TEST(an_update_in_place_equals_a_rescan),
 	};
-	size_t n = 24;
+	size_t n = 25;
 
 	TEST_TABLE(t, n, parses, run_parse);
 	return cmocka_run_group_tests_name("modseq", t, NULL, NULL);
