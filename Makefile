@@ -19,7 +19,7 @@ FUZZCC	?= clang
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude/uapi \
 	   -Ikmod/proto $(LIB_INCLUDES) -MMD -MP
-FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE \
+FUZZFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -MMD -MP \
 	   -Iinclude/uapi -Ikmod/proto $(LIB_INCLUDES)
 
 # Filled in by the build.mk fragments below.
