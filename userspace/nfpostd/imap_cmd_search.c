@@ -6,6 +6,8 @@
  * or with their RFC 2047 words decoded to UTF-8, or of the text. KEYWORD
  * looks the name up in the mailbox's keywords (one it has not defined is
  * on no message); RECENT, NEW and OLD follow the session's \Recent.
+ * Header fields come from the daemon's header cache (hcache.h) once a
+ * search has read them from the files.
  *
  * ESEARCH (RFC 4731): "SEARCH RETURN (MIN MAX COUNT ALL) ..." answers
  * with one "* ESEARCH (TAG "t") [UID] ..." line, its ALL a sequence set;
