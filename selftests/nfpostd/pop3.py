@@ -229,7 +229,16 @@ def pop3_next_login_sees_what_changed_since_the_last(d):
     p = pop(d)
     expect(p.stat()[0] == 1, "the removal is not seen")
     expect(b"third" in b"\r\n".join(p.retr(1)[1]), "RETR 1")
+    last = p.uidl()[1]
     p.quit()
+    ended(d, 4)
+    # Nothing changed since (but RETR's \Seen): the same maildrop.
+    for n in (5, 6):
+        p = pop(d)
+        expect(p.uidl()[1] == last, "another maildrop: %r" % last)
+        expect(b"third" in b"\r\n".join(p.retr(1)[1]), "RETR 1")
+        p.quit()
+        ended(d, n)
 
 
 @case

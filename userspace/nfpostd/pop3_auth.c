@@ -26,7 +26,8 @@
  * The maildrops of ended sessions, kept for their users' next logins:
  * mailbox_rescan() from one reads only what changed since (new/ alone,
  * and the UID list's new lines, when cur/ kept its mtime: the mtimes'
- * rules of mailbox_unchanged()), where mailbox_open() reads every name in
+ * rules of mailbox_unchanged()), and a view whose directories did not
+ * change at all is taken as it is; mailbox_open() reads every name in
  * cur/. At most KEPT_MAX, the one kept first dropped for another. They
  * belong to the event loop; a login takes its user's (moved into its
  * work, so that the worker alone reads it) and frees it or gives it back.
@@ -98,6 +99,14 @@ static void login_run(struct work *w)
 	if (!a->ok)
 		return;
 	maildrop_path(a->s, a->user, path, sizeof(path));
+	if (a->has_old && mailbox_unchanged(&a->old)) {
+		/* The same names as then: the view itself, not a copy. */
+		a->mb = a->old;
+		memset(&a->old, 0, sizeof(a->old));
+		a->has_old = false;
+		a->ret = 0;
+		return;
+	}
 	if (a->has_old) {
 		/* mailbox_open() itself if the list was made anew. */
 		a->ret = mailbox_rescan(&a->old, &a->mb);
