@@ -232,12 +232,21 @@ def timed(fn):
     return time.perf_counter() - t, r
 
 
+def spread(values):
+    """How far the rounds spread: (max - min) / median, in per cent."""
+    med = statistics.median(values)
+    return 100.0 * (max(values) - min(values)) / med if med else 0.0
+
+
 def report(results, goals):
     """@results: {measure: {server: [values by round]}}; @goals:
-    {measure: (max ratio nfpostd/dovecot, "lower"|"higher")}."""
-    print("%-34s %12s %12s %8s  %s" % ("measure (median)", "nfpostd",
-                                      "dovecot", "ratio",
-                                      "per-round ratios [goal]"))
+    {measure: (max ratio nfpostd/dovecot, "lower"|"higher")}. Per
+    measure: each server's median and spread (max - min over the median,
+    in per cent), the median of the rounds' ratios nfpostd/dovecot, each
+    round's ratio, and the goal met or NOT met by that median ratio."""
+    print("%-34s %12s %12s %8s %6s %6s  %s" %
+          ("measure (median)", "nfpostd", "dovecot", "ratio", "nf+-%",
+           "dv+-%", "per-round ratios [goal]"))
     for name, by in results.items():
         a, b = by["nfpostd"], by["dovecot"]
         ratios = [x / y if y else float("inf") for x, y in zip(a, b)]
@@ -252,8 +261,8 @@ def report(results, goals):
                                      "NOT met")
         unit = name.split("(")[-1].rstrip(")") if "(" in name else ""
         fmt = "%12.1f" if unit in ("KiB", "msg/s") else "%12.4f"
-        print(("%-34s " + fmt + " " + fmt + " %8.3f  %s%s") %
+        print(("%-34s " + fmt + " " + fmt + " %8.3f %6.0f %6.0f  %s%s") %
               (name, statistics.median(a), statistics.median(b),
-               statistics.median(ratios),
+               statistics.median(ratios), spread(a), spread(b),
                " ".join("%.3f" % r for r in ratios), ok))
     sys.stdout.flush()

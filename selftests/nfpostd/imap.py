@@ -432,6 +432,60 @@ def imap_search_keys(d):
     m.logout()
 
 
+@case
+def imap_search_header_cache_follows_changes(d):
+    """SEARCH on header fields is answered from the daemon's header cache
+    once a search has read them: a message added, expunged, renamed by a
+    flag change, or a folder made anew with the same UIDs for other
+    messages between two searches must show in the second answer."""
+    def search(m, *query):
+        return ok(m.uid("SEARCH", *query))[0].split()
+
+    deliver(d, "alpha one")
+    deliver(d, "beta two")
+    deliver(d, "alpha three")
+    m = client(d)
+    ok(m.select("INBOX"))
+    for _ in range(2):
+        expect(search(m, "SUBJECT", "alpha") == [b"1", b"3"], "first")
+        expect(search(m, "FROM", "test@client") == [b"1", b"2", b"3"],
+               "from")
+    # Added: by SMTP, seen at the NOOP.
+    deliver(d, "alpha four")
+    ok(m.noop())
+    expect(search(m, "SUBJECT", "alpha") == [b"1", b"3", b"4"], "added")
+    # Expunged by another session; a flag change renames another file.
+    other = client(d)
+    ok(other.select("INBOX"))
+    ok(other.uid("STORE", "1", "+FLAGS", "(\\Deleted)"))
+    ok(other.expunge())
+    ok(other.uid("STORE", "3", "+FLAGS", "(\\Seen)"))
+    other.logout()
+    ok(m.noop())
+    expect(search(m, "SUBJECT", "alpha") == [b"3", b"4"], "expunged")
+    expect(search(m, "HEADER", "Subject", "three") == [b"3"], "renamed")
+    m.logout()
+    # A folder deleted and made again: UIDs from 1 again, for other
+    # messages (its UIDVALIDITY may well be the same, in the same second).
+    m = client(d)
+    ok(m.create("Box"))
+    for subj in ("alpha", "beta"):
+        ok(m.append("Box", None, None,
+                    b"Subject: %s\r\nFrom: a@b\r\n\r\nx\r\n" % subj.encode()))
+    ok(m.select("Box"))
+    expect(search(m, "SUBJECT", "alpha") == [b"1"], "before")
+    ok(m.close())
+    ok(m.delete("Box"))
+    ok(m.create("Box"))
+    for subj in ("beta", "alpha"):
+        ok(m.append("Box", None, None,
+                    b"Subject: %s\r\nFrom: a@b\r\n\r\nx\r\n" % subj.encode()))
+    ok(m.select("Box"))
+    expect(search(m, "SUBJECT", "alpha") == [b"2"], "made anew")
+    expect(search(m, "SUBJECT", "beta") == [b"1"], "made anew")
+    m.logout()
+
+
 def keywords_file(d, folder=""):
     path = os.path.join(d.mail, "alice", folder, "dovecot-keywords")
     with open(path) as f:

@@ -189,6 +189,58 @@ def pop3_deletions_only_after_quit(d):
     expect(b"keep me" in stored(files[0]), "the wrong one went")
 
 
+def ended(d, n):
+    """Waits for the @n-th session's end in the log (its view is kept
+    then, for the next login)."""
+    d.wait_for("session %d's end" % n,
+               lambda: d.logtext().count("pop3-login: Disconnected") >= n)
+
+
+@case
+def pop3_next_login_sees_what_changed_since_the_last(d):
+    """A login reads its maildrop from the last session's view, rescanning
+    what changed since: a delivery, its own deletions, a file another
+    program removed, each right after the session before (same second)."""
+    deliver(d, "first")
+    deliver(d, "second")
+    p = pop(d)
+    uidls = p.uidl()[1]
+    expect(len(uidls) == 2, uidls)
+    p.quit()
+    ended(d, 1)
+    deliver(d, "third")
+    p = pop(d)
+    expect(p.stat()[0] == 3, "the delivery is not seen")
+    now = p.uidl()[1]
+    expect(now[:2] == uidls, (now, uidls))
+    expect(b"first" in b"\r\n".join(p.retr(1)[1]), "RETR 1")
+    p.dele(1)
+    p.quit()
+    ended(d, 2)
+    p = pop(d)
+    expect([u.split()[1] for u in p.uidl()[1]] ==
+           [u.split()[1] for u in now[1:]], "the deletion is not seen")
+    p.quit()
+    ended(d, 3)
+    # Another program removes "second" (an IMAP client's EXPUNGE, a user).
+    path, = [f for f in d.maildir("alice") + d.maildir("alice", "cur")
+             if b"second" in stored(f)]
+    os.remove(path)
+    p = pop(d)
+    expect(p.stat()[0] == 1, "the removal is not seen")
+    expect(b"third" in b"\r\n".join(p.retr(1)[1]), "RETR 1")
+    last = p.uidl()[1]
+    p.quit()
+    ended(d, 4)
+    # Nothing changed since (but RETR's \Seen): the same maildrop.
+    for n in (5, 6):
+        p = pop(d)
+        expect(p.uidl()[1] == last, "another maildrop: %r" % last)
+        expect(b"third" in b"\r\n".join(p.retr(1)[1]), "RETR 1")
+        p.quit()
+        ended(d, n)
+
+
 @case
 def pop3_second_session_is_refused_in_use(d):
     deliver(d, "locked")

@@ -6,6 +6,8 @@
  * or with their RFC 2047 words decoded to UTF-8, or of the text. KEYWORD
  * looks the name up in the mailbox's keywords (one it has not defined is
  * on no message); RECENT, NEW and OLD follow the session's \Recent.
+ * Header fields come from the daemon's header cache (hcache.h) once a
+ * search has read them from the files.
  *
  * ESEARCH (RFC 4731): "SEARCH RETURN (MIN MAX COUNT ALL) ..." answers
  * with one "* ESEARCH (TAG "t") [UID] ..." line, its ALL a sequence set;
@@ -28,13 +30,16 @@
 #include <sys/stat.h>
 #include <event2/buffer.h>
 
+#include "hcache.h"
 #include "imap_fetch.h"
 #include "imap_priv.h"
+#include "log.h"
 #include "rfc2047.h"
 #include "rfc5322.h"
 
 struct ctx {
 	struct imap_session *s;
+	struct hcache *hc;	/* the mailbox's header cache, or NULL */
 	size_t i;		/* the message */
 	bool dry;		/* checking the syntax only */
 	bool loaded;
@@ -112,21 +117,60 @@ static bool decoded_has(const char *v, size_t len, const char *needle)
 	return yes;
 }
 
+/*
+ * The daemon's header caches (hcache.h), one per mailbox, for every
+ * session: SEARCH on a header field asks the cache first, and keeps what
+ * it read from a file there.
+ */
+static struct hcache_set caches;
+static bool caches_ready;
+
+/*
+ * Field @field of the message: imap_header_fields()'s output, from the
+ * cache or (kept in it then) from the file. *@v_r, *@len_r; *@tmp_r is
+ * to be freed (NULL for a cached value). -errno if unreadable.
+ */
+static int fields_of(struct ctx *c, const char *field, const char **v_r,
+		     size_t *len_r, char **tmp_r)
+{
+	const struct mailbox_msg *m = &c->s->mb.v[c->i];
+	int f = c->hc ? hcache_field(c->hc, field) : -ENOSPC;
+	const char *base = m->name + 4;
+	char *tmp;
+	int ret;
+
+	*tmp_r = NULL;
+	if (f >= 0 && !hcache_lookup(c->hc, m->uid, base, m->base_len,
+				     m->size, f, v_r, len_r))
+		return 0;
+	ret = load(c);
+	if (ret)
+		return ret;
+	tmp = malloc(c->hlen + 3);
+	if (!tmp)
+		return -ENOMEM;
+	*len_r = imap_header_fields(c->msg, c->hlen, field, false, tmp);
+	tmp[*len_r] = '\0';
+	*v_r = tmp;
+	*tmp_r = tmp;
+	if (f >= 0)
+		hcache_store(c->hc, m->uid, base, m->base_len, m->size, f, tmp,
+			     *len_r);
+	return 0;
+}
+
 /* A header field's values (not its name) contain @needle, as they are or
  * decoded (RFC 2047). */
 static bool header_has(struct ctx *c, const char *field, const char *needle)
 {
-	char *tmp, *p, *end, *colon;
+	const char *p, *end, *colon, *v;
 	bool yes = false;
+	char *tmp;
 	size_t n;
 
-	if (c->dry || load(c))
+	if (c->dry || fields_of(c, field, &v, &n, &tmp))
 		return false;
-	tmp = malloc(c->hlen + 2);
-	if (!tmp)
-		return false;
-	n = imap_header_fields(c->msg, c->hlen, field, false, tmp);
-	for (p = tmp, end = tmp + n; p < end && !yes; p = colon) {
+	for (p = v, end = v + n; p < end && !yes; p = colon) {
 		colon = memchr(p, ':', (size_t)(end - p));
 		if (!colon)
 			break;
@@ -166,15 +210,15 @@ static time_t internal_day(struct ctx *c)
 
 static time_t sent_day(struct ctx *c)
 {
-	char *tmp, *p;
+	char *p, *tmp, *date;
+	const char *v;
 	time_t t = 0;
 	size_t n;
 
-	if (c->dry || load(c) || !(tmp = malloc(c->hlen + 2)))
+	if (c->dry || fields_of(c, "DATE", &v, &n, &tmp))
 		return 0;
-	n = imap_header_fields(c->msg, c->hlen, "DATE", false, tmp);
-	tmp[n] = '\0';
-	p = strchr(tmp, ':');
+	date = strndup(v, n);
+	p = date ? strchr(date, ':') : NULL;
 	if (p) {
 		p++;
 		p[strcspn(p, "\r\n")] = '\0';
@@ -183,6 +227,7 @@ static time_t sent_day(struct ctx *c)
 		if (rfc5322_date(p, strlen(p), &t))
 			t = 0;
 	}
+	free(date);
 	free(tmp);
 	return t - t % 86400;
 }
@@ -546,7 +591,7 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 	struct ctx c = { .s = s, .dry = true };
 	const char *cs = imap_arg_atom(args);
 	unsigned int ret = 0;
-	uint64_t modseq = 0;
+	uint64_t modseq = 0, refused;
 	uint32_t *v;
 	size_t i, n = 0;
 	bool r;
@@ -581,8 +626,16 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
 		return;
 	}
+	if (!caches_ready) {
+		hcache_set_init(&caches, 0, 0);
+		caches_ready = true;
+	}
+	c.hc = hcache_get(&caches, s->mb.path, s->mb.uidvalidity);
+	if (c.hc)
+		hcache_retain(c.hc, &s->mb);
+	refused = caches.stats.refused;
 	for (i = 0; i < s->mb.n; i++) {
-		struct ctx m = { .s = s, .i = i };
+		struct ctx m = { .s = s, .i = i, .hc = c.hc };
 
 		if (!all(&m, args, &r) && r) {
 			v[n++] = uid ? s->mb.v[i].uid : (uint32_t)(i + 1);
@@ -591,6 +644,10 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 		}
 		free(m.msg);
 	}
+	if (caches.stats.refused != refused)
+		log_msg(LOG_WARNING, "imap(%s): header cache full: %" PRIu64
+			" values not kept (%" PRIu64 " in all)", s->user,
+			caches.stats.refused - refused, caches.stats.refused);
 	if (c.modseq)
 		s->condstore = true;
 	answer(s, ret, uid, v, n, modseq);

@@ -22,6 +22,71 @@
 #include "pop3_priv.h"
 
 
+/*
+ * The maildrops of ended sessions, kept for their users' next logins:
+ * mailbox_rescan() from one reads only what changed since (new/ alone,
+ * and the UID list's new lines, when cur/ kept its mtime: the mtimes'
+ * rules of mailbox_unchanged()), and a view whose directories did not
+ * change at all is taken as it is; mailbox_open() reads every name in
+ * cur/. At most KEPT_MAX, the one kept first dropped for another. They
+ * belong to the event loop; a login takes its user's (moved into its
+ * work, so that the worker alone reads it) and frees it or gives it back.
+ */
+#define KEPT_MAX	8
+
+static struct mailbox kept[KEPT_MAX];
+static uint64_t kept_when[KEPT_MAX], kept_clock;
+
+void pop3_keep(struct mailbox *mb)
+{
+	size_t i, slot = 0;
+
+	for (i = 0; i < KEPT_MAX; i++) {
+		if (!kept_when[i] || !strcmp(kept[i].path, mb->path)) {
+			slot = i;
+			break;
+		}
+		if (kept_when[i] < kept_when[slot])
+			slot = i;
+	}
+	mailbox_close(&kept[slot]);
+	kept[slot] = *mb;
+	kept_when[slot] = ++kept_clock;
+	memset(mb, 0, sizeof(*mb));
+}
+
+/* @path's kept view moved into @a, if there is one. */
+static void take_kept(struct pop3_work *a, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < KEPT_MAX; i++) {
+		if (kept_when[i] && !strcmp(kept[i].path, path)) {
+			a->old = kept[i];
+			a->has_old = true;
+			memset(&kept[i], 0, sizeof(kept[i]));
+			kept_when[i] = 0;
+			return;
+		}
+	}
+}
+
+void pop3_keep_free_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < KEPT_MAX; i++) {
+		mailbox_close(&kept[i]);
+		kept_when[i] = 0;
+	}
+}
+
+static void maildrop_path(const struct pop3_session *s, const char *user,
+			  char *path, size_t len)
+{
+	snprintf(path, len, "%s/%s", s->srv->conf.mail_root, user);
+}
+
 /* In a worker: the hash, then (if it matched) the maildrop. */
 static void login_run(struct work *w)
 {
@@ -33,8 +98,23 @@ static void login_run(struct work *w)
 	OPENSSL_cleanse(a->password, sizeof(a->password));
 	if (!a->ok)
 		return;
-	snprintf(path, sizeof(path), "%s/%s", a->s->srv->conf.mail_root,
-		 a->user);
+	maildrop_path(a->s, a->user, path, sizeof(path));
+	if (a->has_old && mailbox_unchanged(&a->old)) {
+		/* The same names as then: the view itself, not a copy. */
+		a->mb = a->old;
+		memset(&a->old, 0, sizeof(a->old));
+		a->has_old = false;
+		a->ret = 0;
+		return;
+	}
+	if (a->has_old) {
+		/* mailbox_open() itself if the list was made anew. */
+		a->ret = mailbox_rescan(&a->old, &a->mb);
+		mailbox_close(&a->old);
+		a->has_old = false;
+		if (!a->ret)
+			return;
+	}
 	a->ret = mailbox_open(path, &a->mb);
 	/* A user who never got mail has an empty maildrop, not an error. */
 	if (a->ret == -ENOENT && !maildir_create(path))
@@ -110,6 +190,11 @@ static void login_done(struct work *w)
 
 	free(a->hash);
 	a->hash = NULL;
+	if (a->has_old) {
+		/* Not used: the password did not match. */
+		pop3_keep(&a->old);
+		a->has_old = false;
+	}
 	if (s->gone) {
 		pop3_resume(s);		/* frees it */
 		return;
@@ -156,6 +241,12 @@ void pop3_login(struct pop3_session *s, const char *user,
 		return;
 	}
 	strcpy(a->password, password);
+	if (u) {
+		char path[PATH_MAX];
+
+		maildrop_path(s, u->name, path, sizeof(path));
+		take_kept(a, path);
+	}
 	a->w.run = login_run;
 	a->w.done = login_done;
 	pop3_submit(s);

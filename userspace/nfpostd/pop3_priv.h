@@ -43,6 +43,8 @@ struct pop3_work {
 	char password[512];
 	bool ok;			/* the password matched */
 	struct mailbox mb;		/* read once the password matched */
+	struct mailbox old;		/* a kept view of it (pop3_keep()) */
+	bool has_old;
 	unsigned char *marks;		/* QUIT: POP3_* per message */
 	int ret;			/* 0 or -errno of the mailbox work */
 };
@@ -97,5 +99,9 @@ void pop3_auth_start(struct pop3_session *s, const char *arg);
 void pop3_auth_line(struct pop3_session *s, const char *line);
 /* QUIT in TRANSACTION: the UPDATE state's work, then the reply. */
 void pop3_update(struct pop3_session *s);
+/* An ended session's maildrop @mb kept for its user's next login (taken,
+ * @mb left empty); all of them freed. */
+void pop3_keep(struct mailbox *mb);
+void pop3_keep_free_all(void);
 
 #endif /* NFPOSTD_POP3_PRIV_H */

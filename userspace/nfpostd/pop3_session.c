@@ -59,7 +59,11 @@ static void session_free(struct pop3_session *s)
 	free(s->work.hash);
 	OPENSSL_cleanse(s->work.password, sizeof(s->work.password));
 	mailbox_close(&s->work.mb);
-	mailbox_close(&s->mb);
+	mailbox_close(&s->work.old);
+	if (s->state != POP3_S_AUTH)
+		pop3_keep(&s->mb);
+	else
+		mailbox_close(&s->mb);
 	free(s->marks);
 	if (s->bev)
 		bufferevent_free(s->bev);
@@ -79,6 +83,7 @@ void pop3_session_free_all(struct server *srv)
 		sessions->working = false;	/* workers are gone */
 		session_free(sessions);
 	}
+	pop3_keep_free_all();
 }
 
 static void write_done(struct bufferevent *bev, void *arg);

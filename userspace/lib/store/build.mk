@@ -3,7 +3,7 @@
 # mailboxes, the users file and the queue's files, archived into
 # $(BUILD)/libnfstore.a. It uses lib/mail (DSN parameters, headers).
 
-STORE_UNITS	:= maildir users mailbox queue keywords modseq
+STORE_UNITS	:= maildir users mailbox queue keywords modseq hcache
 LIBSTORE	:= $(BUILD)/libnfstore.a
 
 # Which objects each test links besides its own unit's.
