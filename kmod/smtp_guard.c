@@ -361,26 +361,67 @@ static void server_step(struct ctx *c, struct smtpg_out *o)
 		nfps_count(c->sn, NFPS_A_STAT_OPAQUE);
 }
 
-/* Reads what is contiguous in the direction's window. */
-static void read_dir(struct ctx *c, struct nfps_dir *d, bool client)
+/*
+ * Reads up to @len bytes at @buf: how many were read, or -1 if the flow is
+ * over (the segment is dropped).
+ */
+static long read_bytes(struct ctx *c, const u8 *buf, u32 len, bool client)
 {
-	struct nfps_rbuf *rb = d->rb;
 	struct smtpg_out o;
 	u32 pos = 0, n;
 
-	while (pos < rb->contig) {
-		n = client ? smtpg_client(&c->f->rd, rb->data + pos,
-					  rb->contig - pos, &o) :
-			     smtpg_server(&c->f->rd, rb->data + pos,
-					  rb->contig - pos, &o);
+	while (pos < len) {
+		n = client ? smtpg_client(&c->f->rd, buf + pos, len - pos, &o) :
+			     smtpg_server(&c->f->rd, buf + pos, len - pos, &o);
 		if (client ? client_step(c, &o) : (server_step(c, &o), false))
-			return;		/* the flow is over */
+			return -1;
 		if (!n && o.ev != SMTPG_EV_EARLY && o.ev != SMTPG_EV_BARE_EOL)
 			break;
 		pos += n;
 	}
-	nfps_rbuf_consume(rb, pos);
-	d->base += pos;
+	return pos;
+}
+
+/* Reads what is contiguous in the direction's window. */
+static void read_dir(struct ctx *c, struct nfps_dir *d, bool client)
+{
+	long n = read_bytes(c, d->rb->data, d->rb->contig, client);
+
+	if (n < 0)
+		return;
+	nfps_rbuf_consume(d->rb, n);
+	d->base += n;
+}
+
+/*
+ * The common case: a segment that starts at the reader's next byte, with
+ * nothing held. It is read where it lies, the skb's head and then each of
+ * its fragments, and is not copied into a window. Returns the bytes read;
+ * what is left (a line cut by a fragment's end or the segment's) is stored
+ * as any segment is.
+ */
+static u32 read_in_place(struct ctx *c, struct nfps_dir *d, bool client)
+{
+	const struct nfps_seg *seg = c->seg;
+	struct skb_seq_state st;
+	u32 done = 0, len;
+	const u8 *p;
+	long n;
+
+	if (d->rb || seg->seq != d->base)
+		return 0;
+	skb_prepare_seq_read(seg->skb, seg->off, seg->off + seg->len, &st);
+	while ((len = skb_seq_read(done, &p, &st))) {
+		n = read_bytes(c, p, len, client);
+		if (n < 0)
+			break;
+		done += n;
+		d->base += n;
+		if (n < len)
+			break;
+	}
+	skb_abort_seq_read(&st);
+	return done;
 }
 
 /* Once a session is opaque its bytes are no longer kept. */
@@ -455,15 +496,16 @@ static bool teaser_holds(struct ctx *c, const struct nfps_dir *d)
  * sender make segments of up to 64 KiB, larger than any window) goes in
  * pieces, each read before the next is stored; only what is left once the
  * reader can take no more (a line longer than the window) is refused.
- * Returns the result for the last piece, which the caller reads.
+ * The segment is stored from its byte @done on. Returns the result for
+ * the last piece, which the caller reads.
  */
 static enum nfps_rbuf_res store_long(struct ctx *c, struct nfps_dir *d,
-				     bool *ahead)
+				     u32 done, bool *ahead)
 {
 	const struct nfps_seg *seg = c->seg;
 	bool client = seg->dir == NFPS_C2S;
 	enum nfps_rbuf_res res;
-	u32 done = 0, n, base;
+	u32 n, base;
 	s32 rel;
 
 	for (;;) {
@@ -492,6 +534,7 @@ static void data(struct ctx *c)
 	struct nfps_dir *d = &c->f->dir[seg->dir];
 	enum nfps_rbuf_res res;
 	bool ahead;
+	u32 done;
 
 	if (!d->known) {
 		nfps_count(c->sn, NFPS_A_STAT_UNTRACKED);
@@ -505,7 +548,10 @@ static void data(struct ctx *c)
 		return;
 	}
 	c->srv_next = d->base + (d->rb ? d->rb->contig : 0);
-	res = store_long(c, d, &ahead);
+	done = read_in_place(c, d, seg->dir == NFPS_C2S);
+	if (c->v->drop || unread(c->f) || done == seg->len)
+		return;
+	res = store_long(c, d, done, &ahead);
 	if (!c->f || c->v->drop || unread(c->f))
 		return;
 	switch (res) {

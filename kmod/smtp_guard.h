@@ -17,7 +17,7 @@ struct nfps_net;
 
 /* A TCP segment as the hooks parsed it. */
 struct nfps_seg {
-	const struct sk_buff *skb;
+	struct sk_buff *skb;		/* read only */
 	struct nfps_key key;
 	int dir;		/* NFPS_C2S or NFPS_S2C */
 	u32 seq;

@@ -87,7 +87,7 @@ static enum parse_res parse6(const struct sk_buff *skb, struct ip_info *ip)
 }
 
 /* The TCP header, and which way the segment goes; P_SKIP if not guarded. */
-static enum parse_res parse_tcp(const struct sk_buff *skb,
+static enum parse_res parse_tcp(struct sk_buff *skb,
 				const struct ip_info *ip,
 				const struct nfps_cfg *cfg, unsigned int hook,
 				struct nfps_seg *seg)

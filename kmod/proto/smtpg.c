@@ -307,6 +307,29 @@ static u8 data_step(u8 st, u8 c)
 	return D_BAD;
 }
 
+/*
+ * The first byte from @i on that is CR or LF, or @len: a message's text
+ * runs are read a word at a time, the byte table only at line ends. A word
+ * holds a byte equal to c if (w ^ c...c) has a zero byte, which
+ * (x - 0x01..01) & ~x & 0x80..80 tells exactly.
+ */
+static size_t text_run(const u8 *buf, size_t i, size_t len)
+{
+	const u64 ones = 0x0101010101010101ULL, highs = ones << 7;
+	u64 w, cr, lf;
+
+	for (; len - i >= sizeof(w); i += sizeof(w)) {
+		memcpy(&w, buf + i, sizeof(w));
+		cr = w ^ (ones * '\r');
+		lf = w ^ (ones * '\n');
+		if (((cr - ones) & ~cr & highs) | ((lf - ones) & ~lf & highs))
+			break;
+	}
+	while (i < len && buf[i] != '\r' && buf[i] != '\n')
+		i++;
+	return i;
+}
+
 static size_t data(struct smtpg *s, const u8 *buf, size_t len,
 		   struct smtpg_out *o)
 {
@@ -314,6 +337,11 @@ static size_t data(struct smtpg *s, const u8 *buf, size_t len,
 	u8 st;
 
 	for (i = 0; i < len; i++) {
+		if (s->dstate == D_TEXT) {
+			i = text_run(buf, i, len);
+			if (i == len)
+				break;
+		}
 		st = data_step(s->dstate, buf[i]);
 		if (st == D_BAD)
 			break;

@@ -315,6 +315,69 @@ static void data_size_counts_every_byte_to_the_end(void **state)
 	assert_int_equal(s.pending, 1);
 }
 
+/*
+ * DATA until its end or a bare line end, fed in pieces of @piece bytes:
+ * the event that stopped it and the size read by then.
+ */
+static enum smtpg_ev data_stops(const char *body, size_t len, size_t piece,
+				u64 *size)
+{
+	struct smtpg s;
+	struct smtpg_out o;
+	size_t off = 0, n, used;
+
+	smtpg_init(&s);
+	smtpg_server(&s, (const u8 *)"220 x\r\n", 7, &o);
+	smtpg_client(&s, (const u8 *)"DATA\r\n", 6, &o);
+	smtpg_server(&s, (const u8 *)"354 x\r\n", 7, &o);
+	while (off < len) {
+		n = len - off < piece ? len - off : piece;
+		used = smtpg_client(&s, (const u8 *)body + off, n, &o);
+		*size = s.size;
+		if (o.ev != SMTPG_EV_DATA)
+			return o.ev;
+		assert_true(used > 0 && used <= n);
+		off += used;
+	}
+	return SMTPG_EV_DATA;
+}
+
+/*
+ * Text runs are read a word at a time: a line end at any offset in a word,
+ * and a bare CR or LF there, must be seen as the byte table sees them.
+ */
+static void data_line_ends_at_every_offset_in_a_word(void **state)
+{
+	static const char *const ends[] = { "\r\n", "\r", "\n", "\rx\n" };
+	static const size_t pieces[] = { 1, 3, 8, 9, 4096 };
+	char body[128];
+	size_t k, e, j, len;
+	enum smtpg_ev ev;
+	u64 size;
+
+	(void)state;
+	for (k = 0; k < 40; k++) {
+		for (e = 0; e < ARRAY_LEN(ends); e++) {
+			memset(body, 'y', k);
+			len = k + sprintf(body + k, "%syyyyyyyyyyyy\r\n.\r\nQUIT\r\n",
+					  ends[e]);
+			for (j = 0; j < ARRAY_LEN(pieces); j++) {
+				size = 0;
+				ev = data_stops(body, len, pieces[j], &size);
+				if (e == 0) {
+					assert_int_equal(ev, SMTPG_EV_DATA_END);
+					assert_int_equal(size, k + 2 + 14 + 3);
+				} else {
+					/* a CR is taken, its next byte is not */
+					assert_int_equal(ev, SMTPG_EV_BARE_EOL);
+					assert_int_equal(size,
+							 k + (ends[e][0] == '\r'));
+				}
+			}
+		}
+	}
+}
+
 struct domain_case {
 	const char *path;
 	const char *domain;	/* NULL: -EINVAL */
@@ -378,6 +441,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(scripts_read_alike_whole_and_byte_by_byte),
+		cmocka_unit_test(data_line_ends_at_every_offset_in_a_word),
 		cmocka_unit_test(pipelining_after_data_is_early_until_the_reply),
 		cmocka_unit_test(data_size_counts_every_byte_to_the_end),
 		cmocka_unit_test(next_domain_sees_through_relay_syntax),
