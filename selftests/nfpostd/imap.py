@@ -1242,23 +1242,31 @@ def imap_idle_inotify_overflow_brings_every_session_up_to_date(d):
            in d.logtext(), d.logtext()[-1500:])
 
 
+def settled_views(d, n, what):
+    """Two sessions on alice's INBOX after @n deliveries: b's SELECT
+    claims them into cur/, and both folders are then made a minute old,
+    as a folder left alone, so that a's SELECT takes a settled view."""
+    for i in range(n):
+        deliver(d, "%s %d" % (what, i))
+    a, b = logged_in(d), logged_in(d)
+    lines = b.cmd("b1", "SELECT INBOX")     # claims them into cur/
+    expect(lines[-1].startswith("b1 OK"), lines)
+    old = time.time() - 60
+    for sub in ("new", "cur"):
+        os.utime(os.path.join(d.mail, "alice", sub), (old, old))
+    lines = a.cmd("a1", "SELECT INBOX")
+    expect("* %d EXISTS" % n in lines and lines[-1].startswith("a1 OK"),
+           lines)
+    return a, b
+
+
 @case
 def imap_store_reaches_a_settled_view_from_the_log(d):
     """Another session's STORE is told at NOOP from the MODSEQ log, cur/
     not read; a file another program put in cur/ in the STORE's clock
     tick (its mtime put back as the STORE left it) is told at the NOOP
     after, when cur/ is read again."""
-    for i in range(3):
-        deliver(d, "chain %d" % i)
-    a, b = logged_in(d), logged_in(d)
-    lines = b.cmd("b1", "SELECT INBOX")     # claims them into cur/
-    expect(lines[-1].startswith("b1 OK"), lines)
-    # A minute old, as a folder left alone: a's view of it is settled.
-    old = time.time() - 60
-    for sub in ("new", "cur"):
-        os.utime(os.path.join(d.mail, "alice", sub), (old, old))
-    lines = a.cmd("a1", "SELECT INBOX")
-    expect("* 3 EXISTS" in lines and lines[-1].startswith("a1 OK"), lines)
+    a, b = settled_views(d, 3, "chain")
     lines = b.cmd("b2", "STORE 2 +FLAGS (\\Flagged)")
     expect(lines[-1].startswith("b2 OK"), lines)
     cur = os.path.join(d.mail, "alice", "cur")
@@ -1286,16 +1294,7 @@ def imap_expunge_reaches_a_settled_view_from_the_log(d):
     (EXPUNGEs and FETCHes by UID, each numbered as the client then counts
     them); a file another program put in cur/ meanwhile (its mtime put
     back) is seen only at the next NOOP, when cur/ is read again."""
-    for i in range(5):
-        deliver(d, "expunge chain %d" % i)
-    a, b = logged_in(d), logged_in(d)
-    lines = b.cmd("b1", "SELECT INBOX")     # claims them into cur/
-    expect(lines[-1].startswith("b1 OK"), lines)
-    old = time.time() - 60
-    for sub in ("new", "cur"):
-        os.utime(os.path.join(d.mail, "alice", sub), (old, old))
-    lines = a.cmd("a1", "SELECT INBOX")
-    expect("* 5 EXISTS" in lines and lines[-1].startswith("a1 OK"), lines)
+    a, b = settled_views(d, 5, "expunge chain")
     for tag, text in (("b2", "STORE 2,4 +FLAGS (\\Deleted)"),
                       ("b3", "STORE 3 +FLAGS (\\Flagged)"),
                       ("b4", "EXPUNGE")):
