@@ -609,14 +609,31 @@ static void kill_flow(struct ctx *c)
 	f->dir[NFPS_S2C].rb = NULL;
 }
 
+/*
+ * A reset may be lost, or overtaken: a segment of the other end's, already
+ * past the guard when the verdict was given, moves the receiver's window,
+ * and a reset at the old sequence number is then ignored (RFC 5961 asks
+ * for an exact match). So whatever comes from either end of a dead flow is
+ * dropped, and its sender is reset again at the sequence number its own
+ * acknowledgement says it expects. Resets pass: the client's ends the
+ * flow; ours, seen leaving, and the server's go their way.
+ */
 static void dead_flow(struct ctx *c)
 {
-	if (c->seg->dir != NFPS_C2S)
+	const struct nfps_seg *seg = c->seg;
+
+	if (seg->rst) {
+		if (seg->dir == NFPS_C2S)
+			end(c);
 		return;
-	if (c->seg->rst)
-		end(c);
+	}
+	c->v->drop = true;
+	if (!seg->ack_flag)
+		return;
+	if (seg->dir == NFPS_C2S)
+		rst_to_client(c, seg->ack, seg->seq + seg->len);
 	else
-		c->v->drop = true;
+		rst_to_server(c, seg->ack, seg->seq + seg->len);
 }
 
 void nfps_guard_segment(struct nfps_net *sn, const struct nfps_cfg *cfg,

@@ -27,6 +27,7 @@ ALL_TESTS="
 	ipv6
 	pregreet
 	teaser_cache
+	lost_reset
 	relay_tricks
 	blocklists
 	block_action
@@ -145,7 +146,7 @@ monitor_smtp() {
 
 setup() {
 	local ns
-	modprobe -a veth sch_netem 2> /dev/null
+	modprobe -a veth sch_netem sch_ingress cls_flower act_gact 2> /dev/null
 	modprobe veth || skip "veth missing"
 	insmod "$KMOD/nfpost_smtp.ko" || exit 1
 	for ns in client mynet server rt; do
@@ -381,6 +382,52 @@ teaser_cache() {
 	err=$(cli cache flush 10.0.1.2 2>&1) && check_err 1 "flush of nothing"
 	grep -q "no verdict" <<< "$err" || check_err 1 "no extack: $err"
 	log_test "teaser holds the greeting; pass and fail verdicts are cached"
+}
+
+# drops_of DEV: packets tc's drop filter on rt's DEV has dropped.
+drops_of() {
+	tc -s -j -n rt filter show dev "$1" egress |
+		jq '[.[].options.actions[]?.stats.packets // 0] | add // 0'
+}
+
+# A reset lost on the way, or overtaken by a segment already past the
+# guard, leaves an end alive. The flow stays dead: whatever either end
+# sends next is dropped and answered with a reset at the sequence number
+# its own ACK says it expects. tc drops the first resets to both ends.
+lost_reset() {
+	local dev sent pid r
+	cli set teaser 1500 pass-ttl 0 fail-ttl 0 action pregreet reset
+	sent=$(stat_of resets_sent)
+	for dev in eth1 eth2; do
+		tc -n rt qdisc add dev $dev clsact
+		tc -n rt filter add dev $dev egress protocol ip flower \
+			ip_proto tcp tcp_flags 0x4/0x4 action drop
+	done
+	client script 10.0.2.2 --pregreet 'EHLO lost.example' > "$WORK/lost.out" &
+	pid=$!
+	for _ in $(seq 100); do
+		[ "$(drops_of eth1)" -ge 1 ] && [ "$(drops_of eth2)" -ge 1 ] && break
+		sleep 0.1
+	done
+	[ "$(drops_of eth1)" -ge 1 ] && [ "$(drops_of eth2)" -ge 1 ] ||
+		check_err 1 "tc dropped no reset: $(drops_of eth1) $(drops_of eth2)"
+	for dev in eth1 eth2; do
+		tc -n rt qdisc del dev $dev clsact
+	done
+	wait $pid
+	r=$(cat "$WORK/lost.out")
+	expect "the client's reset lost" "$r" reset "EHLO lost.example"
+	for _ in $(seq 100); do
+		[ -z "$(n server ss -Htn state established dst 10.0.1.2)" ] && break
+		sleep 0.1
+	done
+	[ -z "$(n server ss -Htn state established dst 10.0.1.2)" ] ||
+		check_err 1 "the server's end lives on: $(n server ss -tn)"
+	# Those tc dropped did not leave: the two counted are the new ones.
+	[ "$(stat_of resets_sent)" -ge $((sent + 2)) ] ||
+		check_err 1 "resets sent: $sent before, $(stat_of resets_sent) after"
+	cli set teaser 0
+	log_test "a lost reset: the next segment from either end is reset again"
 }
 
 conn_limits() {
