@@ -1319,5 +1319,72 @@ def imap_expunge_reaches_a_settled_view_from_the_log(d):
     b.close()
 
 
+
+def flags_by_uid(lines):
+    """{UID: (sorted flags but \\Recent, MODSEQ)} of UID FETCH lines."""
+    out = {}
+    for line in lines:
+        m = re.match(r"\* \d+ FETCH \((.*)\)$", line)
+        if not m:
+            continue
+        uid = int(re.search(r"UID (\d+)", m.group(1)).group(1))
+        flags = re.search(r"FLAGS \(([^)]*)\)", m.group(1)).group(1).split()
+        out[uid] = (sorted(f for f in flags if f != "\\Recent"),
+                    modseqs([line]).get(int(line.split()[1]), (0, 0))[1])
+    return out
+
+
+@case
+def imap_select_takes_up_a_closed_view_with_what_changed(d):
+    """A SELECT takes up the view a closed session left, brought up to
+    date: another program's flag change, removal and delivery since are
+    in it, with new MODSEQs, as a fresh scan (a second session opening
+    the folder at once) has them; the delivery is \\Recent for it. A
+    folder deleted and made anew is not taken for the old one."""
+    for i in range(4):
+        deliver(d, "kept %d" % i)
+    a = logged_in(d)
+    lines = a.cmd("a1", "SELECT INBOX (CONDSTORE)")
+    expect("* 4 RECENT" in lines, lines)
+    lines = a.cmd("a2", "STORE 1 +FLAGS (\\Flagged)")
+    expect(lines[-1].startswith("a2 OK"), lines)
+    before = code(a.cmd("a3", "SELECT INBOX"), "HIGHESTMODSEQ")
+    a.cmd("a4", "CREATE Kept")
+    a.cmd("a5", "SELECT Kept")
+    a.cmd("a6", "LOGOUT")
+    a.close()
+    cur = os.path.join(d.mail, "alice", "cur")
+    _, uids = uidlist(d)
+    name = {uids[n.split(":")[0]]: n for n in os.listdir(cur)}
+    os.rename(os.path.join(cur, name[2]), os.path.join(cur, name[2] + "S"))
+    os.unlink(os.path.join(cur, name[3]))
+    deliver(d, "kept 4")
+    b, c = logged_in(d), logged_in(d)
+    lines = b.cmd("b1", "SELECT INBOX (CONDSTORE)")
+    expect("* 4 EXISTS" in lines and "* 1 RECENT" in lines and
+           code(lines, "HIGHESTMODSEQ") > before, lines)
+    fetch = "UID FETCH 1:* (FLAGS MODSEQ)"
+    taken = flags_by_uid(b.cmd("b2", fetch))
+    lines = c.cmd("c1", "SELECT INBOX (CONDSTORE)")
+    expect("* 4 EXISTS" in lines and "* 0 RECENT" in lines, lines)
+    fresh = flags_by_uid(c.cmd("c2", fetch))
+    expect(sorted(taken) == [1, 2, 4, 5] and taken == fresh,
+           "taken up %r, fresh %r" % (taken, fresh))
+    expect(taken[1][0] == ["\\Flagged"] and
+           taken[2][0] == ["\\Seen"] and taken[2][1] > before,
+           "flags or MODSEQ: %r, before %d" % (taken, before))
+    for tag, text in (("c3", "DELETE Kept"), ("c4", "CREATE Kept")):
+        lines = c.cmd(tag, text)
+        expect(lines[-1].startswith(tag + " OK"), lines)
+    lines = c.cmd("c5", 'APPEND Kept {%d+}\r\n%s' % (len(MSG_KEPT), MSG_KEPT))
+    expect(lines[-1].startswith("c5 OK"), lines)
+    lines = b.cmd("b3", "SELECT Kept")
+    expect("* 1 EXISTS" in lines, "the deleted folder's view: %r" % lines)
+    b.close()
+    c.close()
+
+
+MSG_KEPT = "Subject: anew\r\n\r\nanew\r\n"
+
 if __name__ == "__main__":
     sys.exit(smtp.main(CASES, daemon))

@@ -58,6 +58,7 @@ void imap_cmd_delete(struct imap_session *s, const struct imap_arg *args,
 	}
 	if (s->state == IMAP_S_SELECTED && !strcmp(s->mbox_name, name))
 		imap_view_close(s);
+	imap_view_forget(s->root);	/* kept views of its folders too */
 	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS))
 		imap_done(s, "NO", "[SERVERBUG] Can't delete: %s",
 			  strerror(errno));

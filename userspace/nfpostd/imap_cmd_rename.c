@@ -59,6 +59,7 @@ void imap_cmd_rename(struct imap_session *s, const struct imap_arg *args,
 	}
 	if (s->state == IMAP_S_SELECTED && !strcmp(s->mbox_name, from))
 		imap_view_close(s);
+	imap_view_forget(s->root);	/* kept views of its folders too */
 	ret = rename_one(s, from, to);
 	len = strlen(from);
 	for (i = 0; i < folders.n && !ret; i++) {

@@ -3,7 +3,9 @@
  * SELECT and EXAMINE (RFC 3501 6.3.1, 6.3.2): open a mailbox, read-write
  * or read-only, and tell its size, flags and UID numbers. The folder is
  * scanned by a worker (workers.h), so that opening a large one does not
- * hold up the other sessions; this session reads nothing meanwhile.
+ * hold up the other sessions; this session reads nothing meanwhile. A
+ * view a session closed is taken up again (imap_view_reopen()): only
+ * what changed since is read.
  * "(CONDSTORE)" after the name enables CONDSTORE (RFC 7162 3.1.8), and
  * HIGHESTMODSEQ is told either way.
  */
@@ -33,7 +35,8 @@ static void open_run(struct work *w)
 {
 	struct imap_open_work *o = (struct imap_open_work *)w;
 
-	o->ret = imap_view_open(o->path, &o->mb, &o->s->modseq);
+	o->ret = o->kept ? imap_view_reopen(o->path, &o->mb, &o->s->modseq) :
+			   imap_view_open(o->path, &o->mb, &o->s->modseq);
 	if (o->ret)
 		memset(&o->mb, 0, sizeof(o->mb));
 	else
@@ -114,6 +117,7 @@ static void open_mailbox(struct imap_session *s, const struct imap_arg *args,
 	o->s = s;
 	o->readonly = readonly;
 	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->kept = imap_view_take(o->path, &o->mb, &s->modseq);
 	o->w.run = open_run;
 	o->w.done = open_done;
 	imap_submit(s, &o->w);

@@ -57,6 +57,7 @@ struct imap_open_work {
 	char path[PATH_MAX];
 	char name[256];
 	bool readonly;
+	bool kept;			/* @mb is a kept view (SELECT) */
 	struct mailbox mb;
 	struct keywords kw;
 	size_t recent;
@@ -193,7 +194,27 @@ void imap_view_idle_start(struct imap_session *s);
  */
 int imap_view_appended(struct imap_session *s, const char *name,
 		       uint32_t uid, uint32_t validity, bool keywords);
+/* Unselects: the view is kept for the next SELECT (imap_view_keep()). */
 void imap_view_close(struct imap_session *s);
+/*
+ * Kept views (a few, bounded), event loop only: imap_view_keep() takes
+ * @mb and @log (a view and its log as read; freed if not kept, a
+ * mailbox's older one replaced), imap_view_take() moves @path's out, if
+ * there is one; imap_view_forget() drops those under the folder root
+ * @root (DELETE, RENAME), imap_view_kept_free() all.
+ */
+void imap_view_keep(struct mailbox *mb, struct modseq_log *log);
+bool imap_view_take(const char *path, struct mailbox *mb,
+		    struct modseq_log *log);
+void imap_view_forget(const char *root);
+void imap_view_kept_free(void);
+/*
+ * In a worker: a taken view brought up to date as a session's sync would
+ * (in place, or rescanned from it), else imap_view_open() anew; its
+ * \Recent cleared for the new session to claim.
+ */
+int imap_view_reopen(const char *path, struct mailbox *mb,
+		     struct modseq_log *log);
 /*
  * Marks @mb's messages in new/ \Recent (@claim: a @readonly session
  * only shows them, else takes them); how many are. Safe in a worker.

@@ -181,8 +181,7 @@ static void session_free(struct imap_session *s)
 	free(s->auth.hash);
 	OPENSSL_cleanse(s->auth.password, sizeof(s->auth.password));
 	big = s->mb.n >= IMAP_TRIM_MSGS;
-	mailbox_close(&s->mb);
-	modseq_log_free(&s->modseq);
+	imap_view_keep(&s->mb, &s->modseq);
 	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
 	free(s->cmd);
@@ -210,6 +209,7 @@ void imap_session_free_all(struct server *srv)
 		sessions->working = false;
 		session_free(sessions);
 	}
+	imap_view_kept_free();
 	imap_watches_free(srv);
 }
 
