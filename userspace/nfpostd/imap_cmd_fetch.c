@@ -426,9 +426,13 @@ void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
 		return;
 	}
+	/* Not held, the files are opened by their paths all the same. */
+	if (f->whole || f->body || wants_date(f))
+		mailbox_dir_hold(&s->mb);
 	for (i = 0; i < n; i++)
 		if (fetch_one(s, f, idx[i], seen[i]))
 			gone = true;
+	mailbox_dir_release(&s->mb);
 	free(seen);
 	free(idx);
 	free(f);

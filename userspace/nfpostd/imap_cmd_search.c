@@ -634,6 +634,8 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 	if (c.hc)
 		hcache_retain(c.hc, &s->mb);
 	refused = caches.stats.refused;
+	/* Not held, the files are opened by their paths all the same. */
+	mailbox_dir_hold(&s->mb);
 	for (i = 0; i < s->mb.n; i++) {
 		struct ctx m = { .s = s, .i = i, .hc = c.hc };
 
@@ -644,6 +646,7 @@ void imap_cmd_search(struct imap_session *s, const struct imap_arg *args,
 		}
 		free(m.msg);
 	}
+	mailbox_dir_release(&s->mb);
 	if (caches.stats.refused != refused)
 		log_msg(LOG_WARNING, "imap(%s): header cache full: %" PRIu64
 			" values not kept (%" PRIu64 " in all)", s->user,

@@ -1274,11 +1274,34 @@ void mailbox_close(struct mailbox *mb)
 {
 	size_t i;
 
+	mailbox_dir_release(mb);
 	for (i = 0; i < mb->n; i++)
 		free(mb->v[i].name);
 	free(mb->v);
 	mb->v = NULL;
 	mb->n = 0;
+}
+
+int mailbox_dir_hold(struct mailbox *mb)
+{
+	int fd;
+
+	if (mb->dir_held)
+		return 0;
+	fd = open(mb->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	mb->dir_fd = fd;
+	mb->dir_held = true;
+	return 0;
+}
+
+void mailbox_dir_release(struct mailbox *mb)
+{
+	if (!mb->dir_held)
+		return;
+	close(mb->dir_fd);
+	mb->dir_held = false;
 }
 
 long mailbox_find(const struct mailbox *mb, uint32_t uid)
@@ -1367,20 +1390,32 @@ int mailbox_sync_dirs(const struct mailbox *mb)
 	return ret;
 }
 
-int mailbox_msg_open(const struct mailbox *mb, size_t i)
+/* @name, relative to the Maildir, opened for reading; -1 and errno. */
+static int open_in(const struct mailbox *mb, const char *name)
 {
 	char path[PATH_MAX];
-	int ret = path_of(mb, mb->v[i].name, path, sizeof(path)), fd;
 
-	if (ret)
-		return ret;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (mb->dir_held)
+		return openat(mb->dir_fd, name, O_RDONLY | O_CLOEXEC);
+	if (path_of(mb, name, path, sizeof(path))) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+int mailbox_msg_open(const struct mailbox *mb, size_t i)
+{
+	char name[PATH_MAX];
+	int fd = open_in(mb, mb->v[i].name), ret;
+
 	if (fd < 0 && errno == ENOENT && mb->v[i].in_new) {
-		ret = snprintf(path, sizeof(path), "%s/cur/%s:2,", mb->path,
+		/* Claimed by another session since: in cur/, no flags. */
+		ret = snprintf(name, sizeof(name), "cur/%s:2,",
 			       mb->v[i].name + 4);
-		if (ret < 0 || (size_t)ret >= sizeof(path))
+		if (ret < 0 || (size_t)ret >= sizeof(name))
 			return -ENOENT;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open_in(mb, name);
 	}
 	return fd < 0 ? -errno : fd;
 }

@@ -75,6 +75,9 @@ struct mailbox {
 	uint64_t list_ino;
 	uint64_t list_size;
 	uint64_t highestmodseq;	/* set by modseq_load() (modseq.h) */
+	/* The Maildir itself, while a command holds it (mailbox_dir_hold). */
+	int dir_fd;
+	bool dir_held;
 };
 
 /*
@@ -195,6 +198,15 @@ int mailbox_sync_dirs(const struct mailbox *mb);
  * flags) is found there.
  */
 int mailbox_msg_open(const struct mailbox *mb, size_t i);
+/*
+ * While held, the messages' files are opened relative to a descriptor of
+ * the Maildir (openat()), not by their whole path: a command that reads
+ * thousands of them spares the kernel as many walks down that path.
+ * Held for one command, released before it ends (and by
+ * mailbox_close()), so that a view kept or idle holds no descriptor.
+ */
+int mailbox_dir_hold(struct mailbox *mb);
+void mailbox_dir_release(struct mailbox *mb);
 /*
  * Message @i whole, NUL-terminated (malloc()ed, in *@buf_r), with CRLF
  * line ends as IMAP sends it: a file stored with bare LFs (Dovecot's

@@ -158,6 +158,54 @@ static void bare_lf_files_read_with_crlf_and_w_size(void **state)
 	mailbox_close(&mb);
 }
 
+static int open_fds(void)
+{
+	int n = 0, fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/*
+ * Held, the Maildir's descriptor opens the messages: the same bytes, a
+ * message claimed into cur/ since found there; released (or closed), the
+ * descriptor is gone.
+ */
+static void held_dir_reads_the_same_and_follows_a_claim(void **state)
+{
+	struct test_dir *d = *state;
+	char *buf, from[400], to[400];
+	struct mailbox mb;
+	size_t len, nw;
+	int fds = open_fds();
+
+	put(d, "cur/1.M1P1.h,S=8:2,S", "A: b\n\nc\n");
+	put(d, "new/2.M2P2.h,S=5", "x\r\n\r\n");
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	assert_int_equal(mailbox_dir_hold(&mb), 0);
+	assert_true(mb.dir_held);
+	assert_int_equal(open_fds(), fds + 1);
+	nw = mb.v[0].in_new ? 0 : 1;
+	assert_int_equal(mailbox_msg_read(&mb, !nw, &buf, &len, NULL), 0);
+	assert_string_equal(buf, "A: b\r\n\r\nc\r\n");
+	free(buf);
+	snprintf(from, sizeof(from), "%s/new/2.M2P2.h,S=5", d->path);
+	snprintf(to, sizeof(to), "%s/cur/2.M2P2.h,S=5:2,", d->path);
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(mailbox_msg_read(&mb, nw, &buf, &len, NULL), 0);
+	assert_memory_equal(buf, "x\r\n\r\n", 6);
+	free(buf);
+	mailbox_dir_release(&mb);
+	assert_false(mb.dir_held);
+	assert_int_equal(open_fds(), fds);
+	assert_int_equal(mailbox_msg_read(&mb, nw, &buf, &len, NULL), 0);
+	free(buf);
+	assert_int_equal(mailbox_dir_hold(&mb), 0);
+	mailbox_close(&mb);
+	assert_int_equal(open_fds(), fds);
+}
+
 /* Where the header of CRLF text @p ends: past its blank line, or @len. */
 static size_t crlf_header_end(const char *p, size_t len)
 {
@@ -860,6 +908,7 @@ int main(void)
 		DIR_TEST(uids_survive_a_reopen_and_are_never_reused),
 		DIR_TEST(uidl_is_dovecots_default_format),
 		DIR_TEST(bare_lf_files_read_with_crlf_and_w_size),
+		DIR_TEST(held_dir_reads_the_same_and_follows_a_claim),
 		DIR_TEST(header_reads_stop_after_the_blank_line),
 		DIR_TEST(dovecots_list_is_honoured_fields_and_all),
 		DIR_TEST(appended_lines_keep_the_header),
