@@ -652,8 +652,11 @@ static size_t assign(struct mailbox *mb, const struct uidlist *ul)
 	sort_dedupe(mb, 0);
 	for (first = 0; first < mb->n && !mb->v[first].uid; first++)
 		;
-	/* The new ones sort first (UID 0): rotate them to the end. */
-	if (first) {
+	/*
+	 * The new ones sort first (UID 0): rotate them to the end, unless
+	 * they are all there is (a Maildir seen for the first time).
+	 */
+	if (first && first < mb->n) {
 		struct mailbox_msg *tmp = malloc(first * sizeof(*tmp));
 
 		if (!tmp)

@@ -224,6 +224,13 @@ static int parse_lines(const char *text, size_t len, struct modseq_log *log,
 	size_t n = 0, cap = 0;
 	uint64_t k;
 
+	/* Room for every line at once: a log read whole is large. */
+	for (nl = p; nl < end && (nl = memchr(nl, '\n', (size_t)(end - nl)));
+	     nl++)
+		n++;
+	if (n && grow(&v, &cap, n))
+		return -ENOMEM;
+	n = 0;
 	*used_r = 0;
 	for (; p < end && (nl = memchr(p, '\n', (size_t)(end - p)));
 	     p = nl + 1) {
@@ -325,7 +332,16 @@ int modseq_log_parse_more(const char *text, size_t len,
 			v[k++] = v[i];
 		}
 	}
-	ret = merge(log, v, sort_last(v, k));
+	k = sort_last(v, k);
+	if (!log->n) {
+		/* Read whole: the records are the log's, as they are. */
+		free(log->v);
+		log->v = v;
+		log->cap = k;
+		log->n = k;
+		return 0;
+	}
+	ret = merge(log, v, k);
 	free(v);
 	if (ret)
 		forget(log);
