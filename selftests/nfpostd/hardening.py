@@ -587,5 +587,35 @@ def a_port_alone_listens_on_ipv6_and_ipv4(d):
            "client addresses in the log:\n" + log[-2000:])
 
 
+
+@case
+def without_syslog_a_log_line_costs_no_socket(d):
+    """With no syslog daemon (no /dev/log: CI, the lab VM, containers),
+    glibc's syslog() makes and connects a socket for every line, and the
+    line is lost anyway: the daemon tries syslog again only a minute after
+    it found none. strace counts its connect() calls over three mails."""
+    if os.path.exists("/dev/log"):
+        raise Skip("a syslog daemon listens here")
+    out = os.path.join(d.dir, "strace.out")
+    st = subprocess.Popen(["strace", "-f", "-e", "trace=connect", "-o", out,
+                           "-p", str(d.proc.pid)],
+                          stderr=subprocess.PIPE, text=True)
+    try:
+        attached = st.stderr.readline()
+        expect("attached" in attached, "strace: %r" % attached)
+        for i in range(3):
+            with smtplib.SMTP("127.0.0.1", d.ports["smtp"]) as s:
+                s.sendmail("a@client.example", ["alice@lab.example"],
+                           "Subject: quiet %d\r\n\r\nx\r\n" % i)
+    finally:
+        st.send_signal(signal.SIGINT)
+        st.communicate(timeout=30)
+    lines = d.logtext().count("to=<alice@lab.example>")
+    expect(lines >= 3, "the mails' log lines: %d" % lines)
+    with open(out) as f:
+        tries = [l for l in f if "/dev/log" in l]
+    expect(not tries, "%d connects to /dev/log, e.g. %r" %
+           (len(tries), tries[:1]))
+
 if __name__ == "__main__":
     sys.exit(main(CASES))

@@ -1,17 +1,76 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nfpostd's log lines: to syslog, and copied to stderr in the foreground. */
+#include <paths.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "log.h"
 
 static bool copy_to_stderr;
 
+/*
+ * Without a syslog daemon (no /dev/log: a container, the lab VM, CI)
+ * glibc's syslog() makes, connects and closes a socket for every line,
+ * and loses the line all the same: three system calls per line, a dozen
+ * per mail. Then syslog is left alone, and tried again (one connect)
+ * after SYSLOG_RETRY_S. @syslog_retry: when, on CLOCK_MONOTONIC, in
+ * seconds; 0 while syslog takes the lines. Log lines come from the
+ * workers too, hence the atomic.
+ */
+#define SYSLOG_RETRY_S	60
+
+static _Atomic long syslog_retry;
+
+static long now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+static bool syslog_listens(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool up;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", _PATH_LOG);
+	up = fd >= 0 && !connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	if (fd >= 0)
+		close(fd);
+	return up;
+}
+
+static bool syslog_wanted(void)
+{
+	long retry = atomic_load(&syslog_retry), now;
+
+	if (!retry)
+		return true;
+	now = now_s();
+	if (now < retry)
+		return false;
+	if (syslog_listens()) {
+		atomic_store(&syslog_retry, 0);
+		return true;
+	}
+	atomic_store(&syslog_retry, now + SYSLOG_RETRY_S);
+	return false;
+}
+
 void log_open(bool to_stderr)
 {
 	copy_to_stderr = to_stderr;
 	openlog("nfpostd", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	atomic_store(&syslog_retry,
+		     syslog_listens() ? 0 : now_s() + SYSLOG_RETRY_S);
 }
 
 /*
@@ -47,7 +106,8 @@ void log_msg(int prio, const char *fmt, ...)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	escape(raw, line, sizeof(line));
-	syslog(prio, "%s", line);
+	if (syslog_wanted())
+		syslog(prio, "%s", line);
 	if (copy_to_stderr)
 		fprintf(stderr, "nfpostd: %s\n", line);
 }
