@@ -37,18 +37,28 @@ PASSWORD = {"alice": "wonder land", "bob": "b0b-secret"}
 HOST = "mx.lab.example"
 
 
+HANDED_OUT = set()
+
+
 def free_port():
     """A port free now, below the ephemeral range (32768 and up): a port
     the kernel hands out for port 0 can be taken by any outgoing
-    connection on the machine before the daemon binds it."""
+    connection on the machine before the daemon binds it. Never one this
+    process handed out before: a daemon's listeners are picked one after
+    the other, each free when picked, and two alike would make it fail
+    to bind the second (a one-in-a-few-thousand chance a daemon, about
+    one run of the suite in ten)."""
     for _ in range(200):
         port = random.randint(10000, 32000)
+        if port in HANDED_OUT:
+            continue
         with socket.socket() as s:
             try:
                 s.bind(("127.0.0.1", port))
-                return port
             except OSError:
                 continue
+        HANDED_OUT.add(port)
+        return port
     raise RuntimeError("no free port below 32000")
 
 
@@ -176,17 +186,24 @@ smtps = 127.0.0.1:{self.ports['smtps']}
         # port answers, and the others listen too (the daemon listens on
         # them one after the other; looked up in /proc, so that the probe
         # stays one session).
-        for _ in range(100):
+        # A daemon that exits half-way (a listener it cannot bind) may
+        # have answered on smtp already: its exit is looked for all along.
+        deadline = time.monotonic() + 30
+        answered = False
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("nfpostd exited: " + self.logtext())
             try:
-                socket.create_connection(("127.0.0.1", self.ports["smtp"]),
-                                         timeout=1).close()
-                while not all(listening(p) for p in self.ports.values()):
-                    time.sleep(0.01)
-                return
+                if not answered:
+                    socket.create_connection(
+                        ("127.0.0.1", self.ports["smtp"]), timeout=1).close()
+                    answered = True
             except OSError:
-                if self.proc.poll() is not None:
-                    raise RuntimeError("nfpostd exited: " + self.logtext())
                 time.sleep(0.05)
+                continue
+            if all(listening(p) for p in self.ports.values()):
+                return
+            time.sleep(0.01)
         raise RuntimeError("nfpostd does not listen: " + self.logtext())
 
     def kill(self, sig=signal.SIGTERM):
