@@ -1320,6 +1320,36 @@ def imap_expunge_reaches_a_settled_view_from_the_log(d):
 
 
 
+@case
+def imap_fetch_larger_than_the_socket_buffers_arrives_whole(d):
+    """A FETCH answer of some 8 MB over TLS, more than the socket's
+    buffers hold: the daemon writes on each time the client reads, and
+    every message arrives, byte for byte."""
+    first = stored(deliver(d, "big"))     # the Maildir, the daemon's own
+    cur = os.path.join(d.mail, "alice", "cur")
+    st = os.stat(cur)
+    body = [first]
+    for i in range(399):
+        text = ("Subject: big %d\r\n\r\n" % i +
+                ("%05d " % i + "y" * 72 + "\r\n") * 256)
+        path = os.path.join(cur, "1700000000.M%dP1.big,S=%d:2," %
+                            (i, len(text)))
+        with open(path, "w") as f:
+            f.write(text)
+        os.chown(path, st.st_uid, st.st_gid)
+        body.append(text.encode())
+    m = imaplib.IMAP4_SSL("127.0.0.1", d.ports["imaps"],
+                          ssl_context=insecure(), timeout=20)
+    m.login("alice", PASSWORD["alice"])
+    typ, data = m.select("INBOX")
+    expect(typ == "OK" and data == [b"400"], data)
+    typ, data = m.fetch("1:*", "(BODY.PEEK[])")
+    expect(typ == "OK", typ)
+    got = sorted(x[1] for x in data if isinstance(x, tuple))
+    expect(sum(map(len, got)) > 6 << 20 and got == sorted(body),
+           "%d messages, %d bytes" % (len(got), sum(map(len, got))))
+    m.logout()
+
 def flags_by_uid(lines):
     """{UID: (sorted flags but \\Recent, MODSEQ)} of UID FETCH lines."""
     out = {}

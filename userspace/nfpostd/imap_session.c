@@ -23,6 +23,7 @@
 #include "netaddr.h"
 #include "imap_priv.h"
 #include "imap_session.h"
+#include "tls.h"
 
 /* A view this large, freed, and the heap is trimmed. */
 #define IMAP_TRIM_MSGS		10000
@@ -246,19 +247,12 @@ static void set_callbacks(struct imap_session *s)
 
 static int start_tls(struct imap_session *s)
 {
-	SSL *ssl = SSL_new(s->srv->tls);
 	struct bufferevent *bev;
+	SSL *ssl;
 
-	if (!ssl)
+	bev = tls_accept_bev(s->srv->base, s->srv->tls, s->fd, &ssl);
+	if (!bev)
 		return -ENOMEM;
-	bev = bufferevent_openssl_socket_new(s->srv->base, s->fd, ssl,
-					     BUFFEREVENT_SSL_ACCEPTING,
-					     BEV_OPT_CLOSE_ON_FREE);
-	if (!bev) {
-		SSL_free(ssl);
-		return -ENOMEM;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	if (s->bev)
 		bufferevent_free(s->bev);
 	s->bev = bev;

@@ -17,6 +17,7 @@
 #include "netaddr.h"
 #include "pop3_priv.h"
 #include "pop3_session.h"
+#include "tls.h"
 
 /* Every POP3 session: for the maildrop lock and the shutdown. */
 static struct pop3_session *sessions;
@@ -116,19 +117,12 @@ static void set_callbacks(struct pop3_session *s)
 
 static int start_tls(struct pop3_session *s)
 {
-	SSL *ssl = SSL_new(s->srv->tls);
 	struct bufferevent *bev;
+	SSL *ssl;
 
-	if (!ssl)
+	bev = tls_accept_bev(s->srv->base, s->srv->tls, s->fd, &ssl);
+	if (!bev)
 		return -ENOMEM;
-	bev = bufferevent_openssl_socket_new(s->srv->base, s->fd, ssl,
-					     BUFFEREVENT_SSL_ACCEPTING,
-					     BEV_OPT_CLOSE_ON_FREE);
-	if (!bev) {
-		SSL_free(ssl);
-		return -ENOMEM;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
 	if (s->bev)
 		bufferevent_free(s->bev);	/* not the socket */
 	s->bev = bev;

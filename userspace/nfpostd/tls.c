@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nfpostd's TLS server context: TLS 1.2 and later, the system's ciphers. */
 #include <stdio.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 
 #include "tls.h"
@@ -39,4 +41,24 @@ void tls_describe(SSL *ssl, char *buf, size_t len)
 
 	snprintf(buf, len, "%s with cipher %s (%d/%d bits)",
 		 SSL_get_version(ssl), SSL_CIPHER_get_name(c), bits, alg);
+}
+
+struct bufferevent *tls_accept_bev(struct event_base *base, SSL_CTX *ctx,
+				   int fd, SSL **ssl_r)
+{
+	SSL *ssl = SSL_new(ctx);
+	struct bufferevent *bev;
+
+	if (!ssl)
+		return NULL;
+	bev = bufferevent_openssl_socket_new(base, fd, ssl,
+					     BUFFEREVENT_SSL_ACCEPTING,
+					     BEV_OPT_CLOSE_ON_FREE);
+	if (!bev) {
+		SSL_free(ssl);
+		return NULL;
+	}
+	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
+	*ssl_r = ssl;
+	return bev;
 }

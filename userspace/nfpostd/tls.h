@@ -12,4 +12,14 @@ SSL_CTX *tls_server_ctx(const char *cert, const char *key, char *err,
 /* "TLSv1.3 with cipher X (256/256 bits)", for logs and Received:. */
 void tls_describe(SSL *ssl, char *buf, size_t len);
 
+struct bufferevent;
+struct event_base;
+/*
+ * A server session's TLS on socket @fd: the bufferevent (the handshake
+ * as the server to come; closing it closes @fd) and its SSL in *@ssl_r,
+ * or NULL.
+ */
+struct bufferevent *tls_accept_bev(struct event_base *base, SSL_CTX *ctx,
+				   int fd, SSL **ssl_r);
+
 #endif /* NFPOSTD_TLS_H */
