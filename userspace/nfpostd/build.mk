@@ -4,7 +4,7 @@
 
 NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
 		   smtp_auth relay smtp_client dsn mx workers maildirs clients \
-		   listener cleanup authfail \
+		   listener cleanup authfail kept \
 		   pop3_session pop3_cmds pop3_auth \
 		   imap_session imap_cmds imap_view imap_folders imap_flags \
 		   imap_condstore imap_watch \

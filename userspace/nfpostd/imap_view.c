@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "kept.h"
 #include "log.h"
 #include "maildir.h"
 #include "modseq.h"
@@ -89,89 +90,29 @@ static int view_rescan(const struct mailbox *old, struct mailbox *fresh,
 /*
  * The views of mailboxes that sessions closed (another SELECT, CLOSE,
  * UNSELECT, LOGOUT, a connection's end), each with its MODSEQ log as
- * read, kept for the next SELECT of the same mailbox: imap_view_reopen()
- * brings one up to date in time proportional to what changed since, where
- * imap_view_open() reads every name in cur/, the UID list and the whole
- * log. At most VIEWS_KEPT views and VIEWS_KEPT_MSGS messages in all (some
- * 200 bytes each), the view kept first dropped for another. They belong
- * to the event loop; a SELECT moves its mailbox's into its work.
+ * read (kept.h): imap_view_reopen() brings one up to date in time
+ * proportional to what changed since, where imap_view_open() reads every
+ * name in cur/, the UID list and the whole log. At most VIEWS_KEPT_MSGS
+ * messages in all (some 200 bytes each).
  */
-#define VIEWS_KEPT		8
 #define VIEWS_KEPT_MSGS		250000
 
-static struct kept_view {
-	struct mailbox mb;
-	struct modseq_log log;
-	uint64_t when;		/* 0: a free slot */
-} kept[VIEWS_KEPT];
-static uint64_t kept_clock;
-static size_t kept_msgs;
-
-static void kept_drop(struct kept_view *k)
-{
-	kept_msgs -= k->mb.n;
-	mailbox_close(&k->mb);
-	modseq_log_free(&k->log);
-	memset(k, 0, sizeof(*k));
-}
+static struct kept_views kept = { .max_msgs = VIEWS_KEPT_MSGS };
 
 void imap_view_keep(struct mailbox *mb, struct modseq_log *log)
 {
-	struct kept_view *k, *oldest;
-	size_t i;
-
-	for (i = 0; mb->path[0] && i < VIEWS_KEPT; i++)
-		if (kept[i].when && !strcmp(kept[i].mb.path, mb->path))
-			kept_drop(&kept[i]);	/* the newer view wins */
-	while (mb->path[0] && mb->n <= VIEWS_KEPT_MSGS) {
-		oldest = k = NULL;
-		for (i = 0; i < VIEWS_KEPT; i++) {
-			if (!kept[i].when)
-				k = &kept[i];
-			else if (!oldest || kept[i].when < oldest->when)
-				oldest = &kept[i];
-		}
-		if (k && kept_msgs + mb->n <= VIEWS_KEPT_MSGS) {
-			k->mb = *mb;
-			k->log = *log;
-			k->when = ++kept_clock;
-			kept_msgs += mb->n;
-			memset(mb, 0, sizeof(*mb));
-			memset(log, 0, sizeof(*log));
-			return;
-		}
-		kept_drop(oldest);
-	}
-	mailbox_close(mb);
-	memset(mb, 0, sizeof(*mb));
-	modseq_log_free(log);
-	memset(log, 0, sizeof(*log));
+	kept_put(&kept, mb, log);
 }
 
 bool imap_view_take(const char *path, struct mailbox *mb,
 		    struct modseq_log *log)
 {
-	size_t i;
-
-	for (i = 0; i < VIEWS_KEPT; i++) {
-		if (kept[i].when && !strcmp(kept[i].mb.path, path)) {
-			*mb = kept[i].mb;
-			*log = kept[i].log;
-			kept_msgs -= kept[i].mb.n;
-			memset(&kept[i], 0, sizeof(kept[i]));
-			return true;
-		}
-	}
-	return false;
+	return kept_take(&kept, path, mb, log);
 }
 
 void imap_view_forget(const char *root)
 {
-	size_t i, len = strlen(root);
-
-	for (i = 0; i < VIEWS_KEPT; i++)
-		if (kept[i].when && !strncmp(kept[i].mb.path, root, len))
-			kept_drop(&kept[i]);
+	kept_forget(&kept, root);
 }
 
 int imap_view_reopen(const char *path, struct mailbox *mb,
@@ -193,13 +134,13 @@ int imap_view_reopen(const char *path, struct mailbox *mb,
 	if (ret) {
 		ret = view_rescan(mb, &fresh, log);
 		mailbox_close(mb);
-		*mb = fresh;
-	}
-	if (ret) {
 		memset(mb, 0, sizeof(*mb));
-		modseq_log_free(log);
-		memset(log, 0, sizeof(*log));
-		return imap_view_open(path, mb, log);
+		if (ret) {
+			modseq_log_free(log);
+			memset(log, 0, sizeof(*log));
+			return imap_view_open(path, mb, log);
+		}
+		*mb = fresh;
 	}
 	/* \Recent is the new session's: what is in new/, it claims. */
 	for (i = 0; i < mb->n; i++)
@@ -209,11 +150,7 @@ int imap_view_reopen(const char *path, struct mailbox *mb,
 
 void imap_view_kept_free(void)
 {
-	size_t i;
-
-	for (i = 0; i < VIEWS_KEPT; i++)
-		if (kept[i].when)
-			kept_drop(&kept[i]);
+	kept_free(&kept);
 }
 
 /* Keywords another session or Dovecot defined: FLAGS told again. */

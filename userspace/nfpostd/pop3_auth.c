@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "authfail.h"
+#include "kept.h"
 #include "log.h"
 #include "maildir.h"
 #include "sasl_plain.h"
@@ -23,62 +24,30 @@
 
 
 /*
- * The maildrops of ended sessions, kept for their users' next logins:
- * mailbox_rescan() from one reads only what changed since (new/ alone,
- * and the UID list's new lines, when cur/ kept its mtime: the mtimes'
- * rules of mailbox_unchanged()), and a view whose directories did not
- * change at all is taken as it is; mailbox_open() reads every name in
- * cur/. At most KEPT_MAX, the one kept first dropped for another. They
- * belong to the event loop; a login takes its user's (moved into its
+ * The maildrops of ended sessions, kept for their users' next logins
+ * (kept.h): mailbox_rescan() from one reads only what changed since
+ * (new/ alone, and the UID list's new lines, when cur/ kept its mtime:
+ * the mtimes' rules of mailbox_unchanged()), and a view whose
+ * directories did not change at all is taken as it is; mailbox_open()
+ * reads every name in cur/. A login takes its user's (moved into its
  * work, so that the worker alone reads it) and frees it or gives it back.
  */
-#define KEPT_MAX	8
-
-static struct mailbox kept[KEPT_MAX];
-static uint64_t kept_when[KEPT_MAX], kept_clock;
+static struct kept_views kept;
 
 void pop3_keep(struct mailbox *mb)
 {
-	size_t i, slot = 0;
-
-	for (i = 0; i < KEPT_MAX; i++) {
-		if (!kept_when[i] || !strcmp(kept[i].path, mb->path)) {
-			slot = i;
-			break;
-		}
-		if (kept_when[i] < kept_when[slot])
-			slot = i;
-	}
-	mailbox_close(&kept[slot]);
-	kept[slot] = *mb;
-	kept_when[slot] = ++kept_clock;
-	memset(mb, 0, sizeof(*mb));
+	kept_put(&kept, mb, NULL);
 }
 
 /* @path's kept view moved into @a, if there is one. */
 static void take_kept(struct pop3_work *a, const char *path)
 {
-	size_t i;
-
-	for (i = 0; i < KEPT_MAX; i++) {
-		if (kept_when[i] && !strcmp(kept[i].path, path)) {
-			a->old = kept[i];
-			a->has_old = true;
-			memset(&kept[i], 0, sizeof(kept[i]));
-			kept_when[i] = 0;
-			return;
-		}
-	}
+	a->has_old = kept_take(&kept, path, &a->old, NULL);
 }
 
 void pop3_keep_free_all(void)
 {
-	size_t i;
-
-	for (i = 0; i < KEPT_MAX; i++) {
-		mailbox_close(&kept[i]);
-		kept_when[i] = 0;
-	}
+	kept_free(&kept);
 }
 
 static void maildrop_path(const struct pop3_session *s, const char *user,
