@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "dotlock.h"
 #include "mailbox.h"
 #include "maildir.h"
@@ -98,7 +99,13 @@ void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,
 			set[(int)letters[i].letter] = 1;
 	for (; other && *other; other++)
 		set[*other & 127] = 1;
-	n = (size_t)snprintf(buf, len, ":2,");
+	if (len < 4) {
+		if (len)
+			buf[0] = '\0';
+		return;
+	}
+	memcpy(buf, ":2,", 3);
+	n = 3;
 	for (c = 'A'; c <= 'z' && n + 1 < len; c++)
 		if (set[c])
 			buf[n++] = (char)c;
@@ -347,8 +354,11 @@ static char *format_lines(const struct mailbox *mb, size_t from,
 			}
 			buf = nb;
 		}
-		len += (size_t)snprintf(buf + len, cap - len, "%u :%.*s\n",
-					m->uid, (int)m->base_len, m->name + 4);
+		len += put_decimal(buf + len, m->uid);
+		memcpy(buf + len, " :", 2);
+		memcpy(buf + len + 2, m->name + 4, m->base_len);
+		len += 2 + m->base_len;
+		buf[len++] = '\n';
 	}
 	*len_r = len;
 	return buf;

@@ -12,6 +12,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "decimal.h"
 #include "modseq.h"
 
 #define MODSEQ_TMP		"nfpost-modseq.tmp"
@@ -380,9 +381,12 @@ const struct modseq_rec *modseq_log_find(const struct modseq_log *log,
 static void letters_of(const struct mailbox_msg *m, char *buf, size_t len)
 {
 	char suffix[MAILBOX_FLAGS_MAX + 1];
+	size_t n;
 
 	mailbox_flag_suffix(m->flags, m->other, suffix, sizeof(suffix));
-	snprintf(buf, len, "%s", suffix + 3);	/* after ":2," */
+	n = strnlen(suffix + 3, len - 1);	/* after ":2," */
+	memcpy(buf, suffix + 3, n);
+	buf[n] = '\0';
 }
 
 /* Bytes [@from, @to) of @fd, parsed on into @log. */
@@ -479,23 +483,32 @@ struct out {
 static void out_printf(struct out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* At least @need bytes free at the end of @o, or it has failed. */
+static int out_room(struct out *o, size_t need)
+{
+	char *p;
+
+	if (o->cap - o->len >= need)
+		return 0;
+	o->cap = o->cap ? 2 * o->cap : 4096;
+	if (o->cap - o->len < need)
+		o->cap = o->len + need;
+	p = realloc(o->p, o->cap);
+	if (!p) {
+		o->failed = true;
+		return -ENOMEM;
+	}
+	o->p = p;
+	return 0;
+}
+
 static void out_printf(struct out *o, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
 	int n;
 
-	if (o->failed)
+	if (o->failed || out_room(o, 96))
 		return;
-	if (o->cap - o->len < 96) {
-		o->cap = o->cap ? 2 * o->cap : 4096;
-		p = realloc(o->p, o->cap);
-		if (!p) {
-			o->failed = true;
-			return;
-		}
-		o->p = p;
-	}
 	va_start(ap, fmt);
 	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
 	va_end(ap);
@@ -511,13 +524,29 @@ static void out_header(struct out *o, uint32_t validity, uint64_t highest)
 		   highest);
 }
 
+/* "UID MODSEQ :letters\n", as out_printf() would, one per message. */
+static void out_line(struct out *o, uint32_t uid, uint64_t modseq,
+		     const char *letters)
+{
+	size_t n = strlen(letters);
+
+	if (o->failed || out_room(o, 48 + n))
+		return;
+	o->len += put_decimal(o->p + o->len, uid);
+	o->p[o->len++] = ' ';
+	o->len += put_decimal(o->p + o->len, modseq);
+	memcpy(o->p + o->len, " :", 2);
+	memcpy(o->p + o->len + 2, letters, n);
+	o->len += 2 + n;
+	o->p[o->len++] = '\n';
+}
+
 static void out_msg(struct out *o, const struct mailbox_msg *m)
 {
 	char letters[MODSEQ_LETTERS_MAX + 1];
 
 	letters_of(m, letters, sizeof(letters));
-	out_printf(o, "%" PRIu32 " %" PRIu64 " :%s\n", m->uid, m->modseq,
-		   letters);
+	out_line(o, m->uid, m->modseq, letters);
 }
 
 static int fsync_dir(int dirfd)
@@ -569,9 +598,8 @@ static int rewrite(int dirfd, const struct mailbox *mb,
 		out_msg(&o, &mb->v[i]);
 	for (i = 0; log->uidvalidity == mb->uidvalidity && i < log->n; i++)
 		if (log->v[i].uid > newest && !log->v[i].gone)
-			out_printf(&o, "%" PRIu32 " %" PRIu64 " :%s\n",
-				   log->v[i].uid, log->v[i].modseq,
-				   log->v[i].letters);
+			out_line(&o, log->v[i].uid, log->v[i].modseq,
+				 log->v[i].letters);
 	if (o.failed) {
 		free(o.p);
 		return -ENOMEM;
