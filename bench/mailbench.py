@@ -232,6 +232,13 @@ def timed(fn):
     return time.perf_counter() - t, r
 
 
+def timed_median(fn, k):
+    """The median time of @k calls of @fn: one round's value of a measure
+    so short (a NOOP, a STAT: a fraction of a millisecond) that a single
+    call reads the scheduler's noise more than the server."""
+    return statistics.median(timed(fn)[0] for _ in range(k))
+
+
 def spread(values):
     """How far the rounds spread: (max - min) / median, in per cent."""
     med = statistics.median(values)
