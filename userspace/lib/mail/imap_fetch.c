@@ -211,15 +211,21 @@ int imap_fetch_item_parse(const char *atom, struct imap_fetch_item *it)
 
 size_t imap_header_len(const char *msg, size_t len)
 {
+	const char *p = msg, *end = msg + len;
 	size_t i;
 
-	for (i = 0; i < len; i++) {
-		if (msg[i] != '\n')
-			continue;
+	/* A message that starts with its empty line has an empty header. */
+	if (len && msg[0] == '\n')
+		return 1;
+	if (len >= 2 && msg[0] == '\r' && msg[1] == '\n')
+		return 2;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		i = (size_t)(p - msg);
 		if (i + 1 < len && msg[i + 1] == '\n')
 			return i + 2;
 		if (i + 2 < len && msg[i + 1] == '\r' && msg[i + 2] == '\n')
 			return i + 3;
+		p++;
 	}
 	return len;
 }

@@ -111,6 +111,9 @@ static void header_ends_after_the_empty_line(void **state)
 			 strlen(msg) - strlen("body\r\n"));
 	assert_int_equal(imap_header_len("A: b\n\nx", 7), 6);
 	assert_int_equal(imap_header_len("A: b\r\n", 6), 6);
+	/* No field at all: the header is the empty line alone. */
+	assert_int_equal(imap_header_len("\r\nbody\r\n", 8), 2);
+	assert_int_equal(imap_header_len("\nbody\n", 6), 1);
 }
 
 static void fields_keep_folding_and_end_empty(void **state)

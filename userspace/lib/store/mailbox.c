@@ -1436,21 +1436,29 @@ int mailbox_msg_open(const struct mailbox *mb, size_t i)
 /* Every bare LF of @buf[0..@len) made CRLF, into a new buffer. */
 static int to_crlf(char **buf, size_t *len)
 {
-	size_t bare = 0, i, j;
+	const char *p = *buf, *end = *buf + *len, *lf;
+	size_t bare = 0, j = 0, n;
 	char *out;
 
-	for (i = 0; i < *len; i++)
-		bare += (*buf)[i] == '\n' && (!i || (*buf)[i - 1] != '\r');
+	/* Line by line (memchr): a message is mostly text between LFs. */
+	for (lf = p; (lf = memchr(lf, '\n', (size_t)(end - lf))); lf++)
+		bare += lf == p || lf[-1] != '\r';
 	if (!bare)
 		return 0;
 	out = malloc(*len + bare + 1);
 	if (!out)
 		return -ENOMEM;
-	for (i = j = 0; i < *len; i++) {
-		if ((*buf)[i] == '\n' && (!i || (*buf)[i - 1] != '\r'))
+	while ((lf = memchr(p, '\n', (size_t)(end - p)))) {
+		n = (size_t)(lf - p);
+		memcpy(out + j, p, n);
+		j += n;
+		if (lf == *buf || lf[-1] != '\r')
 			out[j++] = '\r';
-		out[j++] = (*buf)[i];
+		out[j++] = '\n';
+		p = lf + 1;
 	}
+	memcpy(out + j, p, (size_t)(end - p));
+	j += (size_t)(end - p);
 	out[j] = '\0';
 	free(*buf);
 	*buf = out;
@@ -1458,31 +1466,40 @@ static int to_crlf(char **buf, size_t *len)
 	return 0;
 }
 
-/* Whether @buf[0..@len) holds a whole header: a blank line is in it. */
-static bool has_header_end(const char *buf, size_t len)
+/*
+ * Where the header of @buf[0..@len) ends, after its blank line; 0 while
+ * no blank line has come.
+ */
+static size_t header_end(const char *buf, size_t len)
 {
 	const char *p = buf, *end = buf + len;
 
+	/* No field at all: the header is the empty line alone. */
+	if (len && buf[0] == '\n')
+		return 1;
+	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n')
+		return 2;
 	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
 		if (p + 1 < end && p[1] == '\n')
-			return true;
+			return (size_t)(p + 2 - buf);
 		if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
-			return true;
+			return (size_t)(p + 3 - buf);
 		p++;
 	}
-	return false;
+	return 0;
 }
 
 /*
- * Message @i into a new buffer: all of it, or (@header) at least its
- * header, in 4 KiB reads until a blank line has come: a header fetch on
- * a large mailbox reads no bodies past the first block.
+ * Message @i into a new buffer: all of it, or (@header) its header, in
+ * 4 KiB reads until a blank line has come: a header fetch on a large
+ * mailbox reads no bodies past the first block, and the part of the body
+ * read with the header is cut off, not converted.
  */
 static int read_msg(const struct mailbox *mb, size_t i, bool header,
 		    char **buf_r, size_t *len_r, time_t *mtime_r)
 {
 	int fd = mailbox_msg_open(mb, i), ret = 0;
-	size_t len = 0, cap = 4096;
+	size_t len = 0, cap = 4096, hdr = 0;
 	struct stat st;
 	char *buf, *nb;
 	ssize_t n;
@@ -1511,15 +1528,17 @@ static int read_msg(const struct mailbox *mb, size_t i, bool header,
 		if (n <= 0)
 			break;
 		len += (size_t)n;
-		if (header && has_header_end(buf, len))
+		if (header && (hdr = header_end(buf, len)))
 			break;
 	}
 	close(fd);
-	if (!buf || (header && len == cap && !has_header_end(buf, len))) {
+	if (!buf || (header && len == cap && !hdr)) {
 		/* The realloc() failed with the header incomplete. */
 		free(buf);
 		return -ENOMEM;
 	}
+	if (hdr)
+		len = hdr;
 	buf[len] = '\0';
 	ret = to_crlf(&buf, &len);
 	if (ret) {

@@ -217,9 +217,9 @@ int mailbox_msg_read(const struct mailbox *mb, size_t i, char **buf_r,
 		     size_t *len_r, time_t *mtime_r);
 
 /*
- * The same, but only sure to hold the header (up to and with the blank
- * line after it, or all of a message that has none); maybe some of the
- * body after it. For header-only fetches: the body is not read.
+ * The same, but only the header: up to and with the blank line after it
+ * (that line alone if the message starts with it), or all of a message
+ * that has none. For header-only fetches: the body is not read.
  */
 int mailbox_msg_read_header(const struct mailbox *mb, size_t i, char **buf_r,
 			    size_t *len_r, time_t *mtime_r);
