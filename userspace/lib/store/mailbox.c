@@ -819,6 +819,7 @@ static void stamp(struct mailbox *mb)
 	mb->settled = ok && settled_at(&mb->stamp[0], &now) &&
 		      settled_at(&mb->stamp[1], &now);
 	mb->cur_settled = ok && settled_at(&mb->stamp[1], &now);
+	mb->new_settled = ok && settled_at(&mb->stamp[0], &now);
 }
 
 bool mailbox_unchanged(const struct mailbox *mb)
@@ -1279,7 +1280,8 @@ int mailbox_update_new(struct mailbox *mb, size_t *added_r)
 	mb->list_ino = t.list_ino;
 	mb->list_size = t.list_size;
 	mb->stamp[0] = ts[0];
-	mb->settled = mb->cur_settled && settled_at(&ts[0], &now);
+	mb->new_settled = settled_at(&ts[0], &now);
+	mb->settled = mb->cur_settled && mb->new_settled;
 	return 0;
 }
 

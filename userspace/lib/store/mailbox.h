@@ -70,6 +70,7 @@ struct mailbox {
 	struct timespec stamp[2];
 	bool settled;		/* both old enough at the scan */
 	bool cur_settled;	/* cur/'s, whatever new/'s (mailbox_rescan) */
+	bool new_settled;	/* new/'s, whatever cur/'s (modseq_update) */
 	bool cur_from_log;	/* cur/ not read: mailbox_rescan_cur() */
 	/* The UID list as known (mailbox_rescan() reads on from there). */
 	uint64_t list_ino;

@@ -1163,7 +1163,14 @@ int modseq_update(struct mailbox *mb, struct modseq_log *log, unsigned int how,
 		d->cur_unknown = true;
 	}
 	first = mb->n;
-	if (!mb->settled || !ts_eq(&ts[0], &mb->stamp[0])) {
+	/*
+	 * new/ read again unless its mtime is the one the view read and was
+	 * old enough then: after renames from the log the view is not
+	 * settled (cur/ is read whole at the next rescan), but new/ still is
+	 * known, and going through a large view for its messages in new/
+	 * was most of what following another session's STORE cost.
+	 */
+	if (!mb->new_settled || !ts_eq(&ts[0], &mb->stamp[0])) {
 		/* Not after renames from the log: those want new/ the same. */
 		ret = mailbox_update_new(mb, &d->added);
 		if (ret)

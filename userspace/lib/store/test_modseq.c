@@ -880,6 +880,46 @@ static void a_store_is_renamed_in_place_and_told(void **state)
 	close_mb(&b);
 }
 
+/*
+ * Following another session's STORE goes through cur/'s chain only: new/,
+ * settled and with the mtime the view read, is not read again (going
+ * through a 100,000-message view for its messages in new/ was most of
+ * that sync). A file put there behind the mtime's back is therefore only
+ * seen once new/'s mtime moves, as mailbox_unchanged() has it.
+ */
+static void new_is_read_again_only_when_its_mtime_moves(void **state)
+{
+	const struct test_dir *d = *state;
+	struct modseq_delta dl;
+	struct timespec was;
+	struct view a, b;
+	struct stat st;
+	char path[200];
+
+	settled_maildir(d);
+	open_mb(d, &a);
+	open_mb(d, &b);
+	snprintf(path, sizeof(path), "%s/new", d->path);
+	assert_int_equal(stat(path, &st), 0);
+	was = st.st_mtim;
+	deliver(d, 1);
+	set_mtime(d, "new", was.tv_sec, was.tv_nsec);
+	store_timed(&b, 1, MAILBOX_SEEN);
+	assert_int_equal(sync_view(&a, &dl), 0);
+	assert_true(a.mb.cur_from_log);
+	assert_int_equal(dl.n, 1);
+	assert_int_equal(dl.added, 0);
+	assert_int_equal(a.mb.n, 3);
+	assert_true(a.mb.new_settled);
+	/* new/ changes: read (by the rescan owed to cur/), the file found. */
+	deliver(d, 1);
+	sync_view(&a, &dl);
+	assert_int_equal(a.mb.n, 5);
+	assert_same_as_fresh(d, &a);
+	close_mb(&a);
+	close_mb(&b);
+}
+
 static void an_expunge_leaves_the_view_for_a_rescan(void **state)
 {
 	const struct test_dir *d = *state;
@@ -1127,6 +1167,7 @@ int main(void)
 		DIR_TEST(a_line_that_follows_nothing_breaks_the_chain),
 		DIR_TEST(a_delivery_is_appended_in_place),
 		DIR_TEST(a_store_is_renamed_in_place_and_told),
+		DIR_TEST(new_is_read_again_only_when_its_mtime_moves),
 		DIR_TEST(an_expunge_leaves_the_view_for_a_rescan),
 		DIR_TEST(idle_gets_deliveries_before_the_rescan_of_cur),
 		DIR_TEST(a_logged_expunge_is_removed_in_place),
