@@ -90,25 +90,27 @@ unsigned int mailbox_flags_parse(const char *s, char *other, size_t len)
 void mailbox_flag_suffix(unsigned int flags, const char *other, char *buf,
 			 size_t len)
 {
-	char set[128] = { 0 };
+	uint64_t set = 0;	/* bit c - 'A' for each letter 'A'..'z' */
 	size_t i, n;
 	int c;
 
 	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
 		if (flags & letters[i].flag)
-			set[(int)letters[i].letter] = 1;
-	for (; other && *other; other++)
-		set[*other & 127] = 1;
+			set |= 1ULL << (letters[i].letter - 'A');
+	for (; other && *other; other++) {
+		c = *other & 127;
+		if (c >= 'A' && c <= 'z')
+			set |= 1ULL << (c - 'A');
+	}
 	if (len < 4) {
 		if (len)
 			buf[0] = '\0';
 		return;
 	}
 	memcpy(buf, ":2,", 3);
-	n = 3;
-	for (c = 'A'; c <= 'z' && n + 1 < len; c++)
-		if (set[c])
-			buf[n++] = (char)c;
+	/* In ASCII order, each letter once: the lowest bit first. */
+	for (n = 3; set && n + 1 < len; set &= set - 1)
+		buf[n++] = (char)('A' + __builtin_ctzll(set));
 	if (n < len)
 		buf[n] = '\0';
 }
