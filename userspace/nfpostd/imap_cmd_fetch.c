@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <event2/buffer.h>
 
+#include "decimal.h"
 #include "imap_fetch.h"
 #include "imap_struct.h"
 #include "mime.h"
@@ -220,11 +221,57 @@ static void structure(struct imap_session *s, const struct imap_fetch_item *it,
 	imap_buf_free(&b);
 }
 
-static void sp(struct imap_session *s, bool *first)
+/*
+ * One message's answer but for its sections and structures, put together
+ * here and queued at once: a printf() and a queueing per item were half
+ * of a UID FETCH 1:* (FLAGS RFC822.SIZE) on a large mailbox.
+ */
+struct line {
+	char b[IMAP_FLAGS_STR_MAX + 160];
+	size_t n;
+	bool first;		/* no item yet: no space before the next */
+};
+
+static void line_flush(struct imap_session *s, struct line *l)
 {
-	if (!*first)
-		imap_send_raw(s, " ", 1);
-	*first = false;
+	if (l->n)
+		imap_send_raw(s, l->b, l->n);
+	l->n = 0;
+}
+
+static void line_add(struct imap_session *s, struct line *l, const char *p,
+		     size_t n)
+{
+	if (n > sizeof(l->b) - l->n)
+		line_flush(s, l);
+	if (n > sizeof(l->b)) {
+		imap_send_raw(s, p, n);
+		return;
+	}
+	memcpy(l->b + l->n, p, n);
+	l->n += n;
+}
+
+static void line_str(struct imap_session *s, struct line *l, const char *p)
+{
+	line_add(s, l, p, strlen(p));
+}
+
+static void line_num(struct imap_session *s, struct line *l, uint64_t v)
+{
+	char d[20];
+
+	line_add(s, l, d, put_decimal(d, v));
+}
+
+/* The space between two items, then the item's name. */
+static void line_item(struct imap_session *s, struct line *l,
+		      const char *name)
+{
+	if (!l->first)
+		line_add(s, l, " ", 1);
+	l->first = false;
+	line_str(s, l, name);
 }
 
 /*
@@ -247,7 +294,8 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 {
 	struct mime_part *root = NULL;
 	struct mailbox_msg *m = &s->mb.v[i];
-	bool first = true, flags = seen;
+	struct line l = { .n = 0, .first = true };
+	bool flags = seen;
 	char *msg = NULL, buf[IMAP_FLAGS_STR_MAX];
 	time_t mtime = 0;
 	size_t len = 0, size = m->size, k;
@@ -278,11 +326,13 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 		free(msg);
 		return ret;
 	}
-	imap_printf(s, "* %zu FETCH (", i + 1);
+	line_str(s, &l, "* ");
+	line_num(s, &l, i + 1);
+	line_str(s, &l, " FETCH (");
 	/* RFC 7162 3.1: \Seen set here is a change, told with UID. */
 	if (f->uid || (seen && s->condstore)) {
-		sp(s, &first);
-		imap_printf(s, "UID %u", m->uid);
+		line_item(s, &l, "UID ");
+		line_num(s, &l, m->uid);
 	}
 	for (k = 0; k < f->n; k++) {
 		const struct imap_fetch_item *it = &f->items[k];
@@ -293,39 +343,51 @@ static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 			flags = true;
 		if (it->what == IMAP_FETCH_FLAGS)
 			continue;	/* after the bodies: they may set it */
-		sp(s, &first);
 		switch (it->what) {
 		case IMAP_FETCH_UID:
-			imap_printf(s, "UID %u", m->uid);
+			line_item(s, &l, "UID ");
+			line_num(s, &l, m->uid);
 			break;
 		case IMAP_FETCH_SIZE:
-			imap_printf(s, "RFC822.SIZE %zu", size);
+			line_item(s, &l, "RFC822.SIZE ");
+			line_num(s, &l, size);
 			break;
 		case IMAP_FETCH_INTERNALDATE:
 			gmtime_r(&mtime, &tm);
-			strftime(buf, sizeof(buf), "%d-%b-%Y %H:%M:%S +0000",
+			strftime(buf, sizeof(buf),
+				 "INTERNALDATE \"%d-%b-%Y %H:%M:%S +0000\"",
 				 &tm);
-			imap_printf(s, "INTERNALDATE \"%s\"", buf);
-			break;
-		case IMAP_FETCH_SECTION:
-			section(s, it, msg, len, root);
+			line_item(s, &l, buf);
 			break;
 		case IMAP_FETCH_MODSEQ:
-			imap_printf(s, "MODSEQ (%" PRIu64 ")", m->modseq);
+			line_item(s, &l, "MODSEQ (");
+			line_num(s, &l, m->modseq);
+			line_str(s, &l, ")");
+			break;
+		case IMAP_FETCH_SECTION:
+			line_item(s, &l, "");
+			line_flush(s, &l);
+			section(s, it, msg, len, root);
 			break;
 		default:
+			line_item(s, &l, "");
+			line_flush(s, &l);
 			structure(s, it, msg, len, root);
 		}
 	}
 	if (flags) {
-		sp(s, &first);
 		imap_msg_flags_str(&s->kw, m->flags, m->other, m->recent, buf,
 				   sizeof(buf));
-		imap_printf(s, "FLAGS %s", buf);
+		line_item(s, &l, "FLAGS ");
+		line_str(s, &l, buf);
 	}
-	if (seen && s->condstore && !f->modseq)
-		imap_printf(s, " MODSEQ (%" PRIu64 ")", m->modseq);
-	imap_send(s, ")");
+	if (seen && s->condstore && !f->modseq) {
+		line_str(s, &l, " MODSEQ (");
+		line_num(s, &l, m->modseq);
+		line_str(s, &l, ")");
+	}
+	line_str(s, &l, ")\r\n");
+	line_flush(s, &l);
 	mime_free(root);
 	free(msg);
 	return 0;
