@@ -496,25 +496,32 @@ static int path_of(const struct mailbox *mb, const char *name, char *buf,
 static int fill_msg(struct mailbox_msg *m, const char *sub, const char *name,
 		    int subfd)
 {
-	const char *colon = strchr(name, ':'), *s;
+	size_t len = strlen(name), sublen = strlen(sub);
+	const char *colon = memchr(name, ':', len), *s;
 	struct stat st;
 
+	/* Once per message of a large view: no printf, no string twice. */
 	memset(m, 0, sizeof(*m));
-	if (asprintf(&m->name, "%s/%s", sub, name) < 0)
+	m->name = malloc(sublen + 1 + len + 1);
+	if (!m->name)
 		return -ENOMEM;
-	m->base_len = colon ? (size_t)(colon - name) : strlen(name);
+	memcpy(m->name, sub, sublen);
+	m->name[sublen] = '/';
+	memcpy(m->name + sublen + 1, name, len + 1);
+	m->base_len = colon ? (size_t)(colon - name) : len;
 	m->in_new = !strcmp(sub, "new");
 	if (colon && !strncmp(colon, ":2,", 3))
 		m->flags = mailbox_flags_parse(colon + 3, m->other,
 					       sizeof(m->other));
 	/*
 	 * ",W=" is the size with CRLF line ends, which Dovecot adds when it
-	 * stored the message with bare LFs: the size a client is told.
+	 * stored the message with bare LFs: the size a client is told. Both
+	 * are looked for in the base only (what follows ':' is flags).
 	 */
-	s = strstr(name, ",W=");
-	if (!s || s >= name + m->base_len)
-		s = strstr(name, ",S=");
-	if (s && s < name + m->base_len)
+	s = memmem(name, m->base_len, ",W=", 3);
+	if (!s)
+		s = memmem(name, m->base_len, ",S=", 3);
+	if (s)
 		m->size = strtoull(s + 3, NULL, 10);
 	else if (!fstatat(subfd, name, &st, 0))
 		m->size = (uint64_t)st.st_size;
