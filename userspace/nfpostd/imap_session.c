@@ -19,6 +19,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "inbuf.h"
 #include "log.h"
 #include "netaddr.h"
 #include "imap_priv.h"
@@ -373,7 +374,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	long used;
 
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+	       inbuf_first(in, &v)) {
 		used = imap_reader_feed(&s->rd, v.iov_base, v.iov_len, &st);
 		if (used < 0) {
 			imap_send(s, "* BYE Out of memory.");

@@ -13,6 +13,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "inbuf.h"
 #include "log.h"
 #include "netaddr.h"
 #include "pop3_priv.h"
@@ -198,7 +199,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 
 	/* A line at a time: a command may start TLS, close, or wait. */
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+	       inbuf_first(in, &v)) {
 		used = smtp_line_feed(&s->line, v.iov_base, v.iov_len, &st);
 		evbuffer_drain(in, used);
 		if (st != SMTP_LINE_MORE)

@@ -17,6 +17,7 @@
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
 
+#include "inbuf.h"
 #include "netaddr.h"
 #include "smtp_client.h"
 #include "smtp_reply.h"
@@ -442,7 +443,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer_iovec v;
 	size_t used;
 
-	while (evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+	while (inbuf_first(in, &v)) {
 		used = smtp_reply_feed(&c->reply, v.iov_base, v.iov_len, &st);
 		evbuffer_drain(in, used);
 		if (st == SMTP_REPLY_BAD) {

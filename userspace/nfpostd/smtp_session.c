@@ -16,6 +16,7 @@
 #include <event2/bufferevent_ssl.h>
 
 #include "clients.h"
+#include "inbuf.h"
 #include "log.h"
 #include "netaddr.h"
 #include "smtp_priv.h"
@@ -364,7 +365,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * not at all.
 	 */
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       !backed_up(s) && evbuffer_peek(in, -1, NULL, &v, 1) > 0) {
+	       !backed_up(s) && inbuf_first(in, &v)) {
 		used = feed(s, v.iov_base, v.iov_len);
 		evbuffer_drain(in, used);
 	}
