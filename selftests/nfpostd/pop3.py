@@ -163,11 +163,14 @@ def pop3_uidl_is_dovecots_and_stable_across_restarts(d):
 
 @case
 def pop3_deletions_only_after_quit(d):
-    deliver(d, "keep me")
-    deliver(d, "delete me")
+    keep = deliver(d, "keep me")
+    gone = deliver(d, "delete me", "a longer body\r\n" * 3)
     p = pop(d)
+    both = (2, len(stored(keep)) + len(stored(gone)))
+    expect(p.stat() == both, "STAT %r" % (p.stat(),))
     p.dele(2)
-    expect(p.stat()[0] == 1, "STAT counts a deleted message")
+    expect(p.stat() == (1, len(stored(keep))),
+           "STAT counts a deleted message: %r" % (p.stat(),))
     try:
         p.retr(2)
         expect(False, "RETR of a deleted message")
@@ -181,7 +184,7 @@ def pop3_deletions_only_after_quit(d):
     p = pop(d)
     p.dele(2)
     p.rset()
-    expect(p.stat()[0] == 2, "RSET undeletes")
+    expect(p.stat() == both, "RSET undeletes: %r" % (p.stat(),))
     p.dele(2)
     p.quit()
     files = d.maildir("alice") + d.maildir("alice", "cur")

@@ -143,6 +143,7 @@ static void logged_in(struct pop3_session *s, struct pop3_work *a)
 	}
 	s->mb = a->mb;
 	memset(&a->mb, 0, sizeof(a->mb));
+	pop3_count_live(s);
 	snprintf(s->user, sizeof(s->user), "%s", a->user);
 	s->state = POP3_S_TRANS;
 	authfail_ok(s->srv->authfail, (struct sockaddr *)&s->peer, s->user);

@@ -73,6 +73,9 @@ struct pop3_session {
 	struct smtp_line line;
 	struct mailbox mb;		/* the maildrop, in TRANSACTION */
 	unsigned char *marks;		/* POP3_* per message */
+	/* STAT's answer, kept as DELE and RSET change it. */
+	size_t live;			/* messages not marked deleted */
+	unsigned long long live_octets;	/* and their sizes */
 	struct pop3_work work;
 };
 
@@ -91,6 +94,8 @@ bool pop3_user_locked(const struct pop3_session *self, const char *user);
 
 /* pop3_cmds.c: a line has ended (or was too long, or had a NUL). */
 void pop3_line_done(struct pop3_session *s, enum smtp_line_status st);
+/* STAT's count and size of the messages not marked deleted, made anew. */
+void pop3_count_live(struct pop3_session *s);
 
 /* pop3_auth.c: USER/PASS and AUTH PLAIN, then the maildrop. */
 void pop3_login(struct pop3_session *s, const char *user,
