@@ -283,6 +283,54 @@ def pop3s_with_sasl_plain_and_top(d):
 
 
 @case
+def pop3s_answers_behind_a_slow_reader_arrive_whole_quit_last(d):
+    """RETR of a 2 MB message and QUIT in one write over pop3s, read 4 KiB
+    at a time through a small receive buffer: the session ends once its
+    answers are made, while TLS records of them may still wait for the
+    socket (tls.c); every byte arrives, QUIT's +OK last, then the close."""
+    # Past the test daemon's size limit: put in the Maildir directly.
+    first = deliver(d, "small")
+    data = ("Subject: big\r\n\r\n" + "".join(
+        "%06d %s\r\n" % (i, "z" * 70) for i in range(26000))).encode()
+    cur = os.path.join(d.mail, "alice", "cur")
+    path = os.path.join(cur, "1.M1P1.big,S=%d:2," % len(data))
+    with open(path, "wb") as f:
+        f.write(data)
+    st = os.stat(first)
+    os.chown(path, st.st_uid, st.st_gid)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", d.ports["pop3s"]))
+    s = insecure().wrap_socket(sock)
+    s.settimeout(20)
+    s.sendall(b"USER alice\r\nPASS %s\r\n" % PASSWORD["alice"].encode())
+    got = b""
+    while got.count(b"\r\n") < 3:
+        got += s.recv(4096)
+    expect(got.startswith(b"+OK") and got.split(b"\r\n")[2][:3] == b"+OK",
+           "login: %r" % got)
+    s.sendall(b"LIST\r\n")
+    while not got.endswith(b"\r\n.\r\n"):
+        got += s.recv(4096)
+    n, = [int(line.split()[0]) for line in got.split(b"\r\n")
+          if line.endswith(b" %d" % len(data))]
+    s.sendall(b"RETR %d\r\nQUIT\r\n" % n)
+    got = b""
+    while True:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        got += chunk
+    head, rest = got.split(b"\r\n", 1)
+    expect(head.startswith(b"+OK"), "RETR: %r" % head)
+    text, _, last = rest.rpartition(b"\r\n.\r\n")
+    expect(last.startswith(b"+OK") and last.endswith(b"\r\n"),
+           "QUIT's answer: %r" % last[-80:])
+    expect(text + b"\r\n" == data.replace(b"\r\n.", b"\r\n.."),
+           "%d bytes of %d arrived" % (len(text) + 2, len(data)))
+
+
+@case
 def pop3_course_netcat_dialogue(d):
     # The lab sheet types USER/PASS in clear on 110, with nc (bare LF).
     d.close()

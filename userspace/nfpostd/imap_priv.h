@@ -85,6 +85,7 @@ struct imap_session {
 	struct bufferevent *bev;
 	evutil_socket_t fd;
 	SSL *ssl;
+	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
 	enum listen_kind kind;
 	enum imap_state state;
 	struct sockaddr_storage peer;

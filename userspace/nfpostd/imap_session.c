@@ -187,7 +187,9 @@ static void session_free(struct imap_session *s)
 	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
 	free(s->cmd);
-	if (s->bev)
+	if (s->tlsc)
+		tls_conn_free(s->tlsc);	/* closes the socket once out */
+	else if (s->bev)
 		bufferevent_free(s->bev);
 	if (!s->tls)
 		evutil_closesocket(s->fd);
@@ -243,21 +245,22 @@ static void set_callbacks(struct imap_session *s)
 		tv.tv_sec = IMAP_TIMEOUT_AUTH;
 	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
 	bufferevent_set_timeouts(s->bev, &tv, NULL);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	/* TLS: tls.c writes, and a session never enables EV_WRITE. */
+	bufferevent_enable(s->bev, s->tls ? EV_READ : EV_READ | EV_WRITE);
 }
 
 static int start_tls(struct imap_session *s)
 {
-	struct bufferevent *bev;
-	SSL *ssl;
+	struct tls_conn *c;
 
-	bev = tls_accept_bev(s->srv->base, s->srv->tls, s->fd, &ssl);
-	if (!bev)
+	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, NULL);
+	if (!c)
 		return -ENOMEM;
 	if (s->bev)
-		bufferevent_free(s->bev);
-	s->bev = bev;
-	s->ssl = ssl;
+		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
+	s->tlsc = c;
+	s->bev = tls_conn_bev(c);
+	s->ssl = tls_conn_ssl(c);
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

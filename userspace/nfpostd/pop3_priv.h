@@ -55,6 +55,7 @@ struct pop3_session {
 	struct bufferevent *bev;
 	evutil_socket_t fd;
 	SSL *ssl;
+	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
 	enum listen_kind kind;
 	enum pop3_state state;
 	struct sockaddr_storage peer;

@@ -67,7 +67,9 @@ static void session_free(struct pop3_session *s)
 	else
 		mailbox_close(&s->mb);
 	free(s->marks);
-	if (s->bev)
+	if (s->tlsc)
+		tls_conn_free(s->tlsc);	/* closes the socket once out */
+	else if (s->bev)
 		bufferevent_free(s->bev);
 	if (!s->tls)
 		evutil_closesocket(s->fd);
@@ -113,21 +115,23 @@ static void set_callbacks(struct pop3_session *s)
 
 	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
-	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	/* TLS: tls.c writes, and a session never enables EV_WRITE. */
+	bufferevent_enable(s->bev, s->tls ? EV_READ : EV_READ | EV_WRITE);
 }
 
 static int start_tls(struct pop3_session *s)
 {
-	struct bufferevent *bev;
-	SSL *ssl;
+	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+	struct tls_conn *c;
 
-	bev = tls_accept_bev(s->srv->base, s->srv->tls, s->fd, &ssl);
-	if (!bev)
+	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, &tv);
+	if (!c)
 		return -ENOMEM;
 	if (s->bev)
-		bufferevent_free(s->bev);	/* not the socket */
-	s->bev = bev;
-	s->ssl = ssl;
+		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
+	s->tlsc = c;
+	s->bev = tls_conn_bev(c);
+	s->ssl = tls_conn_ssl(c);
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

@@ -97,6 +97,7 @@ struct smtp_session {
 	struct bufferevent *bev;
 	evutil_socket_t fd;
 	SSL *ssl;
+	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
 	enum listen_kind kind;
 	enum smtp_state state;
 	enum smtp_input in;

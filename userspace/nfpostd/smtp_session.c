@@ -27,7 +27,8 @@
  * loop (all the replies to pipelined commands in one write), straight to
  * the socket: the bufferevent's write event is added only when the socket
  * is full, rather than added and deleted (two epoll_ctl() calls and one
- * more turn of the loop) for every reply.
+ * more turn of the loop) for every reply. With TLS, tls.c does the same
+ * with the records.
  */
 void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 {
@@ -56,7 +57,9 @@ static void session_free(struct smtp_session *s)
 	smtp_txn_reset(s);
 	free(s->auth.hash);	/* an AUTH check cut short at shutdown */
 	evbuffer_free(s->msg);
-	if (s->bev)
+	if (s->tlsc)
+		tls_conn_free(s->tlsc);	/* closes the socket once out */
+	else if (s->bev)
 		bufferevent_free(s->bev);
 	if (!s->tls)
 		evutil_closesocket(s->fd);
@@ -118,26 +121,26 @@ static void set_callbacks(struct smtp_session *s)
 	bufferevent_setwatermark(s->bev, EV_WRITE, SMTP_OUT_LOW, 0);
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
 	/*
-	 * Without TLS, flush() writes and enables EV_WRITE when it must (a
-	 * new bufferevent has it enabled).
+	 * flush() writes and enables EV_WRITE when it must (a new
+	 * bufferevent has it enabled); with TLS, tls.c does (tls.h).
 	 */
-	if (!s->tls)
-		bufferevent_disable(s->bev, EV_WRITE);
-	bufferevent_enable(s->bev, s->tls ? EV_READ | EV_WRITE : EV_READ);
+	bufferevent_disable(s->bev, EV_WRITE);
+	bufferevent_enable(s->bev, EV_READ);
 }
 
 static int start_tls(struct smtp_session *s)
 {
-	struct bufferevent *bev;
-	SSL *ssl;
+	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+	struct tls_conn *c;
 
-	bev = tls_accept_bev(s->srv->base, s->srv->tls, s->fd, &ssl);
-	if (!bev)
+	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, &tv);
+	if (!c)
 		return -ENOMEM;
 	if (s->bev)
 		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
-	s->bev = bev;
-	s->ssl = ssl;
+	s->tlsc = c;
+	s->bev = tls_conn_bev(c);
+	s->ssl = tls_conn_ssl(c);
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

@@ -14,12 +14,24 @@ void tls_describe(SSL *ssl, char *buf, size_t len);
 
 struct bufferevent;
 struct event_base;
+struct timeval;
+struct tls_conn;
 /*
- * A server session's TLS on socket @fd: the bufferevent (the handshake
- * as the server to come; closing it closes @fd) and its SSL in *@ssl_r,
- * or NULL.
+ * A server session's TLS on socket @fd (the handshake as the server to
+ * come), or NULL. The session reads and writes tls_conn_bev() as it would
+ * a socket's bufferevent, but never enables EV_WRITE on it: the records
+ * are made and written once per turn of the loop, straight to the socket
+ * (see tls.c). @wtimeout: how long records may wait for a client that does
+ * not read (NULL: as long as it takes).
  */
-struct bufferevent *tls_accept_bev(struct event_base *base, SSL_CTX *ctx,
-				   int fd, SSL **ssl_r);
+struct tls_conn *tls_conn_accept(struct event_base *base, SSL_CTX *ctx,
+				 int fd, const struct timeval *wtimeout);
+struct bufferevent *tls_conn_bev(const struct tls_conn *c);
+SSL *tls_conn_ssl(const struct tls_conn *c);
+/*
+ * The session is done with @c: it is freed, and the socket closed, once
+ * what it holds has been written (or the client fails or times out).
+ */
+void tls_conn_free(struct tls_conn *c);
 
 #endif /* NFPOSTD_TLS_H */
