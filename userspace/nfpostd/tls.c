@@ -84,9 +84,14 @@ struct tls_conn {
 
 static void conn_destroy(struct tls_conn *c)
 {
-	/* Nothing the buffers do from here on may reach @c. */
+	/*
+	 * Nothing the buffers or the SSL do from here on may reach @c: the
+	 * filter goes when libevent is done with it, later in this turn.
+	 */
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev), c->cb[0]);
 	evbuffer_remove_cb_entry(bufferevent_get_output(c->sock), c->cb[1]);
+	SSL_set_info_callback(c->ssl, NULL);
+	SSL_set_app_data(c->ssl, NULL);
 	/* The filter frees @sock (closing the socket) and the SSL. */
 	bufferevent_free(c->bev);
 	event_free(c->flush);
