@@ -121,6 +121,28 @@ def settled(d, what):
     d.wait_for(what, still, secs=60)
 
 
+def flood_unread(d, port):
+    """A client that pipelines NOOPs and reads no reply, through small
+    socket buffers, until its writes block for a second or 24 MB went;
+    returns its socket and how much it sent."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+    s.connect(("127.0.0.1", d.ports[port]))
+    if port == "smtps":
+        s = insecure().wrap_socket(s)
+    s.settimeout(1)
+    chunk = b"NOOP\r\n" * 2000     # within one TLS record
+    sent = 0
+    try:
+        while sent < 24 << 20:
+            sent += s.send(chunk)
+    except (socket.timeout, ssl.SSLError, ConnectionResetError,
+            BrokenPipeError):
+        pass
+    return s, sent
+
+
 @case
 @conf("timeout = 4")
 def client_that_never_reads_is_not_read_then_closed(a):
@@ -129,18 +151,7 @@ def client_that_never_reads_is_not_read_then_closed(a):
     # 64 KiB wait; the rest stays in the sockets. timeout = 4 then ends
     # the session.
     before = rss_kib(a)
-    s = socket.socket()
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
-    s.connect(("127.0.0.1", a.ports["smtp"]))
-    s.settimeout(1)
-    chunk = b"NOOP\r\n" * 10000
-    sent = 0
-    try:
-        while sent < 24 << 20:
-            sent += s.send(chunk)
-    except (socket.timeout, ConnectionResetError):
-        pass
+    s, sent = flood_unread(a, "smtp")
     settled(a, "the daemon to stop reading")
     grew = rss_kib(a) - before
     expect(grew < 12 << 10, "RSS grew by %d KiB after %d bytes "
@@ -162,25 +173,12 @@ def tls_client_that_never_reads_is_not_read_then_closed(a):
     # replies. Judged on what the client could send, not on RSS: ASan's
     # quarantine keeps the records' freed buffers.
     ends = a.logtext().count("disconnect from")
-    sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
-    sock.connect(("127.0.0.1", a.ports["smtps"]))
-    s = insecure().wrap_socket(sock)
-    s.settimeout(1)
-    chunk = b"NOOP\r\n" * 2000
-    sent = 0
-    try:
-        while sent < 24 << 20:
-            sent += s.send(chunk)
-    except (socket.timeout, ssl.SSLError, ConnectionResetError,
-            BrokenPipeError):
-        pass
+    s, sent = flood_unread(a, "smtps")
     settled(a, "the daemon to stop reading")
     expect(sent < 12 << 20, "the daemon read on: %d bytes sent" % sent)
     a.wait_for("the session's end", lambda: a.logtext().count(
         "disconnect from") > ends)
-    sock.close()
+    s.close()
     expect(greeted(a).cmd("EHLO c")[0] == 250, "service went on")
 
 
