@@ -257,6 +257,12 @@ void tls_conn_free(struct tls_conn *c)
 	bufferevent_setcb(c->bev, NULL, NULL, closing_event, c);
 	bufferevent_disable(c->bev, EV_READ);
 	c->closing = true;
+	/*
+	 * A session ended from within flush() (the filter can run its read
+	 * callback when a write waited on a read): that flush() ends it.
+	 */
+	if (c->flushing)
+		return;
 	/* What is still to be written goes now, or when the client reads. */
 	flush(-1, 0, c);
 }
