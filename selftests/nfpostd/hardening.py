@@ -100,27 +100,6 @@ def bdat_last_line_without_crlf_is_stored_with_one(d):
     expect(data.endswith(b"\r\n\r\n.last line, no CRLF\r\n"), data[-60:])
 
 
-def rss_kib(d):
-    with open("/proc/%d/status" % d.proc.pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
-def settled(d, what):
-    """Waits until the daemon has read nothing more for a while: it
-    stopped reading (or it read everything there was)."""
-    last = [d.bytes_read(), 0]
-
-    def still():
-        now = d.bytes_read()
-        last[1] = last[1] + 1 if now == last[0] else 0
-        last[0] = now
-        return last[1] >= 5
-    d.wait_for(what, still, secs=60)
-
-
 def flood_unread(d, port):
     """A client that pipelines NOOPs and reads no reply, through small
     socket buffers, until its writes block for a second or 24 MB went;
@@ -150,10 +129,10 @@ def client_that_never_reads_is_not_read_then_closed(a):
     # daemon keeps every reply (56 MB). With it, it stops reading once
     # 64 KiB wait; the rest stays in the sockets. timeout = 4 then ends
     # the session.
-    before = rss_kib(a)
+    before = a.rss_kib()
     s, sent = flood_unread(a, "smtp")
-    settled(a, "the daemon to stop reading")
-    grew = rss_kib(a) - before
+    a.settled("the daemon to stop reading")
+    grew = a.rss_kib() - before
     expect(grew < 12 << 10, "RSS grew by %d KiB after %d bytes "
            "sent" % (grew, sent))
     # Ended by the write timeout, or by the read timeout's 421 that
@@ -174,7 +153,7 @@ def tls_client_that_never_reads_is_not_read_then_closed(a):
     # quarantine keeps the records' freed buffers.
     ends = a.logtext().count("disconnect from")
     s, sent = flood_unread(a, "smtps")
-    settled(a, "the daemon to stop reading")
+    a.settled("the daemon to stop reading")
     expect(sent < 12 << 20, "the daemon read on: %d bytes sent" % sent)
     a.wait_for("the session's end", lambda: a.logtext().count(
         "disconnect from") > ends)

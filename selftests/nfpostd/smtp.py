@@ -219,6 +219,25 @@ smtps = 127.0.0.1:{self.ports['smtps']}
                     return int(line.split()[1])
         raise RuntimeError("no rchar in /proc/%d/io" % self.proc.pid)
 
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def settled(self, what):
+        """Waits until the daemon has read nothing more for a while: it
+        stopped reading (or it read everything there was)."""
+        last = [self.bytes_read(), 0]
+
+        def still():
+            now = self.bytes_read()
+            last[1] = last[1] + 1 if now == last[0] else 0
+            last[0] = now
+            return last[1] >= 5
+        self.wait_for(what, still, secs=60)
+
     def logtext(self):
         self.log.flush()
         with open(self.log.name) as f:
@@ -265,11 +284,16 @@ smtps = 127.0.0.1:{self.ports['smtps']}
 class Raw:
     """A hand-typed session: what telnet or `nc -C` sends and shows."""
 
-    def __init__(self, port, tls=False, source=None):
-        # @source: another loopback address (127.0.0.2...) to come from.
-        self.sock = socket.create_connection(
-            ("127.0.0.1", port), timeout=10,
-            source_address=(source, 0) if source else None)
+    def __init__(self, port, tls=False, source=None, rcvbuf=None):
+        # @source: another loopback address (127.0.0.2...) to come from;
+        # @rcvbuf: a receive buffer that small, for a client slow to read.
+        self.sock = socket.socket()
+        self.sock.settimeout(10)
+        if rcvbuf:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        if source:
+            self.sock.bind((source, 0))
+        self.sock.connect(("127.0.0.1", port))
         if tls:
             self.sock = insecure().wrap_socket(self.sock)
         self.buf = b""
