@@ -458,49 +458,93 @@ static int prepare(struct imap_session *s, const struct fetch *f,
 	return 0;
 }
 
+/*
+ * A FETCH under way: its messages are answered in order, and once
+ * IMAP_OUT_HIGH bytes of answers wait for the client, the rest waits too
+ * (imap_fetch_continue()), so that FETCH 1:* of a large mailbox holds
+ * what the client has not read yet, not the mailbox, and the client
+ * reads the first answers while the later ones are made.
+ */
+struct imap_fetch_run {
+	struct fetch *f;
+	size_t *idx, n, i;
+	bool *seen;
+	bool gone;		/* a message's file had gone */
+};
+
+void imap_fetch_free(struct imap_session *s)
+{
+	struct imap_fetch_run *r = s->fetch;
+
+	if (!r)
+		return;
+	mailbox_dir_release(&s->mb);
+	free(r->seen);
+	free(r->idx);
+	free(r->f);
+	free(r);
+	s->fetch = NULL;
+}
+
+void imap_fetch_continue(struct imap_session *s)
+{
+	struct imap_fetch_run *r = s->fetch;
+	bool gone;
+
+	while (r->i < r->n) {
+		if (imap_out_full(s))
+			return;
+		if (fetch_one(s, r->f, r->idx[r->i], r->seen[r->i]))
+			r->gone = true;
+		r->i++;
+	}
+	gone = r->gone;
+	imap_fetch_free(s);
+	if (gone)
+		imap_done(s, "NO", "[EXPUNGEISSUED] Some messages were also "
+			  "expunged.");
+	else
+		imap_done(s, "OK", "Fetch completed.");
+}
+
 void imap_cmd_fetch(struct imap_session *s, const struct imap_arg *args,
 		    bool uid)
 {
+	struct imap_fetch_run *r = calloc(1, sizeof(*r));
 	struct fetch *f = calloc(1, sizeof(*f));
-	bool gone = false, *seen = NULL;
-	size_t *idx = NULL, n = 0, i;
 	int ret;
 
-	if (!f) {
+	if (!f || !r) {
+		free(f);
+		free(r);
 		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
 		return;
 	}
 	f->uid = uid;
 	ret = parse_args(f, args);
 	if (!ret)
-		ret = imap_view_select(s, imap_arg_atom(args), uid, &idx, &n);
+		ret = imap_view_select(s, imap_arg_atom(args), uid, &r->idx,
+				       &r->n);
 	if (ret) {
 		imap_bad(s, ret == -ERANGE ? "Invalid messageset." :
 			 "Invalid FETCH arguments.");
 		free(f);
+		free(r);
 		return;
 	}
 	if (f->modseq)
 		s->condstore = true;
-	if (prepare(s, f, idx, &n, &seen)) {
-		free(idx);
+	if (prepare(s, f, r->idx, &r->n, &r->seen)) {
+		free(r->idx);
 		free(f);
+		free(r);
 		imap_done(s, "NO", "[SERVERBUG] Out of memory.");
 		return;
 	}
 	/* Not held, the files are opened by their paths all the same. */
 	if (f->whole || f->body || wants_date(f))
 		mailbox_dir_hold(&s->mb);
-	for (i = 0; i < n; i++)
-		if (fetch_one(s, f, idx[i], seen[i]))
-			gone = true;
-	mailbox_dir_release(&s->mb);
-	free(seen);
-	free(idx);
-	free(f);
-	if (gone)
-		imap_done(s, "NO", "[EXPUNGEISSUED] Some messages were also "
-			  "expunged.");
-	else
-		imap_done(s, "OK", "Fetch completed.");
+	r->f = f;
+	s->fetch = r;
+	imap_fetch_continue(s);
 }

@@ -79,6 +79,17 @@ struct imap_watch_link {
 	struct imap_watch_link *next, **pprev;	/* the dir's users */
 };
 
+/*
+ * Back-pressure: once this much output waits for the client, no command
+ * is read and a FETCH stops between two messages, until the client has
+ * taken it down to IMAP_OUT_LOW. A client that pipelines FETCH 1:* of a
+ * large mailbox and reads nothing costs that much, not the mailbox.
+ */
+#define IMAP_OUT_HIGH	(256u << 10)
+#define IMAP_OUT_LOW	(64u << 10)
+
+struct imap_fetch_run;
+
 struct imap_session {
 	struct server *srv;
 	struct imap_session *next, **pprev;	/* all IMAP sessions */
@@ -95,6 +106,8 @@ struct imap_session {
 	bool starttls_pending;
 	bool working;			/* a worker or a delay holds it */
 	bool gone;
+	bool backed_up;			/* not read: IMAP_OUT_HIGH waits */
+	struct imap_fetch_run *fetch;	/* a FETCH waiting for its client */
 	char user[USERS_NAME_MAX + 1];	/* "" until logged in */
 	char root[PATH_MAX - 512];	/* the user's Maildir: INBOX */
 	char tag[IMAP_TAG_MAX + 1];	/* of the command being run */
@@ -148,6 +161,11 @@ void imap_done(struct imap_session *s, const char *status, const char *fmt,
 /* BAD for the current command, counted; past max_errors, BYE. */
 void imap_bad(struct imap_session *s, const char *text);
 void imap_close(struct imap_session *s);
+/* IMAP_OUT_HIGH bytes or more wait for the client. */
+bool imap_out_full(const struct imap_session *s);
+/* imap_cmd_fetch.c: a FETCH that waited goes on; or is dropped. */
+void imap_fetch_continue(struct imap_session *s);
+void imap_fetch_free(struct imap_session *s);
 void imap_starttls(struct imap_session *s);
 void imap_resume(struct imap_session *s);
 void imap_submit(struct imap_session *s, struct work *w);

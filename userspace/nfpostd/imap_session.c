@@ -108,6 +108,12 @@ void imap_send_raw(struct imap_session *s, const void *p, size_t n)
 	out_add(bufferevent_get_output(s->bev), p, n);
 }
 
+bool imap_out_full(const struct imap_session *s)
+{
+	return evbuffer_get_length(bufferevent_get_output(s->bev)) >=
+	       IMAP_OUT_HIGH;
+}
+
 void imap_done(struct imap_session *s, const char *status, const char *fmt,
 	       ...)
 {
@@ -175,6 +181,7 @@ static void session_free(struct imap_session *s)
 	}
 	log_msg(LOG_INFO, "imap%s: Disconnected: user=<%s>, rip=%s",
 		s->user[0] ? "" : "-login", s->user, s->peer_ip);
+	imap_fetch_free(s);
 	imap_unwatch(s);
 	if (s->delay)
 		event_free(s->delay);
@@ -220,6 +227,7 @@ void imap_session_free_all(struct server *srv)
 static void write_done(struct bufferevent *bev, void *arg);
 static void event_cb(struct bufferevent *bev, short what, void *arg);
 static void read_cb(struct bufferevent *bev, void *arg);
+static void drained(struct bufferevent *bev, void *arg);
 
 void imap_close(struct imap_session *s)
 {
@@ -240,20 +248,26 @@ void imap_bad(struct imap_session *s, const char *text)
 static void set_callbacks(struct imap_session *s)
 {
 	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+	/* A client that reads nothing for this long is gone. */
+	struct timeval wtv = { .tv_sec = s->srv->conf.timeout };
 
 	if (s->user[0] && tv.tv_sec < IMAP_TIMEOUT_AUTH)
 		tv.tv_sec = IMAP_TIMEOUT_AUTH;
-	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
-	bufferevent_set_timeouts(s->bev, &tv, NULL);
+	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	/* drained() is called once the output is down to this. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, IMAP_OUT_LOW, 0);
+	bufferevent_set_timeouts(s->bev, &tv, s->tls ? NULL : &wtv);
 	/* TLS: tls.c writes, and a session never enables EV_WRITE. */
 	bufferevent_enable(s->bev, s->tls ? EV_READ : EV_READ | EV_WRITE);
 }
 
 static int start_tls(struct imap_session *s)
 {
+	struct timeval wtv = { .tv_sec = s->srv->conf.timeout };
 	struct tls_conn *c;
 
-	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, NULL);
+	/* Written by tls.c: the write timeout is its socket's. */
+	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, &wtv);
 	if (!c)
 		return -ENOMEM;
 	if (s->bev)
@@ -309,7 +323,9 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
 		return;
-	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
+	/* Not reading (BEV_EVENT_WRITING): a BYE would not be read either. */
+	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_WRITING) &&
+	    !s->closing) {
 		imap_send(s, "* BYE Disconnected for inactivity.");
 		imap_close(s);
 		return;
@@ -368,6 +384,16 @@ static void shed(struct imap_session *s)
 	imap_reader_free(&s->rd);
 }
 
+/*
+ * Back-pressure (IMAP_OUT_HIGH): a client that pipelines commands and
+ * reads no answer is not read either; its commands wait in its socket.
+ */
+static bool backed_up(struct imap_session *s)
+{
+	s->backed_up = imap_out_full(s);
+	return s->backed_up;
+}
+
 static void read_cb(struct bufferevent *bev, void *arg)
 {
 	struct imap_session *s = arg;
@@ -377,7 +403,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	long used;
 
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       inbuf_first(in, &v)) {
+	       !s->fetch && !backed_up(s) && inbuf_first(in, &v)) {
 		used = imap_reader_feed(&s->rd, v.iov_base, v.iov_len, &st);
 		if (used < 0) {
 			imap_send(s, "* BYE Out of memory.");
@@ -392,6 +418,9 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		else if (st != IMAP_READ_MORE)
 			refused(s, st);
 	}
+	/* Nothing more is taken from the socket until drained(). */
+	if ((s->fetch || s->backed_up) && !s->closing)
+		bufferevent_disable(bev, EV_READ);
 	/*
 	 * A literal's bytes are awaited (LITERAL+, or after "+ OK"): ACK what
 	 * came now. A client that wrote the command line apart from the
@@ -408,6 +437,28 @@ static void read_cb(struct bufferevent *bev, void *arg)
 		session_free(s);
 	else
 		shed(s);
+}
+
+/*
+ * The client took its answers down to IMAP_OUT_LOW: a FETCH that waited
+ * goes on, and once it is done, the commands that waited are read.
+ */
+static void drained(struct bufferevent *bev, void *arg)
+{
+	struct imap_session *s = arg;
+
+	if (s->fetch) {
+		imap_fetch_continue(s);
+		if (s->fetch)
+			return;
+	} else if (!s->backed_up) {
+		return;
+	}
+	s->backed_up = false;
+	if (s->working || s->closing)
+		return;
+	bufferevent_enable(bev, EV_READ);
+	read_cb(bev, s);
 }
 
 void imap_resume(struct imap_session *s)

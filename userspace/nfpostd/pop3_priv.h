@@ -49,6 +49,14 @@ struct pop3_work {
 	int ret;			/* 0 or -errno of the mailbox work */
 };
 
+/*
+ * Back-pressure: once this much output waits for the client, no command
+ * is read until the client has taken it down to POP3_OUT_LOW. A client
+ * that pipelines RETRs and reads nothing costs that much, not its mail.
+ */
+#define POP3_OUT_HIGH	(256u << 10)
+#define POP3_OUT_LOW	(64u << 10)
+
 struct pop3_session {
 	struct server *srv;
 	struct pop3_session *next, **pprev;	/* all POP3 sessions */
@@ -65,6 +73,7 @@ struct pop3_session {
 	bool starttls_pending;
 	bool working;			/* a worker or the login delay holds it */
 	bool gone;			/* the client left meanwhile */
+	bool backed_up;			/* not read: POP3_OUT_HIGH waits */
 	bool sasl_pending;		/* AUTH PLAIN waits for its response */
 	char user_arg[USERS_NAME_MAX + 1];	/* given by USER */
 	char user[USERS_NAME_MAX + 1];	/* "" until logged in */

@@ -93,6 +93,7 @@ void pop3_session_free_all(struct server *srv)
 static void write_done(struct bufferevent *bev, void *arg);
 static void event_cb(struct bufferevent *bev, short what, void *arg);
 static void read_cb(struct bufferevent *bev, void *arg);
+static void drained(struct bufferevent *bev, void *arg);
 
 void pop3_close(struct pop3_session *s)
 {
@@ -113,7 +114,9 @@ static void set_callbacks(struct pop3_session *s)
 {
 	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
 
-	bufferevent_setcb(s->bev, read_cb, NULL, event_cb, s);
+	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	/* drained() is called once the output is down to this. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, POP3_OUT_LOW, 0);
 	bufferevent_set_timeouts(s->bev, &tv, &tv);
 	/* TLS: tls.c writes, and a session never enables EV_WRITE. */
 	bufferevent_enable(s->bev, s->tls ? EV_READ : EV_READ | EV_WRITE);
@@ -182,7 +185,9 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED)
 		return;
-	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
+	/* Not reading (BEV_EVENT_WRITING): an -ERR would not be read either. */
+	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_WRITING) &&
+	    !s->closing) {
 		pop3_reply(s, "-ERR Disconnected for inactivity.");
 		pop3_close(s);
 		return;
@@ -191,6 +196,19 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 		s->closing = true;
 		session_free(s);
 	}
+}
+
+/*
+ * Back-pressure (POP3_OUT_HIGH): a client that pipelines commands and
+ * reads no answer is not read either; its commands wait in its socket.
+ */
+static bool backed_up(struct pop3_session *s)
+{
+	s->backed_up = evbuffer_get_length(bufferevent_get_output(s->bev)) >=
+		       POP3_OUT_HIGH;
+	if (s->backed_up)
+		bufferevent_disable(s->bev, EV_READ);
+	return s->backed_up;
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
@@ -203,7 +221,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 
 	/* A line at a time: a command may start TLS, close, or wait. */
 	while (!s->closing && !s->starttls_pending && !s->working &&
-	       inbuf_first(in, &v)) {
+	       !backed_up(s) && inbuf_first(in, &v)) {
 		used = smtp_line_feed(&s->line, v.iov_base, v.iov_len, &st);
 		evbuffer_drain(in, used);
 		if (st != SMTP_LINE_MORE)
@@ -211,6 +229,18 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	}
 	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
+}
+
+/* The client read its answers down to POP3_OUT_LOW: so do we its commands. */
+static void drained(struct bufferevent *bev, void *arg)
+{
+	struct pop3_session *s = arg;
+
+	if (!s->backed_up || s->working || s->closing)
+		return;
+	s->backed_up = false;
+	bufferevent_enable(bev, EV_READ);
+	read_cb(bev, s);
 }
 
 void pop3_resume(struct pop3_session *s)
