@@ -799,6 +799,52 @@ def imap_noop_rescan_waits_in_a_worker_not_the_loop(d):
     b.logout()
 
 
+def literal(data, item):
+    """From imaplib's FETCH data (untagged FLAGS updates may come first),
+    the literal of the response that has @item."""
+    for part in data:
+        if isinstance(part, tuple) and item in part[0]:
+            return part[1]
+    raise AssertionError("no %r in %r" % (item, data))
+
+
+@case
+def imap_a_stale_view_finds_what_another_session_renamed(d):
+    """b changes a message's flags, so renames its file, while a's view
+    has the old name: a's FETCH, SEARCH, COPY, STORE and EXPUNGE find it
+    all the same, and a's STORE +FLAGS adds to b's flags."""
+    paths = [deliver(d, "stale %d" % i, body="Body %d here.\r\n" % i)
+             for i in range(3)]
+    a, b = client(d), client(d)
+    third = stored(paths[2])
+    ok(a.select("INBOX"))
+    ok(b.select("INBOX"))
+    ok(b.store("1", "+FLAGS", "(\\Flagged)"))
+    got = literal(ok(a.fetch("1", "(BODY.PEEK[])")), b"BODY[]")
+    expect(got == stored(paths[0]), "FETCH: %r" % got[:80])
+    ok(b.store("1", "+FLAGS", "(\\Answered)"))
+    expect(ok(a.search(None, "BODY", '"Body 0"')) == [b"1"], "SEARCH")
+    ok(b.store("2", "+FLAGS", "(\\Flagged)"))
+    ok(a.store("2", "+FLAGS", "(\\Draft)"))
+    ok(b.noop())
+    flags = ok(b.fetch("2", "(FLAGS)"))[-1]
+    expect(b"\\Flagged" in flags and b"\\Draft" in flags,
+           "b's flag lost to a's STORE: %r" % flags)
+    ok(b.store("3", "+FLAGS", "(\\Seen)"))
+    ok(a.copy("3", "Sent"))
+    ok(a.store("3", "+FLAGS", "(\\Deleted)"))
+    ok(b.store("3", "+FLAGS", "(\\Flagged)"))
+    ok(a.expunge())
+    left = d.maildir("alice") + d.maildir("alice", "cur")
+    expect(len(left) == 2 and not any(p.split(":")[0] in paths[2]
+                                      for p in left), left)
+    ok(a.select("Sent"))
+    got = literal(ok(a.fetch("1", "(BODY.PEEK[])")), b"BODY[]")
+    expect(got == third, "COPY: %r" % got[:80])
+    a.logout()
+    b.logout()
+
+
 def logged_in(d):
     r = Tagged(d.ports["imaps"], tls=True)
     lines = r.cmd("l", "LOGIN alice \"%s\"" % PASSWORD["alice"])

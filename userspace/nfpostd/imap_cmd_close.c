@@ -11,8 +11,8 @@
 void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
 		    bool uid)
 {
-	size_t i, n = 0, *gone;
-	int ret = 0;
+	size_t i, n = 0, *gone, all = s->mb.n;
+	int ret = 0, removed;
 
 	(void)uid;
 	if (args) {
@@ -20,12 +20,14 @@ void imap_cmd_close(struct imap_session *s, const struct imap_arg *args,
 		return;
 	}
 	gone = malloc((s->mb.n ? s->mb.n : 1) * sizeof(*gone));
-	for (i = 0; gone && i < s->mb.n && !s->readonly; i++) {
+	/* The messages the view has now: a refind may add some. */
+	for (i = 0; gone && i < all && !s->readonly; i++) {
 		if (!(s->mb.v[i].flags & MAILBOX_DELETED))
 			continue;
-		if (mailbox_remove(&s->mb, i))
+		removed = imap_view_remove(s, i, true);
+		if (removed < 0)
 			ret = -1;
-		else
+		else if (!removed)
 			gone[n++] = i;
 	}
 	if (!gone || (!s->readonly && mailbox_sync_dirs(&s->mb)))

@@ -41,13 +41,19 @@ static int copy_file(struct imap_session *s, size_t i, const char *dir,
 	char buf[65536], from[2 * PATH_MAX], to[2 * PATH_MAX];
 	char suffix[MAILBOX_FLAGS_MAX + 1], letters[KEYWORDS_MAX + 1];
 	ssize_t got;
-	int fd, ret = target_letters(s, i, dir, kw, letters);
+	int fd, ret;
 
-	if (ret)
-		return ret;
+	/* First: renamed by another, it comes with the flags it has now. */
 	fd = mailbox_msg_open(&s->mb, i);
+	if (fd == -ENOENT && imap_view_refind(s, i))
+		fd = mailbox_msg_open(&s->mb, i);
 	if (fd < 0)
 		return fd;
+	ret = target_letters(s, i, dir, kw, letters);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
 	ret = maildir_open(dir, &m);
 	while (!ret && (got = read(fd, buf, sizeof(buf))) > 0)
 		ret = maildir_write(&m, buf, (size_t)got);
@@ -136,7 +142,7 @@ static void copy(struct imap_session *s, const struct imap_arg *args,
 		new_uids(dir, names, n, dst, sizeof(dst), &validity);
 	timed = move && !ret && !mailbox_cur_mtime(&s->mb, &cur[0]);
 	for (i = 0; move && !ret && i < n; i++)
-		ret = mailbox_remove(&s->mb, idx[i]);
+		ret = imap_view_remove(s, idx[i], false);
 	if (move && !ret)
 		ret = mailbox_sync_dirs(&s->mb);
 	if (move && !ret && n)

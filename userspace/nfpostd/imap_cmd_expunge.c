@@ -13,10 +13,10 @@
 void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 		      bool uid)
 {
-	size_t *idx = NULL, *gone, n = 0, i, k = 0, n_gone = 0;
+	size_t *idx = NULL, *gone, n = 0, i, k = 0, n_gone = 0, all;
 	struct timespec cur[2];
 	bool timed;
-	int ret = 0;
+	int ret = 0, removed;
 
 	if (s->readonly) {
 		imap_done(s, "NO", "[READ-ONLY] Mailbox is read-only.");
@@ -40,16 +40,18 @@ void imap_cmd_expunge(struct imap_session *s, const struct imap_arg *args,
 	}
 	/* cur/'s mtime before and after: the other sessions' syncs. */
 	timed = !mailbox_cur_mtime(&s->mb, &cur[0]);
-	for (i = 0; i < s->mb.n; i++) {
+	/* The messages the view has now: a refind may add some. */
+	for (i = 0, all = s->mb.n; i < all; i++) {
 		if (uid && (k == n || idx[k] != i))
 			continue;
 		if (uid)
 			k++;
 		if (!(s->mb.v[i].flags & MAILBOX_DELETED))
 			continue;
-		if (mailbox_remove(&s->mb, i))
+		removed = imap_view_remove(s, i, true);
+		if (removed < 0)
 			ret = -1;
-		else
+		else if (!removed)
 			gone[n_gone++] = i;
 	}
 	free(idx);

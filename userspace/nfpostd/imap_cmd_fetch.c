@@ -288,38 +288,51 @@ static bool wants_date(const struct fetch *f)
 	return false;
 }
 
+/*
+ * What the items of @f need of message @i's file: the whole of it, its
+ * header or its date.
+ */
+static int fetch_read(struct imap_session *s, const struct fetch *f, size_t i,
+		      char **msg, size_t *len, time_t *mtime)
+{
+	struct stat st;
+	int fd, ret;
+
+	if (f->whole)
+		return mailbox_msg_read(&s->mb, i, msg, len, mtime);
+	if (f->body)
+		return mailbox_msg_read_header(&s->mb, i, msg, len,
+					       wants_date(f) ? mtime : NULL);
+	if (!wants_date(f))
+		return 0;
+	fd = mailbox_msg_open(&s->mb, i);
+	if (fd < 0)
+		return fd;
+	ret = fstat(fd, &st) ? -errno : 0;
+	*mtime = st.st_mtime;
+	close(fd);
+	return ret;
+}
+
 /* One message's answer; -errno if its file is gone. */
 static int fetch_one(struct imap_session *s, const struct fetch *f, size_t i,
 		     bool seen)
 {
 	struct mime_part *root = NULL;
-	struct mailbox_msg *m = &s->mb.v[i];
+	struct mailbox_msg *m;
 	struct line l = { .n = 0, .first = true };
 	bool flags = seen;
 	char *msg = NULL, buf[IMAP_FLAGS_STR_MAX];
 	time_t mtime = 0;
-	size_t len = 0, size = m->size, k;
+	size_t len = s->mb.v[i].size, size, k;
 	struct tm tm;
-	int fd, ret = 0;
+	int ret;
 
-	len = m->size;
-	if (f->whole) {
-		ret = mailbox_msg_read(&s->mb, i, &msg, &len, &mtime);
-		size = len;
-	} else if (f->body) {
-		ret = mailbox_msg_read_header(&s->mb, i, &msg, &len,
-					      wants_date(f) ? &mtime : NULL);
-	} else if (wants_date(f)) {
-		struct stat st;
-
-		fd = mailbox_msg_open(&s->mb, i);
-		if (fd < 0)
-			return fd;
-		ret = fstat(fd, &st) ? -errno : 0;
-		mtime = st.st_mtime;
-		len = m->size;
-		close(fd);
-	}
+	ret = fetch_read(s, f, i, &msg, &len, &mtime);
+	if (ret == -ENOENT && imap_view_refind(s, i))
+		ret = fetch_read(s, f, i, &msg, &len, &mtime);
+	m = &s->mb.v[i];
+	size = f->whole ? len : m->size;
 	if (!ret && f->mime && mime_parse(msg, len, &root))
 		ret = -ENOMEM;
 	if (ret) {
@@ -431,6 +444,7 @@ static int prepare(struct imap_session *s, const struct fetch *f,
 	size_t i, k = 0, *set = malloc((*n ? *n : 1) * sizeof(*set));
 	bool *seen = calloc(*n ? *n : 1, sizeof(*seen));
 	struct mailbox_msg *m;
+	int ret;
 
 	if (!set || !seen) {
 		free(set);
@@ -444,9 +458,17 @@ static int prepare(struct imap_session *s, const struct fetch *f,
 		*n = k;
 	for (i = 0, k = 0; f->seen && !s->readonly && i < *n; i++) {
 		m = &s->mb.v[idx[i]];
-		if (!(m->flags & MAILBOX_SEEN) &&
-		    !mailbox_set_flags(&s->mb, idx[i],
-				       m->flags | MAILBOX_SEEN)) {
+		if (m->flags & MAILBOX_SEEN)
+			continue;
+		ret = mailbox_set_flags(&s->mb, idx[i],
+					m->flags | MAILBOX_SEEN);
+		if (ret == -ENOENT && imap_view_refind(s, idx[i])) {
+			m = &s->mb.v[idx[i]];
+			ret = m->flags & MAILBOX_SEEN ? -EEXIST :
+			      mailbox_set_flags(&s->mb, idx[i],
+						m->flags | MAILBOX_SEEN);
+		}
+		if (!ret) {
 			seen[i] = true;
 			set[k++] = idx[i];
 		}

@@ -55,6 +55,15 @@ struct ctx {
  * The message into c->msg: its header only (keys on header fields and
  * dates: no body read on a large mailbox) unless @whole (BODY, TEXT).
  */
+static int read_part(struct ctx *c, bool whole)
+{
+	return whole ? mailbox_msg_read(&c->s->mb, c->i, &c->msg, &c->len,
+					&c->mtime) :
+		mailbox_msg_read_header(&c->s->mb, c->i, &c->msg, &c->len,
+					&c->mtime);
+}
+
+/* read_part() once per message; renamed by another, found again. */
 static int load_part(struct ctx *c, bool whole)
 {
 	int ret;
@@ -64,10 +73,9 @@ static int load_part(struct ctx *c, bool whole)
 	free(c->msg);
 	c->loaded = true;
 	c->whole = whole;
-	ret = whole ? mailbox_msg_read(&c->s->mb, c->i, &c->msg, &c->len,
-				       &c->mtime) :
-		mailbox_msg_read_header(&c->s->mb, c->i, &c->msg, &c->len,
-					&c->mtime);
+	ret = read_part(c, whole);
+	if (ret == -ENOENT && imap_view_refind(c->s, c->i))
+		ret = read_part(c, whole);
 	if (ret) {
 		c->msg = NULL;
 		return ret;
@@ -146,6 +154,8 @@ static int fields_of(struct ctx *c, const char *field, const char **v_r,
 	ret = load(c);
 	if (ret)
 		return ret;
+	m = &c->s->mb.v[c->i];	/* load() may have found it renamed */
+	base = m->name + 4;
 	tmp = malloc(c->hlen + 3);
 	if (!tmp)
 		return -ENOMEM;

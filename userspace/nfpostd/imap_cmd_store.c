@@ -56,20 +56,32 @@ static void new_letters(const struct change *c, const char *cur, char *out)
 
 /*
  * Message @i's new flags, renamed into its name. *@changed: they differ
- * from what it had (only a change gets a new MODSEQ).
+ * from what it had (only a change gets a new MODSEQ). Renamed by another
+ * since this session last looked, it is found, and the change made to
+ * the flags it has now: +FLAGS adds to the other's, not to ours.
  */
 static bool store_one(struct imap_session *s, const struct change *c,
 		      size_t i, bool *changed)
 {
-	struct mailbox_msg *m = &s->mb.v[i];
-	char other[sizeof(m->other) + KEYWORDS_MAX];
+	char other[sizeof(s->mb.v[i].other) + KEYWORDS_MAX];
+	struct mailbox_msg *m;
 	unsigned int now;
+	bool again = true;
+	int ret;
 
-	now = c->mode > 0 ? m->flags | c->flags :
-		c->mode < 0 ? m->flags & ~c->flags : c->flags;
-	new_letters(c, m->other, other);
-	*changed = now != m->flags || strcmp(other, m->other);
-	return !*changed || !mailbox_set_letters(&s->mb, i, now, other);
+	for (;;) {
+		m = &s->mb.v[i];
+		now = c->mode > 0 ? m->flags | c->flags :
+			c->mode < 0 ? m->flags & ~c->flags : c->flags;
+		new_letters(c, m->other, other);
+		*changed = now != m->flags || strcmp(other, m->other);
+		if (!*changed)
+			return true;
+		ret = mailbox_set_letters(&s->mb, i, now, other);
+		if (ret != -ENOENT || !again || !imap_view_refind(s, i))
+			return !ret;
+		again = false;
+	}
 }
 
 /* The letters of the keywords named; a new one made if it is to be set. */

@@ -189,6 +189,22 @@ int imap_view_open(const char *path, struct mailbox *mb,
 /* Rescans and tells the client: EXPUNGE, EXISTS, FETCH FLAGS. */
 int imap_view_sync(struct imap_session *s, bool expunges);
 /*
+ * Message @i's file was not under the name the view has: another session
+ * (or program) renamed it since, to change its flags, or removed it. The
+ * view is synced as a command that may not tell EXPUNGE syncs it (the
+ * new flags told), which may move s->mb.v: pointers into it are stale.
+ * True if @i is there under another name: the caller tries once more,
+ * with the flags as they are now; false if it is gone.
+ */
+bool imap_view_refind(struct imap_session *s, size_t i);
+/*
+ * Message @i's file removed (EXPUNGE, MOVE): 0, or -errno. Renamed by
+ * another, it is found first; then with @deleted, if it has \Deleted no
+ * more, it stays: 1. Gone already (another's EXPUNGE): 0 all the same.
+ * The view may grow meanwhile (imap_view_refind()).
+ */
+int imap_view_remove(struct imap_session *s, size_t i, bool deleted);
+/*
  * The same, then the tagged OK with @text, the rescan (if the Maildir
  * changed) made by a worker: NOOP and CHECK on a large mailbox do not
  * hold up the other sessions.

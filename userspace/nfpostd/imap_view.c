@@ -359,6 +359,36 @@ int imap_view_sync(struct imap_session *s, bool expunges)
 	return 0;
 }
 
+bool imap_view_refind(struct imap_session *s, size_t i)
+{
+	uint32_t uid = s->mb.v[i].uid;
+	char *was = strdup(s->mb.v[i].name);
+	bool moved;
+
+	if (!was || imap_view_sync(s, false)) {
+		free(was);
+		return false;
+	}
+	/* Without EXPUNGE the view keeps every message, in its place. */
+	moved = i < s->mb.n && s->mb.v[i].uid == uid &&
+		strcmp(s->mb.v[i].name, was);
+	free(was);
+	return moved;
+}
+
+int imap_view_remove(struct imap_session *s, size_t i, bool deleted)
+{
+	int ret = mailbox_remove(&s->mb, i);
+
+	if (ret == -ENOENT && imap_view_refind(s, i)) {
+		/* Its \Deleted taken off by another meanwhile: it stays. */
+		if (deleted && !(s->mb.v[i].flags & MAILBOX_DELETED))
+			return 1;
+		ret = mailbox_remove(&s->mb, i);
+	}
+	return ret == -ENOENT ? 0 : ret;
+}
+
 int imap_view_appended(struct imap_session *s, const char *name,
 		       uint32_t uid, uint32_t validity, bool keywords)
 {

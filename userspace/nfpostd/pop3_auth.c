@@ -298,6 +298,9 @@ static void update_run(struct work *w)
 						MAILBOX_SEEN);
 		else
 			continue;
+		/* Gone meanwhile (an IMAP session's EXPUNGE): as asked. */
+		if (ret == -ENOENT && (a->marks[i] & POP3_DELETED))
+			ret = 0;
 		if (ret && !a->ret)
 			a->ret = ret;
 	}

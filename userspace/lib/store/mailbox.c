@@ -1395,7 +1395,7 @@ int mailbox_remove(struct mailbox *mb, size_t i)
 	char path[PATH_MAX];
 	int ret = path_of(mb, mb->v[i].name, path, sizeof(path));
 
-	if (!ret && unlink(path) && errno != ENOENT)
+	if (!ret && unlink(path))
 		ret = -errno;
 	return ret;
 }

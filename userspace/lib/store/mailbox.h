@@ -188,7 +188,10 @@ int mailbox_set_flags(struct mailbox *mb, size_t i, unsigned int flags);
  */
 int mailbox_set_letters(struct mailbox *mb, size_t i, unsigned int flags,
 			const char *other);
-/* Removes message @i's file; mailbox_sync_dirs() makes it durable. */
+/*
+ * Removes message @i's file; mailbox_sync_dirs() makes it durable.
+ * -ENOENT: not under its name, gone or renamed (its flags) by another.
+ */
 int mailbox_remove(struct mailbox *mb, size_t i);
 /* fsync()s new/ and cur/: renames and removals so far are durable. */
 int mailbox_sync_dirs(const struct mailbox *mb);
