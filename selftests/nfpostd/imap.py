@@ -16,6 +16,7 @@ import glob
 import imaplib
 import json
 import os
+import poplib
 import re
 import select
 import shutil
@@ -1099,6 +1100,34 @@ def clients_that_read_no_answer_cost_little_then_go(d):
         r.close()
     line, _ = timed_login(d, "imaps", "alice", PASSWORD["alice"])
     expect(line.startswith("a OK"), "service went on: " + line)
+
+
+@case
+def pop3_reads_and_deletes_what_imap_renamed_meanwhile(d):
+    """A POP3 session holds its list while an IMAP session sets flags,
+    which renames the files: RETR finds the message all the same, DELE
+    removes it at QUIT, and \\Seen is added to the flags IMAP set."""
+    both_daemon(d, "")
+    one, two = deliver(d, "one"), deliver(d, "two")
+    body = stored(one)
+    p = poplib.POP3_SSL("127.0.0.1", d.ports["pop3s"], timeout=10,
+                        context=insecure())
+    p.user("alice")
+    p.pass_(PASSWORD["alice"])
+    m = imaplib.IMAP4_SSL("127.0.0.1", d.ports["imaps"],
+                          ssl_context=insecure(), timeout=10)
+    m.login("alice", PASSWORD["alice"])
+    ok(m.select("INBOX"))
+    ok(m.store("1:2", "+FLAGS", "(\\Flagged)"))
+    got = b"\r\n".join(p.retr(1)[1]) + b"\r\n"
+    expect(got == body, "RETR: %r" % got[:80])
+    p.dele(1)
+    p.retr(2)
+    p.quit()
+    left = d.maildir("alice") + d.maildir("alice", "cur")
+    expect(len(left) == 1 and os.path.basename(left[0]) ==
+           os.path.basename(two).split(":")[0] + ":2,FS", left)
+    m.logout()
 
 
 def inotify_instances(pid):

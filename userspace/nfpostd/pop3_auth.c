@@ -282,6 +282,14 @@ void pop3_auth_line(struct pop3_session *s, const char *line)
  * In a worker: the deleted messages' files removed and the retrieved
  * ones marked \Seen (as Dovecot does, for IMAP clients), then synced.
  */
+/* DELE'd: removed; else retrieved: \Seen added to the flags it has. */
+static int update_one(struct mailbox *mb, size_t i, unsigned int marks)
+{
+	if (marks & POP3_DELETED)
+		return mailbox_remove(mb, i);
+	return mailbox_set_flags(mb, i, mb->v[i].flags | MAILBOX_SEEN);
+}
+
 static void update_run(struct work *w)
 {
 	struct pop3_work *a = (struct pop3_work *)w;
@@ -291,13 +299,12 @@ static void update_run(struct work *w)
 
 	a->ret = 0;
 	for (i = 0; i < mb->n; i++) {
-		if (a->marks[i] & POP3_DELETED)
-			ret = mailbox_remove(mb, i);
-		else if (a->marks[i] & POP3_RETRIEVED)
-			ret = mailbox_set_flags(mb, i, mb->v[i].flags |
-						MAILBOX_SEEN);
-		else
+		if (!(a->marks[i] & (POP3_DELETED | POP3_RETRIEVED)))
 			continue;
+		ret = update_one(mb, i, a->marks[i]);
+		/* Renamed by an IMAP session since (its flags): found again. */
+		if (ret == -ENOENT && !mailbox_refind(mb, i))
+			ret = update_one(mb, i, a->marks[i]);
 		/* Gone meanwhile (an IMAP session's EXPUNGE): as asked. */
 		if (ret == -ENOENT && (a->marks[i] & POP3_DELETED))
 			ret = 0;

@@ -365,6 +365,9 @@ static void retrieve(struct pop3_session *s, unsigned long num, long lines)
 	if (k < 0)
 		return;
 	fd = mailbox_msg_open(&s->mb, (size_t)k);
+	/* Renamed by an IMAP session since (its flags): found again. */
+	if (fd == -ENOENT && !mailbox_refind(&s->mb, (size_t)k))
+		fd = mailbox_msg_open(&s->mb, (size_t)k);
 	ret = fd < 0 ? fd : read_whole(fd, &buf, &len);
 	if (fd >= 0)
 		close(fd);

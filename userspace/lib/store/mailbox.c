@@ -1444,6 +1444,44 @@ int mailbox_msg_open(const struct mailbox *mb, size_t i)
 	return fd < 0 ? -errno : fd;
 }
 
+int mailbox_refind(struct mailbox *mb, size_t i)
+{
+	static const char *const subs[] = { "cur", "new" };
+	struct mailbox_msg *m = &mb->v[i], found;
+	const char *base = m->name + 4;
+	char path[PATH_MAX];
+	struct dirent *e;
+	int ret = -ENOENT;
+	size_t k;
+	DIR *dir;
+
+	for (k = 0; k < 2 && ret == -ENOENT; k++) {
+		if (path_of(mb, subs[k], path, sizeof(path)))
+			return -ENAMETOOLONG;
+		dir = opendir(path);
+		if (!dir)
+			return -errno;
+		while ((e = readdir(dir))) {
+			if (strncmp(e->d_name, base, m->base_len) ||
+			    (e->d_name[m->base_len] != ':' &&
+			     e->d_name[m->base_len]))
+				continue;
+			ret = fill_msg(&found, subs[k], e->d_name, dirfd(dir));
+			break;
+		}
+		closedir(dir);
+	}
+	if (ret)
+		return ret;
+	found.uid = m->uid;
+	found.size = m->size;
+	found.modseq = m->modseq;
+	found.recent = m->recent;
+	free(m->name);
+	*m = found;
+	return 0;
+}
+
 /* Every bare LF of @buf[0..@len) made CRLF, into a new buffer. */
 static int to_crlf(char **buf, size_t *len)
 {

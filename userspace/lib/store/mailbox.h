@@ -203,6 +203,16 @@ int mailbox_sync_dirs(const struct mailbox *mb);
  */
 int mailbox_msg_open(const struct mailbox *mb, size_t i);
 /*
+ * Message @i, not under its name (-ENOENT from the calls here): renamed
+ * since, to change its flags, by another session or program. It is
+ * looked for by its base in cur/, then new/, and its name, flags and
+ * letters taken from the file found (UID, size, MODSEQ and \Recent
+ * kept). -ENOENT: it is gone. It reads the whole directory: for the
+ * rare miss, not for every open. An IMAP view is synced instead, so
+ * that its client is told the flags (imap_view_refind()).
+ */
+int mailbox_refind(struct mailbox *mb, size_t i);
+/*
  * While held, the messages' files are opened relative to a descriptor of
  * the Maildir (openat()), not by their whole path: a command that reads
  * thousands of them spares the kernel as many walks down that path.

@@ -901,6 +901,40 @@ static void flag_letters_round_trip(void **state)
 	assert_string_equal(buf, ":2,");
 }
 
+/*
+ * Renamed by another (flags), a message is found by its base, with the
+ * flags it has now; gone, it is -ENOENT.
+ */
+static void refind_follows_a_rename_and_says_gone(void **state)
+{
+	struct test_dir *d = *state;
+	char from[400], to[400], *buf;
+	struct mailbox mb;
+	size_t len;
+
+	deliver(d, "one\r\n", NULL);
+	deliver(d, "two\r\n", NULL);
+	assert_int_equal(mailbox_open(d->path, &mb), 0);
+	assert_int_equal(mailbox_set_flags(&mb, 1, MAILBOX_SEEN), 0);
+	snprintf(from, sizeof(from), "%s/%s", d->path, mb.v[1].name);
+	snprintf(to, sizeof(to), "%s/cur/%.*s:2,FSa", d->path,
+		 (int)mb.v[1].base_len, mb.v[1].name + 4);
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(mailbox_msg_read(&mb, 1, &buf, &len, NULL), -ENOENT);
+	assert_int_equal(mailbox_refind(&mb, 1), 0);
+	assert_int_equal(mb.v[1].uid, 2);
+	assert_int_equal(mb.v[1].flags, MAILBOX_SEEN | MAILBOX_FLAGGED);
+	assert_string_equal(mb.v[1].other, "a");
+	assert_int_equal(mailbox_msg_read(&mb, 1, &buf, &len, NULL), 0);
+	assert_memory_equal(buf, "two\r\n", len);
+	free(buf);
+	/* Its neighbour in new/ is not taken for it. */
+	assert_int_equal(mailbox_remove(&mb, 1), 0);
+	assert_int_equal(mailbox_refind(&mb, 1), -ENOENT);
+	assert_true(mb.v[0].in_new);
+	mailbox_close(&mb);
+}
+
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -932,6 +966,7 @@ int main(void)
 		DIR_TEST(stale_lines_are_rewritten_away),
 		DIR_TEST(peek_writes_nothing),
 		DIR_TEST(not_a_maildir_is_enoent),
+		DIR_TEST(refind_follows_a_rename_and_says_gone),
 		cmocka_unit_test(flag_letters_round_trip),
 	};
 
