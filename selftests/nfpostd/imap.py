@@ -846,6 +846,49 @@ def imap_a_stale_view_finds_what_another_session_renamed(d):
     b.logout()
 
 
+@case
+def imap_view_from_the_log_is_settled_in_the_background(d):
+    """After another session's STORE, a's NOOP takes the renames from the
+    MODSEQ log; cur/'s mtime is then too recent to trust, and a's next
+    sync would read cur/ whole (130 ms on 100,000 messages). A worker
+    reads it once the mtime is old enough, finds the view right, and from
+    then on cur/'s mtime is trusted: shown here by a rename made by hand
+    with cur/'s mtime put back, which a's NOOP does not see (were cur/
+    read, it would tell \\Draft), until the next background read."""
+    for i in range(3):
+        deliver(d, "settle %d" % i)
+    a, b = logged_in(d), client(d)
+    a.cmd("a1", "SELECT INBOX")
+    ok(b.select("INBOX"))
+    ok(b.store("1", "+FLAGS", "(\\Flagged)"))
+    lines = a.cmd("a2", "NOOP")
+    expect(any(line.startswith("* 1 FETCH") and "Flagged" in line
+               for line in lines), lines)
+    d.wait_for("the background read", lambda: d.logtext().count(
+        "cur/ read in the background: the view, settled") == 1)
+    cur = os.path.join(d.mail, "alice", "cur")
+    st = os.stat(cur)
+    name, = [n for n in os.listdir(cur) if n.endswith(":2,")][:1]
+    os.rename(os.path.join(cur, name), os.path.join(cur, name + "D"))
+    os.utime(cur, ns=(st.st_atime_ns, st.st_mtime_ns))
+    lines = a.cmd("a3", "NOOP")
+    expect(lines == ["a3 OK NOOP completed."], lines)
+    # b's next STORE follows on from that mtime: the log tells it, and
+    # the background read after it finds the view wrong, so a's next
+    # sync reads cur/ and tells the hand-made \\Draft.
+    ok(b.store("1", "-FLAGS", "(\\Flagged)"))
+    lines = a.cmd("a4", "NOOP")
+    expect(any(line.startswith("* 1 FETCH") and "Flagged" not in line
+               for line in lines) and
+           not any("Draft" in line for line in lines), lines)
+    d.wait_for("the second background read", lambda: d.logtext().count(
+        "cur/ read in the background: not the view") == 1)
+    lines = a.cmd("a5", "NOOP")
+    expect(any(line.startswith("* ") and "\\Draft" in line
+               for line in lines), lines)
+    b.logout()
+
+
 def logged_in(d):
     r = Tagged(d.ports["imaps"], tls=True)
     lines = r.cmd("l", "LOGIN alice \"%s\"" % PASSWORD["alice"])

@@ -287,6 +287,8 @@ static void tell_changes(struct imap_session *s, struct modseq_delta *d,
 	}
 }
 
+static void settle_later(struct imap_session *s);
+
 /*
  * The sync in place (modseq_update(), modseq.h): what changed told in
  * time proportional to it, as tell() would tell it. -ESTALE: a rescan
@@ -326,6 +328,8 @@ static int patch(struct imap_session *s, bool new_anyway, bool expunges)
 	else if (d.gone_recent)
 		imap_send(s, "* %zu RECENT",
 			  imap_view_recent(&s->mb, s->readonly, false));
+	if (!s->idling && !s->mb.settled)
+		settle_later(s);
 	return d.cur_unknown ? -EAGAIN : 0;
 }
 
@@ -466,6 +470,9 @@ static void rescan_done(struct work *w)
 	else if (s->state == IMAP_S_SELECTED)
 		tell(s, &o->mb);
 	mailbox_close(&o->mb);
+	/* Read too soon after a change, or renames from the log: later. */
+	if (!o->idle && s->state == IMAP_S_SELECTED && !s->mb.settled)
+		settle_later(s);
 	if (o->idle) {
 		/* Changed again while this scan ran: once more. */
 		if (s->resync && s->idling && !mailbox_unchanged(&s->mb) &&
@@ -515,15 +522,91 @@ void imap_view_sync_idle(struct imap_session *s)
 		sync_submit(s, NULL, "", true);
 }
 
-/* The read of cur/ IDLE put off (imap_view_idle_start()) is due. */
+/*
+ * A view read or brought up to date from the log (other sessions' STOREs
+ * and EXPUNGEs, modseq.h) soon after a change is not settled: the
+ * mtimes were too recent to rule out another program's change in the
+ * same clock tick, and the next sync would read cur/ whole while its
+ * client waits (130 ms on 100,000 messages: a NOOP a second after
+ * another session's STORE). So once they are old enough, a worker reads
+ * the folder in the background; if it finds what the view has, the
+ * view is settled as of that read and the next sync costs two stat()s.
+ * Else that sync rescans, as before.
+ */
+static void settle_run(struct work *w)
+{
+	struct imap_open_work *o = (struct imap_open_work *)w;
+	size_t i;
+
+	o->ret = mailbox_rescan(o->old, &o->mb);
+	if (o->ret) {
+		memset(&o->mb, 0, sizeof(o->mb));
+		return;
+	}
+	/* The same, read when nothing could change it unseen, or not. */
+	o->ret = o->mb.settled && o->mb.n == o->old->n ? 0 : -ESTALE;
+	for (i = 0; !o->ret && i < o->mb.n; i++)
+		if (o->mb.v[i].uid != o->old->v[i].uid ||
+		    strcmp(o->mb.v[i].name, o->old->v[i].name))
+			o->ret = -ESTALE;
+}
+
+static void settle_done(struct work *w)
+{
+	struct imap_open_work *o = (struct imap_open_work *)w;
+	struct imap_session *s = o->s;
+
+	log_msg(LOG_DEBUG, "imap(%s): cur/ read in the background: %s",
+		s->user, o->ret ? "not the view, read at the next sync" :
+		"the view, settled");
+	if (!o->ret && !s->gone && s->state == IMAP_S_SELECTED) {
+		memcpy(s->mb.stamp, o->mb.stamp, sizeof(s->mb.stamp));
+		s->mb.settled = o->mb.settled;
+		s->mb.cur_settled = o->mb.cur_settled;
+		s->mb.new_settled = o->mb.new_settled;
+		s->mb.cur_from_log = false;
+		/* The log's STOREs now follow on from that read. */
+		modseq_log_sync_point(&s->modseq, &s->mb.stamp[1]);
+	}
+	mailbox_close(&o->mb);
+	imap_resume(s);		/* frees it if it went meanwhile */
+}
+
+static void settle_now(struct imap_session *s)
+{
+	struct imap_open_work *o = &s->open;
+	struct timespec ts[2];
+
+	/* Busy, or changed again: the next sync patches, and comes back. */
+	if (s->working || s->closing || s->gone || s->fetch ||
+	    s->starttls_pending || s->state != IMAP_S_SELECTED ||
+	    s->mb.settled || mailbox_mtimes(&s->mb, ts) ||
+	    memcmp(ts, s->mb.stamp, sizeof(ts)))
+		return;
+	memset(o, 0, sizeof(*o));
+	o->s = s;
+	o->old = &s->mb;
+	o->w.run = settle_run;
+	o->w.done = settle_done;
+	imap_submit(s, &o->w);
+}
+
+/*
+ * Due: the read of cur/ IDLE put off (imap_view_idle_start()), or the
+ * background read that settles a view the log brought up to date.
+ */
 static void verify_expired(evutil_socket_t fd, short what, void *arg)
 {
 	struct imap_session *s = arg;
 
 	(void)fd;
 	(void)what;
-	if (!s->idling || s->closing || s->gone)
+	if (s->closing || s->gone)
 		return;
+	if (!s->idling) {
+		settle_now(s);
+		return;
+	}
 	s->cur_watched = false;
 	imap_view_sync_idle(s);
 }
@@ -552,6 +635,21 @@ static void verify_later(struct imap_session *s)
 	if (!s->verify || evtimer_add(s->verify, &tv))
 		return;
 	s->cur_watched = true;
+}
+
+/* Old enough: 50 ms with nanosecond mtimes, else a second (mailbox.h). */
+#define SETTLE_MS_NSEC	60
+#define SETTLE_MS_SEC	1100
+
+static void settle_later(struct imap_session *s)
+{
+	long ms = s->mb.stamp[1].tv_nsec ? SETTLE_MS_NSEC : SETTLE_MS_SEC;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (!s->verify)
+		s->verify = evtimer_new(s->srv->base, verify_expired, s);
+	if (s->verify)
+		evtimer_add(s->verify, &tv);
 }
 
 void imap_view_idle_start(struct imap_session *s)
