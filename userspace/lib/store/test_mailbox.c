@@ -830,6 +830,46 @@ static void a_message_seen_in_new_and_cur_counts_once(void **state)
 	mailbox_close(&mb);
 }
 
+/*
+ * The list's order places the messages it knows, with no sort, when its
+ * UIDs rise line by line; else they are sorted. Both give the same view.
+ */
+static void known_messages_in_uid_order_whatever_the_list(void **state)
+{
+	static const char *const lists[] = {
+		"3 V7 N10\n3 :b\n5 :a\n",		/* placed */
+		"3 V7 N10\n5 :a\n3 :b\n",		/* sorted */
+	};
+	struct test_dir *d = *state;
+	char path[400];
+	struct mailbox mb;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		put(d, "dovecot-uidlist", lists[i]);
+		put(d, "new/a", "1");
+		put(d, "cur/a:2,S", "1");	/* a rename seen half-way */
+		put(d, "cur/b:2,", "2");
+		put(d, "new/d", "4");
+		put(d, "new/c", "3");
+		assert_int_equal(mailbox_open(d->path, &mb), 0);
+		assert_int_equal(mb.n, 4);
+		assert_int_equal(mb.v[0].uid, 3);
+		assert_string_equal(mb.v[0].name, "cur/b:2,");
+		assert_int_equal(mb.v[1].uid, 5);
+		assert_string_equal(mb.v[1].name, "cur/a:2,S");
+		assert_int_equal(mb.v[2].uid, 10);
+		assert_string_equal(mb.v[2].name, "new/c");
+		assert_int_equal(mb.v[3].uid, 11);
+		assert_string_equal(mb.v[3].name, "new/d");
+		mailbox_close(&mb);
+		snprintf(path, sizeof(path), "%s/new/c", d->path);
+		assert_int_equal(unlink(path), 0);
+		snprintf(path, sizeof(path), "%s/new/d", d->path);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
 static void stale_lines_are_rewritten_away(void **state)
 {
 	struct test_dir *d = *state;
@@ -963,6 +1003,7 @@ int main(void)
 		DIR_TEST(flags_are_renames_into_cur),
 		DIR_TEST(keyword_letters_are_set_and_dropped),
 		DIR_TEST(a_message_seen_in_new_and_cur_counts_once),
+		DIR_TEST(known_messages_in_uid_order_whatever_the_list),
 		DIR_TEST(stale_lines_are_rewritten_away),
 		DIR_TEST(peek_writes_nothing),
 		DIR_TEST(not_a_maildir_is_enoent),
