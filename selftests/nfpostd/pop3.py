@@ -15,6 +15,7 @@ import base64
 import glob
 import os
 import poplib
+import re
 import socket
 import subprocess
 import sys
@@ -242,6 +243,41 @@ def pop3_next_login_sees_what_changed_since_the_last(d):
         expect(b"third" in b"\r\n".join(p.retr(1)[1]), "RETR 1")
         p.quit()
         ended(d, n)
+
+
+@case
+def pop3_view_a_session_changed_is_read_again_in_the_background(d):
+    """QUIT's \\Seen renames leave the kept view unlike cur/, which the
+    next login would read whole. A worker reads it again once the mtimes
+    are old enough, and the next login trusts cur/'s mtime: shown by a
+    removal made by hand with cur/'s mtime put back, which that login does
+    not see (were cur/ read, STAT would count 1), until cur/ changes."""
+    for i in range(2):
+        deliver(d, "settle %d" % i)
+    p = pop(d)
+    p.retr(1)
+    p.retr(2)
+    p.quit()
+    ended(d, 1)
+    d.wait_for("the background read", lambda: re.search(
+        r"pop3: \S+/alice read in the background: settled", d.logtext()))
+    cur = os.path.join(d.mail, "alice", "cur")
+    st = os.stat(cur)
+    second, = [f for f in d.maildir("alice", "cur")
+               if b"settle 1" in stored(f)]
+    kept = stored(second)
+    os.remove(second)
+    os.utime(cur, ns=(st.st_atime_ns, st.st_mtime_ns))
+    p = pop(d)
+    expect(p.stat()[0] == 2, "cur/ was read: %r" % (p.stat(),))
+    p.quit()
+    ended(d, 2)
+    with open(second, "wb") as f:
+        f.write(kept)
+    p = pop(d)
+    expect(p.stat()[0] == 2, "the file put back: %r" % (p.stat(),))
+    expect(b"settle 1" in b"\r\n".join(p.retr(2)[1]), "RETR 2")
+    p.quit()
 
 
 @case

@@ -114,9 +114,12 @@ void pop3_auth_start(struct pop3_session *s, const char *arg);
 void pop3_auth_line(struct pop3_session *s, const char *line);
 /* QUIT in TRANSACTION: the UPDATE state's work, then the reply. */
 void pop3_update(struct pop3_session *s);
-/* An ended session's maildrop @mb kept for its user's next login (taken,
- * @mb left empty); all of them freed. */
-void pop3_keep(struct mailbox *mb);
+/*
+ * An ended session's maildrop @mb kept for its user's next login (taken,
+ * @mb left empty), read again in the background if it changed since it
+ * was read; all of them freed.
+ */
+void pop3_keep(struct server *srv, struct mailbox *mb);
 void pop3_keep_free_all(void);
 
 #endif /* NFPOSTD_POP3_PRIV_H */

@@ -63,7 +63,7 @@ static void session_free(struct pop3_session *s)
 	mailbox_close(&s->work.mb);
 	mailbox_close(&s->work.old);
 	if (s->state != POP3_S_AUTH)
-		pop3_keep(&s->mb);
+		pop3_keep(s->srv, &s->mb);
 	else
 		mailbox_close(&s->mb);
 	free(s->marks);
