@@ -12,6 +12,9 @@ $(patsubst %,$(BUILD)/test_%,$(IMAP_UNITS)): $(BUILD)/test_%: \
 		$(BUILD)/userspace/lib/mail/test_%.o $(BUILD)/userspace/lib/mail/%.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka
 
+# The header's end is rfc5322.c's.
+$(BUILD)/test_imap_fetch: $(BUILD)/userspace/lib/mail/rfc5322.o
+
 # The MIME tree is tested with the ENVELOPE and BODYSTRUCTURE made of it.
 $(BUILD)/test_mime: $(BUILD)/userspace/lib/mail/imap_struct.o
 $(BUILD)/fuzz_mime: $(BUILD)/fuzz/userspace/lib/mail/imap_struct.o

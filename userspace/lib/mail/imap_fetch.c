@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "imap_fetch.h"
+#include "rfc5322.h"
 
 static const struct {
 	const char *name;
@@ -211,23 +212,9 @@ int imap_fetch_item_parse(const char *atom, struct imap_fetch_item *it)
 
 size_t imap_header_len(const char *msg, size_t len)
 {
-	const char *p = msg, *end = msg + len;
-	size_t i;
+	size_t n = rfc5322_header_end(msg, len);
 
-	/* A message that starts with its empty line has an empty header. */
-	if (len && msg[0] == '\n')
-		return 1;
-	if (len >= 2 && msg[0] == '\r' && msg[1] == '\n')
-		return 2;
-	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
-		i = (size_t)(p - msg);
-		if (i + 1 < len && msg[i + 1] == '\n')
-			return i + 2;
-		if (i + 2 < len && msg[i + 1] == '\r' && msg[i + 2] == '\n')
-			return i + 3;
-		p++;
-	}
-	return len;
+	return n ? n : len;
 }
 
 /* Whether the field starting at @line is named in @fields. */

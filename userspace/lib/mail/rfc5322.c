@@ -489,6 +489,24 @@ int rfc5322_date(const char *s, size_t len, time_t *t_r)
 	return 0;
 }
 
+size_t rfc5322_header_end(const char *msg, size_t len)
+{
+	const char *p = msg, *end = msg + len;
+
+	if (len && msg[0] == '\n')
+		return 1;
+	if (len >= 2 && msg[0] == '\r' && msg[1] == '\n')
+		return 2;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		if (p + 1 < end && p[1] == '\n')
+			return (size_t)(p + 2 - msg);
+		if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
+			return (size_t)(p + 3 - msg);
+		p++;
+	}
+	return 0;
+}
+
 const char *rfc5322_format_date(char *buf, size_t len, time_t t)
 {
 	static const char days[][4] = {

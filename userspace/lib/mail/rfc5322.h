@@ -86,6 +86,13 @@ size_t rfc5322_feed(struct rfc5322 *p, const char *in, size_t n,
 enum rfc5322_status rfc5322_finish(struct rfc5322 *p);
 
 /*
+ * The length of the header at @msg with the empty line that ends it (CRLF
+ * or a bare LF), or 0 while @msg[0..@len) holds no such line. A message
+ * that starts with its empty line has a header of that line alone.
+ */
+size_t rfc5322_header_end(const char *msg, size_t len);
+
+/*
  * A date-time (RFC 5322 3.3, with the obsolete forms of 4.3: two- and
  * three-digit years, zone names, no seconds), comments and folding white
  * space allowed around it, into seconds since the epoch (UTC). The day of

@@ -432,11 +432,25 @@ static void format_ignores_the_locale(void **state)
 	assert_string_equal(buf, "Tue, 14 Mar 2023 09:15:42 +0000");
 }
 
+static void header_ends_after_its_empty_line_or_not_yet(void **state)
+{
+	(void)state;
+	assert_int_equal(rfc5322_header_end("A: b\r\n\r\nbody", 13), 8);
+	assert_int_equal(rfc5322_header_end("A: b\n\nbody", 10), 6);
+	assert_int_equal(rfc5322_header_end("A: b\r\n\r\n", 8), 8);
+	assert_int_equal(rfc5322_header_end("\r\nbody", 6), 2);
+	assert_int_equal(rfc5322_header_end("\nbody", 5), 1);
+	/* Not yet: the empty line may be in the next read. */
+	assert_int_equal(rfc5322_header_end("A: b\r\n\r", 7), 0);
+	assert_int_equal(rfc5322_header_end("A: b\r\nC: d\r\n", 12), 0);
+	assert_int_equal(rfc5322_header_end("", 0), 0);
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[ARRAY_SIZE(header_cases) +
 			       ARRAY_SIZE(date_cases) +
-			       ARRAY_SIZE(format_cases) + 7] = {
+			       ARRAY_SIZE(format_cases) + 8] = {
 		cmocka_unit_test(field_lines_are_where_fields_start),
 		cmocka_unit_test(long_value_is_truncated_not_an_error),
 		cmocka_unit_test(value_of_exactly_max_is_whole),
@@ -444,8 +458,9 @@ int main(void)
 		cmocka_unit_test(callback_stops_the_parser),
 		cmocka_unit_test(nothing_consumed_after_done),
 		cmocka_unit_test(format_ignores_the_locale),
+		cmocka_unit_test(header_ends_after_its_empty_line_or_not_yet),
 	};
-	size_t n = 7;
+	size_t n = 8;
 
 	TEST_TABLE(tests, n, header_cases, run_header);
 	TEST_TABLE(tests, n, date_cases, run_date);

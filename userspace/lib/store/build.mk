@@ -8,10 +8,12 @@ LIBSTORE	:= $(BUILD)/libnfstore.a
 
 # Which objects each test links besides its own unit's.
 store_deps_mailbox	:= $(BUILD)/userspace/lib/store/maildir.o \
-			   $(BUILD)/userspace/lib/store/dotlock.o
+			   $(BUILD)/userspace/lib/store/dotlock.o \
+			   $(BUILD)/userspace/lib/mail/rfc5322.o
 store_deps_modseq	:= $(BUILD)/userspace/lib/store/mailbox.o \
 			   $(BUILD)/userspace/lib/store/maildir.o \
-			   $(BUILD)/userspace/lib/store/dotlock.o
+			   $(BUILD)/userspace/lib/store/dotlock.o \
+			   $(BUILD)/userspace/lib/mail/rfc5322.o
 store_deps_keywords	:= $(BUILD)/userspace/lib/store/dotlock.o
 store_deps_queue	:= $(BUILD)/userspace/lib/mail/dsn_param.o
 
@@ -38,5 +40,6 @@ $(foreach u,$(STORE_UNITS),$(eval $(call store_test_rule,$(u))))
 # The MODSEQ log's reader, fuzzed (what a crash leaves is its input).
 FUZZERS		+= $(BUILD)/fuzz_modseq
 $(BUILD)/fuzz_modseq: $(patsubst %,$(BUILD)/fuzz/userspace/lib/store/%.o,\
-			fuzz_modseq modseq mailbox maildir dotlock)
+			fuzz_modseq modseq mailbox maildir dotlock) \
+		      $(BUILD)/fuzz/userspace/lib/mail/rfc5322.o
 	$(FUZZCC) $(FUZZFLAGS) -o $@ $^

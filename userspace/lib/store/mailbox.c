@@ -17,6 +17,7 @@
 #include "dotlock.h"
 #include "mailbox.h"
 #include "maildir.h"
+#include "rfc5322.h"
 
 #define UIDLIST		"dovecot-uidlist"
 #define UIDLIST_LOCK	"dovecot-uidlist.lock"	/* dotlock.h */
@@ -1691,29 +1692,6 @@ static int to_crlf(char **buf, size_t *len)
 }
 
 /*
- * Where the header of @buf[0..@len) ends, after its blank line; 0 while
- * no blank line has come.
- */
-static size_t header_end(const char *buf, size_t len)
-{
-	const char *p = buf, *end = buf + len;
-
-	/* No field at all: the header is the empty line alone. */
-	if (len && buf[0] == '\n')
-		return 1;
-	if (len >= 2 && buf[0] == '\r' && buf[1] == '\n')
-		return 2;
-	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
-		if (p + 1 < end && p[1] == '\n')
-			return (size_t)(p + 2 - buf);
-		if (p + 2 < end && p[1] == '\r' && p[2] == '\n')
-			return (size_t)(p + 3 - buf);
-		p++;
-	}
-	return 0;
-}
-
-/*
  * Message @i into a new buffer: all of it, or (@header) its header, in
  * 4 KiB reads until a blank line has come: a header fetch on a large
  * mailbox reads no bodies past the first block, and the part of the body
@@ -1752,7 +1730,7 @@ static int read_msg(const struct mailbox *mb, size_t i, bool header,
 		if (n <= 0)
 			break;
 		len += (size_t)n;
-		if (header && (hdr = header_end(buf, len)))
+		if (header && (hdr = rfc5322_header_end(buf, len)))
 			break;
 	}
 	close(fd);
