@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "dotlock.h"
+#include "fileio.h"
 #include "keywords.h"
 
 #define KEYWORDS_FILE	"dovecot-keywords"
@@ -142,21 +143,14 @@ int keywords_read(const char *maildir, struct keywords *kw)
 static int save(int dirfd, int lockfd, const struct keywords *kw)
 {
 	char buf[KEYWORDS_MAX * (KEYWORD_NAME_MAX + 4)];
-	size_t len = 0, i, off = 0;
-	ssize_t n;
-	int ret = 0;
+	size_t len = 0, i;
+	int ret;
 
 	for (i = 0; i < KEYWORDS_MAX; i++)
 		if (kw->name[i][0])
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 						"%zu %s\n", i, kw->name[i]);
-	while (off < len && !ret) {
-		n = write(lockfd, buf + off, len - off);
-		if (n < 0 && errno != EINTR)
-			ret = -errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
+	ret = fileio_write(lockfd, buf, len);
 	if (!ret && fsync(lockfd))
 		ret = -errno;
 	if (!ret && renameat(dirfd, KEYWORDS_LOCK, dirfd, KEYWORDS_FILE))

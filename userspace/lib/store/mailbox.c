@@ -15,6 +15,7 @@
 
 #include "decimal.h"
 #include "dotlock.h"
+#include "fileio.h"
 #include "mailbox.h"
 #include "maildir.h"
 #include "rfc5322.h"
@@ -311,22 +312,6 @@ static void lock_drop(int dirfd, int fd)
 	unlinkat(dirfd, UIDLIST_LOCK, 0);
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int fsync_at(int dirfd, const char *name)
 {
 	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -381,7 +366,7 @@ static int uidlist_rewrite(int dirfd, int lockfd, const struct mailbox *mb)
 
 	if (!buf)
 		return -ENOMEM;
-	ret = write_all(lockfd, buf, len);
+	ret = fileio_write(lockfd, buf, len);
 	free(buf);
 	if (!ret && fsync(lockfd))
 		ret = -errno;
@@ -403,7 +388,7 @@ static int uidlist_append(int dirfd, const struct mailbox *mb, size_t from)
 	if (fd < 0)
 		return -errno;
 	buf = format_lines(mb, from, false, &len);
-	ret = buf ? write_all(fd, buf, len) : -ENOMEM;
+	ret = buf ? fileio_write(fd, buf, len) : -ENOMEM;
 	free(buf);
 	if (!ret && fsync(fd))
 		ret = -errno;
@@ -479,7 +464,7 @@ int mailbox_commit_uid(struct maildir_msg *m, char *name_r, size_t len,
 	if (uid) {
 		snprintf(line, sizeof(line), "%s%u :%s,S=%zu\n",
 			 torn ? "\n" : "", uid, m->name, m->size);
-		ret = write_all(fd, line, strlen(line));
+		ret = fileio_write(fd, line, strlen(line));
 		if (!ret && fsync(fd))
 			ret = -errno;
 		if (ret)
@@ -1219,7 +1204,7 @@ static int number_new(struct mailbox *mb, int fd, size_t n)
 		snprintf(line, sizeof(line), "%s%u :%.*s\n",
 			 !i && torn ? "\n" : "", unnumbered[i]->uid,
 			 (int)unnumbered[i]->base_len, unnumbered[i]->name + 4);
-		ret = write_all(fd, line, strlen(line));
+		ret = fileio_write(fd, line, strlen(line));
 	}
 	free(unnumbered);
 	if (!ret && k && fsync(fd))

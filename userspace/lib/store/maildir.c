@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "fileio.h"
 #include "maildir.h"
 
 /* The longest ",S=<size>" suffix: a 64-bit size in decimal. */
@@ -167,22 +168,14 @@ int maildir_writev(struct maildir_msg *m, struct iovec *iov, int n)
 
 int maildir_write(struct maildir_msg *m, const void *buf, size_t len)
 {
-	const char *p = buf;
-	ssize_t n;
+	int ret;
 
 	if (m->fd < 0)
 		return -EBADF;
-	while (len) {
-		n = write(m->fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= n;
-		m->size += n;
-	}
-	return 0;
+	ret = fileio_write(m->fd, buf, len);
+	if (!ret)
+		m->size += len;
+	return ret;
 }
 
 static int fsync_dir(int dirfd, const char *path)

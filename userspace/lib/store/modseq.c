@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "decimal.h"
+#include "fileio.h"
 #include "modseq.h"
 
 #define MODSEQ_TMP		"nfpost-modseq.tmp"
@@ -456,23 +457,6 @@ static int lock_log(int dirfd, int *fd_r)
 	}
 }
 
-static int write_all(int fd, const char *p, size_t len, off_t off)
-{
-	ssize_t n;
-
-	while (len) {
-		n = pwrite(fd, p, len, off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		off += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* A growing text buffer; on failure it is freed and stays NULL. */
 struct out {
 	char *p;
@@ -606,7 +590,7 @@ static int rewrite(int dirfd, const struct mailbox *mb,
 	}
 	fd = openat(dirfd, MODSEQ_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		    0600);
-	ret = fd < 0 ? -errno : write_all(fd, o.p, o.len, 0);
+	ret = fd < 0 ? -errno : fileio_pwrite(fd, o.p, o.len, 0);
 	if (!ret && fsync(fd))
 		ret = -errno;
 	if (!ret && renameat(dirfd, MODSEQ_TMP, dirfd, MODSEQ_LOG))
@@ -739,7 +723,7 @@ static int commit(int dirfd, int fd, struct mailbox *mb,
 	/* A torn line of a crash is cut off, not continued. */
 	ret = ftruncate(fd, (off_t)log->good) ? -errno : 0;
 	if (!ret)
-		ret = write_all(fd, o.p, o.len, (off_t)log->good);
+		ret = fileio_pwrite(fd, o.p, o.len, (off_t)log->good);
 	if (!ret && fdatasync(fd))
 		ret = -errno;
 	if (!ret && !log->good)

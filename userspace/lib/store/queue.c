@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "queue.h"
 
 static int add_rcpt(struct queue_entry *e, const char *addr)
@@ -172,22 +173,6 @@ void queue_entry_free(struct queue_entry *e)
 	e->nrcpt = 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 char *queue_state_format(const struct queue_entry *e, size_t *len_r)
 {
 	size_t len = 80 + strlen(e->last_error), off;
@@ -237,7 +222,7 @@ int queue_state_write(const char *spool, const char *name, const char *buf,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, buf, len);
+	ret = fileio_write(fd, buf, len);
 	if (!ret && fsync(fd))
 		ret = -errno;
 	close(fd);
