@@ -95,7 +95,6 @@ struct imap_session {
 	struct imap_session *next, **pprev;	/* all IMAP sessions */
 	struct bufferevent *bev;
 	evutil_socket_t fd;
-	SSL *ssl;
 	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
 	enum listen_kind kind;
 	enum imap_state state;

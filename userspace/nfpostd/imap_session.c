@@ -274,7 +274,6 @@ static int start_tls(struct imap_session *s)
 		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
 	s->tlsc = c;
 	s->bev = tls_conn_bev(c);
-	s->ssl = tls_conn_ssl(c);
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

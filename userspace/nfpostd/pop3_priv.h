@@ -62,7 +62,6 @@ struct pop3_session {
 	struct pop3_session *next, **pprev;	/* all POP3 sessions */
 	struct bufferevent *bev;
 	evutil_socket_t fd;
-	SSL *ssl;
 	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
 	enum listen_kind kind;
 	enum pop3_state state;

@@ -134,7 +134,6 @@ static int start_tls(struct pop3_session *s)
 		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
 	s->tlsc = c;
 	s->bev = tls_conn_bev(c);
-	s->ssl = tls_conn_ssl(c);
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

@@ -96,7 +96,6 @@ struct smtp_session {
 	struct smtp_session *next, **pprev;	/* srv->session_list */
 	struct bufferevent *bev;
 	evutil_socket_t fd;
-	SSL *ssl;
 	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
 	enum listen_kind kind;
 	enum smtp_state state;

@@ -140,7 +140,6 @@ static int start_tls(struct smtp_session *s)
 		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
 	s->tlsc = c;
 	s->bev = tls_conn_bev(c);
-	s->ssl = tls_conn_ssl(c);
 	s->tls = true;
 	set_callbacks(s);
 	return 0;
@@ -222,8 +221,9 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & BEV_EVENT_CONNECTED) {
-		if (s->ssl)
-			tls_describe(s->ssl, s->tls_info, sizeof(s->tls_info));
+		if (s->tlsc)
+			tls_describe(tls_conn_ssl(s->tlsc), s->tls_info,
+				     sizeof(s->tls_info));
 		return;
 	}
 	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
