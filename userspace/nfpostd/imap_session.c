@@ -264,16 +264,12 @@ static void set_callbacks(struct imap_session *s)
 static int start_tls(struct imap_session *s)
 {
 	struct timeval wtv = { .tv_sec = s->srv->conf.timeout };
-	struct tls_conn *c;
-
 	/* Written by tls.c: the write timeout is its socket's. */
-	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, &wtv);
-	if (!c)
-		return -ENOMEM;
-	if (s->bev)
-		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
-	s->tlsc = c;
-	s->bev = tls_conn_bev(c);
+	int ret = tls_conn_start(s->srv->base, s->srv->tls, s->fd, &wtv,
+				 &s->bev, &s->tlsc);
+
+	if (ret)
+		return ret;
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

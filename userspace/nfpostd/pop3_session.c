@@ -125,15 +125,11 @@ static void set_callbacks(struct pop3_session *s)
 static int start_tls(struct pop3_session *s)
 {
 	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
-	struct tls_conn *c;
+	int ret = tls_conn_start(s->srv->base, s->srv->tls, s->fd, &tv,
+				 &s->bev, &s->tlsc);
 
-	c = tls_conn_accept(s->srv->base, s->srv->tls, s->fd, &tv);
-	if (!c)
-		return -ENOMEM;
-	if (s->bev)
-		bufferevent_free(s->bev);	/* not the socket: no CLOSE_ON_FREE */
-	s->tlsc = c;
-	s->bev = tls_conn_bev(c);
+	if (ret)
+		return ret;
 	s->tls = true;
 	set_callbacks(s);
 	return 0;

@@ -178,8 +178,8 @@ static void closing_event(struct bufferevent *bev, short what, void *arg)
 	conn_destroy(arg);
 }
 
-struct tls_conn *tls_conn_accept(struct event_base *base, SSL_CTX *ctx,
-				 int fd, const struct timeval *wtimeout)
+static struct tls_conn *accept_on(struct event_base *base, SSL_CTX *ctx,
+				   int fd, const struct timeval *wtimeout)
 {
 	struct tls_conn *c = calloc(1, sizeof(*c));
 
@@ -236,9 +236,19 @@ fail:
 	return NULL;
 }
 
-struct bufferevent *tls_conn_bev(const struct tls_conn *c)
+int tls_conn_start(struct event_base *base, SSL_CTX *ctx, int fd,
+		   const struct timeval *wtimeout, struct bufferevent **bev,
+		   struct tls_conn **c_r)
 {
-	return c->bev;
+	struct tls_conn *c = accept_on(base, ctx, fd, wtimeout);
+
+	if (!c)
+		return -ENOMEM;
+	if (*bev)
+		bufferevent_free(*bev);	/* not the socket: no CLOSE_ON_FREE */
+	*c_r = c;
+	*bev = c->bev;
+	return 0;
 }
 
 SSL *tls_conn_ssl(const struct tls_conn *c)

@@ -18,15 +18,19 @@ struct timeval;
 struct tls_conn;
 /*
  * A server session's TLS on socket @fd (the handshake as the server to
- * come), or NULL. The session reads and writes tls_conn_bev() as it would
- * a socket's bufferevent, but never enables EV_WRITE on it: the records
- * are made and written once per turn of the loop, straight to the socket
- * (see tls.c). @wtimeout: how long records may wait for a client that does
- * not read (NULL: as long as it takes).
+ * come), for a session that read in plaintext until now (STARTTLS, STLS)
+ * or not at all (implicit TLS): its bufferevent *@bev, if any (not the
+ * socket's owner), is freed and replaced by the connection's, which the
+ * session reads and writes as it would a socket's bufferevent, but never
+ * enables EV_WRITE on: the records are made and written once per turn of
+ * the loop, straight to the socket (see tls.c). The connection in *@c_r.
+ * @wtimeout: how long records may wait for a client that does not read
+ * (NULL: as long as it takes). -ENOMEM, with nothing changed, if it
+ * cannot.
  */
-struct tls_conn *tls_conn_accept(struct event_base *base, SSL_CTX *ctx,
-				 int fd, const struct timeval *wtimeout);
-struct bufferevent *tls_conn_bev(const struct tls_conn *c);
+int tls_conn_start(struct event_base *base, SSL_CTX *ctx, int fd,
+		   const struct timeval *wtimeout, struct bufferevent **bev,
+		   struct tls_conn **c_r);
 SSL *tls_conn_ssl(const struct tls_conn *c);
 /*
  * The session is done with @c: it is freed, and the socket closed, once
