@@ -611,6 +611,14 @@ static void verify_expired(evutil_socket_t fd, short what, void *arg)
 	imap_view_sync_idle(s);
 }
 
+/* verify_expired() in @tv, on the session's timer (made once). */
+static int verify_in(struct imap_session *s, const struct timeval *tv)
+{
+	if (!s->verify)
+		s->verify = evtimer_new(s->srv->base, verify_expired, s);
+	return s->verify ? evtimer_add(s->verify, tv) : -1;
+}
+
 /*
  * IDLE starts on a view whose cur/ has the mtime the view read, only too
  * recent to rule out another change in the same clock tick (mailbox.h):
@@ -630,9 +638,7 @@ static void verify_later(struct imap_session *s)
 	    ts[1].tv_sec != s->mb.stamp[1].tv_sec ||
 	    ts[1].tv_nsec != s->mb.stamp[1].tv_nsec)
 		return;
-	if (!s->verify)
-		s->verify = evtimer_new(s->srv->base, verify_expired, s);
-	if (!s->verify || evtimer_add(s->verify, &tv))
+	if (verify_in(s, &tv))
 		return;
 	s->cur_watched = true;
 }
@@ -646,10 +652,7 @@ static void settle_later(struct imap_session *s)
 	long ms = s->mb.stamp[1].tv_nsec ? SETTLE_MS_NSEC : SETTLE_MS_SEC;
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
-	if (!s->verify)
-		s->verify = evtimer_new(s->srv->base, verify_expired, s);
-	if (s->verify)
-		evtimer_add(s->verify, &tv);
+	verify_in(s, &tv);
 }
 
 void imap_view_idle_start(struct imap_session *s)
