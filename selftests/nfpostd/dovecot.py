@@ -277,6 +277,15 @@ def imap_transcript(port):
     t["size"] = {u: int(a[b"RFC822.SIZE"]) for u, a in items.items()}
     t["date"] = {u: imaplib.Internaldate2tuple(
         b'INTERNALDATE "%s"' % a[b"INTERNALDATE"]) for u, a in items.items()}
+    # Sequence sets of every form (RFC 3501 9): ranges that overlap or
+    # run backwards, '*' on either side, UIDs past the last; the messages
+    # each names, by number and by UID, in the order they come.
+    for form in ("2:3,1,3:4", "*:2", "1,1,*", "4:3", "*"):
+        t["set", form] = [x.split()[0] for x in ok(m.fetch(form, "(UID)"))
+                          if x]
+    for form in ("2:3,1,3:4", "*:2", "100:*", "50:60", "3,1", "1:*"):
+        t["uid set", form] = [x.split()[0] for x in
+                              ok(m.uid("FETCH", form, "(UID)")) if x]
     for u in items:
         got = fetch(m, str(u), "BODY.PEEK[] BODY.PEEK[TEXT] "
                     "BODY.PEEK[HEADER.FIELDS (SUBJECT FROM)] BODY ENVELOPE")

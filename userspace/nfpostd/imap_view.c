@@ -705,12 +705,45 @@ static bool in_range(const struct imap_seqset *set, uint32_t n)
 	return true;
 }
 
+/* The first index of @mb whose UID is @uid or more (n if none). */
+static size_t uid_at_least(const struct mailbox *mb, uint32_t uid)
+{
+	size_t lo = 0, hi = mb->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (mb->v[mid].uid < uid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct span {
+	size_t a, b;		/* indices [a, b) */
+};
+
+static int cmp_span(const void *x, const void *y)
+{
+	const struct span *p = x, *q = y;
+
+	return p->a < q->a ? -1 : p->a > q->a;
+}
+
+/*
+ * Each range of the set as the indices it spans (by number, or by a
+ * binary search of the UIDs), the spans sorted and joined: the messages
+ * a command names, not a test of every message of the view (FETCH 1:1000
+ * of 100,000 messages tested 100,000).
+ */
 int imap_view_select(struct imap_session *s, const char *str, bool uid,
 		     size_t **idx_r, size_t *n_r)
 {
+	struct span sp[IMAP_SEQSET_MAX];
 	struct imap_seqset set;
-	uint32_t max;
-	size_t i, n = 0, *idx;
+	size_t i, j, k = 0, n = 0, *idx;
+	uint32_t max, lo, hi;
 
 	*idx_r = NULL;
 	*n_r = 0;
@@ -720,14 +753,50 @@ int imap_view_select(struct imap_session *s, const char *str, bool uid,
 		return -ERANGE;
 	if (!s->mb.n)
 		return 0;
-	idx = malloc(s->mb.n * sizeof(*idx));
+	max = uid ? s->mb.v[s->mb.n - 1].uid : (uint32_t)s->mb.n;
+	for (i = 0; i < (size_t)set.n; i++) {
+		/* '*' is the largest; "5:*" with fewer than 5 is "*:5". */
+		lo = set.r[i].lo == IMAP_SEQ_STAR ? max : set.r[i].lo;
+		hi = set.r[i].hi == IMAP_SEQ_STAR ? max : set.r[i].hi;
+		if (lo > hi) {
+			uint32_t t = lo;
+
+			lo = hi;
+			hi = t;
+		}
+		if (uid) {
+			sp[k].a = uid_at_least(&s->mb, lo);
+			sp[k].b = hi == UINT32_MAX ? s->mb.n :
+				  uid_at_least(&s->mb, hi + 1);
+		} else {
+			sp[k].a = lo - 1;
+			sp[k].b = hi < s->mb.n ? hi : s->mb.n;
+		}
+		if (sp[k].a < sp[k].b)
+			k++;
+	}
+	qsort(sp, k, sizeof(*sp), cmp_span);
+	/* Overlapping or adjacent spans joined, in place. */
+	for (i = 0, j = 0; i < k; i++) {
+		if (j && sp[i].a <= sp[j - 1].b) {
+			if (sp[i].b > sp[j - 1].b)
+				sp[j - 1].b = sp[i].b;
+		} else {
+			sp[j++] = sp[i];
+		}
+	}
+	k = j;
+	for (i = 0; i < k; i++)
+		n += sp[i].b - sp[i].a;
+	if (!n)
+		return 0;
+	idx = malloc(n * sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
-	max = uid ? s->mb.v[s->mb.n - 1].uid : (uint32_t)s->mb.n;
-	for (i = 0; i < s->mb.n; i++)
-		if (imap_seqset_has(&set, uid ? s->mb.v[i].uid :
-				    (uint32_t)(i + 1), max))
-			idx[n++] = i;
+	n = 0;
+	for (i = 0; i < k; i++)
+		for (j = sp[i].a; j < sp[i].b; j++)
+			idx[n++] = j;
 	*idx_r = idx;
 	*n_r = n;
 	return 0;
