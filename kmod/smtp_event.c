@@ -25,7 +25,7 @@ void nfps_event_enable(bool on)
 
 bool nfps_event_wanted(const struct nfps_net *sn)
 {
-	return READ_ONCE(events_on) && !nfps_subs_empty(&sn->subs);
+	return READ_ONCE(events_on) && !nfpost_subs_empty(&sn->subs);
 }
 
 int nfps_put_addr(struct sk_buff *skb, int attr, const struct nfps_addr *a)

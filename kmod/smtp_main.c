@@ -21,7 +21,7 @@ static int __net_init smtp_net_init(struct net *net)
 	int ret;
 
 	sn->net = net;
-	nfps_subs_init(&sn->subs);
+	nfpost_subs_init(&sn->subs);
 	ret = -ENOMEM;
 	cfg = nfps_cfg_default();
 	if (!cfg)
@@ -54,7 +54,7 @@ static void __net_exit smtp_net_exit(struct net *net)
 	struct nfps_net *sn = nfps_net(net);
 
 	nfps_hooks_unregister(sn);
-	nfps_subs_flush(&sn->subs);
+	nfpost_subs_flush(&sn->subs);
 	nfps_tables_destroy(&sn->tables);
 	free_percpu(sn->stats);
 	nfps_cfg_free(rcu_dereference_protected(sn->cfg, true));

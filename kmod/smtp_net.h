@@ -35,7 +35,7 @@ struct nfps_net {
 	struct net *net;
 	struct nfps_cfg __rcu *cfg;	/* replaced whole under genl_mutex */
 	struct nfps_stats __percpu *stats;
-	struct nfps_subs subs;
+	struct nfpost_subs subs;
 	struct nfps_tables tables;
 	struct nf_hook_ops hook_ops[NFPS_NHOOKS];
 };
@@ -50,6 +50,12 @@ static inline struct nfps_net *nfps_net(const struct net *net)
 static inline void nfps_count(struct nfps_net *sn, int attr)
 {
 	this_cpu_inc(sn->stats->c[attr - NFPS_A_STAT_PACKETS]);
+}
+
+static inline void nfps_count_n(struct nfps_net *sn, int attr, u32 n)
+{
+	if (n)
+		this_cpu_add(sn->stats->c[attr - NFPS_A_STAT_PACKETS], n);
 }
 
 static inline void nfps_count_idx(struct nfps_net *sn, int idx)

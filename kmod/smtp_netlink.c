@@ -729,13 +729,13 @@ static int flush_cache_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nfps_subs_add(&info_sn(info)->subs, info->snd_portid,
-			     info->extack);
+	return nfpost_subs_add(&info_sn(info)->subs, info->snd_portid,
+			       nfps_now_ms(), info->extack);
 }
 
 static int unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	int ret = nfps_subs_del(&info_sn(info)->subs, info->snd_portid);
+	int ret = nfpost_subs_del(&info_sn(info)->subs, info->snd_portid);
 
 	if (ret == -ENOENT)
 		NL_SET_ERR_MSG_MOD(info->extack, "this socket is not subscribed");

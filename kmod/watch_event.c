@@ -133,13 +133,13 @@ void nfpost_event_send(struct nfpost_watch_net *wn,
 		return;
 	skb = genlmsg_new(EVENT_SIZE, GFP_ATOMIC);
 	if (!skb) {
-		nfpost_subs_lost(wn);
+		nfpost_watch_subs_lost(wn);
 		return;
 	}
 	if (WARN_ON_ONCE(fill(skb, wn, ev))) {
 		nlmsg_free(skb);
-		nfpost_subs_lost(wn);
+		nfpost_watch_subs_lost(wn);
 		return;
 	}
-	nfpost_subs_deliver(wn, skb);
+	nfpost_watch_subs_deliver(wn, skb);
 }

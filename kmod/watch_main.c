@@ -110,7 +110,7 @@ static int __init nfpost_watch_init(void)
 	ret = register_netdevice_notifier(&watch_netdev_nb);
 	if (ret)
 		goto err_notifier;
-	ret = nfpost_subs_register();
+	ret = nfpost_watch_subs_register();
 	if (ret)
 		goto err_subs;
 	ret = nfpost_netlink_register();
@@ -121,7 +121,7 @@ static int __init nfpost_watch_init(void)
 	return 0;
 
 err_netlink:
-	nfpost_subs_unregister();
+	nfpost_watch_subs_unregister();
 err_subs:
 	unregister_netdevice_notifier(&watch_netdev_nb);
 err_notifier:
@@ -137,7 +137,7 @@ static void __exit nfpost_watch_exit(void)
 	nfpost_event_enable(false);
 	synchronize_rcu();
 	nfpost_netlink_unregister();
-	nfpost_subs_unregister();
+	nfpost_watch_subs_unregister();
 	unregister_netdevice_notifier(&watch_netdev_nb);
 	unregister_pernet_subsys(&watch_net_ops);
 	/* Bindings and subscribers are freed after a grace period: let them go. */

@@ -428,7 +428,7 @@ static int set_config_doit(struct sk_buff *skb, struct genl_info *info)
 static int subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return nfpost_subs_add(&info_wn(info)->subs, info->snd_portid,
-			       info->extack);
+			       nfpost_watch_now(), info->extack);
 }
 
 static int unsubscribe_doit(struct sk_buff *skb, struct genl_info *info)

@@ -1,136 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Event subscribers and delivery. Unicast rather than a multicast group:
- * Debian's 6.1 does not enforce a genl group's GENL_UNS_ADMIN_PERM, and a
- * multicast to a full buffer is not reported back. Here NFPW_CMD_SUBSCRIBE
- * is checked by the genl core, and every failed delivery is seen and counted.
+ * nfpost_watch's event subscribers: subs.c built into this module, the
+ * deliveries counted, and a socket that closes unsubscribed.
  */
-#include <linux/rculist.h>
-#include <linux/slab.h>
-#include <net/genetlink.h>
+#include "subs.c"
 
 #include "watch_net.h"
 #include "watch_subs.h"
 
-struct nfpost_sub {
-	struct list_head node;
-	u32 portid;
-	struct rcu_head rcu;
-};
-
-void nfpost_subs_init(struct nfpost_subs *subs)
-{
-	INIT_LIST_HEAD(&subs->list);
-	spin_lock_init(&subs->lock);
-	subs->n = 0;
-}
-
-static struct nfpost_sub *find(struct nfpost_subs *subs, u32 portid)
-{
-	struct nfpost_sub *s;
-
-	lockdep_assert_held(&subs->lock);
-	list_for_each_entry(s, &subs->list, node)
-		if (s->portid == portid)
-			return s;
-	return NULL;
-}
-
-static void sub_free(struct nfpost_subs *subs, struct nfpost_sub *s)
-{
-	lockdep_assert_held(&subs->lock);
-	list_del_rcu(&s->node);
-	subs->n--;
-	kfree_rcu(s, rcu);
-}
-
-/* Idempotent: a socket subscribed already stays subscribed once. */
-int nfpost_subs_add(struct nfpost_subs *subs, u32 portid,
-		    struct netlink_ext_ack *extack)
-{
-	struct nfpost_sub *s;
-	int ret = 0;
-
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return -ENOMEM;
-	s->portid = portid;
-	spin_lock_bh(&subs->lock);
-	if (find(subs, portid)) {
-		kfree(s);
-	} else if (subs->n >= NFPOST_SUBS_MAX) {
-		kfree(s);
-		NL_SET_ERR_MSG_MOD(extack, "too many event subscribers in this namespace");
-		ret = -ENOSPC;
-	} else {
-		if (!subs->n++)
-			WRITE_ONCE(subs->since, nfpost_watch_now());
-		list_add_tail_rcu(&s->node, &subs->list);
-	}
-	spin_unlock_bh(&subs->lock);
-	return ret;
-}
-
-/* Returns 0, or -ENOENT if @portid was not subscribed. */
-int nfpost_subs_del(struct nfpost_subs *subs, u32 portid)
-{
-	struct nfpost_sub *s;
-	int ret = -ENOENT;
-
-	spin_lock_bh(&subs->lock);
-	s = find(subs, portid);
-	if (s) {
-		sub_free(subs, s);
-		ret = 0;
-	}
-	spin_unlock_bh(&subs->lock);
-	return ret;
-}
-
-void nfpost_subs_flush(struct nfpost_subs *subs)
-{
-	struct nfpost_sub *s, *tmp;
-
-	spin_lock_bh(&subs->lock);
-	list_for_each_entry_safe(s, tmp, &subs->list, node)
-		sub_free(subs, s);
-	spin_unlock_bh(&subs->lock);
-}
-
 /* An event that could not be built is lost for every subscriber. */
-void nfpost_subs_lost(struct nfpost_watch_net *wn)
+void nfpost_watch_subs_lost(struct nfpost_watch_net *wn)
 {
-	struct nfpost_sub *s;
-
-	list_for_each_entry_rcu(s, &wn->subs.list, node)
-		nfpost_watch_count(wn, NFPW_A_STAT_EVENTS_DROPPED);
+	nfpost_watch_count_n(wn, NFPW_A_STAT_EVENTS_DROPPED,
+			     nfpost_subs_count(&wn->subs));
 }
 
-/*
- * Consumes @skb, a complete NFPW_CMD_EVENT message, sending a clone to each
- * subscriber. Per subscriber: delivered counts in STAT_EVENTS, anything
- * else in STAT_EVENTS_DROPPED. A full buffer (-EAGAIN) also makes the kernel
- * flag ENOBUFS on that socket; a socket gone (-ECONNREFUSED) is unsubscribed.
- * Called under RCU, from the packet path.
- */
-void nfpost_subs_deliver(struct nfpost_watch_net *wn, struct sk_buff *skb)
+void nfpost_watch_subs_deliver(struct nfpost_watch_net *wn,
+			       struct sk_buff *skb)
 {
-	struct nfpost_sub *s;
-	struct sk_buff *c;
-	int ret;
+	u32 sent, dropped;
 
-	list_for_each_entry_rcu(s, &wn->subs.list, node) {
-		c = skb_clone(skb, GFP_ATOMIC);
-		ret = c ? genlmsg_unicast(wn->net, c, s->portid) : -ENOMEM;
-		if (!ret) {
-			nfpost_watch_count(wn, NFPW_A_STAT_EVENTS);
-			continue;
-		}
-		nfpost_watch_count(wn, NFPW_A_STAT_EVENTS_DROPPED);
-		if (ret == -ECONNREFUSED)
-			nfpost_subs_del(&wn->subs, s->portid);
-	}
-	consume_skb(skb);
+	nfpost_subs_deliver(&wn->subs, wn->net, skb, &sent, &dropped);
+	nfpost_watch_count_n(wn, NFPW_A_STAT_EVENTS, sent);
+	nfpost_watch_count_n(wn, NFPW_A_STAT_EVENTS_DROPPED, dropped);
 }
 
 /* Every socket that closes leaves; a portid may be reused after that. */
@@ -149,12 +41,12 @@ static struct notifier_block urelease_nb = {
 	.notifier_call = urelease,
 };
 
-int nfpost_subs_register(void)
+int nfpost_watch_subs_register(void)
 {
 	return netlink_register_notifier(&urelease_nb);
 }
 
-void nfpost_subs_unregister(void)
+void nfpost_watch_subs_unregister(void)
 {
 	netlink_unregister_notifier(&urelease_nb);
 }
