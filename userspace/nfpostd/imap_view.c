@@ -705,21 +705,6 @@ static bool in_range(const struct imap_seqset *set, uint32_t n)
 	return true;
 }
 
-/* The first index of @mb whose UID is @uid or more (n if none). */
-static size_t uid_at_least(const struct mailbox *mb, uint32_t uid)
-{
-	size_t lo = 0, hi = mb->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (mb->v[mid].uid < uid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 struct span {
 	size_t a, b;		/* indices [a, b) */
 };
@@ -765,9 +750,9 @@ int imap_view_select(struct imap_session *s, const char *str, bool uid,
 			hi = t;
 		}
 		if (uid) {
-			sp[k].a = uid_at_least(&s->mb, lo);
+			sp[k].a = lower_bound(&s->mb, lo);
 			sp[k].b = hi == UINT32_MAX ? s->mb.n :
-				  uid_at_least(&s->mb, hi + 1);
+				  lower_bound(&s->mb, hi + 1);
 		} else {
 			sp[k].a = lo - 1;
 			sp[k].b = hi < s->mb.n ? hi : s->mb.n;
