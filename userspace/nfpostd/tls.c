@@ -80,6 +80,7 @@ struct tls_conn {
 	evutil_socket_t fd;
 	bool flushing;			/* in flush(): no new turn asked */
 	bool closing;			/* the session is gone: free once out */
+	bool failed;			/* closing_event() came within flush() */
 };
 
 static void conn_destroy(struct tls_conn *c)
@@ -129,10 +130,14 @@ static void flush(evutil_socket_t fd, short what, void *arg)
 		n = evbuffer_write(out, c->fd);
 		evbuffer_freeze(out, 1);
 		/* Stopped at TLS_SOCK_HIGH, all of it written: more records. */
-		if (n <= 0 || evbuffer_get_length(out))
+		if (n <= 0 || evbuffer_get_length(out) || c->failed)
 			break;
 	}
 	c->flushing = false;
+	if (c->failed) {
+		conn_destroy(c);
+		return;
+	}
 	if (evbuffer_get_length(out)) {
 		/* Full: libevent writes the rest, and out_cb() brings us back. */
 		bufferevent_enable(c->sock, EV_WRITE);
@@ -170,12 +175,24 @@ static void info_cb(const SSL *ssl, int where, int ret)
 		event_active(c->flush, EV_WRITE, 1);
 }
 
-/* A closing connection's client failed or timed out: nothing will leave. */
+/*
+ * A closing connection's client failed or timed out: nothing will leave.
+ * The filter can tell it from within flush(): a write that waited on a
+ * read reads first (libevent's read_blocked_on_write, after a TLS 1.3
+ * KeyUpdate met a full socket), and that read can fail. flush() then
+ * frees it on its way out, not under its own feet.
+ */
 static void closing_event(struct bufferevent *bev, short what, void *arg)
 {
+	struct tls_conn *c = arg;
+
 	(void)bev;
 	(void)what;
-	conn_destroy(arg);
+	if (c->flushing) {
+		c->failed = true;
+		return;
+	}
+	conn_destroy(c);
 }
 
 static struct tls_conn *accept_on(struct event_base *base, SSL_CTX *ctx,
