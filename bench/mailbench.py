@@ -226,6 +226,17 @@ class Conn:
         self.s.close()
 
 
+def build_client(tmp, name):
+    """bench/@name.c, a C client for round trips (bench/pop3rt,
+    bench/imaprt), with what they share (bench/rtconn.c), into @tmp."""
+    path = os.path.join(tmp, name)
+    subprocess.run(["cc", "-O2", "-Wall", "-Werror", "-o", path,
+                    os.path.join(TOP, "bench", name + ".c"),
+                    os.path.join(TOP, "bench", "rtconn.c"),
+                    "-lssl", "-lcrypto"], check=True)
+    return path
+
+
 def timed(fn):
     t = time.perf_counter()
     r = fn()
