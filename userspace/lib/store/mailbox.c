@@ -676,7 +676,7 @@ static void sort_dedupe(struct mailbox *mb, size_t sorted)
 struct name_key {
 	uint64_t k[2];		/* bytes 0-15, big-endian, 0 past the end */
 	const char *name;
-	size_t i;
+	uint32_t i;
 };
 
 static int cmp_name_key(const struct name_key *x, const struct name_key *y)
@@ -714,11 +714,36 @@ static void merge_sort(struct name_key *a, struct name_key *tmp, size_t n)
 	memcpy(a, tmp, k * sizeof(*a));
 }
 
+/*
+ * @v[j] takes @v[@from[j]], for @from a permutation of 0..@n-1: in place,
+ * cycle by cycle, each place marked done in @from as it is filled. A view
+ * is not copied: a first open touches its memory page by page.
+ */
+static void permute(struct mailbox_msg *v, uint32_t *from, size_t n)
+{
+	struct mailbox_msg x;
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (from[i] == i)
+			continue;
+		x = v[i];
+		for (j = i;; j = k) {
+			k = from[j];
+			from[j] = (uint32_t)j;
+			if (k == i)
+				break;
+			v[j] = v[k];
+		}
+		v[j] = x;
+	}
+}
+
 static int sort_by_name(struct mailbox_msg *v, size_t n)
 {
 	/* Twice: the second half is the merges' room. */
 	struct name_key *key = malloc((n ? n : 1) * 2 * sizeof(*key));
-	struct mailbox_msg *tmp;
+	uint32_t *from;
 	size_t i, j;
 
 	if (!key)
@@ -732,19 +757,14 @@ static int sort_by_name(struct mailbox_msg *v, size_t n)
 		key[i].k[0] = k[0];
 		key[i].k[1] = k[1];
 		key[i].name = v[i].name + 4;
-		key[i].i = i;
+		key[i].i = (uint32_t)i;
 	}
 	merge_sort(key, key + n, n);
-	tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	if (!tmp) {
-		free(key);
-		return -ENOMEM;
-	}
+	/* The merges' room, free now, holds the permutation. */
+	from = (uint32_t *)(key + n);
 	for (i = 0; i < n; i++)
-		tmp[i] = v[key[i].i];
-	if (n)
-		memcpy(v, tmp, n * sizeof(*v));
-	free(tmp);
+		from[i] = key[i].i;
+	permute(v, from, n);
 	free(key);
 	return 0;
 }
@@ -761,9 +781,10 @@ static int sort_by_name(struct mailbox_msg *v, size_t n)
 static size_t place(struct mailbox *mb, const struct uidlist *ul,
 		    uint32_t *at)
 {
-	struct mailbox_msg *v, *m;
+	struct mailbox_msg *m;
 	const struct entry *e;
-	size_t i, j, k, n = 0;
+	size_t i, j, k, n = 0, live;
+	uint32_t *from;
 
 	for (i = 0; i < mb->n; i++) {
 		m = &mb->v[i];
@@ -783,20 +804,25 @@ static size_t place(struct mailbox *mb, const struct uidlist *ul,
 		}
 		at[k] = (uint32_t)i + 1;
 	}
-	v = malloc((mb->n ? mb->n : 1) * sizeof(*v));
-	if (!v)
+	/* The known in the list's order, the others, those left out. */
+	from = malloc((mb->n ? mb->n : 1) * sizeof(*from));
+	if (!from)
 		return (size_t)-1;
 	for (k = 0; k < ul->tab.n; k++)
 		if (at[k])
-			v[n++] = mb->v[at[k] - 1];
+			from[n++] = at[k] - 1;
 	j = n;
 	for (i = 0; i < mb->n; i++)
 		if (!mb->v[i].uid && mb->v[i].name)
-			v[n++] = mb->v[i];
-	free(mb->v);
-	mb->v = v;
-	mb->n = n;
-	if (sort_by_name(v + j, n - j))
+			from[n++] = (uint32_t)i;
+	live = n;
+	for (i = 0; i < mb->n; i++)
+		if (!mb->v[i].name)
+			from[n++] = (uint32_t)i;
+	permute(mb->v, from, n);
+	free(from);
+	mb->n = live;
+	if (sort_by_name(mb->v + j, live - j))
 		return (size_t)-1;
 	dedupe_from(mb, j);
 	return j;
