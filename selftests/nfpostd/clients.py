@@ -162,7 +162,10 @@ poll 127.0.0.1 with proto POP3 port {d.ports['pop3s']} uidl
 """)
     os.chmod(rc, stat.S_IRUSR | stat.S_IWUSR)
     env = dict(os.environ, FETCHMAILHOME=tmp, HOME=tmp)
+    # Its lock too: as root, fetchmail's default is /var/run/fetchmail.pid,
+    # shared with any other fetchmail run as root on this machine.
     return ["fetchmail", "-f", rc, "--idfile", os.path.join(tmp, "ids"),
+            "--pidfile", os.path.join(tmp, "fetchmail.pid"),
             "--nodetach", "--nosyslog"], env, out
 
 
