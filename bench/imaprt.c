@@ -48,13 +48,12 @@ static long literal(const char *line, size_t len)
  */
 static void answer(struct conn *c, const char *tag, const char *cmd)
 {
-	size_t tlen = strlen(tag), from = 0;
+	size_t tlen = strlen(tag);
 	char *eol;
 	long n;
 
 	for (;;) {
-		eol = c->len > from ? memchr(c->buf + from, '\n',
-					     c->len - from) : NULL;
+		eol = c->len ? memchr(c->buf, '\n', c->len) : NULL;
 		if (!eol) {
 			if (!more(c))
 				die("%s: the server closed", cmd);
@@ -69,7 +68,6 @@ static void answer(struct conn *c, const char *tag, const char *cmd)
 					die("%s: the server closed", cmd);
 			/* Take what came before: the line restarts after. */
 			take(c, (size_t)(eol - c->buf) + 1 + (size_t)n);
-			from = 0;
 			continue;
 		}
 		if (c->len > tlen && !memcmp(c->buf, tag, tlen) &&
@@ -81,7 +79,6 @@ static void answer(struct conn *c, const char *tag, const char *cmd)
 			return;
 		}
 		take(c, (size_t)(eol - c->buf) + 1);
-		from = 0;
 	}
 }
 
