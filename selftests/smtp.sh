@@ -213,14 +213,15 @@ legit_delivery() {
 # cross rt as they are. Each was dropped (window_drops) and came again in
 # MSS-sized pieces only after a retransmission timeout, 200 ms or more.
 large_segments() {
-	local r before
+	local r before retrans
 	before=$(stat_of window_drops)
+	retrans=$(n client nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ { print $2 }')
 	r=$(client send 10.0.2.2 alice@client.example bob@lab.example \
 		--size 200000 --token large-1 --out "$WORK/large-1.eml")
 	expect "large message" "$r" ok
 	in_bobs_maildir large-1
 	[ "$(stat_of window_drops)" = "$before" ] ||
-		check_err 1 "$(($(stat_of window_drops) - before)) segments dropped as past the window"
+		check_err 1 "$(($(stat_of window_drops) - before)) segments dropped as past the window (guard: $(cli stats -j | jq -c '{packets, retransmits, reordered, window_drops, nomem}'); client's retransmitted segments: $retrans -> $(n client nstat -az TcpRetransSegs | awk '/TcpRetransSegs/ { print $2 }'))"
 	log_test "segments longer than the window (TSO, GRO) pass whole, none dropped"
 }
 
