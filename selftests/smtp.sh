@@ -145,7 +145,7 @@ monitor_smtp() {
 }
 
 setup() {
-	local ns
+	local ns dev
 	modprobe -a veth sch_netem sch_ingress cls_flower act_gact 2> /dev/null
 	modprobe veth || skip "veth missing"
 	insmod "$KMOD/nfpost_smtp.ko" || exit 1
@@ -166,6 +166,16 @@ setup() {
 	ip -n client -6 route add default via fd00:1::1
 	ip -n server -6 route add default via fd00:2::1
 	n rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+	# A veth queues what it receives on the backlog of the CPU that sent
+	# it. The client's TCP sends from its process and from the softirq
+	# its ACKs arrive on, so the two CPUs' backlogs can swap two of its
+	# segments: a reordering no NIC with RSS makes, after which the
+	# guard must drop every 64 KiB segment until the gap fills. RPS on
+	# rt's ends steers a flow to one CPU's backlog, as RSS would.
+	for dev in eth1 eth2 eth3; do
+		n rt sh -c "echo 3 > /sys/class/net/$dev/queues/rx-0/rps_cpus" ||
+			exit 1
+	done
 	nfpostd_conf
 	start_nfpostd || exit 1
 	# One file states the relay rules for nfpostd and the guard.
