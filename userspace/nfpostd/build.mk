@@ -2,7 +2,7 @@
 # userspace/nfpostd: the mail daemon (libevent, OpenSSL, libinih, libxcrypt)
 # and the unit tests of its parts that need no network.
 
-NFPOSTD_CORE	:= log tls server store smtp_session smtp_cmds smtp_msg \
+NFPOSTD_CORE	:= log tls link server store smtp_session smtp_cmds smtp_msg \
 		   smtp_auth relay smtp_client dsn mx workers maildirs clients \
 		   listener cleanup authfail kept \
 		   pop3_session pop3_cmds pop3_auth \

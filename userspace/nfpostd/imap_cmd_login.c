@@ -50,7 +50,7 @@ static void failed(struct imap_session *s, const char *user)
 	tv.tv_sec = ms / 1000;
 	tv.tv_usec = (ms % 1000) * 1000;
 	s->working = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	s->delay = evtimer_new(s->srv->base, delay_expired, s);
 	if (!s->delay || evtimer_add(s->delay, &tv))
 		delay_expired(-1, 0, s);
@@ -74,7 +74,7 @@ static void logged_in(struct imap_session *s, const char *user)
 	s->state = IMAP_S_AUTH;
 	authfail_ok(s->srv->authfail, (struct sockaddr *)&s->peer, user);
 	log_msg(LOG_INFO, "imap-login: Login: user=<%s>, rip=%s%s", user,
-		s->peer_ip, s->tls ? ", TLS" : "");
+		s->peer_ip, s->link.tls ? ", TLS" : "");
 	imap_done(s, "OK", "[CAPABILITY %s] Logged in", imap_capability(s));
 }
 

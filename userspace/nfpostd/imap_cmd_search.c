@@ -563,7 +563,7 @@ static void add_set(struct evbuffer *out, const uint32_t *v, size_t n)
 static void answer(struct imap_session *s, unsigned int ret, bool uid,
 		   const uint32_t *v, size_t n, uint64_t modseq)
 {
-	struct evbuffer *out = bufferevent_get_output(s->bev);
+	struct evbuffer *out = bufferevent_get_output(s->link.bev);
 	size_t i;
 
 	if (!ret) {

@@ -13,8 +13,8 @@ void imap_cmd_starttls(struct imap_session *s, const struct imap_arg *args,
 		imap_bad(s, "STARTTLS takes no arguments.");
 		return;
 	}
-	if (!s->srv->tls || s->kind == LISTEN_IMAPS || s->tls) {
-		imap_bad(s, s->tls ? "TLS is already active." :
+	if (!s->srv->tls || s->kind == LISTEN_IMAPS || s->link.tls) {
+		imap_bad(s, s->link.tls ? "TLS is already active." :
 			 "TLS support isn't enabled.");
 		return;
 	}

@@ -84,7 +84,7 @@ static const struct imap_command {
 
 bool imap_login_allowed(const struct imap_session *s)
 {
-	return s->tls || s->srv->conf.plaintext_auth;
+	return s->link.tls || s->srv->conf.plaintext_auth;
 }
 
 const char *imap_capability(const struct imap_session *s)
@@ -94,7 +94,7 @@ const char *imap_capability(const struct imap_session *s)
 	snprintf(buf, sizeof(buf), "IMAP4rev1 LITERAL+ SASL-IR ID ENABLE "
 		 "IDLE NAMESPACE UNSELECT UIDPLUS MOVE CHILDREN SPECIAL-USE "
 		 "ESEARCH CONDSTORE%s%s",
-		 s->state == IMAP_S_NOAUTH && s->srv->tls && !s->tls &&
+		 s->state == IMAP_S_NOAUTH && s->srv->tls && !s->link.tls &&
 		 s->kind != LISTEN_IMAPS ? " STARTTLS" : "",
 		 s->state != IMAP_S_NOAUTH ? "" :
 		 imap_login_allowed(s) ? " AUTH=PLAIN" : " LOGINDISABLED");

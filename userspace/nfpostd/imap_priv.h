@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
+#include "link.h"
 #include "conf.h"
 #include "imap_parser.h"
 #include "imap_seqset.h"
@@ -93,16 +94,11 @@ struct imap_fetch_run;
 struct imap_session {
 	struct server *srv;
 	struct imap_session *next, **pprev;	/* all IMAP sessions */
-	struct bufferevent *bev;
-	evutil_socket_t fd;
-	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
+	struct link link;	/* the connection: bev, fd, TLS (link.h) */
 	enum listen_kind kind;
 	enum imap_state state;
 	struct sockaddr_storage peer;
 	char peer_ip[64];
-	bool tls;
-	bool closing;
-	bool starttls_pending;
 	bool working;			/* a worker or a delay holds it */
 	bool gone;
 	bool backed_up;			/* not read: IMAP_OUT_HIGH waits */

@@ -88,13 +88,13 @@ void imap_printf(struct imap_session *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	out_vprintf(bufferevent_get_output(s->bev), fmt, ap);
+	out_vprintf(bufferevent_get_output(s->link.bev), fmt, ap);
 	va_end(ap);
 }
 
 void imap_send(struct imap_session *s, const char *fmt, ...)
 {
-	struct evbuffer *out = bufferevent_get_output(s->bev);
+	struct evbuffer *out = bufferevent_get_output(s->link.bev);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -105,19 +105,19 @@ void imap_send(struct imap_session *s, const char *fmt, ...)
 
 void imap_send_raw(struct imap_session *s, const void *p, size_t n)
 {
-	out_add(bufferevent_get_output(s->bev), p, n);
+	out_add(bufferevent_get_output(s->link.bev), p, n);
 }
 
 bool imap_out_full(const struct imap_session *s)
 {
-	return evbuffer_get_length(bufferevent_get_output(s->bev)) >=
+	return evbuffer_get_length(bufferevent_get_output(s->link.bev)) >=
 	       IMAP_OUT_HIGH;
 }
 
 void imap_done(struct imap_session *s, const char *status, const char *fmt,
 	       ...)
 {
-	struct evbuffer *out = bufferevent_get_output(s->bev);
+	struct evbuffer *out = bufferevent_get_output(s->link.bev);
 	va_list ap;
 
 	imap_printf(s, "%s %s ", s->tag[0] ? s->tag : "*", status);
@@ -176,7 +176,7 @@ static void session_free(struct imap_session *s)
 
 	if (s->working && !s->delay) {
 		s->gone = true;
-		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		bufferevent_disable(s->link.bev, EV_READ | EV_WRITE);
 		return;
 	}
 	log_msg(LOG_INFO, "imap%s: Disconnected: user=<%s>, rip=%s",
@@ -194,12 +194,7 @@ static void session_free(struct imap_session *s)
 	mailbox_close(&s->open.mb);	/* a SELECT cut short by the stop */
 	imap_reader_free(&s->rd);
 	free(s->cmd);
-	if (s->tlsc)
-		tls_conn_free(s->tlsc);	/* closes the socket once out */
-	else if (s->bev)
-		bufferevent_free(s->bev);
-	if (!s->tls)
-		evutil_closesocket(s->fd);
+	link_free(&s->link);
 	srv->sessions--;
 	*s->pprev = s->next;
 	if (s->next)
@@ -224,16 +219,17 @@ void imap_session_free_all(struct server *srv)
 	imap_watches_free(srv);
 }
 
-static void write_done(struct bufferevent *bev, void *arg);
-static void event_cb(struct bufferevent *bev, short what, void *arg);
 static void read_cb(struct bufferevent *bev, void *arg);
 static void drained(struct bufferevent *bev, void *arg);
 
+static struct imap_session *session_of(struct link *l)
+{
+	return link_session(l, struct imap_session, link);
+}
+
 void imap_close(struct imap_session *s)
 {
-	s->closing = true;
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+	link_close(&s->link);
 }
 
 void imap_bad(struct imap_session *s, const char *text)
@@ -245,90 +241,55 @@ void imap_bad(struct imap_session *s, const char *text)
 	imap_close(s);
 }
 
-static void set_callbacks(struct imap_session *s)
+static void set_callbacks(struct link *l)
 {
-	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+	struct imap_session *s = session_of(l);
+	struct timeval tv = { .tv_sec = l->srv->conf.timeout };
 	/* A client that reads nothing for this long is gone. */
-	struct timeval wtv = { .tv_sec = s->srv->conf.timeout };
+	struct timeval wtv = { .tv_sec = l->srv->conf.timeout };
 
 	if (s->user[0] && tv.tv_sec < IMAP_TIMEOUT_AUTH)
 		tv.tv_sec = IMAP_TIMEOUT_AUTH;
-	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	bufferevent_setcb(l->bev, read_cb, drained, link_event, l);
 	/* drained() is called once the output is down to this. */
-	bufferevent_setwatermark(s->bev, EV_WRITE, IMAP_OUT_LOW, 0);
-	bufferevent_set_timeouts(s->bev, &tv, s->tls ? NULL : &wtv);
+	bufferevent_setwatermark(l->bev, EV_WRITE, IMAP_OUT_LOW, 0);
+	/* With TLS the write timeout is tls.c's socket's. */
+	bufferevent_set_timeouts(l->bev, &tv, l->tls ? NULL : &wtv);
 	/* TLS: tls.c writes, and a session never enables EV_WRITE. */
-	bufferevent_enable(s->bev, s->tls ? EV_READ : EV_READ | EV_WRITE);
-}
-
-static int start_tls(struct imap_session *s)
-{
-	struct timeval wtv = { .tv_sec = s->srv->conf.timeout };
-	/* Written by tls.c: the write timeout is its socket's. */
-	int ret = tls_conn_start(s->srv->base, s->srv->tls, s->fd, &wtv,
-				 &s->bev, &s->tlsc);
-
-	if (ret)
-		return ret;
-	s->tls = true;
-	set_callbacks(s);
-	return 0;
+	bufferevent_enable(l->bev, l->tls ? EV_READ : EV_READ | EV_WRITE);
 }
 
 /* RFC 3501 6.2.1: what was pipelined after STARTTLS is dropped unread. */
-static void starttls_ready(struct imap_session *s)
+static void tls_reset(struct link *l)
 {
-	struct evbuffer *in = bufferevent_get_input(s->bev);
+	struct imap_session *s = session_of(l);
 
-	evbuffer_drain(in, evbuffer_get_length(in));
 	imap_reader_free(&s->rd);
 	imap_reader_init(&s->rd, IMAP_COMMAND_MAX);
-	s->starttls_pending = false;
-	if (start_tls(s)) {
-		log_msg(LOG_WARNING, "imap: %s: cannot start TLS", s->peer_ip);
-		s->closing = true;
-		session_free(s);
-	}
 }
 
-static void write_done(struct bufferevent *bev, void *arg)
+/* Not reading for the timeout: a BYE, then the end. */
+static void idle(struct link *l)
 {
-	struct imap_session *s = arg;
-
-	(void)bev;
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)))
-		return;
-	if (s->closing)
-		session_free(s);
-	else if (s->starttls_pending)
-		starttls_ready(s);
+	imap_send(session_of(l), "* BYE Disconnected for inactivity.");
+	link_close(l);
 }
+
+static void end(struct link *l)
+{
+	session_free(session_of(l));
+}
+
+static const struct link_ops imap_link = {
+	.set_callbacks = set_callbacks,
+	.tls_reset = tls_reset,
+	.idle = idle,
+	.end = end,
+};
 
 void imap_starttls(struct imap_session *s)
 {
-	s->starttls_pending = true;
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
-}
-
-static void event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct imap_session *s = arg;
-
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	/* Not reading (BEV_EVENT_WRITING): a BYE would not be read either. */
-	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_WRITING) &&
-	    !s->closing) {
-		imap_send(s, "* BYE Disconnected for inactivity.");
-		imap_close(s);
-		return;
-	}
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
-		s->closing = true;
-		session_free(s);
-	}
+	link_starttls(&s->link);
 }
 
 /* The tag of a refused command, if its start was kept; else "*". */
@@ -371,7 +332,7 @@ static void refused(struct imap_session *s, enum imap_read_status st)
  */
 static void shed(struct imap_session *s)
 {
-	if (s->working || s->closing || s->starttls_pending ||
+	if (s->working || s->link.closing || s->link.starttls_pending ||
 	    (s->rd.len && !s->rd.done))
 		return;
 	free(s->cmd);
@@ -391,13 +352,13 @@ static bool backed_up(struct imap_session *s)
 
 static void read_cb(struct bufferevent *bev, void *arg)
 {
-	struct imap_session *s = arg;
+	struct imap_session *s = session_of(arg);
 	struct evbuffer *in = bufferevent_get_input(bev);
 	enum imap_read_status st;
 	struct evbuffer_iovec v;
 	long used;
 
-	while (!s->closing && !s->starttls_pending && !s->working &&
+	while (!s->link.closing && !s->link.starttls_pending && !s->working &&
 	       !s->fetch && !backed_up(s) && inbuf_first(in, &v)) {
 		used = imap_reader_feed(&s->rd, v.iov_base, v.iov_len, &st);
 		if (used < 0) {
@@ -414,7 +375,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
 			refused(s, st);
 	}
 	/* Nothing more is taken from the socket until drained(). */
-	if ((s->fetch || s->backed_up) && !s->closing)
+	if ((s->fetch || s->backed_up) && !s->link.closing)
 		bufferevent_disable(bev, EV_READ);
 	/*
 	 * A literal's bytes are awaited (LITERAL+, or after "+ OK"): ACK what
@@ -422,13 +383,13 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * literal is otherwise held by Nagle until our delayed ACK, 40 ms
 	 * per APPEND.
 	 */
-	if (s->rd.literal_left && !s->closing) {
+	if (s->rd.literal_left && !s->link.closing) {
 		int one = 1;
 
-		setsockopt(s->fd, IPPROTO_TCP, TCP_QUICKACK, &one,
+		setsockopt(s->link.fd, IPPROTO_TCP, TCP_QUICKACK, &one,
 			   sizeof(one));
 	}
-	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
+	if (s->link.closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
 	else
 		shed(s);
@@ -440,7 +401,7 @@ static void read_cb(struct bufferevent *bev, void *arg)
  */
 static void drained(struct bufferevent *bev, void *arg)
 {
-	struct imap_session *s = arg;
+	struct imap_session *s = session_of(arg);
 
 	if (s->fetch) {
 		imap_fetch_continue(s);
@@ -450,10 +411,10 @@ static void drained(struct bufferevent *bev, void *arg)
 		return;
 	}
 	s->backed_up = false;
-	if (s->working || s->closing)
+	if (s->working || s->link.closing)
 		return;
 	bufferevent_enable(bev, EV_READ);
-	read_cb(bev, s);
+	read_cb(bev, &s->link);
 }
 
 void imap_resume(struct imap_session *s)
@@ -463,16 +424,16 @@ void imap_resume(struct imap_session *s)
 		session_free(s);
 		return;
 	}
-	if (s->closing)
+	if (s->link.closing)
 		return;
-	set_callbacks(s);
-	read_cb(s->bev, s);
+	set_callbacks(&s->link);
+	read_cb(s->link.bev, &s->link);
 }
 
 void imap_submit(struct imap_session *s, struct work *w)
 {
 	s->working = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	workers_submit(s->srv->workers, w);
 }
 
@@ -488,9 +449,10 @@ static struct imap_session *session_new(struct server *srv,
 		return NULL;
 	s->srv = srv;
 	s->kind = kind;
-	s->fd = fd;
 	memcpy(&s->peer, peer, peerlen);
 	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
+	s->link = (struct link){ .ops = &imap_link, .srv = srv, .fd = fd,
+				 .proto = "imap", .peer_ip = s->peer_ip };
 	imap_reader_init(&s->rd, IMAP_COMMAND_MAX);
 	srv->sessions++;
 	if (srv->sessions > crowd)
@@ -526,17 +488,9 @@ void imap_session_start(struct server *srv, enum listen_kind kind,
 		evutil_closesocket(fd);
 		return;
 	}
-	evutil_make_socket_nonblocking(fd);
-	if (kind == LISTEN_IMAPS) {
-		ret = srv->tls ? start_tls(s) : -ENOTSUP;
-	} else {
-		s->bev = bufferevent_socket_new(srv->base, fd, 0);
-		ret = s->bev ? 0 : -ENOMEM;
-		if (!ret)
-			set_callbacks(s);
-	}
+	ret = link_start(&s->link, kind == LISTEN_IMAPS);
 	if (ret) {
-		s->closing = true;
+		s->link.closing = true;
 		session_free(s);
 		return;
 	}

@@ -578,8 +578,8 @@ static void settle_now(struct imap_session *s)
 	struct timespec ts[2];
 
 	/* Busy, or changed again: the next sync patches, and comes back. */
-	if (s->working || s->closing || s->gone || s->fetch ||
-	    s->starttls_pending || s->state != IMAP_S_SELECTED ||
+	if (s->working || s->link.closing || s->gone || s->fetch ||
+	    s->link.starttls_pending || s->state != IMAP_S_SELECTED ||
 	    s->mb.settled || mailbox_mtimes(&s->mb, ts) ||
 	    memcmp(ts, s->mb.stamp, sizeof(ts)))
 		return;
@@ -601,7 +601,7 @@ static void verify_expired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (s->closing || s->gone)
+	if (s->link.closing || s->gone)
 		return;
 	if (!s->idling) {
 		settle_now(s);

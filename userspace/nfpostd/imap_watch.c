@@ -114,7 +114,7 @@ static void wake(struct imap_watches *w, struct imap_watch_dir *d,
 		if (s->watch_gen == w->gen && knew == s->cur_watched)
 			continue;
 		s->watch_gen = w->gen;
-		if (s->idling && !s->closing)
+		if (s->idling && !s->link.closing)
 			imap_view_sync_idle(s);
 	}
 }

@@ -242,7 +242,7 @@ static void failed(struct pop3_session *s, const char *user)
 		return;
 	}
 	s->working = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	evtimer_add(s->delay, &tv);
 }
 
@@ -267,7 +267,7 @@ static void logged_in(struct pop3_session *s, struct pop3_work *a)
 	s->state = POP3_S_TRANS;
 	authfail_ok(s->srv->authfail, (struct sockaddr *)&s->peer, s->user);
 	log_msg(LOG_INFO, "pop3-login: Login: user=<%s>, rip=%s%s, %zu "
-		"messages", s->user, s->peer_ip, s->tls ? ", TLS" : "",
+		"messages", s->user, s->peer_ip, s->link.tls ? ", TLS" : "",
 		s->mb.n);
 	pop3_reply(s, "+OK Logged in.");
 }

@@ -49,7 +49,7 @@ static int reject(struct pop3_session *s, const char *reply)
 
 static bool login_allowed(const struct pop3_session *s)
 {
-	return s->tls || s->srv->conf.plaintext_auth;
+	return s->link.tls || s->srv->conf.plaintext_auth;
 }
 
 static int check_auth_state(struct pop3_session *s, const struct pop3_cmd *cmd)
@@ -77,7 +77,7 @@ static int check_stls(struct pop3_session *s, const struct pop3_cmd *cmd)
 	(void)cmd;
 	if (!s->srv->tls || s->kind == LISTEN_POP3S)
 		return reject(s, "-ERR TLS support isn't enabled.");
-	if (s->tls)
+	if (s->link.tls)
 		return reject(s, "-ERR TLS is already active.");
 	if (s->state != POP3_S_AUTH)
 		return reject(s, "-ERR Unknown command.");
@@ -112,7 +112,7 @@ static void do_capa(struct pop3_session *s, const struct pop3_cmd *cmd)
 		pop3_reply(s, "USER");
 		pop3_reply(s, "SASL PLAIN");
 	}
-	if (s->state == POP3_S_AUTH && s->srv->tls && !s->tls &&
+	if (s->state == POP3_S_AUTH && s->srv->tls && !s->link.tls &&
 	    s->kind != LISTEN_POP3S)
 		pop3_reply(s, "STLS");
 	pop3_reply(s, "IMPLEMENTATION nfpostd");
@@ -258,7 +258,7 @@ static void listing(struct pop3_session *s, const struct pop3_cmd *cmd,
 		*p++ = '\n';
 	}
 	p = stpcpy(p, ".\r\n");
-	evbuffer_add(bufferevent_get_output(s->bev), buf, (size_t)(p - buf));
+	evbuffer_add(bufferevent_get_output(s->link.bev), buf, (size_t)(p - buf));
 	free(buf);
 }
 
@@ -350,7 +350,7 @@ static int send_message(struct pop3_session *s, const char *line,
 	memcpy(out + ll, "\r\n", 2);
 	ll += 2;
 	ll += stuff_message(out + ll, p, len, body_lines);
-	evbuffer_add(bufferevent_get_output(s->bev), out, ll);
+	evbuffer_add(bufferevent_get_output(s->link.bev), out, ll);
 	free(out);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
+#include "link.h"
 #include "conf.h"
 #include "mailbox.h"
 #include "pop3_cmd.h"
@@ -60,16 +61,11 @@ struct pop3_work {
 struct pop3_session {
 	struct server *srv;
 	struct pop3_session *next, **pprev;	/* all POP3 sessions */
-	struct bufferevent *bev;
-	evutil_socket_t fd;
-	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
+	struct link link;	/* the connection: bev, fd, TLS (link.h) */
 	enum listen_kind kind;
 	enum pop3_state state;
 	struct sockaddr_storage peer;
 	char peer_ip[64];
-	bool tls;
-	bool closing;
-	bool starttls_pending;
 	bool working;			/* a worker or the login delay holds it */
 	bool gone;			/* the client left meanwhile */
 	bool backed_up;			/* not read: POP3_OUT_HIGH waits */

@@ -25,7 +25,7 @@ static struct pop3_session *sessions;
 
 void pop3_reply(struct pop3_session *s, const char *fmt, ...)
 {
-	struct evbuffer *out = bufferevent_get_output(s->bev);
+	struct evbuffer *out = bufferevent_get_output(s->link.bev);
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -50,7 +50,7 @@ static void session_free(struct pop3_session *s)
 	if (s->working && !s->delay) {
 		/* A worker holds it: free when it is done. */
 		s->gone = true;
-		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		bufferevent_disable(s->link.bev, EV_READ | EV_WRITE);
 		return;
 	}
 	log_msg(LOG_INFO, "pop3-login: Disconnected: user=<%s>, rip=%s%s",
@@ -67,12 +67,7 @@ static void session_free(struct pop3_session *s)
 	else
 		mailbox_close(&s->mb);
 	free(s->marks);
-	if (s->tlsc)
-		tls_conn_free(s->tlsc);	/* closes the socket once out */
-	else if (s->bev)
-		bufferevent_free(s->bev);
-	if (!s->tls)
-		evutil_closesocket(s->fd);
+	link_free(&s->link);
 	s->srv->sessions--;
 	*s->pprev = s->next;
 	if (s->next)
@@ -90,16 +85,17 @@ void pop3_session_free_all(struct server *srv)
 	pop3_keep_free_all();
 }
 
-static void write_done(struct bufferevent *bev, void *arg);
-static void event_cb(struct bufferevent *bev, short what, void *arg);
 static void read_cb(struct bufferevent *bev, void *arg);
 static void drained(struct bufferevent *bev, void *arg);
 
+static struct pop3_session *session_of(struct link *l)
+{
+	return link_session(l, struct pop3_session, link);
+}
+
 void pop3_close(struct pop3_session *s)
 {
-	s->closing = true;
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+	link_close(&s->link);
 }
 
 void pop3_error(struct pop3_session *s)
@@ -110,87 +106,46 @@ void pop3_error(struct pop3_session *s)
 	pop3_close(s);
 }
 
-static void set_callbacks(struct pop3_session *s)
+static void set_callbacks(struct link *l)
 {
-	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+	struct timeval tv = { .tv_sec = l->srv->conf.timeout };
 
-	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	bufferevent_setcb(l->bev, read_cb, drained, link_event, l);
 	/* drained() is called once the output is down to this. */
-	bufferevent_setwatermark(s->bev, EV_WRITE, POP3_OUT_LOW, 0);
-	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	bufferevent_setwatermark(l->bev, EV_WRITE, POP3_OUT_LOW, 0);
+	bufferevent_set_timeouts(l->bev, &tv, &tv);
 	/* TLS: tls.c writes, and a session never enables EV_WRITE. */
-	bufferevent_enable(s->bev, s->tls ? EV_READ : EV_READ | EV_WRITE);
+	bufferevent_enable(l->bev, l->tls ? EV_READ : EV_READ | EV_WRITE);
 }
 
-static int start_tls(struct pop3_session *s)
+/* After STLS's +OK: the line read so far is forgotten (RFC 2595 4). */
+static void tls_reset(struct link *l)
 {
-	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
-	int ret = tls_conn_start(s->srv->base, s->srv->tls, s->fd, &tv,
-				 &s->bev, &s->tlsc);
-
-	if (ret)
-		return ret;
-	s->tls = true;
-	set_callbacks(s);
-	return 0;
+	smtp_line_init(&session_of(l)->line);
 }
 
-/*
- * After STLS's +OK has left: what the client pipelined after STLS is
- * dropped unread (RFC 2595 4: it could be an injection), then TLS.
- */
-static void starttls_ready(struct pop3_session *s)
+/* Not reading for the timeout: an -ERR, then the end. */
+static void idle(struct link *l)
 {
-	struct evbuffer *in = bufferevent_get_input(s->bev);
-
-	evbuffer_drain(in, evbuffer_get_length(in));
-	smtp_line_init(&s->line);
-	s->starttls_pending = false;
-	if (start_tls(s)) {
-		log_msg(LOG_WARNING, "pop3: %s: cannot start TLS", s->peer_ip);
-		s->closing = true;
-		session_free(s);
-	}
+	pop3_reply(session_of(l), "-ERR Disconnected for inactivity.");
+	link_close(l);
 }
 
-static void write_done(struct bufferevent *bev, void *arg)
+static void end(struct link *l)
 {
-	struct pop3_session *s = arg;
-
-	(void)bev;
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)))
-		return;
-	if (s->closing)
-		session_free(s);
-	else if (s->starttls_pending)
-		starttls_ready(s);
+	session_free(session_of(l));
 }
+
+static const struct link_ops pop3_link = {
+	.set_callbacks = set_callbacks,
+	.tls_reset = tls_reset,
+	.idle = idle,
+	.end = end,
+};
 
 void pop3_starttls(struct pop3_session *s)
 {
-	s->starttls_pending = true;
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
-}
-
-static void event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct pop3_session *s = arg;
-
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
-		return;
-	/* Not reading (BEV_EVENT_WRITING): an -ERR would not be read either. */
-	if ((what & BEV_EVENT_TIMEOUT) && !(what & BEV_EVENT_WRITING) &&
-	    !s->closing) {
-		pop3_reply(s, "-ERR Disconnected for inactivity.");
-		pop3_close(s);
-		return;
-	}
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
-		s->closing = true;
-		session_free(s);
-	}
+	link_starttls(&s->link);
 }
 
 /*
@@ -199,43 +154,43 @@ static void event_cb(struct bufferevent *bev, short what, void *arg)
  */
 static bool backed_up(struct pop3_session *s)
 {
-	s->backed_up = evbuffer_get_length(bufferevent_get_output(s->bev)) >=
+	s->backed_up = evbuffer_get_length(bufferevent_get_output(s->link.bev)) >=
 		       POP3_OUT_HIGH;
 	if (s->backed_up)
-		bufferevent_disable(s->bev, EV_READ);
+		bufferevent_disable(s->link.bev, EV_READ);
 	return s->backed_up;
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
 {
-	struct pop3_session *s = arg;
+	struct pop3_session *s = session_of(arg);
 	struct evbuffer *in = bufferevent_get_input(bev);
 	enum smtp_line_status st;
 	struct evbuffer_iovec v;
 	size_t used;
 
 	/* A line at a time: a command may start TLS, close, or wait. */
-	while (!s->closing && !s->starttls_pending && !s->working &&
+	while (!s->link.closing && !s->link.starttls_pending && !s->working &&
 	       !backed_up(s) && inbuf_first(in, &v)) {
 		used = smtp_line_feed(&s->line, v.iov_base, v.iov_len, &st);
 		evbuffer_drain(in, used);
 		if (st != SMTP_LINE_MORE)
 			pop3_line_done(s, st);
 	}
-	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
+	if (s->link.closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
 }
 
 /* The client read its answers down to POP3_OUT_LOW: so do we its commands. */
 static void drained(struct bufferevent *bev, void *arg)
 {
-	struct pop3_session *s = arg;
+	struct pop3_session *s = session_of(arg);
 
-	if (!s->backed_up || s->working || s->closing)
+	if (!s->backed_up || s->working || s->link.closing)
 		return;
 	s->backed_up = false;
 	bufferevent_enable(bev, EV_READ);
-	read_cb(bev, s);
+	read_cb(bev, &s->link);
 }
 
 void pop3_resume(struct pop3_session *s)
@@ -246,17 +201,17 @@ void pop3_resume(struct pop3_session *s)
 		return;
 	}
 	s->working = false;
-	if (s->closing)
+	if (s->link.closing)
 		return;		/* the writer frees it */
-	bufferevent_enable(s->bev, EV_READ);
-	read_cb(s->bev, s);
+	bufferevent_enable(s->link.bev, EV_READ);
+	read_cb(s->link.bev, &s->link);
 }
 
 void pop3_submit(struct pop3_session *s)
 {
 	s->work.s = s;
 	s->working = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	workers_submit(s->srv->workers, &s->work.w);
 }
 
@@ -272,9 +227,10 @@ static struct pop3_session *session_new(struct server *srv,
 		return NULL;
 	s->srv = srv;
 	s->kind = kind;
-	s->fd = fd;
 	memcpy(&s->peer, peer, peerlen);
 	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
+	s->link = (struct link){ .ops = &pop3_link, .srv = srv, .fd = fd,
+				 .proto = "pop3", .peer_ip = s->peer_ip };
 	smtp_line_init(&s->line);
 	srv->sessions++;
 	s->next = sessions;
@@ -309,17 +265,9 @@ void pop3_session_start(struct server *srv, enum listen_kind kind,
 		evutil_closesocket(fd);
 		return;
 	}
-	evutil_make_socket_nonblocking(fd);
-	if (kind == LISTEN_POP3S) {
-		ret = srv->tls ? start_tls(s) : -ENOTSUP;
-	} else {
-		s->bev = bufferevent_socket_new(srv->base, fd, 0);
-		ret = s->bev ? 0 : -ENOMEM;
-		if (!ret)
-			set_callbacks(s);
-	}
+	ret = link_start(&s->link, kind == LISTEN_POP3S);
 	if (ret) {
-		s->closing = true;
+		s->link.closing = true;
 		session_free(s);
 		return;
 	}

@@ -108,7 +108,7 @@ static void auth_result(struct smtp_session *s, const char *user,
 	a->w.run = check_run;
 	a->w.done = check_done;
 	s->working = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	workers_submit(s->srv->workers, &a->w);
 }
 

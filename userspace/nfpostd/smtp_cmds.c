@@ -91,7 +91,7 @@ static int check_mail(struct smtp_session *s, const struct smtp_cmd *cmd)
 		return -1;
 	if (s->state != SMTP_S_GREETED)
 		return reject(s, "503 5.5.1 Error: nested MAIL command");
-	if (s->kind == LISTEN_SUBMISSION && !s->tls)
+	if (s->kind == LISTEN_SUBMISSION && !s->link.tls)
 		return reject(s, "530 5.7.0 Must issue a STARTTLS command first");
 	if (s->kind != LISTEN_SMTP && !s->auth_user[0])
 		return reject(s, "530 5.7.0 Authentication required");
@@ -122,7 +122,7 @@ static int check_starttls(struct smtp_session *s, const struct smtp_cmd *cmd)
 	(void)cmd;
 	if (!s->srv->tls || s->kind == LISTEN_SMTPS)
 		return reject(s, "502 5.5.1 Error: command not implemented");
-	if (s->tls)
+	if (s->link.tls)
 		return reject(s, "554 5.5.1 Error: TLS already active");
 	if (s->state > SMTP_S_GREETED)
 		return reject(s, "503 5.5.1 Error: MAIL transaction in progress");
@@ -134,7 +134,7 @@ static int check_auth(struct smtp_session *s, const struct smtp_cmd *cmd)
 	(void)cmd;
 	if (!s->esmtp)
 		return reject(s, "503 5.5.1 Error: send EHLO first");
-	if (!s->tls)
+	if (!s->link.tls)
 		return reject(s, "538 5.7.11 Encryption required for requested "
 			      "authentication mechanism");
 	if (s->auth_user[0])
@@ -149,9 +149,9 @@ static void ehlo_keywords(struct smtp_session *s)
 	smtp_reply(s, "250-PIPELINING");
 	smtp_reply(s, "250-SIZE %llu",
 		   (unsigned long long)s->srv->conf.max_message_size);
-	if (s->srv->tls && !s->tls && s->kind != LISTEN_SMTPS)
+	if (s->srv->tls && !s->link.tls && s->kind != LISTEN_SMTPS)
 		smtp_reply(s, "250-STARTTLS");
-	if (s->tls && !s->auth_user[0])
+	if (s->link.tls && !s->auth_user[0])
 		smtp_reply(s, "250-AUTH PLAIN LOGIN");
 	smtp_reply(s, "250-ENHANCEDSTATUSCODES");
 	smtp_reply(s, "250-8BITMIME");

@@ -43,7 +43,7 @@ static const char *protocol(const struct smtp_session *s)
 	if (!s->esmtp)
 		return "SMTP";
 	snprintf(buf, sizeof(buf), "%s%s%s",
-		 s->txn.smtputf8 ? "UTF8SMTP" : "ESMTP", s->tls ? "S" : "",
+		 s->txn.smtputf8 ? "UTF8SMTP" : "ESMTP", s->link.tls ? "S" : "",
 		 s->auth_user[0] ? "A" : "");
 	return buf;
 }
@@ -58,7 +58,7 @@ static void received(const struct smtp_session *s, char *buf, size_t len)
 	char rcpt[MAILADDR_PATH_MAX + 16] = "";
 
 	rfc5322_format_date(date, sizeof(date), time(NULL));
-	if (s->tls)
+	if (s->link.tls)
 		snprintf(tls, sizeof(tls), "\r\n\t(using %s)", s->tls_info);
 	if (s->txn.nrcpt == 1)
 		snprintf(rcpt, sizeof(rcpt), "\r\n\tfor <%s>", s->txn.rcpts[0].addr);
@@ -364,7 +364,7 @@ static void finish(struct smtp_session *s, unsigned int flags)
 	s->store.w.run = store_run;
 	s->store.w.done = store_done;
 	s->working = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	workers_submit(s->srv->workers, &s->store.w);
 }
 

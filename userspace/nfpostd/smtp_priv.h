@@ -13,6 +13,7 @@
 #include <event2/bufferevent.h>
 #include <openssl/ssl.h>
 
+#include "link.h"
 #include "conf.h"
 #include "dsn_param.h"
 #include "mailaddr.h"
@@ -94,9 +95,7 @@ struct smtp_auth_work {
 struct smtp_session {
 	struct server *srv;
 	struct smtp_session *next, **pprev;	/* srv->session_list */
-	struct bufferevent *bev;
-	evutil_socket_t fd;
-	struct tls_conn *tlsc;	/* with TLS: its connection (tls.h) */
+	struct link link;	/* the connection: bev, fd, TLS (link.h) */
 	enum listen_kind kind;
 	enum smtp_state state;
 	enum smtp_input in;
@@ -106,10 +105,7 @@ struct smtp_session {
 	char last_verb[16];		/* for "lost connection after X" */
 	char tls_info[128];		/* tls_describe() once it is up */
 	bool esmtp;
-	bool tls;
 	bool trusted;			/* client in mynetworks */
-	bool closing;
-	bool starttls_pending;
 	bool working;			/* a worker holds it: store, AUTH */
 	bool gone;			/* the client left meanwhile */
 	bool backed_up;			/* not read: its replies wait */

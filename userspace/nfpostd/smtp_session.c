@@ -32,14 +32,14 @@
  */
 void smtp_reply(struct smtp_session *s, const char *fmt, ...)
 {
-	struct evbuffer *out = bufferevent_get_output(s->bev);
+	struct evbuffer *out = bufferevent_get_output(s->link.bev);
 	va_list ap;
 
 	va_start(ap, fmt);
 	evbuffer_add_vprintf(out, fmt, ap);
 	va_end(ap);
 	evbuffer_add(out, "\r\n", 2);
-	if (!s->tls)
+	if (!s->link.tls)
 		event_active(s->flush, EV_WRITE, 1);
 }
 
@@ -48,7 +48,7 @@ static void session_free(struct smtp_session *s)
 	if (s->working) {
 		/* A worker holds the message: free when it is done. */
 		s->gone = true;
-		bufferevent_disable(s->bev, EV_READ | EV_WRITE);
+		bufferevent_disable(s->link.bev, EV_READ | EV_WRITE);
 		return;
 	}
 	log_msg(LOG_INFO, "disconnect from %s[%s] commands=%u errors=%u",
@@ -57,12 +57,7 @@ static void session_free(struct smtp_session *s)
 	smtp_txn_reset(s);
 	free(s->auth.hash);	/* an AUTH check cut short at shutdown */
 	evbuffer_free(s->msg);
-	if (s->tlsc)
-		tls_conn_free(s->tlsc);	/* closes the socket once out */
-	else if (s->bev)
-		bufferevent_free(s->bev);
-	if (!s->tls)
-		evutil_closesocket(s->fd);
+	link_free(&s->link);
 	s->srv->sessions--;
 	if (s->counted)
 		clients_release(s->srv->clients,
@@ -84,8 +79,10 @@ void smtp_session_free_all(struct server *srv)
 	}
 }
 
-static void write_done(struct bufferevent *bev, void *arg);
-static void event_cb(struct bufferevent *bev, short what, void *arg);
+static struct smtp_session *session_of(struct link *l)
+{
+	return link_session(l, struct smtp_session, link);
+}
 
 /*
  * Closes once everything written so far has left. Never frees the session
@@ -94,9 +91,7 @@ static void event_cb(struct bufferevent *bev, short what, void *arg);
  */
 void smtp_close(struct smtp_session *s)
 {
-	s->closing = true;
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
+	link_close(&s->link);
 }
 
 /* Counts a client error; past the limit the session ends (Postfix's 421). */
@@ -112,142 +107,107 @@ void smtp_error(struct smtp_session *s)
 static void read_cb(struct bufferevent *bev, void *arg);
 static void drained(struct bufferevent *bev, void *arg);
 
-static void set_callbacks(struct smtp_session *s)
+static void set_callbacks(struct link *l)
 {
-	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
+	struct timeval tv = { .tv_sec = l->srv->conf.timeout };
 
-	bufferevent_setcb(s->bev, read_cb, drained, event_cb, s);
+	bufferevent_setcb(l->bev, read_cb, drained, link_event, l);
 	/* drained() is called once the replies are down to this. */
-	bufferevent_setwatermark(s->bev, EV_WRITE, SMTP_OUT_LOW, 0);
-	bufferevent_set_timeouts(s->bev, &tv, &tv);
+	bufferevent_setwatermark(l->bev, EV_WRITE, SMTP_OUT_LOW, 0);
+	bufferevent_set_timeouts(l->bev, &tv, &tv);
 	/*
 	 * flush() writes and enables EV_WRITE when it must (a new
 	 * bufferevent has it enabled); with TLS, tls.c does (tls.h).
 	 */
-	bufferevent_disable(s->bev, EV_WRITE);
-	bufferevent_enable(s->bev, EV_READ);
+	bufferevent_disable(l->bev, EV_WRITE);
+	bufferevent_enable(l->bev, EV_READ);
 }
 
-static int start_tls(struct smtp_session *s)
+static void connected(struct link *l)
 {
-	struct timeval tv = { .tv_sec = s->srv->conf.timeout };
-	int ret = tls_conn_start(s->srv->base, s->srv->tls, s->fd, &tv,
-				 &s->bev, &s->tlsc);
+	struct smtp_session *s = session_of(l);
 
-	if (ret)
-		return ret;
-	s->tls = true;
-	set_callbacks(s);
-	return 0;
+	if (l->tlsc)
+		tls_describe(tls_conn_ssl(l->tlsc), s->tls_info,
+			     sizeof(s->tls_info));
 }
 
-/*
- * After "220 Ready to start TLS" has left: whatever the client sent after
- * its STARTTLS line is dropped unread (RFC 3207 5: it may not pipeline past
- * it, and what it did could be an injection), and TLS starts.
- */
-static void starttls_ready(struct smtp_session *s)
+/* Not reading for the timeout: a 421, then the end. */
+static void idle(struct link *l)
 {
-	evbuffer_drain(bufferevent_get_input(s->bev),
-		       evbuffer_get_length(bufferevent_get_input(s->bev)));
-	s->starttls_pending = false;
-	if (start_tls(s)) {
-		log_msg(LOG_WARNING, "%s: cannot start TLS", s->peer_ip);
-		s->closing = true;
-		session_free(s);
-	}
+	struct smtp_session *s = session_of(l);
+
+	log_msg(LOG_INFO, "timeout after %s from %s[%s]", s->last_verb,
+		s->helo[0] ? s->helo : "unknown", s->peer_ip);
+	smtp_reply(s, "421 4.4.2 %s Error: timeout exceeded",
+		   s->srv->conf.hostname);
+	link_close(l);
 }
 
-static void write_done(struct bufferevent *bev, void *arg)
+static void lost(struct link *l, short what)
 {
-	struct smtp_session *s = arg;
+	struct smtp_session *s = session_of(l);
+	const char *helo = s->helo[0] ? s->helo : "unknown";
 
-	(void)bev;
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)))
-		return;
-	if (s->closing)
-		session_free(s);
-	else if (s->starttls_pending)
-		starttls_ready(s);
+	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING))
+		/* Its replies pile up unread: no 421 could reach it. */
+		log_msg(LOG_INFO, "timeout after %s from %s[%s]: client does "
+			"not read its replies", s->last_verb, helo,
+			s->peer_ip);
+	else if (s->in != SMTP_IN_CMD || s->txn.nrcpt)
+		log_msg(LOG_INFO, "lost connection after %s from %s[%s]",
+			s->last_verb, helo, s->peer_ip);
 }
+
+static void end(struct link *l)
+{
+	session_free(session_of(l));
+}
+
+static const struct link_ops smtp_link = {
+	.set_callbacks = set_callbacks,
+	.idle = idle,
+	.lost = lost,
+	.connected = connected,
+	.end = end,
+};
 
 /*
  * Plain sessions: the replies of this turn of the loop, written at once.
  * What the socket does not take (or an error) is the bufferevent's to
  * write: its write event, its write timeout (a client that does not read)
- * and its callbacks (write_done(), drained(), event_cb()) take over.
+ * and its callbacks (link_write_done(), drained(), link_event()) take over.
  */
 static void flush(evutil_socket_t fd, short what, void *arg)
 {
 	struct smtp_session *s = arg;
-	struct evbuffer *out = bufferevent_get_output(s->bev);
+	struct evbuffer *out = bufferevent_get_output(s->link.bev);
 
 	(void)fd;
 	(void)what;
-	if (s->tls || s->gone)
+	if (s->link.tls || s->gone)
 		return;
 	if (evbuffer_get_length(out)) {
 		/* A bufferevent keeps its output's start frozen but to write. */
 		evbuffer_unfreeze(out, 1);
-		evbuffer_write(out, s->fd);
+		evbuffer_write(out, s->link.fd);
 		evbuffer_freeze(out, 1);
 	}
 	if (evbuffer_get_length(out)) {
-		bufferevent_enable(s->bev, EV_WRITE);
+		bufferevent_enable(s->link.bev, EV_WRITE);
 		return;
 	}
-	bufferevent_disable(s->bev, EV_WRITE);
-	if (s->closing || s->starttls_pending)
-		write_done(s->bev, s);
+	bufferevent_disable(s->link.bev, EV_WRITE);
+	if (s->link.closing || s->link.starttls_pending)
+		link_write_done(s->link.bev, &s->link);
 	else
-		drained(s->bev, s);
+		drained(s->link.bev, &s->link);
 }
 
 /* After STARTTLS queued its 220: TLS starts once that has left. */
 void smtp_starttls(struct smtp_session *s)
 {
-	s->starttls_pending = true;
-	bufferevent_disable(s->bev, EV_READ);
-	bufferevent_setcb(s->bev, NULL, write_done, event_cb, s);
-}
-
-static void event_cb(struct bufferevent *bev, short what, void *arg)
-{
-	struct smtp_session *s = arg;
-
-	(void)bev;
-	if (what & BEV_EVENT_CONNECTED) {
-		if (s->tlsc)
-			tls_describe(tls_conn_ssl(s->tlsc), s->tls_info,
-				     sizeof(s->tls_info));
-		return;
-	}
-	if ((what & BEV_EVENT_TIMEOUT) && (what & BEV_EVENT_WRITING)) {
-		/* Its replies pile up unread: no 421 could reach it. */
-		log_msg(LOG_INFO, "timeout after %s from %s[%s]: client does "
-			"not read its replies", s->last_verb,
-			s->helo[0] ? s->helo : "unknown", s->peer_ip);
-		s->closing = true;
-		session_free(s);
-		return;
-	}
-	if ((what & BEV_EVENT_TIMEOUT) && !s->closing) {
-		log_msg(LOG_INFO, "timeout after %s from %s[%s]",
-			s->last_verb, s->helo[0] ? s->helo : "unknown",
-			s->peer_ip);
-		smtp_reply(s, "421 4.4.2 %s Error: timeout exceeded",
-			   s->srv->conf.hostname);
-		smtp_close(s);
-		return;
-	}
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT)) {
-		if (s->in != SMTP_IN_CMD || s->txn.nrcpt)
-			log_msg(LOG_INFO, "lost connection after %s from "
-				"%s[%s]", s->last_verb,
-				s->helo[0] ? s->helo : "unknown", s->peer_ip);
-		s->closing = true;
-		session_free(s);
-	}
+	link_starttls(&s->link);
 }
 
 time_t monotonic_now(void)
@@ -264,7 +224,7 @@ static void deadline_expired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (s->working || s->closing)
+	if (s->working || s->link.closing)
 		return;		/* smtp_resume() sets the next one */
 	log_msg(LOG_INFO, "deadline exceeded after %s from %s[%s]",
 		s->last_verb, s->helo[0] ? s->helo : "unknown", s->peer_ip);
@@ -343,17 +303,17 @@ static size_t feed(struct smtp_session *s, const char *p, size_t n)
  */
 static bool backed_up(struct smtp_session *s)
 {
-	if (evbuffer_get_length(bufferevent_get_output(s->bev)) <
+	if (evbuffer_get_length(bufferevent_get_output(s->link.bev)) <
 	    SMTP_OUT_HIGH)
 		return false;
 	s->backed_up = true;
-	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_disable(s->link.bev, EV_READ);
 	return true;
 }
 
 static void read_cb(struct bufferevent *bev, void *arg)
 {
-	struct smtp_session *s = arg;
+	struct smtp_session *s = session_of(arg);
 	struct evbuffer *in = bufferevent_get_input(bev);
 	struct evbuffer_iovec v;
 	size_t used;
@@ -363,25 +323,25 @@ static void read_cb(struct bufferevent *bev, void *arg)
 	 * TLS or close, and what follows must then be read differently or
 	 * not at all.
 	 */
-	while (!s->closing && !s->starttls_pending && !s->working &&
+	while (!s->link.closing && !s->link.starttls_pending && !s->working &&
 	       !backed_up(s) && inbuf_first(in, &v)) {
 		used = feed(s, v.iov_base, v.iov_len);
 		evbuffer_drain(in, used);
 	}
-	if (s->closing && !evbuffer_get_length(bufferevent_get_output(bev)))
+	if (s->link.closing && !evbuffer_get_length(bufferevent_get_output(bev)))
 		session_free(s);
 }
 
 /* The client reads its replies again: so do we its commands. */
 static void drained(struct bufferevent *bev, void *arg)
 {
-	struct smtp_session *s = arg;
+	struct smtp_session *s = session_of(arg);
 
 	if (!s->backed_up || s->working)
 		return;
 	s->backed_up = false;
 	bufferevent_enable(bev, EV_READ);
-	read_cb(bev, s);
+	read_cb(bev, &s->link);
 }
 
 void smtp_resume(struct smtp_session *s)
@@ -390,11 +350,11 @@ void smtp_resume(struct smtp_session *s)
 		session_free(s);
 		return;
 	}
-	if (s->closing)
+	if (s->link.closing)
 		return;		/* timed out meanwhile: the writer frees it */
 	smtp_deadline_next(s);
-	bufferevent_enable(s->bev, EV_READ);
-	read_cb(s->bev, s);
+	bufferevent_enable(s->link.bev, EV_READ);
+	read_cb(s->link.bev, &s->link);
 }
 
 static struct smtp_session *session_new(struct server *srv,
@@ -419,9 +379,10 @@ static struct smtp_session *session_new(struct server *srv,
 	}
 	s->srv = srv;
 	s->kind = kind;
-	s->fd = fd;
 	memcpy(&s->peer, peer, peerlen);
 	netaddr_ntop(peer, s->peer_ip, sizeof(s->peer_ip));
+	s->link = (struct link){ .ops = &smtp_link, .srv = srv, .fd = fd,
+				 .proto = "smtp", .peer_ip = s->peer_ip };
 	s->trusted = conf_in_mynetworks(&srv->conf, peer);
 	strcpy(s->last_verb, "CONNECT");
 	smtp_line_init_max(&s->line, SMTP_LINE_MAX_DSN);	/* RFC 3461 4 */
@@ -504,17 +465,9 @@ void smtp_session_start(struct server *srv, enum listen_kind kind,
 		return;
 	}
 	s->counted = !trusted;
-	evutil_make_socket_nonblocking(fd);
-	if (kind == LISTEN_SMTPS) {
-		ret = srv->tls ? start_tls(s) : -ENOTSUP;
-	} else {
-		s->bev = bufferevent_socket_new(srv->base, fd, 0);
-		ret = s->bev ? 0 : -ENOMEM;
-		if (!ret)
-			set_callbacks(s);
-	}
+	ret = link_start(&s->link, kind == LISTEN_SMTPS);
 	if (ret) {
-		s->closing = true;
+		s->link.closing = true;
 		session_free(s);
 		return;
 	}
