@@ -84,16 +84,20 @@ mac_of() {			# NS DEV
 	n "$1" cat "/sys/class/net/$2/address"
 }
 
-# ready_waiting PID: the process is past its setup and sleeps waiting for
-# input, in poll(2) or in a blocking recv(2): `nfpost monitor` has
-# subscribed (the kernel takes a subscription within the sendmsg(2) that
-# asks for it), a pcap reader has its capture open. False if it died or is
-# not there within 10 s.
+# ready_waiting PID [recv]: the process is past its setup and sleeps
+# waiting for input in poll(2): `nfpost monitor` (with or without `smtp`)
+# waits there only once it has subscribed (the kernel takes a subscription
+# within the sendmsg(2) that asks for it). A blocking recv(2) is no sign of
+# that: the monitor's setup sleeps in recv(2) for each of its requests
+# (family lookups, acks), and a test that went on from there missed the
+# events of the moment. With "recv", a blocking recv(2) counts too, for a
+# program that reads that way once ready (a pcap reader with its capture
+# open). False if it died or is not there within 10 s.
 ready_waiting() {
-	local i
+	local i how='poll'
+	[ "${2:-}" != recv ] || how='poll\|wait_for_more_packets'
 	for i in $(seq 100); do
-		grep -q 'poll\|wait_for_more_packets' "/proc/$1/wchan" 2> /dev/null &&
-			return 0
+		grep -q "$how" "/proc/$1/wchan" 2> /dev/null && return 0
 		kill -0 "$1" 2> /dev/null || return 1
 		sleep 0.1
 	done

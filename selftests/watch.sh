@@ -839,7 +839,7 @@ arpwatch_agrees() {
 	ip netns exec sw stdbuf -oL arpwatch -d -i br0 -f "$WORK/arp.dat" \
 		> "$WORK/arpwatch.out" 2>&1 &
 	aw=$!
-	ready_waiting $aw
+	ready_waiting $aw recv
 	check_err $? "arpwatch did not start: $(head -c 300 "$WORK/arpwatch.out")"
 	# new station, changed, flip flop (back), changed, reused (an older one).
 	frame() { echo "Ether(dst=BC, src='$1')/ARP(op=1, hwsrc='$1', psrc='10.0.0.40', pdst='10.0.0.1')"; }

@@ -281,7 +281,9 @@ static void smtp_join(struct monitor *m)
 /*
  * Synchronous requests first: once subscribed, genl_request() could meet an
  * event. The SUBSCRIBE ack is awaited in the main loop. Without
- * nfpost_watch, nfpost_smtp's events alone are enough to go on.
+ * nfpost_watch, nfpost_smtp's events alone are enough to go on. Nothing
+ * here waits in poll(2): a script knows the monitor is ready when it
+ * sleeps there (selftests/lib.sh).
  */
 static int setup(struct monitor *m)
 {

@@ -6,11 +6,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <linux/nfpost_smtp.h>
 #include "conf.h"
 #include "genl.h"
@@ -985,6 +987,8 @@ int smtp_monitor(const struct nfpost_args *a)
 	static char buf[GENL_BUF_SIZE];
 	struct mon m = { a->json, a->count, 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, orig;
+	struct pollfd pfd;
 	struct nfps n;
 	int ret, rcvbuf = 8 << 20;
 	ssize_t len;
@@ -1001,13 +1005,29 @@ int smtp_monitor(const struct nfpost_args *a)
 	}
 	setsockopt(mnl_socket_get_fd(n.sock.nl), SOL_SOCKET, SO_RCVBUF,
 		   &rcvbuf, sizeof(rcvbuf));
+	/*
+	 * Subscribed: from here on it waits in ppoll(2), never before, so
+	 * that a script can tell it is ready (see selftests/lib.sh). The
+	 * signals are blocked except inside ppoll(), so that one cannot
+	 * slip in between checking `stop` and going to sleep.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	pfd = (struct pollfd){ mnl_socket_get_fd(n.sock.nl), POLLIN, 0 };
 	ret = MNL_CB_OK;
 	while (!stop && ret == MNL_CB_OK) {
-		len = mnl_socket_recvfrom(n.sock.nl, buf, sizeof(buf));
-		if (len < 0) {
+		if (ppoll(&pfd, 1, NULL, &orig) < 0) {
 			if (errno == EINTR)
+				continue;
+			break;
+		}
+		len = recv(pfd.fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EINTR || errno == EAGAIN)
 				continue;
 			if (errno == ENOBUFS) {
 				fprintf(stderr, "nfpost: events were lost: socket buffer overrun\n");
